@@ -1,0 +1,259 @@
+//! `icl`: the model's command-line tool.
+//!
+//! ```text
+//! icl init --preset attn2                 # random weights into public/models + manifest
+//! icl complete --model attn2 --prompt "in: stone\nout:" [--json]
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use icl_model::backend::Backend;
+use icl_model::config::ModelConfig;
+use icl_model::manifest::{MANIFEST_FILE, Manifest, ModelEntry, TrainingInfo, publish};
+use icl_model::model::Model;
+use icl_model::sampling::{SamplingConfig, complete};
+use icl_model::weights::{DType, choose_dtype, from_bytes, load_verified, to_bytes};
+
+#[derive(Parser)]
+#[command(
+    name = "icl",
+    about = "ICL Playground's model: create, run, train and evaluate"
+)]
+struct Cli {
+    /// CPU backend.
+    #[arg(long, global = true, default_value = "flex")]
+    backend: Backend,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write a model with random weights of a preset and list it in the manifest.
+    Init {
+        /// attn1, attn2 or base.
+        #[arg(long)]
+        preset: String,
+        /// Id in the manifest (default: the preset name).
+        #[arg(long)]
+        id: Option<String>,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Folder of the manifest and weight files.
+        #[arg(long, default_value = "public/models")]
+        dir: PathBuf,
+    },
+    /// Complete a prompt and print the completion with per-token probabilities.
+    Complete {
+        /// Model id from the manifest.
+        #[arg(long, conflicts_with = "file")]
+        model: Option<String>,
+        /// A weight file to use instead of the manifest.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        #[arg(long, default_value = "public/models")]
+        dir: PathBuf,
+        /// The prompt (`\n` is read as a newline).
+        #[arg(long, conflicts_with = "prompt_file")]
+        prompt: Option<String>,
+        /// Read the prompt from a file.
+        #[arg(long)]
+        prompt_file: Option<PathBuf>,
+        /// 0 = greedy.
+        #[arg(long, default_value_t = 0.0)]
+        temperature: f32,
+        #[arg(long, default_value_t = 0)]
+        top_k: usize,
+        #[arg(long, default_value_t = 1.0)]
+        top_p: f32,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        #[arg(long, default_value_t = 32)]
+        max_tokens: usize,
+        /// Stop sequences (`\n` is read as a newline); default: newline.
+        #[arg(long)]
+        stop: Vec<String>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("\\n", "\n").replace("\\t", "\t")
+}
+
+/// Loads a model by manifest id (checking length and SHA-256) or from a file.
+fn load_model(
+    dir: &std::path::Path,
+    id: Option<&str>,
+    file: Option<&PathBuf>,
+    backend: Backend,
+) -> Result<Model, String> {
+    let device = backend.device();
+    if let Some(f) = file {
+        let bytes = std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?;
+        return Ok(from_bytes(&bytes, &device)
+            .map_err(|e| format!("{}: {e}", f.display()))?
+            .0);
+    }
+    let mpath = dir.join(MANIFEST_FILE);
+    let text = std::fs::read_to_string(&mpath).map_err(|e| format!("{}: {e}", mpath.display()))?;
+    let manifest = Manifest::parse(&text).map_err(|e| e.to_string())?;
+    let entry = match id {
+        Some(id) => manifest.get(id).ok_or_else(|| {
+            let ids: Vec<&str> = manifest.models.iter().map(|m| m.id.as_str()).collect();
+            format!(
+                "no model {id:?} in {}; known: {}",
+                mpath.display(),
+                ids.join(", ")
+            )
+        })?,
+        None => manifest
+            .models
+            .first()
+            .ok_or("the manifest lists no models")?,
+    };
+    let path = dir.join(&entry.file);
+    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(load_verified(&bytes, entry.bytes, &entry.sha256, &device)
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .0)
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Init {
+            preset,
+            id,
+            seed,
+            dir,
+        } => {
+            let config = ModelConfig::preset(&preset).map_err(|e| e.to_string())?;
+            let model =
+                Model::random(config, seed, &cli.backend.device()).map_err(|e| e.to_string())?;
+            let (dtype, err) = choose_dtype(&model).map_err(|e| e.to_string())?;
+            let id = id.unwrap_or(preset.clone());
+            let mut info = BTreeMap::new();
+            info.insert("seed".to_string(), seed.to_string());
+            info.insert("steps".to_string(), "0".to_string());
+            let bytes = to_bytes(&model, dtype, &info);
+            let entry = ModelEntry {
+                id: id.clone(),
+                name: format!("{preset} (random weights)"),
+                description: format!("Preset {preset} with untrained random weights (seed {seed})"),
+                params: model.num_params() as u64,
+                file: format!("{id}.bin"),
+                bytes: 0,
+                sha256: String::new(),
+                training: TrainingInfo {
+                    steps: 0,
+                    seed,
+                    data: "random weights".to_string(),
+                },
+            };
+            let entry = publish(&dir, entry, &bytes).map_err(|e| e.to_string())?;
+            println!(
+                "wrote {} ({} parameters, {} bytes, {:?}; f16 max |Δlogit| vs f32 = {err:.2e}), sha256 {}",
+                dir.join(&entry.file).display(),
+                entry.params,
+                entry.bytes,
+                dtype,
+                entry.sha256
+            );
+            if dtype == DType::F32 {
+                println!("stored as f32: f16 moved logits by more than 1e-2");
+            }
+            Ok(())
+        }
+        Command::Complete {
+            model,
+            file,
+            dir,
+            prompt,
+            prompt_file,
+            temperature,
+            top_k,
+            top_p,
+            seed,
+            max_tokens,
+            stop,
+            json,
+        } => {
+            let m = load_model(&dir, model.as_deref(), file.as_ref(), cli.backend)?;
+            let prompt = match (prompt, prompt_file) {
+                (Some(p), _) => unescape(&p),
+                (None, Some(f)) => {
+                    std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?
+                }
+                (None, None) => return Err("give --prompt or --prompt-file".to_string()),
+            };
+            let sampling = SamplingConfig {
+                temperature,
+                top_k,
+                top_p,
+                seed,
+                max_new_tokens: max_tokens,
+                stop: if stop.is_empty() {
+                    vec!["\n".to_string()]
+                } else {
+                    stop.iter().map(|s| unescape(s)).collect()
+                },
+            };
+            let c = complete(&m, &prompt, sampling, None).map_err(|e| e.to_string())?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&c).map_err(|e| e.to_string())?
+                );
+                return Ok(());
+            }
+            println!("{}", c.text);
+            if c.unknown_chars > 0 {
+                eprintln!(
+                    "note: {} characters not in the model's alphabet were read as <unk>",
+                    c.unknown_chars
+                );
+            }
+            if c.dropped_tokens > 0 {
+                eprintln!(
+                    "note: the first {} prompt characters did not fit in the window",
+                    c.dropped_tokens
+                );
+            }
+            println!(
+                "\n{:>4}  {:<6} {:>7} {:>8}  top alternatives",
+                "#", "token", "p", "log p"
+            );
+            for (i, t) in c.tokens.iter().enumerate() {
+                let alts: Vec<String> = t
+                    .top
+                    .iter()
+                    .map(|a| format!("{:?} {:.3}", a.text, a.prob))
+                    .collect();
+                println!(
+                    "{i:>4}  {:<6} {:>7.4} {:>8.3}  {}",
+                    format!("{:?}", t.text),
+                    t.prob,
+                    t.logprob,
+                    alts.join("  ")
+                );
+            }
+            println!("stopped by {:?}", c.stop);
+            Ok(())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

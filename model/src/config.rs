@@ -1,0 +1,172 @@
+//! Model hyper-parameters and the named presets of the model zoo.
+
+use burn::config::Config;
+
+use crate::tokenizer::Tokenizer;
+
+/// How the model knows where a token sits.
+#[derive(Config, Debug, PartialEq, Eq, Copy)]
+pub enum Positional {
+    /// Rotary position embeddings on queries and keys (attention sees relative offsets).
+    Rotary,
+    /// A learned embedding per absolute position, added to the token embedding.
+    Learned,
+}
+
+/// Shape of a decoder-only transformer.
+#[derive(Config, Debug, PartialEq)]
+pub struct ModelConfig {
+    /// Number of transformer blocks.
+    pub n_layers: usize,
+    /// Attention heads per block.
+    pub n_heads: usize,
+    /// Width of the residual stream; a multiple of `n_heads`.
+    pub d_model: usize,
+    /// Hidden width of each MLP (ignored when `attention_only`).
+    pub d_ff: usize,
+    /// Longest sequence the model reads at once, `<bos>` included.
+    pub block_size: usize,
+    /// Number of token ids the embedding and the unembedding cover.
+    pub vocab_size: usize,
+    /// Blocks without MLPs: only attention writes to the residual stream.
+    #[config(default = false)]
+    pub attention_only: bool,
+    /// Position scheme.
+    #[config(default = "Positional::Rotary")]
+    pub positional: Positional,
+}
+
+/// Errors in a configuration read from a file or a command line.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("unknown preset {0:?}; known presets: {known}", known = PRESETS.join(", "))]
+    UnknownPreset(String),
+    #[error("invalid model config: {0}")]
+    Invalid(String),
+}
+
+/// Names accepted by [`ModelConfig::preset`].
+pub const PRESETS: [&str; 3] = ["attn1", "attn2", "base"];
+
+/// Upper bounds a loaded config must respect, so a crafted file cannot make the page allocate
+/// gigabytes before anything is checked.
+const MAX_DIM: usize = 4096;
+const MAX_LAYERS: usize = 64;
+const MAX_BLOCK: usize = 8192;
+
+impl ModelConfig {
+    /// A named preset with the default alphabet.
+    ///
+    /// - `attn1`: 1 layer, attention only: cannot form an induction head.
+    /// - `attn2`: 2 layers, attention only: the smallest model that can.
+    /// - `base`: 4 layers with MLPs: the few-shot learner.
+    pub fn preset(name: &str) -> Result<Self, ConfigError> {
+        let vocab = Tokenizer::default().vocab_size();
+        let c = match name {
+            "attn1" => Self::new(1, 4, 64, 0, 256, vocab).with_attention_only(true),
+            "attn2" => Self::new(2, 4, 64, 0, 256, vocab).with_attention_only(true),
+            "base" => Self::new(4, 4, 128, 512, 256, vocab),
+            _ => return Err(ConfigError::UnknownPreset(name.to_string())),
+        };
+        Ok(c)
+    }
+
+    /// Width of one head.
+    pub fn d_head(&self) -> usize {
+        self.d_model / self.n_heads.max(1)
+    }
+
+    /// Checks the invariants the model relies on.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |m: &str| Err(ConfigError::Invalid(m.to_string()));
+        if self.n_layers == 0 || self.n_layers > MAX_LAYERS {
+            return bad("n_layers must be in 1..=64");
+        }
+        if self.n_heads == 0 || self.d_model == 0 || self.d_model % self.n_heads != 0 {
+            return bad("d_model must be a positive multiple of n_heads");
+        }
+        if self.d_model > MAX_DIM || self.d_ff > 4 * MAX_DIM {
+            return bad("d_model or d_ff too large");
+        }
+        if self.positional == Positional::Rotary && self.d_head() % 2 != 0 {
+            return bad("rotary positions need an even head width");
+        }
+        if !self.attention_only && self.d_ff == 0 {
+            return bad("d_ff must be positive when the model has MLPs");
+        }
+        if self.block_size < 2 || self.block_size > MAX_BLOCK {
+            return bad("block_size must be in 2..=8192");
+        }
+        if self.vocab_size < 3 || self.vocab_size > 1 << 16 {
+            return bad("vocab_size must be in 3..=65536");
+        }
+        Ok(())
+    }
+
+    /// Number of parameters a model of this shape has (matches `Module::num_params`).
+    pub fn param_count(&self) -> usize {
+        let d = self.d_model;
+        let ln = 2 * d;
+        let attn = 4 * d * d;
+        let mlp = if self.attention_only {
+            0
+        } else {
+            ln + d * self.d_ff + self.d_ff + self.d_ff * d + d
+        };
+        let pos = match self.positional {
+            Positional::Learned => self.block_size * d,
+            Positional::Rotary => 0,
+        };
+        self.vocab_size * d + pos + self.n_layers * (ln + attn + mlp) + ln + d * self.vocab_size
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn presets_are_valid_and_unknown_names_are_errors() {
+        for name in PRESETS {
+            ModelConfig::preset(name).unwrap().validate().unwrap();
+        }
+        assert!(ModelConfig::preset("attn1").unwrap().attention_only);
+        assert!(ModelConfig::preset("base").unwrap().n_layers >= 4);
+        assert_eq!(
+            ModelConfig::preset("big"),
+            Err(ConfigError::UnknownPreset("big".into()))
+        );
+    }
+
+    #[test]
+    fn invalid_shapes_are_rejected() {
+        let c = ModelConfig::preset("attn2").unwrap();
+        assert!(
+            ModelConfig {
+                n_heads: 3,
+                ..c.clone()
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(
+            ModelConfig {
+                block_size: 1,
+                ..c.clone()
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(c.clone().with_attention_only(false).validate().is_err());
+        assert!(
+            ModelConfig {
+                d_model: 1 << 20,
+                ..c
+            }
+            .validate()
+            .is_err()
+        );
+    }
+}

@@ -1,0 +1,208 @@
+//! Incremental decoding with a true KV cache, and the context-window policy.
+//!
+//! The prompt is prefilled in one batched forward; each later token is one forward of a single
+//! query against the cached keys and values, so a step costs O(context), not O(context²).
+//!
+//! **Context policy.** The model reads at most `block_size` tokens, and the window always starts
+//! with `<bos>` (as in training). A prompt longer than that keeps `<bos>` and its most recent
+//! `block_size - 1` tokens; [`Decoder::dropped`] says how many tokens fell out. When generation
+//! fills the window, it slides: `<bos>` plus the most recent `block_size / 2` tokens are
+//! re-encoded in one batched forward (positions restart, as the model was trained), and cached
+//! decoding continues. [`Decoder::window`] is always exactly what the model sees, so a full
+//! forward over it gives the same logits as the cache.
+
+use burn::tensor::{Device, Int, Tensor, TensorData};
+
+use crate::tokenizer::BOS;
+use crate::transformer::{ForwardOptions, HeadMask, LayerKv, Transformer};
+
+/// What the model says after one prefill or decode step.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// `[vocab]` logits for the next token.
+    pub logits: Vec<f32>,
+    /// Per layer, `[n_heads, kv]` attention of the last query over the window.
+    pub attention: Vec<Vec<f32>>,
+}
+
+/// A sequence being decoded token by token.
+#[derive(Debug)]
+pub struct Decoder<'a> {
+    net: &'a Transformer,
+    device: Device,
+    head_mask: Option<HeadMask>,
+    cache: Vec<LayerKv>,
+    /// The window the cache holds: `<bos>` then the most recent tokens.
+    window: Vec<u32>,
+    /// Tokens of the whole sequence (without `<bos>`) that are no longer in the window.
+    dropped: usize,
+}
+
+impl<'a> Decoder<'a> {
+    /// A decoder with an empty cache (batch 1).
+    pub fn new(net: &'a Transformer, device: &Device, head_mask: Option<HeadMask>) -> Self {
+        Self {
+            net,
+            device: device.clone(),
+            head_mask,
+            cache: net.empty_cache(1, device),
+            window: Vec::new(),
+            dropped: 0,
+        }
+    }
+
+    /// Tokens of the sequence (not counting `<bos>`) that no longer fit in the window.
+    pub fn dropped(&self) -> usize {
+        self.dropped
+    }
+
+    /// The tokens the model currently sees, `<bos>` first.
+    pub fn window(&self) -> &[u32] {
+        &self.window
+    }
+
+    /// Starts a sequence: `<bos>` + `ids` (truncated by the context policy), one batched forward.
+    pub fn prefill(&mut self, ids: &[u32]) -> Step {
+        let keep = ids.len().min(self.net.block_size() - 1);
+        self.dropped = ids.len() - keep;
+        let mut window = Vec::with_capacity(self.net.block_size());
+        window.push(BOS);
+        window.extend_from_slice(&ids[ids.len() - keep..]);
+        self.encode_window(window)
+    }
+
+    /// Appends one token and returns what the model says next: one query against the cache, or
+    /// a slide of the window when it is full.
+    pub fn push(&mut self, id: u32) -> Step {
+        if self.window.is_empty() {
+            return self.prefill(&[id]);
+        }
+        let block = self.net.block_size();
+        if self.window.len() >= block {
+            let keep = (block / 2).max(1);
+            let mut tail: Vec<u32> = self.window[self.window.len() + 1 - keep..].to_vec();
+            tail.push(id);
+            self.dropped += self.window.len() - keep;
+            let mut window = Vec::with_capacity(block);
+            window.push(BOS);
+            window.extend(tail);
+            return self.encode_window(window);
+        }
+        let start = self.window.len();
+        self.window.push(id);
+        let tokens = self.tokens(&[id]);
+        self.run(tokens, start)
+    }
+
+    fn encode_window(&mut self, window: Vec<u32>) -> Step {
+        let tokens = self.tokens(&window);
+        self.window = window;
+        self.run(tokens, 0)
+    }
+
+    fn tokens(&self, ids: &[u32]) -> Tensor<2, Int> {
+        let v: Vec<i64> = ids.iter().map(|&i| i64::from(i)).collect();
+        Tensor::from_data(TensorData::new(v, [1, ids.len()]), &self.device)
+    }
+
+    fn run(&mut self, tokens: Tensor<2, Int>, start: usize) -> Step {
+        let opts = ForwardOptions {
+            head_mask: self.head_mask.as_ref(),
+            residuals: false,
+        };
+        let out = self
+            .net
+            .forward_at(tokens, start, Some(&mut self.cache), &opts);
+        let [_, s, vocab] = out.logits.dims();
+        let logits = out.logits.slice([0..1, s - 1..s, 0..vocab]);
+        let attention = out
+            .attention
+            .into_iter()
+            .map(|w| {
+                let [_, h, _, kv] = w.dims();
+                to_vec(w.slice([0..1, 0..h, s - 1..s, 0..kv]).reshape([h * kv]))
+            })
+            .collect();
+        Step {
+            logits: to_vec(logits.reshape([vocab])),
+            attention,
+        }
+    }
+}
+
+/// Copies a tensor's values out as `f32`.
+pub fn to_vec<const D: usize>(t: Tensor<D>) -> Vec<f32> {
+    t.into_data()
+        .convert::<f32>()
+        .try_into_vec::<f32>()
+        .expect("a float tensor converts to f32")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Positional;
+    use crate::transformer::tests::{max_abs_diff, tiny, tokens};
+    use rand::{Rng, SeedableRng};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// Logits of the last position of a full forward over `window`.
+    fn full_last(net: &Transformer, window: &[u32], mask: Option<&HeadMask>) -> Vec<f32> {
+        let opts = ForwardOptions {
+            head_mask: mask,
+            residuals: false,
+        };
+        let out = net.forward(tokens(window), &opts);
+        let [_, s, v] = out.logits.dims();
+        to_vec(out.logits.slice([0..1, s - 1..s, 0..v]).reshape([v]))
+    }
+
+    fn check_cached_equals_full(positional: Positional, attention_only: bool, seed: u64) {
+        let (cfg, net) = tiny(positional, attention_only);
+        let device = Device::flex();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let block = cfg.block_size;
+        let mask = HeadMask::all(cfg.n_layers, cfg.n_heads).ablate(0, 1);
+        // Prompt lengths below, at and beyond the block, each decoded across the boundary.
+        for prompt_len in [0, 1, block - 2, block - 1, block, block + 1, 3 * block] {
+            for head_mask in [None, Some(mask.clone())] {
+                let prompt: Vec<u32> = (0..prompt_len).map(|_| rng.random_range(2..98)).collect();
+                let mut dec = Decoder::new(&net, &device, head_mask.clone());
+                let mut step = dec.prefill(&prompt);
+                assert_eq!(dec.dropped(), prompt_len.saturating_sub(block - 1));
+                assert!(dec.window().len() <= block);
+                let mut worst = 0.0f32;
+                for _ in 0..block + 5 {
+                    let full = full_last(&net, dec.window(), head_mask.as_ref());
+                    worst = worst.max(max_abs_diff(&step.logits, &full));
+                    assert_eq!(step.attention.len(), cfg.n_layers);
+                    assert_eq!(step.attention[0].len(), cfg.n_heads * dec.window().len());
+                    step = dec.push(rng.random_range(2..98));
+                    assert_eq!(dec.window()[0], BOS);
+                    assert!(dec.window().len() <= block);
+                }
+                assert!(worst < 1e-4, "cached vs full max |Δlogit| = {worst}");
+            }
+        }
+    }
+
+    #[test]
+    fn cached_decoding_equals_full_forward_rotary() {
+        check_cached_equals_full(Positional::Rotary, true, 1);
+    }
+
+    #[test]
+    fn cached_decoding_equals_full_forward_learned_with_mlp() {
+        check_cached_equals_full(Positional::Learned, false, 2);
+    }
+
+    #[test]
+    fn push_without_prefill_starts_a_sequence() {
+        let (_, net) = tiny(Positional::Rotary, true);
+        let mut dec = Decoder::new(&net, &Device::flex(), None);
+        let step = dec.push(10);
+        assert_eq!(dec.window(), &[BOS, 10]);
+        assert!(max_abs_diff(&step.logits, &full_last(&net, &[BOS, 10], None)) < 1e-5);
+    }
+}

@@ -1,0 +1,15 @@
+//! ICL Playground's model: a small decoder-only character-level transformer in burn, with
+//! attention outputs, head ablation, KV-cache decoding, sampling and a weight file format.
+
+pub mod backend;
+pub mod config;
+pub mod decoding;
+pub mod manifest;
+pub mod model;
+pub mod sampling;
+pub mod tokenizer;
+pub mod transformer;
+pub mod weights;
+
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -1,0 +1,541 @@
+//! The weight file: one versioned binary holding the config, the alphabet and the weights.
+//!
+//! ```text
+//! offset     size  field
+//! 0          4     magic "ICLM"
+//! 4          4     format version, u32 little-endian (FORMAT_VERSION)
+//! 8          4     header length H, u32 little-endian
+//! 12         H     header, UTF-8 JSON: { config, vocab, dtype, tensors: [{ name, shape }] }
+//! 12+H       ...   tensor values in header order, little-endian f16 or f32
+//! len-32     32    SHA-256 of every byte before it
+//! ```
+//! Reading checks, in order: length, magic, version, checksum, header, config limits, alphabet,
+//! then each tensor's name and shape against the network the config describes. Every failure is
+//! a [`WeightsError`]; nothing panics on bad bytes, and nothing large is allocated before the
+//! checksum and the size limit have passed.
+
+use std::collections::BTreeMap;
+
+use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
+use burn::tensor::{Device, Tensor, TensorData};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::config::ModelConfig;
+use crate::model::Model;
+use crate::tokenizer::Tokenizer;
+
+/// First bytes of every weight file.
+pub const MAGIC: [u8; 4] = *b"ICLM";
+/// Version of the layout above; bumped on any incompatible change.
+pub const FORMAT_VERSION: u32 = 1;
+/// Largest model the page will load (parameters), checked before allocating.
+pub const MAX_PARAMS: usize = 64 * 1024 * 1024;
+const TRAILER: usize = 32;
+const MAX_HEADER: usize = 1 << 20;
+
+/// Storage precision of the weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DType {
+    F16,
+    F32,
+}
+
+impl DType {
+    fn size(self) -> usize {
+        match self {
+            DType::F16 => 2,
+            DType::F32 => 4,
+        }
+    }
+}
+
+/// Why a weight file could not be read.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum WeightsError {
+    #[error("the file is too short ({0} bytes) to be a model")]
+    TooShort(usize),
+    #[error("not a model file (it does not start with \"ICLM\")")]
+    BadMagic,
+    #[error(
+        "model file format version {0} is not supported (this build reads version {FORMAT_VERSION})"
+    )]
+    UnsupportedVersion(u32),
+    #[error("the file is corrupt: its checksum does not match its contents")]
+    Checksum,
+    #[error("the file's header is unreadable: {0}")]
+    Header(String),
+    #[error("the model is too large to load ({0} parameters; the limit is {MAX_PARAMS})")]
+    TooLarge(usize),
+    #[error("tensor {name}: {problem}")]
+    Tensor { name: String, problem: String },
+    #[error("the file holds {0} bytes of weights but its header describes {1}")]
+    DataLength(usize, usize),
+    #[error("expected {expected} bytes but got {actual}: the download is incomplete or wrong")]
+    Length { expected: u64, actual: u64 },
+    #[error(
+        "the file's SHA-256 is {actual}, but the manifest says {expected}: it is corrupt or stale"
+    )]
+    Sha256 { expected: String, actual: String },
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct TensorEntry {
+    name: String,
+    shape: Vec<usize>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Header {
+    config: ModelConfig,
+    vocab: Vec<String>,
+    dtype: DType,
+    tensors: Vec<TensorEntry>,
+    /// Free-form facts (training step, seed, ...).
+    #[serde(default)]
+    info: BTreeMap<String, String>,
+}
+
+/// Walks the network's parameters in a fixed order, with dotted names.
+#[derive(Default)]
+struct Collect {
+    path: Vec<String>,
+    tensors: Vec<(String, TensorData)>,
+}
+
+impl ModuleVisitor for Collect {
+    fn enter_module(&mut self, name: &str, _container: &str) {
+        self.path.push(name.to_string());
+    }
+    fn exit_module(&mut self, _name: &str, _container: &str) {
+        self.path.pop();
+    }
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+        self.tensors.push((
+            self.path.join("."),
+            param.val().into_data().convert::<f32>(),
+        ));
+    }
+}
+
+/// Replaces each parameter by the tensor of the same name.
+struct Load {
+    path: Vec<String>,
+    tensors: BTreeMap<String, TensorData>,
+    device: Device,
+    error: Option<WeightsError>,
+}
+
+impl ModuleMapper for Load {
+    fn enter_module(&mut self, name: &str, _container: &str) {
+        self.path.push(name.to_string());
+    }
+    fn exit_module(&mut self, _name: &str, _container: &str) {
+        self.path.pop();
+    }
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
+        let name = self.path.join(".");
+        let problem = match self.tensors.remove(&name) {
+            None => "missing from the file".to_string(),
+            Some(data) if data.shape().as_slice() == param.lazy_shape().as_slice() => {
+                let t = Tensor::<D>::from_data(data, &self.device);
+                return Param::initialized(param.id, t).set_require_grad(param.is_require_grad());
+            }
+            Some(data) => format!(
+                "shape {:?} in the file, {:?} in the model",
+                data.shape().as_slice(),
+                param.lazy_shape().as_slice()
+            ),
+        };
+        self.error
+            .get_or_insert(WeightsError::Tensor { name, problem });
+        param
+    }
+}
+
+/// Serialises a model. `info` carries free-form facts (training step, seed, ...).
+pub fn to_bytes(model: &Model, dtype: DType, info: &BTreeMap<String, String>) -> Vec<u8> {
+    let mut collect = Collect::default();
+    model.net.visit(&mut collect);
+    let header = Header {
+        config: model.config.clone(),
+        vocab: model.tokenizer.vocab(),
+        dtype,
+        tensors: collect
+            .tensors
+            .iter()
+            .map(|(name, d)| TensorEntry {
+                name: name.clone(),
+                shape: d.shape().to_vec(),
+            })
+            .collect(),
+        info: info.clone(),
+    };
+    let header = serde_json::to_vec(&header).expect("the header serialises");
+    let mut out = Vec::new();
+    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(header.len() as u32).to_le_bytes());
+    out.extend_from_slice(&header);
+    for (_, data) in collect.tensors {
+        let values = data.try_into_vec::<f32>().expect("collected as f32");
+        for v in values {
+            match dtype {
+                DType::F32 => out.extend_from_slice(&v.to_le_bytes()),
+                DType::F16 => out.extend_from_slice(&half::f16::from_f32(v).to_le_bytes()),
+            }
+        }
+    }
+    let digest = Sha256::digest(&out);
+    out.extend_from_slice(&digest);
+    out
+}
+
+/// Facts read from a weight file besides the network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileInfo {
+    pub dtype: DType,
+    pub info: BTreeMap<String, String>,
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+}
+
+/// Reads a model from the bytes of a weight file onto `device`.
+pub fn from_bytes(bytes: &[u8], device: &Device) -> Result<(Model, FileInfo), WeightsError> {
+    if bytes.len() < 12 + TRAILER {
+        return Err(WeightsError::TooShort(bytes.len()));
+    }
+    if bytes[..4] != MAGIC {
+        return Err(WeightsError::BadMagic);
+    }
+    let version = u32_at(bytes, 4);
+    if version != FORMAT_VERSION {
+        return Err(WeightsError::UnsupportedVersion(version));
+    }
+    let (body, digest) = bytes.split_at(bytes.len() - TRAILER);
+    if Sha256::digest(body).as_slice() != digest {
+        return Err(WeightsError::Checksum);
+    }
+    let header_len = u32_at(bytes, 8) as usize;
+    if header_len > MAX_HEADER || 12 + header_len > body.len() {
+        return Err(WeightsError::Header(format!(
+            "header length {header_len} is out of range"
+        )));
+    }
+    let header: Header = serde_json::from_slice(&body[12..12 + header_len])
+        .map_err(|e| WeightsError::Header(e.to_string()))?;
+    let config = header.config;
+    config
+        .validate()
+        .map_err(|e| WeightsError::Header(e.to_string()))?;
+    let params = config.param_count();
+    if params > MAX_PARAMS {
+        return Err(WeightsError::TooLarge(params));
+    }
+    let tokenizer =
+        Tokenizer::from_vocab(&header.vocab).map_err(|e| WeightsError::Header(e.to_string()))?;
+    if tokenizer.vocab_size() != config.vocab_size {
+        return Err(WeightsError::Header(format!(
+            "the alphabet has {} symbols but the config says {}",
+            tokenizer.vocab_size(),
+            config.vocab_size
+        )));
+    }
+    let data = &body[12 + header_len..];
+    let mut expected = 0usize;
+    for t in &header.tensors {
+        let n = t.shape.iter().try_fold(1usize, |a, &d| a.checked_mul(d));
+        match n.and_then(|n| n.checked_mul(header.dtype.size())) {
+            Some(b) if b <= data.len() => expected += b,
+            _ => return Err(WeightsError::DataLength(data.len(), usize::MAX)),
+        }
+    }
+    if expected != data.len() {
+        return Err(WeightsError::DataLength(data.len(), expected));
+    }
+    let mut tensors = BTreeMap::new();
+    let mut at = 0;
+    for t in header.tensors {
+        let n: usize = t.shape.iter().product();
+        let raw = &data[at..at + n * header.dtype.size()];
+        at += raw.len();
+        let values: Vec<f32> = match header.dtype {
+            DType::F32 => raw
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
+            DType::F16 => raw
+                .chunks_exact(2)
+                .map(|c| half::f16::from_le_bytes([c[0], c[1]]).to_f32())
+                .collect(),
+        };
+        if values.iter().any(|v| !v.is_finite()) {
+            return Err(WeightsError::Tensor {
+                name: t.name,
+                problem: "holds NaN or infinity".into(),
+            });
+        }
+        tensors.insert(t.name, TensorData::new(values, t.shape));
+    }
+    let mut load = Load {
+        path: Vec::new(),
+        tensors,
+        device: device.clone(),
+        error: None,
+    };
+    let net = config.init(device).map(&mut load);
+    if let Some(e) = load.error {
+        return Err(e);
+    }
+    if let Some(name) = load.tensors.keys().next() {
+        return Err(WeightsError::Tensor {
+            name: name.clone(),
+            problem: "not part of this model".into(),
+        });
+    }
+    let model = Model {
+        config,
+        tokenizer,
+        net,
+        device: device.clone(),
+    };
+    Ok((
+        model,
+        FileInfo {
+            dtype: header.dtype,
+            info: header.info,
+        },
+    ))
+}
+
+/// Prompts on which f16 storage is measured against f32.
+pub const PRECISION_PROMPTS: [&str; 4] = [
+    "in: stone\nout: enots\nin: river\nout: revir\nin: cloud\nout:",
+    "in: apple\nout: APPLE\nin: grape\nout:",
+    "k7 q2 m9 k7 q2 m",
+    "The quick brown fox jumps over the lazy dog.",
+];
+
+/// Largest |Δlogit| between the model and its f16 round trip on [`PRECISION_PROMPTS`].
+pub fn f16_logit_error(model: &Model) -> Result<f32, WeightsError> {
+    use crate::decoding::to_vec;
+    use crate::transformer::ForwardOptions;
+    let (half, _) = from_bytes(
+        &to_bytes(model, DType::F16, &BTreeMap::new()),
+        &model.device,
+    )?;
+    let mut worst = 0.0f32;
+    for p in PRECISION_PROMPTS {
+        let ids: Vec<i64> = model
+            .tokenizer
+            .encode_with_bos(p)
+            .ids
+            .iter()
+            .map(|&i| i64::from(i))
+            .collect();
+        let n = ids.len().min(model.config.block_size);
+        let t = |m: &Model| {
+            let x = burn::tensor::Tensor::<2, burn::tensor::Int>::from_data(
+                TensorData::new(ids[..n].to_vec(), [1, n]),
+                &m.device,
+            );
+            to_vec(m.net.forward(x, &ForwardOptions::default()).logits)
+        };
+        let (a, b) = (t(model), t(&half));
+        worst = a
+            .iter()
+            .zip(&b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(worst, f32::max);
+    }
+    Ok(worst)
+}
+
+/// f16 when it keeps logits within `1e-2` of f32 on [`PRECISION_PROMPTS`], else f32.
+pub fn choose_dtype(model: &Model) -> Result<(DType, f32), WeightsError> {
+    let err = f16_logit_error(model)?;
+    Ok((if err < 1e-2 { DType::F16 } else { DType::F32 }, err))
+}
+
+/// Lower-case hex SHA-256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Checks downloaded bytes against the length and SHA-256 the manifest promises, then reads
+/// them. This is what the page calls: a truncated download, an HTML error page or one flipped
+/// byte is reported before any parsing.
+pub fn load_verified(
+    bytes: &[u8],
+    expected_len: u64,
+    expected_sha256: &str,
+    device: &Device,
+) -> Result<(Model, FileInfo), WeightsError> {
+    if bytes.len() as u64 != expected_len {
+        return Err(WeightsError::Length {
+            expected: expected_len,
+            actual: bytes.len() as u64,
+        });
+    }
+    let actual = sha256_hex(bytes);
+    if !actual.eq_ignore_ascii_case(expected_sha256) {
+        return Err(WeightsError::Sha256 {
+            expected: expected_sha256.to_string(),
+            actual,
+        });
+    }
+    from_bytes(bytes, device)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Positional;
+    use crate::decoding::to_vec;
+    use crate::transformer::ForwardOptions;
+    use crate::transformer::tests::{max_abs_diff, tokens};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn model(positional: Positional, attention_only: bool) -> Model {
+        let preset = ModelConfig::preset(if attention_only { "attn2" } else { "base" }).unwrap();
+        let cfg = ModelConfig {
+            block_size: 48,
+            ..preset
+        }
+        .with_positional(positional);
+        Model::random(cfg, 11, &Device::flex()).unwrap()
+    }
+
+    fn logits(m: &Model, text: &str) -> Vec<f32> {
+        let ids = m.tokenizer.encode_with_bos(text).ids;
+        to_vec(
+            m.net
+                .forward(tokens(&ids), &ForwardOptions::default())
+                .logits,
+        )
+    }
+
+    const PROMPTS: [&str; 3] = ["in: stone\nout: enots\nin: river\nout:", "abcabcab", "Q"];
+
+    #[test]
+    fn export_then_load_gives_identical_logits() {
+        for (pos, ao) in [(Positional::Rotary, true), (Positional::Learned, false)] {
+            let m = model(pos, ao);
+            let mut info = BTreeMap::new();
+            info.insert("step".to_string(), "7".to_string());
+            let bytes = to_bytes(&m, DType::F32, &info);
+            let (back, file) = from_bytes(&bytes, &Device::flex()).unwrap();
+            assert_eq!(file.info, info);
+            assert_eq!(back.config, m.config);
+            assert_eq!(back.tokenizer, m.tokenizer);
+            for p in PROMPTS {
+                assert_eq!(logits(&m, p), logits(&back, p));
+            }
+            // Export is deterministic.
+            assert_eq!(to_bytes(&back, DType::F32, &info), bytes);
+        }
+    }
+
+    #[test]
+    fn f16_logits_stay_within_1e_2_of_f32() {
+        let m = model(Positional::Rotary, false);
+        let (half, file) =
+            from_bytes(&to_bytes(&m, DType::F16, &BTreeMap::new()), &Device::flex()).unwrap();
+        assert_eq!(file.dtype, DType::F16);
+        let worst = PROMPTS
+            .iter()
+            .map(|p| max_abs_diff(&logits(&m, p), &logits(&half, p)))
+            .fold(0.0, f32::max);
+        assert!(worst < 1e-2, "f16 max |Δlogit| = {worst}");
+        assert!(worst > 0.0, "f16 should round something");
+    }
+
+    #[test]
+    fn damaged_files_are_errors_not_panics() {
+        let m = model(Positional::Rotary, true);
+        let bytes = to_bytes(&m, DType::F16, &BTreeMap::new());
+        let dev = Device::flex();
+        // Every truncation point near the start and the end, and a spread in between.
+        let cuts = (0..64)
+            .chain((64..bytes.len()).step_by(997))
+            .chain(bytes.len() - 40..bytes.len());
+        for cut in cuts {
+            assert!(
+                from_bytes(&bytes[..cut], &dev).is_err(),
+                "truncated at {cut} loaded"
+            );
+        }
+        for at in [0, 3, 4, 8, 12, 40, bytes.len() / 2, bytes.len() - 1] {
+            let mut b = bytes.clone();
+            b[at] ^= 0x10;
+            assert!(from_bytes(&b, &dev).is_err(), "bit flip at {at} loaded");
+        }
+        let mut wrong = bytes.clone();
+        wrong[..4].copy_from_slice(b"GGUF");
+        assert_eq!(
+            from_bytes(&wrong, &dev).unwrap_err(),
+            WeightsError::BadMagic
+        );
+        let html = b"<!doctype html><html><body>Not found</body></html>".repeat(3);
+        assert_eq!(from_bytes(&html, &dev).unwrap_err(), WeightsError::BadMagic);
+        let mut future = bytes.clone();
+        future[4] = 9;
+        assert_eq!(
+            from_bytes(&future, &dev).unwrap_err(),
+            WeightsError::UnsupportedVersion(9)
+        );
+    }
+
+    #[test]
+    fn manifest_checks_come_before_parsing() {
+        let m = model(Positional::Rotary, true);
+        let bytes = to_bytes(&m, DType::F32, &BTreeMap::new());
+        let sha = sha256_hex(&bytes);
+        let dev = Device::flex();
+        assert!(load_verified(&bytes, bytes.len() as u64, &sha, &dev).is_ok());
+        assert!(matches!(
+            load_verified(&bytes[..100], bytes.len() as u64, &sha, &dev),
+            Err(WeightsError::Length { .. })
+        ));
+        let mut b = bytes.clone();
+        b[50] ^= 1;
+        assert!(matches!(
+            load_verified(&b, bytes.len() as u64, &sha, &dev),
+            Err(WeightsError::Sha256 { .. })
+        ));
+    }
+
+    #[test]
+    fn headers_that_lie_are_rejected() {
+        let m = model(Positional::Rotary, true);
+        let bytes = to_bytes(&m, DType::F32, &BTreeMap::new());
+        let header_len = u32_at(&bytes, 8) as usize;
+        let header = std::str::from_utf8(&bytes[12..12 + header_len]).unwrap();
+        let reseal = |h: String| {
+            let mut out = bytes[..8].to_vec();
+            out.extend_from_slice(&(h.len() as u32).to_le_bytes());
+            out.extend_from_slice(h.as_bytes());
+            out.extend_from_slice(&bytes[12 + header_len..bytes.len() - TRAILER]);
+            let d = Sha256::digest(&out);
+            out.extend_from_slice(&d);
+            out
+        };
+        let dev = Device::flex();
+        let huge = header
+            .replace("\"d_model\":64", "\"d_model\":4096")
+            .replace("\"n_layers\":2", "\"n_layers\":64");
+        assert!(from_bytes(&reseal(huge), &dev).is_err());
+        let renamed = header.replacen("query", "quarry", 1);
+        assert!(matches!(
+            from_bytes(&reseal(renamed), &dev),
+            Err(WeightsError::Tensor { .. })
+        ));
+        let reshaped = header.replacen("[98,64]", "[64,98]", 1);
+        assert!(from_bytes(&reseal(reshaped), &dev).is_err());
+        assert!(from_bytes(&reseal(header.to_string()), &dev).is_ok());
+    }
+}

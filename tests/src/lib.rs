@@ -1,0 +1,224 @@
+//! Harness for workspace-level tests (and `cargo xtask serve`): a static file server for the
+//! built site, and a headless Chromium driven through chromedriver.
+
+use std::io;
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Component, Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// MIME type by file extension (browsers insist on `application/wasm` for streaming compile).
+pub fn mime(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "json" => "application/json",
+        "css" => "text/css; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Maps a request path to a file under `root`, refusing anything that climbs out of it.
+pub fn resolve(root: &Path, url: &str) -> Option<PathBuf> {
+    let path = url.split(['?', '#']).next().unwrap_or("/");
+    let rel = Path::new(path.trim_start_matches('/'));
+    if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return None;
+    }
+    let full = root.join(rel);
+    if full.is_dir() {
+        Some(full.join("index.html"))
+    } else {
+        Some(full)
+    }
+}
+
+/// A static file server on a background thread; stops when dropped.
+pub struct StaticServer {
+    pub addr: SocketAddr,
+    server: Arc<tiny_http::Server>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl StaticServer {
+    /// Serves `root` on `addr` (use port 0 for any free port).
+    pub fn start(root: &Path, addr: &str) -> io::Result<Self> {
+        let server = Arc::new(tiny_http::Server::http(addr).map_err(io::Error::other)?);
+        let addr = server
+            .server_addr()
+            .to_ip()
+            .ok_or_else(|| io::Error::other("server has no IP address"))?;
+        let root = root.to_path_buf();
+        let s = server.clone();
+        let thread = std::thread::spawn(move || {
+            for req in s.incoming_requests() {
+                let file =
+                    resolve(&root, req.url()).and_then(|p| std::fs::read(&p).ok().map(|b| (p, b)));
+                let _ = match file {
+                    Some((p, bytes)) => {
+                        let ct = tiny_http::Header::from_bytes("Content-Type", mime(&p))
+                            .expect("valid header");
+                        req.respond(tiny_http::Response::from_data(bytes).with_header(ct))
+                    }
+                    None => req.respond(
+                        tiny_http::Response::from_string("not found").with_status_code(404),
+                    ),
+                };
+            }
+        });
+        Ok(Self {
+            addr,
+            server,
+            thread: Some(thread),
+        })
+    }
+
+    /// `http://addr/`.
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    /// Serves until the process ends.
+    pub fn wait(mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A chromedriver process on a free local port; killed when dropped.
+pub struct ChromeDriver {
+    pub port: u16,
+    child: Child,
+}
+
+impl ChromeDriver {
+    /// Starts `chromedriver` (or `$CHROMEDRIVER`) and waits until it accepts connections.
+    pub fn start() -> io::Result<Self> {
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let child = Command::new(&bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!(
+                        "{bin}: {e} (install chromium and chromium-driver, or run cargo xtask test)"
+                    ),
+                )
+            })?;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                return Err(io::Error::other("chromedriver did not start within 20 s"));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(Self { port, child })
+    }
+
+    /// WebDriver URL.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Capabilities for a headless Chromium that works as root on a machine without network.
+    pub fn capabilities() -> serde_json::Map<String, serde_json::Value> {
+        let args = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1280,900",
+        ];
+        let mut opts = serde_json::json!({ "args": args });
+        if let Ok(bin) = std::env::var("CHROME_BIN") {
+            opts["binary"] = bin.into();
+        } else if Path::new("/usr/bin/chromium").exists() {
+            opts["binary"] = "/usr/bin/chromium".into();
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("goog:chromeOptions".into(), opts);
+        caps
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The repository root (this crate lives in `tests/`).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_refuses_paths_outside_the_root() {
+        let root = Path::new("/srv/site");
+        assert_eq!(
+            resolve(root, "/models/a.bin?x=1"),
+            Some(root.join("models/a.bin"))
+        );
+        assert_eq!(resolve(root, "/../etc/passwd"), None);
+        assert_eq!(resolve(root, "/a/../../b"), None);
+        assert_eq!(mime(Path::new("x.wasm")), "application/wasm");
+    }
+
+    #[test]
+    fn serves_files_and_404s() {
+        let dir = std::env::temp_dir().join(format!("icl-static-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), "<p>hi</p>").unwrap();
+        let server = StaticServer::start(&dir, "127.0.0.1:0").unwrap();
+        let get = |path: &str| {
+            use std::io::{Read, Write};
+            let mut s = std::net::TcpStream::connect(server.addr).unwrap();
+            write!(s, "GET {path} HTTP/1.0\r\nHost: x\r\n\r\n").unwrap();
+            let mut out = String::new();
+            s.read_to_string(&mut out).unwrap();
+            out
+        };
+        let ok = get("/");
+        assert!(
+            ok.starts_with("HTTP/1.0 200") || ok.starts_with("HTTP/1.1 200"),
+            "{ok}"
+        );
+        assert!(ok.contains("text/html") && ok.ends_with("<p>hi</p>"));
+        assert!(get("/missing.js").contains(" 404 "));
+        drop(server);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

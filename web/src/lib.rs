@@ -1,0 +1,7 @@
+//! ICL Playground's page: a yew app (main thread, UI only) and a web worker that runs the model.
+
+pub mod app;
+pub mod components;
+pub mod protocol;
+pub mod state;
+pub mod worker;

@@ -1,0 +1,218 @@
+//! The README's two commands.
+//!
+//! - `cargo xtask serve`: install what is missing, build the release site, serve it on
+//!   <http://127.0.0.1:8080>.
+//! - `cargo xtask test`: install what is missing, then fmt, clippy, native tests, wasm tests in
+//!   headless Chromium, and the end-to-end tests; prints a summary line.
+
+mod tools;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+/// Where `cargo xtask serve` listens.
+const SERVE_ADDR: &str = "127.0.0.1:8080";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask/ has a parent")
+        .to_path_buf()
+}
+
+/// Runs a command in the repository root, echoing it; errors name the failed step.
+fn run(step: &str, cmd: &mut Command) -> Result<(), String> {
+    eprintln!("\n==> {step}: {cmd:?}");
+    let status = cmd
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("{step}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{step} failed ({status})"))
+    }
+}
+
+/// Test counts read from `test result:` lines.
+#[derive(Default, Debug, Clone, Copy)]
+struct Counts {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+}
+
+/// Runs a test command, streaming its output and adding up its `test result:` lines.
+fn run_tests(step: &str, cmd: &mut Command, counts: &mut Counts) -> Result<(), String> {
+    eprintln!("\n==> {step}: {cmd:?}");
+    let mut child = cmd
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("{step}: {e}"))?;
+    let stdout = child.stdout.take().expect("piped");
+    for line in BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        println!("{line}");
+        if let Some(rest) = line.trim().strip_prefix("test result: ") {
+            for part in rest.split([';', '.']) {
+                let mut words = part.split_whitespace();
+                if let (Some(n), Some(what)) = (words.next(), words.next()) {
+                    let n: u64 = n.parse().unwrap_or(0);
+                    match what {
+                        "passed" => counts.passed += n,
+                        "failed" => counts.failed += n,
+                        "ignored" => counts.ignored += n,
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{step} failed ({status})"))
+    }
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// `trunk build --release --offline` into `dist/`.
+fn build_site(env: &tools::Env) -> Result<PathBuf, String> {
+    let mut cmd = Command::new(&env.trunk);
+    cmd.args(["build", "--release", "--offline"])
+        .env("PATH", &env.path);
+    run("build the site", &mut cmd)?;
+    Ok(root().join("dist"))
+}
+
+fn serve() -> Result<(), String> {
+    let env = tools::ensure(false)?;
+    let dist = build_site(&env)?;
+    let server = icl_tests::StaticServer::start(&dist, SERVE_ADDR)
+        .map_err(|e| format!("cannot listen on {SERVE_ADDR}: {e}"))?;
+    println!(
+        "\nICL Playground is served at {}  (Ctrl-C to stop)",
+        server.url()
+    );
+    server.wait();
+    Ok(())
+}
+
+fn test() -> Result<Counts, String> {
+    let env = tools::ensure(true)?;
+    let mut counts = Counts::default();
+    run("rustfmt", cargo().args(["fmt", "--all", "--check"]))?;
+    run(
+        "clippy (native)",
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    run(
+        "clippy (wasm)",
+        cargo()
+            .args([
+                "clippy",
+                "-p",
+                "icl-web",
+                "-p",
+                "icl-model",
+                "--no-default-features",
+            ])
+            .args([
+                "--target",
+                "wasm32-unknown-unknown",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+    )?;
+    run_tests(
+        "native tests",
+        cargo().args(["test", "--workspace"]),
+        &mut counts,
+    )?;
+    run_tests(
+        "wasm tests in headless Chromium",
+        cargo()
+            .args([
+                "test",
+                "-p",
+                "icl-model",
+                "--no-default-features",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .env("PATH", &env.path)
+            .env("CHROMEDRIVER", &env.chromedriver),
+        &mut counts,
+    )?;
+    let dist = build_site(&env)?;
+    run_tests(
+        "end-to-end tests in headless Chromium",
+        cargo()
+            .args([
+                "test",
+                "-p",
+                "icl-tests",
+                "--test",
+                "e2e",
+                "--",
+                "--ignored",
+                "--test-threads=1",
+            ])
+            .env("ICL_DIST", &dist)
+            .env("CHROMEDRIVER", &env.chromedriver),
+        &mut counts,
+    )?;
+    Ok(counts)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let start = std::time::Instant::now();
+    match args.first().map(String::as_str) {
+        Some("serve") => match serve() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Some("test") => match test() {
+            Ok(c) => {
+                println!(
+                    "\nxtask test: every step passed in {:.0} s ({} ignored)",
+                    start.elapsed().as_secs_f64(),
+                    c.ignored
+                );
+                println!("{} passed, {} failed", c.passed, c.failed);
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("\nerror: {e}");
+                println!(
+                    "xtask test: FAILED after {:.0} s",
+                    start.elapsed().as_secs_f64()
+                );
+                ExitCode::FAILURE
+            }
+        },
+        _ => {
+            eprintln!("usage: cargo xtask serve | cargo xtask test");
+            ExitCode::FAILURE
+        }
+    }
+}
