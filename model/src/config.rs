@@ -104,20 +104,28 @@ impl ModelConfig {
     }
 
     /// Number of parameters a model of this shape has (matches `Module::num_params`).
-    pub fn param_count(&self) -> usize {
-        let d = self.d_model;
+    /// Computed in `u64` so that even a crafted config cannot overflow on 32-bit wasm.
+    pub fn param_count(&self) -> u64 {
+        let [d, ff, v, block, layers] = [
+            self.d_model,
+            self.d_ff,
+            self.vocab_size,
+            self.block_size,
+            self.n_layers,
+        ]
+        .map(|x| x as u64);
         let ln = 2 * d;
         let attn = 4 * d * d;
         let mlp = if self.attention_only {
             0
         } else {
-            ln + d * self.d_ff + self.d_ff + self.d_ff * d + d
+            ln + d * ff + ff + ff * d + d
         };
         let pos = match self.positional {
-            Positional::Learned => self.block_size * d,
+            Positional::Learned => block * d,
             Positional::Rotary => 0,
         };
-        self.vocab_size * d + pos + self.n_layers * (ln + attn + mlp) + ln + d * self.vocab_size
+        v * d + pos + layers * (ln + attn + mlp) + ln + d * v
     }
 }
 

@@ -3,11 +3,16 @@
 
 pub mod backend;
 pub mod config;
+pub mod data;
 pub mod decoding;
 pub mod manifest;
+pub mod metrics;
 pub mod model;
 pub mod sampling;
+pub mod tasks;
 pub mod tokenizer;
+#[cfg(feature = "native")]
+pub mod train;
 pub mod transformer;
 pub mod weights;
 

@@ -38,6 +38,21 @@ pub struct ModelEntry {
     pub sha256: String,
     #[serde(default)]
     pub training: TrainingInfo,
+    /// Training checkpoints, oldest first (the last is `file`).
+    #[serde(default)]
+    pub checkpoints: Vec<CheckpointEntry>,
+    /// Training curves (JSON), relative to the manifest.
+    #[serde(default)]
+    pub curves: Option<String>,
+}
+
+/// One training checkpoint of a model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckpointEntry {
+    pub step: u64,
+    pub file: String,
+    pub bytes: u64,
+    pub sha256: String,
 }
 
 /// The whole manifest.
@@ -153,6 +168,8 @@ mod tests {
             bytes: 1,
             sha256: "00".into(),
             training: TrainingInfo::default(),
+            checkpoints: Vec::new(),
+            curves: None,
         }
     }
 

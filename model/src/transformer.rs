@@ -435,7 +435,7 @@ pub(crate) mod tests {
     fn param_count_matches_config() {
         for (pos, ao) in [(Positional::Rotary, true), (Positional::Learned, false)] {
             let (cfg, net) = tiny(pos, ao);
-            assert_eq!(net.num_params(), cfg.param_count());
+            assert_eq!(net.num_params() as u64, cfg.param_count());
         }
     }
 

@@ -30,7 +30,7 @@ pub const MAGIC: [u8; 4] = *b"ICLM";
 /// Version of the layout above; bumped on any incompatible change.
 pub const FORMAT_VERSION: u32 = 1;
 /// Largest model the page will load (parameters), checked before allocating.
-pub const MAX_PARAMS: usize = 64 * 1024 * 1024;
+pub const MAX_PARAMS: u64 = 64 * 1024 * 1024;
 const TRAILER: usize = 32;
 const MAX_HEADER: usize = 1 << 20;
 
@@ -67,7 +67,7 @@ pub enum WeightsError {
     #[error("the file's header is unreadable: {0}")]
     Header(String),
     #[error("the model is too large to load ({0} parameters; the limit is {MAX_PARAMS})")]
-    TooLarge(usize),
+    TooLarge(u64),
     #[error("tensor {name}: {problem}")]
     Tensor { name: String, problem: String },
     #[error("the file holds {0} bytes of weights but its header describes {1}")]

@@ -15,7 +15,9 @@ use icl_model::config::ModelConfig;
 use icl_model::manifest::{MANIFEST_FILE, Manifest, ModelEntry, TrainingInfo, publish};
 use icl_model::model::Model;
 use icl_model::sampling::{SamplingConfig, complete};
+use icl_model::train::{TrainConfig, paths, train};
 use icl_model::weights::{DType, choose_dtype, from_bytes, load_verified, to_bytes};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 #[derive(Parser)]
 #[command(
@@ -43,6 +45,32 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         seed: u64,
         /// Folder of the manifest and weight files.
+        #[arg(long, default_value = "public/models")]
+        dir: PathBuf,
+    },
+    /// Train a zoo model: checkpoints, curves and weights go into DIR and the manifest.
+    Train {
+        /// attn1, attn2 or base.
+        #[arg(long)]
+        preset: String,
+        /// Id in the manifest (default: the preset name).
+        #[arg(long)]
+        id: Option<String>,
+        /// Continue the interrupted run from its last checkpoint.
+        #[arg(long)]
+        resume: bool,
+        /// Override the preset's number of steps.
+        #[arg(long)]
+        steps: Option<usize>,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        #[arg(long, default_value = "public/models")]
+        dir: PathBuf,
+    },
+    /// Train the whole zoo (attn1, attn2, base), two runs at a time; resumable.
+    Zoo {
+        #[arg(long)]
+        resume: bool,
         #[arg(long, default_value = "public/models")]
         dir: PathBuf,
     },
@@ -124,8 +152,86 @@ fn load_model(
         .0)
 }
 
+fn train_one(
+    preset: &str,
+    id: Option<String>,
+    resume: bool,
+    steps: Option<usize>,
+    seed: u64,
+    dir: &std::path::Path,
+    backend: Backend,
+    bars: &MultiProgress,
+) -> Result<(), String> {
+    let mut cfg = TrainConfig::for_preset(preset).map_err(|e| e.to_string())?;
+    cfg.seed = seed;
+    if let Some(s) = steps {
+        cfg.steps = s;
+    }
+    let id = id.unwrap_or_else(|| preset.to_string());
+    let bar = bars.add(ProgressBar::new(cfg.steps as u64));
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{prefix:>6} [{bar:30}] {pos}/{len} steps · {msg} · ETA {eta}",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_prefix(id.clone());
+    let started = std::time::Instant::now();
+    train(
+        &cfg,
+        backend,
+        &paths(dir, &id),
+        resume,
+        |step, loss, tok_s| {
+            bar.set_position(step as u64);
+            bar.set_message(format!("loss {loss:.3} · {tok_s} tok/s"));
+        },
+    )?;
+    bar.finish_with_message(format!("done in {:.0} s", started.elapsed().as_secs_f64()));
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
+        Command::Train {
+            preset,
+            id,
+            resume,
+            steps,
+            seed,
+            dir,
+        } => train_one(
+            &preset,
+            id,
+            resume,
+            steps,
+            seed,
+            &dir,
+            cli.backend,
+            &MultiProgress::new(),
+        ),
+        Command::Zoo { resume, dir } => {
+            let bars = MultiProgress::new();
+            let started = std::time::Instant::now();
+            // Two single-threaded runs side by side use the 2 cores best.
+            let (a, b) = std::thread::scope(|s| {
+                let small = s.spawn(|| {
+                    train_one("attn1", None, resume, None, 0, &dir, cli.backend, &bars)?;
+                    train_one("attn2", None, resume, None, 0, &dir, cli.backend, &bars)
+                });
+                let big =
+                    s.spawn(|| train_one("base", None, resume, None, 0, &dir, cli.backend, &bars));
+                (small.join(), big.join())
+            });
+            a.map_err(|_| "a training thread panicked".to_string())??;
+            b.map_err(|_| "a training thread panicked".to_string())??;
+            println!(
+                "zoo trained in {:.1} min",
+                started.elapsed().as_secs_f64() / 60.0
+            );
+            Ok(())
+        }
         Command::Init {
             preset,
             id,
@@ -154,6 +260,8 @@ fn run(cli: Cli) -> Result<(), String> {
                     seed,
                     data: "random weights".to_string(),
                 },
+                checkpoints: Vec::new(),
+                curves: None,
             };
             let entry = publish(&dir, entry, &bytes).map_err(|e| e.to_string())?;
             println!(

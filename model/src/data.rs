@@ -1,0 +1,166 @@
+//! Training sequences: few-shot episodes and repeated random strings, as token batches with a
+//! loss mask (padding ignored) and an answer mask (output tokens, for the answer-only loss).
+//!
+//! A few-shot sequence keeps adding examples of one episode's rule until the window is full,
+//! so every sequence trains every shot count from 0 up. E.g. (reverse, block 40):
+//! ```text
+//! <bos>in: stone\nout: enots\nin: river\nout: revir\nin: clo
+//! ```
+//! where `enots\n` and `revir\n` are answer tokens.
+
+use rand::Rng;
+use rand::seq::{IndexedRandom, SliceRandom};
+
+use crate::tasks::{Split, Task, Template, induction_text};
+use crate::tokenizer::{BOS, Tokenizer};
+
+/// One training sequence of `block_size + 1` tokens (inputs are `ids[..block]`, targets
+/// `ids[1..]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sequence {
+    pub ids: Vec<u32>,
+    /// Per target position: 1 for a real token, 0 for padding.
+    pub loss_mask: Vec<f32>,
+    /// Per target position: whether it is part of an answer (output and its separator).
+    pub answer_mask: Vec<bool>,
+}
+
+/// What a batch is drawn from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataMix {
+    /// Fraction of sequences that are repeated random strings.
+    pub induction: f32,
+    /// Tasks for the rest, drawn uniformly.
+    pub tasks: Vec<Task>,
+    pub template: Template,
+}
+
+impl DataMix {
+    /// All tasks with the given share of induction sequences.
+    pub fn new(induction: f32) -> Self {
+        Self {
+            induction,
+            tasks: Task::ALL.to_vec(),
+            template: Template::default(),
+        }
+    }
+
+    /// A short description for the manifest.
+    pub fn describe(&self) -> String {
+        format!(
+            "{:.0}% repeated random strings, {:.0}% few-shot episodes of {} tasks (training words)",
+            self.induction * 100.0,
+            (1.0 - self.induction) * 100.0,
+            self.tasks.len()
+        )
+    }
+
+    /// One sequence.
+    pub fn sequence(&self, rng: &mut impl Rng, tok: &Tokenizer, block_size: usize) -> Sequence {
+        let len = block_size + 1;
+        if self.tasks.is_empty() || rng.random::<f32>() < self.induction {
+            let text = induction_text(rng, len - 1);
+            let mut ids = vec![BOS];
+            ids.extend(tok.encode(&text).ids);
+            return Sequence {
+                ids,
+                loss_mask: vec![1.0; len - 1],
+                answer_mask: vec![false; len - 1],
+            };
+        }
+        let task = *self.tasks.choose(rng).expect("tasks");
+        // Enough examples to overfill any window we train with; the rule is the episode's.
+        let examples_needed = len / 6 + 2;
+        let episode = task.episode(rng, examples_needed, Split::Train);
+        let mut examples = episode.examples;
+        examples.push((episode.query, episode.answer));
+        if task == Task::Lookup {
+            // Keys repeat within a sequence, so later lookups can be answered from earlier ones.
+            let table = examples.clone();
+            examples = (0..examples_needed)
+                .map(|_| table.choose(rng).expect("table").clone())
+                .collect();
+        }
+        examples.shuffle(rng);
+        let t = &self.template;
+        let mut ids = vec![BOS];
+        let mut answer = vec![false];
+        for (x, y) in &examples {
+            let parts = [
+                (t.input_prefix.as_str(), false),
+                (x.as_str(), false),
+                (t.separator.as_str(), false),
+                (t.output_prefix.as_str(), false),
+                (y.as_str(), true),
+                (t.separator.as_str(), true),
+            ];
+            for (s, is_answer) in parts {
+                let e = tok.encode(s).ids;
+                answer.extend(std::iter::repeat_n(is_answer, e.len()));
+                ids.extend(e);
+            }
+            if ids.len() >= len {
+                break;
+            }
+        }
+        ids.truncate(len);
+        answer.truncate(len);
+        let real = ids.len() - 1;
+        let pad = tok.encode(&t.separator).ids.first().copied().unwrap_or(BOS);
+        ids.resize(len, pad);
+        answer.resize(len, false);
+        let mut loss_mask = vec![1.0; real];
+        loss_mask.resize(len - 1, 0.0);
+        Sequence {
+            ids,
+            loss_mask,
+            answer_mask: answer[1..].to_vec(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn sequences_fill_the_window_and_mark_answers() {
+        let tok = Tokenizer::default();
+        let mix = DataMix {
+            induction: 0.0,
+            tasks: vec![Task::Reverse],
+            template: Template::default(),
+        };
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let s = mix.sequence(&mut rng, &tok, 64);
+        assert_eq!(s.ids.len(), 65);
+        assert_eq!(s.loss_mask.len(), 64);
+        assert_eq!(s.answer_mask.len(), 64);
+        assert_eq!(s.ids[0], BOS);
+        let text = tok.decode(&s.ids);
+        assert!(text.starts_with("in: "), "{text:?}");
+        // Answer targets decode to reversed inputs.
+        let answers: String = s.ids[1..]
+            .iter()
+            .zip(&s.answer_mask)
+            .filter(|(_, a)| **a)
+            .map(|(&i, _)| tok.char_of(i))
+            .collect();
+        let first = answers.split('\n').next().unwrap();
+        let line = text.lines().next().unwrap().trim_start_matches("in: ");
+        assert_eq!(first, line.chars().rev().collect::<String>());
+    }
+
+    #[test]
+    fn induction_sequences_are_all_loss() {
+        let tok = Tokenizer::default();
+        let mix = DataMix::new(1.0);
+        let s = mix.sequence(&mut ChaCha8Rng::seed_from_u64(2), &tok, 32);
+        assert!(s.loss_mask.iter().all(|&m| m == 1.0));
+        assert!(!s.answer_mask.iter().any(|&a| a));
+    }
+}

@@ -1,0 +1,569 @@
+//! Few-shot tasks: seeded generators of episodes, and the one prompt format shared by training,
+//! evaluation and the page.
+//!
+//! An episode of `k` examples renders, with the default [`Template`], as
+//! ```text
+//! in: stone
+//! out: enots
+//! in: river
+//! out: revir
+//! in: cloud
+//! out:
+//! ```
+//! and the model should answer ` duolc` (the output prefix's space is part of the prompt).
+//!
+//! *Recognition* tasks have a fixed rule; examples only say which rule is meant. *Learning*
+//! tasks draw a new random rule per episode, so only the examples can teach it (0-shot is at
+//! chance). Words come from `data/words.txt` (a list written for this project), split into
+//! training and held-out words by a fixed hash; evaluation uses only held-out words.
+
+use rand::Rng;
+use rand::seq::{IndexedRandom, SliceRandom};
+use serde::{Deserialize, Serialize};
+
+const WORDS: &str = include_str!("../data/words.txt");
+
+/// Word categories for [`Task::Category`] (training and held-out words are split per category).
+pub const CATEGORIES: [(&str, &[&str]); 4] = [
+    (
+        "animal",
+        &[
+            "cat", "dog", "fox", "owl", "pig", "cow", "bat", "bee", "ant", "eel", "yak", "hen",
+            "horse", "sheep", "mouse", "tiger", "zebra", "camel", "eagle", "shark", "whale",
+            "snake", "otter", "panda", "rabbit", "monkey", "spider", "turtle", "lizard", "dolphin",
+            "penguin", "giraffe", "octopus", "kitten", "salmon", "robin",
+        ],
+    ),
+    (
+        "color",
+        &[
+            "red", "blue", "green", "black", "white", "brown", "pink", "gray", "gold", "teal",
+            "navy", "cyan", "rose", "amber", "coral", "ivory", "purple", "yellow", "silver",
+            "violet", "indigo", "maroon", "scarlet", "crimson", "magenta", "beige", "azure",
+        ],
+    ),
+    (
+        "fruit",
+        &[
+            "apple", "pear", "plum", "fig", "kiwi", "lime", "lemon", "grape", "mango", "melon",
+            "peach", "berry", "cherry", "banana", "orange", "papaya", "guava", "olive", "date",
+            "apricot", "coconut", "raisin", "quince", "lychee", "nectar", "durian", "citron",
+        ],
+    ),
+    (
+        "body",
+        &[
+            "arm", "leg", "ear", "eye", "lip", "toe", "hip", "jaw", "hand", "foot", "head", "neck",
+            "knee", "nose", "chin", "shin", "heel", "palm", "wrist", "elbow", "ankle", "thumb",
+            "tooth", "mouth", "chest", "spine", "finger", "cheek", "throat", "stomach",
+        ],
+    ),
+];
+
+/// Which words a generator may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Split {
+    /// About 80 % of the words: used for training.
+    Train,
+    /// The other 20 %: used only for evaluation.
+    HeldOut,
+}
+
+fn fnv(s: &str) -> u64 {
+    s.bytes().fold(0xcbf29ce484222325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+    })
+}
+
+fn split_of(word: &str) -> Split {
+    if fnv(word) % 5 == 0 {
+        Split::HeldOut
+    } else {
+        Split::Train
+    }
+}
+
+/// The bundled words of one split, sorted and without duplicates.
+pub fn words(split: Split) -> Vec<&'static str> {
+    let mut w: Vec<&str> = WORDS
+        .split_whitespace()
+        .filter(|w| split_of(w) == split)
+        .collect();
+    w.sort_unstable();
+    w.dedup();
+    w
+}
+
+fn category_words(cat: usize, split: Split) -> Vec<&'static str> {
+    CATEGORIES[cat]
+        .1
+        .iter()
+        .copied()
+        .filter(|w| split_of(w) == split)
+        .collect()
+}
+
+/// How an example is written. Editable in the page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Template {
+    /// Written before each input.
+    pub input_prefix: String,
+    /// Written before each output.
+    pub output_prefix: String,
+    /// Written after each input and each output.
+    pub separator: String,
+}
+
+impl Default for Template {
+    fn default() -> Self {
+        Self {
+            input_prefix: "in: ".into(),
+            output_prefix: "out: ".into(),
+            separator: "\n".into(),
+        }
+    }
+}
+
+impl Template {
+    /// The few-shot prompt: every example, then the query's input and the output prefix.
+    pub fn prompt(&self, examples: &[(String, String)], query: &str) -> String {
+        let mut s = String::new();
+        for (x, y) in examples {
+            self.push_example(&mut s, x, y);
+        }
+        s.push_str(&self.input_prefix);
+        s.push_str(query);
+        s.push_str(&self.separator);
+        s.push_str(self.output_prefix.trim_end_matches(' '));
+        s
+    }
+
+    /// What should follow [`Template::prompt`]: the output (with the prefix's trailing space).
+    pub fn answer(&self, output: &str) -> String {
+        let space = &self.output_prefix[self.output_prefix.trim_end_matches(' ').len()..];
+        format!("{space}{output}")
+    }
+
+    fn push_example(&self, s: &mut String, x: &str, y: &str) {
+        s.push_str(&self.input_prefix);
+        s.push_str(x);
+        s.push_str(&self.separator);
+        s.push_str(&self.output_prefix);
+        s.push_str(y);
+        s.push_str(&self.separator);
+    }
+}
+
+/// Whether a task's rule is fixed or drawn per episode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Family {
+    Recognition,
+    Learning,
+}
+
+/// The few-shot tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Task {
+    /// `stone` → `stone`
+    Copy,
+    /// `stone` → `enots`
+    Reverse,
+    /// `stone` → `STONE`
+    Uppercase,
+    /// `stone` → `s`
+    FirstLetter,
+    /// `stone` → `e`
+    LastLetter,
+    /// `stone` → `enost`
+    SortLetters,
+    /// `stone` → `stonestone`
+    RepeatTwice,
+    /// `stone` → `stn`
+    DropVowels,
+    /// `stone` → `5`
+    Length,
+    /// `stone` → `uupof` with k = 1; k ∈ 1..=25 is drawn per episode and must be inferred.
+    Caesar,
+    /// `stone` → `qhkmv`: a random letter permutation per episode.
+    Substitution,
+    /// `tiger` → `vok`: each category (animal, color, fruit, body part) gets a random label.
+    Category,
+    /// `k7` → `dum`: a random table of keys and values per episode.
+    Lookup,
+}
+
+impl Task {
+    /// Every task, recognition first.
+    pub const ALL: [Task; 13] = [
+        Task::Copy,
+        Task::Reverse,
+        Task::Uppercase,
+        Task::FirstLetter,
+        Task::LastLetter,
+        Task::SortLetters,
+        Task::RepeatTwice,
+        Task::DropVowels,
+        Task::Length,
+        Task::Caesar,
+        Task::Substitution,
+        Task::Category,
+        Task::Lookup,
+    ];
+
+    /// Stable snake_case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Task::Copy => "copy",
+            Task::Reverse => "reverse",
+            Task::Uppercase => "uppercase",
+            Task::FirstLetter => "first_letter",
+            Task::LastLetter => "last_letter",
+            Task::SortLetters => "sort_letters",
+            Task::RepeatTwice => "repeat_twice",
+            Task::DropVowels => "drop_vowels",
+            Task::Length => "length",
+            Task::Caesar => "caesar",
+            Task::Substitution => "substitution",
+            Task::Category => "category",
+            Task::Lookup => "lookup",
+        }
+    }
+
+    /// The task called `name`.
+    pub fn from_name(name: &str) -> Option<Task> {
+        Task::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    pub fn family(self) -> Family {
+        match self {
+            Task::Substitution | Task::Category | Task::Lookup => Family::Learning,
+            _ => Family::Recognition,
+        }
+    }
+
+    /// An episode of `k` examples and a query, from words of `split`.
+    pub fn episode(self, rng: &mut impl Rng, k: usize, split: Split) -> Episode {
+        let pool = words(split);
+        let pick = |rng: &mut dyn rand::RngCore| -> String {
+            (*pool.choose(rng).expect("words")).to_string()
+        };
+        let rule = Rule::draw(self, rng);
+        let (inputs, query): (Vec<String>, String) = match self {
+            Task::Category => {
+                let cats: Vec<usize> = {
+                    let mut c: Vec<usize> = (0..CATEGORIES.len()).collect();
+                    c.shuffle(rng);
+                    c.truncate(rng.random_range(2..=3));
+                    c
+                };
+                let word = |rng: &mut dyn rand::RngCore, c: usize| -> String {
+                    (*category_words(c, split)
+                        .choose(rng)
+                        .expect("category words"))
+                    .to_string()
+                };
+                let qc = *cats.choose(rng).expect("categories");
+                let query = word(rng, qc);
+                // Every category shown at least once when k allows, the query's first.
+                let mut order: Vec<usize> = std::iter::once(qc)
+                    .chain(cats.iter().copied().filter(|&c| c != qc))
+                    .collect();
+                order.truncate(k);
+                while order.len() < k {
+                    order.push(*cats.choose(rng).expect("categories"));
+                }
+                order.shuffle(rng);
+                (order.into_iter().map(|c| word(rng, c)).collect(), query)
+            }
+            Task::Lookup => {
+                let keys = rule.lookup_keys();
+                let mut shown: Vec<String> = keys.clone();
+                shown.shuffle(rng);
+                shown.truncate(k);
+                let query = if k == 0 {
+                    keys[0].clone()
+                } else {
+                    shown.choose(rng).expect("keys").clone()
+                };
+                (shown, query)
+            }
+            Task::Substitution => {
+                let query = pick(rng);
+                // Show each of the query's letters in some example when k allows.
+                let mut inputs: Vec<String> = Vec::new();
+                for c in query.chars() {
+                    if inputs.len() >= k || inputs.iter().any(|w| w.contains(c)) {
+                        continue;
+                    }
+                    let with: Vec<&&str> = pool
+                        .iter()
+                        .filter(|w| w.contains(c) && **w != query)
+                        .collect();
+                    if let Some(w) = with.choose(rng) {
+                        inputs.push(w.to_string());
+                    }
+                }
+                while inputs.len() < k {
+                    inputs.push(pick(rng));
+                }
+                inputs.shuffle(rng);
+                (inputs, query)
+            }
+            _ => ((0..k).map(|_| pick(rng)).collect(), pick(rng)),
+        };
+        let examples = inputs
+            .into_iter()
+            .map(|x| (rule.apply(&x), x))
+            .map(|(y, x)| (x, y))
+            .collect();
+        let answer = rule.apply(&query);
+        Episode {
+            task: self,
+            examples,
+            query,
+            answer,
+        }
+    }
+}
+
+/// The rule of one episode.
+#[derive(Debug, Clone)]
+enum Rule {
+    Fixed(Task),
+    Caesar(u8),
+    Substitution([u8; 26]),
+    Category([String; 4]),
+    Lookup(Vec<(String, String)>),
+}
+
+fn random_label(rng: &mut impl Rng) -> String {
+    const C: &[u8] = b"bcdfghjklmnprstvz";
+    const V: &[u8] = b"aeiou";
+    [C, V, C]
+        .iter()
+        .map(|set| *set.choose(rng).expect("letters") as char)
+        .collect()
+}
+
+impl Rule {
+    fn draw(task: Task, rng: &mut impl Rng) -> Rule {
+        match task {
+            Task::Caesar => Rule::Caesar(rng.random_range(1..=25)),
+            Task::Substitution => {
+                let mut p: [u8; 26] = std::array::from_fn(|i| i as u8);
+                p.shuffle(rng);
+                Rule::Substitution(p)
+            }
+            Task::Category => {
+                let mut labels: Vec<String> = Vec::new();
+                while labels.len() < 4 {
+                    let l = random_label(rng);
+                    if !labels.contains(&l) {
+                        labels.push(l);
+                    }
+                }
+                Rule::Category(std::array::from_fn(|i| labels[i].clone()))
+            }
+            Task::Lookup => {
+                let mut table: Vec<(String, String)> = Vec::new();
+                while table.len() < 12 {
+                    let key = format!(
+                        "{}{}",
+                        rng.random_range(b'a'..=b'z') as char,
+                        rng.random_range(0..10)
+                    );
+                    if table.iter().all(|(k, _)| *k != key) {
+                        table.push((key, random_label(rng)));
+                    }
+                }
+                Rule::Lookup(table)
+            }
+            t => Rule::Fixed(t),
+        }
+    }
+
+    fn lookup_keys(&self) -> Vec<String> {
+        match self {
+            Rule::Lookup(t) => t.iter().map(|(k, _)| k.clone()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn apply(&self, x: &str) -> String {
+        let shift = |c: char, by: u8| -> char {
+            if c.is_ascii_lowercase() {
+                (b'a' + (c as u8 - b'a' + by) % 26) as char
+            } else {
+                c
+            }
+        };
+        match self {
+            Rule::Fixed(t) => match t {
+                Task::Copy => x.to_string(),
+                Task::Reverse => x.chars().rev().collect(),
+                Task::Uppercase => x.to_uppercase(),
+                Task::FirstLetter => x.chars().take(1).collect(),
+                Task::LastLetter => x.chars().last().map(String::from).unwrap_or_default(),
+                Task::SortLetters => {
+                    let mut c: Vec<char> = x.chars().collect();
+                    c.sort_unstable();
+                    c.into_iter().collect()
+                }
+                Task::RepeatTwice => x.repeat(2),
+                Task::DropVowels => x.chars().filter(|c| !"aeiou".contains(*c)).collect(),
+                Task::Length => x.chars().count().to_string(),
+                _ => unreachable!("rules of per-episode tasks are drawn"),
+            },
+            Rule::Caesar(k) => x.chars().map(|c| shift(c, *k)).collect(),
+            Rule::Substitution(p) => x
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_lowercase() {
+                        (b'a' + p[(c as u8 - b'a') as usize]) as char
+                    } else {
+                        c
+                    }
+                })
+                .collect(),
+            Rule::Category(labels) => CATEGORIES
+                .iter()
+                .position(|(_, ws)| ws.contains(&x))
+                .map_or_else(|| "?".to_string(), |i| labels[i].clone()),
+            Rule::Lookup(t) => t
+                .iter()
+                .find(|(k, _)| k == x)
+                .map_or_else(|| "?".into(), |(_, v)| v.clone()),
+        }
+    }
+}
+
+/// One few-shot episode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Episode {
+    pub task: Task,
+    /// `(input, output)` pairs shown in the prompt.
+    pub examples: Vec<(String, String)>,
+    pub query: String,
+    /// The correct output for the query.
+    pub answer: String,
+}
+
+impl Episode {
+    /// The prompt under `template`.
+    pub fn prompt(&self, template: &Template) -> String {
+        template.prompt(&self.examples, &self.query)
+    }
+}
+
+/// A repeated random string, for induction: e.g. `q3kx9q3kx9q3kx9…` (length `len`).
+///
+/// The string has 8..=32 characters from a random subset of letters and digits, so the only way
+/// to predict the second and later copies is to look back at the first.
+pub fn induction_text(rng: &mut impl Rng, len: usize) -> String {
+    const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let n = rng.random_range(8..=32);
+    let unit: Vec<u8> = (0..n).map(|_| *CHARS.choose(rng).expect("chars")).collect();
+    unit.iter().cycle().take(len).map(|&b| b as char).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn splits_are_disjoint_and_nonempty() {
+        let (train, held) = (words(Split::Train), words(Split::HeldOut));
+        assert!(
+            train.len() > 800 && held.len() > 150,
+            "{} / {}",
+            train.len(),
+            held.len()
+        );
+        assert!(held.iter().all(|w| !train.contains(w)));
+        for c in 0..CATEGORIES.len() {
+            assert!(
+                category_words(c, Split::HeldOut).len() >= 3,
+                "{}",
+                CATEGORIES[c].0
+            );
+        }
+    }
+
+    #[test]
+    fn documented_examples_hold() {
+        let r = |t| Rule::Fixed(t).apply("stone");
+        assert_eq!(r(Task::Reverse), "enots");
+        assert_eq!(r(Task::Uppercase), "STONE");
+        assert_eq!(r(Task::FirstLetter), "s");
+        assert_eq!(r(Task::LastLetter), "e");
+        assert_eq!(r(Task::SortLetters), "enost");
+        assert_eq!(r(Task::RepeatTwice), "stonestone");
+        assert_eq!(r(Task::DropVowels), "stn");
+        assert_eq!(r(Task::Length), "5");
+        assert_eq!(Rule::Caesar(1).apply("stone"), "tupof");
+        let t = Template::default();
+        let ex = vec![
+            ("stone".to_string(), "enots".to_string()),
+            ("river".into(), "revir".into()),
+        ];
+        assert_eq!(
+            t.prompt(&ex, "cloud"),
+            "in: stone\nout: enots\nin: river\nout: revir\nin: cloud\nout:"
+        );
+        assert_eq!(t.answer("duolc"), " duolc");
+    }
+
+    #[test]
+    fn episodes_are_seeded_and_consistent() {
+        for task in Task::ALL {
+            let a = task.episode(&mut ChaCha8Rng::seed_from_u64(3), 8, Split::HeldOut);
+            let b = task.episode(&mut ChaCha8Rng::seed_from_u64(3), 8, Split::HeldOut);
+            assert_eq!(a, b, "{task:?}");
+            assert_eq!(a.examples.len(), 8);
+            assert!(!a.answer.is_empty() && a.answer != "?", "{task:?}: {a:?}");
+            let held = words(Split::HeldOut);
+            if !matches!(task, Task::Lookup | Task::Category) {
+                assert!(
+                    held.contains(&a.query.as_str()),
+                    "{task:?} query from held-out words"
+                );
+            }
+            assert_eq!(Task::from_name(task.name()), Some(task));
+        }
+    }
+
+    #[test]
+    fn learning_tasks_show_what_the_query_needs() {
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        for _ in 0..50 {
+            let e = Task::Substitution.episode(&mut rng, 8, Split::HeldOut);
+            for c in e.query.chars() {
+                assert!(e.examples.iter().any(|(x, _)| x.contains(c)), "{e:?}");
+            }
+            let e = Task::Lookup.episode(&mut rng, 4, Split::HeldOut);
+            assert!(
+                e.examples
+                    .iter()
+                    .any(|(x, y)| *x == e.query && *y == e.answer)
+            );
+            let e = Task::Category.episode(&mut rng, 4, Split::HeldOut);
+            assert!(e.examples.iter().any(|(_, y)| *y == e.answer), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn induction_text_repeats() {
+        let s = induction_text(&mut ChaCha8Rng::seed_from_u64(1), 100);
+        assert_eq!(s.len(), 100);
+        let n = (8..=32)
+            .find(|&n| s[n..].starts_with(&s[..100 - n]))
+            .unwrap();
+        assert!(s[..n].chars().all(|c| c.is_ascii_alphanumeric()));
+    }
+}

@@ -1,0 +1,474 @@
+//! Training: AdamW with linear warmup, cosine decay and gradient-norm clipping, deterministic
+//! from a seed; log-spaced checkpoints; curves (losses, per-head induction scores, ICL score)
+//! written as JSON beside the weights; resumable from the last checkpoint.
+//!
+//! The batch of step `s` is drawn from an RNG seeded by `(seed, s)`, so a resumed run sees the
+//! same data as an uninterrupted one. Optimiser moments are not stored in checkpoints (they
+//! would triple the shipped size); a resumed run restarts them, with a short re-warmup.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use burn::module::Module;
+use burn::optim::grad_clipping::GradientClippingConfig;
+use burn::optim::{AdamWConfig, GradientsParams};
+use burn::tensor::activation::log_softmax;
+use burn::tensor::{Device, Tensor, TensorData};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::backend::Backend;
+use crate::config::{ConfigError, ModelConfig};
+use crate::data::DataMix;
+use crate::manifest::{CheckpointEntry, ModelEntry, TrainingInfo, publish};
+use crate::metrics::{batch_tokens, head_scores, icl_score};
+use crate::model::Model;
+use crate::tokenizer::Tokenizer;
+use crate::transformer::{ForwardOptions, Transformer};
+use crate::weights::{DType, choose_dtype, from_bytes, to_bytes};
+
+/// Hyper-parameters of one training run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    pub preset: String,
+    pub steps: usize,
+    pub batch_size: usize,
+    pub lr: f64,
+    pub warmup: usize,
+    /// Final learning rate as a fraction of `lr`.
+    pub min_lr_frac: f64,
+    pub weight_decay: f32,
+    pub grad_clip: f32,
+    pub seed: u64,
+    /// Share of repeated random strings in the data.
+    pub induction_fraction: f32,
+    /// Number of log-spaced checkpoints.
+    pub checkpoints: usize,
+}
+
+impl TrainConfig {
+    /// The settings each zoo model is trained with.
+    pub fn for_preset(preset: &str) -> Result<Self, ConfigError> {
+        ModelConfig::preset(preset)?;
+        let (steps, lr, induction) = match preset {
+            "attn1" | "attn2" => (2000, 1e-3, 0.5),
+            _ => (3000, 1e-3, 0.2),
+        };
+        Ok(Self {
+            preset: preset.to_string(),
+            steps,
+            batch_size: 32,
+            lr,
+            warmup: 100,
+            min_lr_frac: 0.1,
+            weight_decay: 0.05,
+            grad_clip: 1.0,
+            seed: 0,
+            induction_fraction: induction,
+            checkpoints: 12,
+        })
+    }
+
+    /// Learning rate at `step`: linear warmup, then cosine decay to `min_lr_frac * lr`.
+    pub fn lr_at(&self, step: usize) -> f64 {
+        if step < self.warmup {
+            return self.lr * (step + 1) as f64 / self.warmup as f64;
+        }
+        let t = (step - self.warmup) as f64 / (self.steps - self.warmup).max(1) as f64;
+        let cos = 0.5 * (1.0 + (std::f64::consts::PI * t.min(1.0)).cos());
+        self.lr * (self.min_lr_frac + (1.0 - self.min_lr_frac) * cos)
+    }
+
+    /// Roughly log-spaced checkpoint steps, the first ones early, always ending at `steps`.
+    pub fn checkpoint_steps(&self) -> Vec<usize> {
+        let n = self.checkpoints.max(2);
+        let first = 10f64.min(self.steps as f64);
+        let mut v: Vec<usize> = (0..n)
+            .map(|i| {
+                let t = i as f64 / (n - 1) as f64;
+                (first * (self.steps as f64 / first).powf(t)).round() as usize
+            })
+            .collect();
+        v.dedup();
+        v
+    }
+}
+
+/// One evaluation point of the curves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurvePoint {
+    pub step: usize,
+    pub tokens: u64,
+    pub lr: f64,
+    /// Mean training loss (nats/token) since the previous point (none before training).
+    pub loss: Option<f32>,
+    /// Mean training loss on answer tokens since the previous point.
+    pub answer_loss: Option<f32>,
+    /// `[layer][head]` induction scores.
+    pub induction: Vec<Vec<f32>>,
+    pub previous_token: Vec<Vec<f32>>,
+    pub icl_score: f32,
+    pub loss_first_copy: f32,
+    pub loss_second_copy: f32,
+}
+
+/// Everything written beside the weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Curves {
+    pub model: String,
+    pub train: TrainConfig,
+    pub config: ModelConfig,
+    pub points: Vec<CurvePoint>,
+}
+
+/// Where a run writes.
+pub struct Paths {
+    /// `public/models`
+    pub dir: PathBuf,
+    pub id: String,
+}
+
+impl Paths {
+    fn checkpoint_file(&self, step: usize) -> String {
+        format!("{}/ckpt-{step:06}.bin", self.id)
+    }
+    fn curves(&self) -> PathBuf {
+        self.dir.join(&self.id).join("curves.json")
+    }
+    /// Full-precision state for resuming (not shipped).
+    fn resume_file(&self) -> PathBuf {
+        self.dir.join(&self.id).join("resume.bin")
+    }
+}
+
+/// Cross-entropy `(loss over real tokens, loss over answer tokens)` of one batch.
+fn batch_loss(
+    net: &Transformer,
+    rows: &[crate::data::Sequence],
+    device: &Device,
+) -> (Tensor<1>, f32, f32) {
+    let block = rows[0].ids.len() - 1;
+    let b = rows.len();
+    let inputs: Vec<Vec<u32>> = rows.iter().map(|r| r.ids[..block].to_vec()).collect();
+    let targets: Vec<i64> = rows
+        .iter()
+        .flat_map(|r| r.ids[1..].iter().map(|&i| i64::from(i)))
+        .collect();
+    let mask: Vec<f32> = rows
+        .iter()
+        .flat_map(|r| r.loss_mask.iter().copied())
+        .collect();
+    let answer: Vec<f32> = rows
+        .iter()
+        .flat_map(|r| r.answer_mask.iter().map(|&a| f32::from(u8::from(a))))
+        .collect();
+    let out = net.forward(batch_tokens(&inputs, device), &ForwardOptions::default());
+    let lp = log_softmax(out.logits, 2);
+    let t =
+        Tensor::<3, burn::tensor::Int>::from_data(TensorData::new(targets, [b, block, 1]), device);
+    // [batch, block]
+    let nll = lp.gather(2, t).reshape([b, block]).neg();
+    let m = Tensor::<2>::from_data(TensorData::new(mask.clone(), [b, block]), device);
+    let a = Tensor::<2>::from_data(TensorData::new(answer.clone(), [b, block]), device);
+    let count = mask.iter().sum::<f32>().max(1.0);
+    let loss = (nll.clone() * m).sum().div_scalar(count);
+    let answer_count = answer.iter().sum::<f32>();
+    let answer_loss = if answer_count > 0.0 {
+        (nll.detach() * a).sum().into_scalar::<f32>() / answer_count
+    } else {
+        f32::NAN
+    };
+    let total = loss.clone().detach().into_scalar::<f32>();
+    (loss, total, answer_loss)
+}
+
+fn evaluate(
+    net: &Transformer,
+    device: &Device,
+    step: usize,
+    cfg: &TrainConfig,
+    acc: (f32, f32, usize, usize),
+    tokens: u64,
+) -> CurvePoint {
+    let scores = head_scores(net, device, 1234, 8, 48);
+    CurvePoint {
+        step,
+        tokens,
+        lr: cfg.lr_at(step.saturating_sub(1)),
+        loss: (acc.2 > 0).then(|| acc.0 / acc.2 as f32),
+        answer_loss: (acc.3 > 0).then(|| acc.1 / acc.3 as f32),
+        induction: scores.induction,
+        previous_token: scores.previous_token,
+        icl_score: icl_score(net, device, 4321, 8),
+        loss_first_copy: scores.loss_first_copy,
+        loss_second_copy: scores.loss_second_copy,
+    }
+}
+
+/// Trains one zoo model, writing checkpoints, curves and the final weights into `paths.dir`
+/// and the manifest. With `resume`, continues from `resume.bin` and the curves file.
+pub fn train(
+    cfg: &TrainConfig,
+    backend: Backend,
+    paths: &Paths,
+    resume: bool,
+    mut progress: impl FnMut(usize, f32, u64),
+) -> Result<Model, String> {
+    let config = ModelConfig::preset(&cfg.preset).map_err(|e| e.to_string())?;
+    let plain = backend.device();
+    let device = plain.clone().autodiff();
+    let tok = Tokenizer::default();
+    let mix = DataMix::new(cfg.induction_fraction);
+    let checkpoints = cfg.checkpoint_steps();
+    std::fs::create_dir_all(paths.dir.join(&paths.id)).map_err(|e| e.to_string())?;
+
+    let (mut net, mut curves, start) = match (resume, std::fs::read(paths.resume_file())) {
+        (true, Ok(bytes)) => {
+            let (m, info) = from_bytes(&bytes, &device).map_err(|e| format!("resume file: {e}"))?;
+            let step: usize = info
+                .info
+                .get("step")
+                .and_then(|s| s.parse().ok())
+                .ok_or("resume file has no step")?;
+            let curves: Curves = serde_json::from_str(
+                &std::fs::read_to_string(paths.curves()).map_err(|e| e.to_string())?,
+            )
+            .map_err(|e| format!("curves: {e}"))?;
+            if curves.train != *cfg {
+                return Err(
+                    "the interrupted run used other settings; start afresh without --resume".into(),
+                );
+            }
+            eprintln!("resuming {} at step {step}", paths.id);
+            (m.net, curves, step)
+        }
+        _ => {
+            device.seed(cfg.seed);
+            let net = config.init(&device);
+            (
+                net,
+                Curves {
+                    model: paths.id.clone(),
+                    train: cfg.clone(),
+                    config: config.clone(),
+                    points: Vec::new(),
+                },
+                0,
+            )
+        }
+    };
+    let mut optim = AdamWConfig::new()
+        .with_weight_decay(cfg.weight_decay)
+        .with_beta_2(0.95)
+        .with_grad_clipping(Some(GradientClippingConfig::Norm(cfg.grad_clip)))
+        .init();
+    let tokens_per_step = (cfg.batch_size * config.block_size) as u64;
+    let mut acc = (0.0f32, 0.0f32, 0usize, 0usize);
+    if start == 0 {
+        let valid = net.valid();
+        curves
+            .points
+            .push(evaluate(&valid, &plain, 0, cfg, (0.0, 0.0, 0, 0), 0));
+    }
+    let started = Instant::now();
+    for step in start..cfg.steps {
+        let mut rng =
+            ChaCha8Rng::seed_from_u64(cfg.seed.wrapping_mul(1_000_003).wrapping_add(step as u64));
+        let rows: Vec<_> = (0..cfg.batch_size)
+            .map(|_| mix.sequence(&mut rng, &tok, config.block_size))
+            .collect();
+        let (loss, total, answer) = batch_loss(&net, &rows, &device);
+        let grads = GradientsParams::from_grads(loss.backward(), &net);
+        // After a resume the optimiser restarts: re-warm over 50 steps.
+        let rewarm = if start > 0 {
+            ((step - start + 1) as f64 / 50.0).min(1.0)
+        } else {
+            1.0
+        };
+        net = optim.step(cfg.lr_at(step) * rewarm, net, grads);
+        acc.0 += total;
+        acc.2 += 1;
+        if answer.is_finite() {
+            acc.1 += answer;
+            acc.3 += 1;
+        }
+        let done = step + 1;
+        progress(
+            done,
+            total,
+            tokens_per_step * (done - start) as u64 * 1_000
+                / started.elapsed().as_millis().max(1) as u64,
+        );
+        if checkpoints.contains(&done) {
+            let valid = net.valid();
+            curves.points.push(evaluate(
+                &valid,
+                &plain,
+                done,
+                cfg,
+                acc,
+                tokens_per_step * done as u64,
+            ));
+            acc = (0.0, 0.0, 0, 0);
+            let model = Model {
+                config: config.clone(),
+                tokenizer: tok.clone(),
+                net: valid,
+                device: plain.clone(),
+            };
+            write_checkpoint(&model, cfg, paths, done, &curves)?;
+        }
+    }
+    let model = Model {
+        config,
+        tokenizer: tok,
+        net: net.valid(),
+        device: plain,
+    };
+    Ok(model)
+}
+
+fn write_checkpoint(
+    model: &Model,
+    cfg: &TrainConfig,
+    paths: &Paths,
+    step: usize,
+    curves: &Curves,
+) -> Result<(), String> {
+    let io = |e: std::io::Error| e.to_string();
+    let mut info = BTreeMap::new();
+    info.insert("step".to_string(), step.to_string());
+    info.insert("seed".to_string(), cfg.seed.to_string());
+    let (dtype, _) = choose_dtype(model).map_err(|e| e.to_string())?;
+    let bytes = to_bytes(model, dtype, &info);
+    let file = paths.checkpoint_file(step);
+    std::fs::write(paths.dir.join(&file), &bytes).map_err(io)?;
+    std::fs::write(
+        paths.curves(),
+        serde_json::to_string(curves).map_err(|e| e.to_string())? + "\n",
+    )
+    .map_err(io)?;
+    // The resumable state (f32), written last so a crash never leaves it ahead of the curves.
+    std::fs::write(paths.resume_file(), to_bytes(model, DType::F32, &info)).map_err(io)?;
+
+    // Manifest: the newest checkpoint is the model; every checkpoint is listed for scrubbing.
+    let entry_path = paths.dir.join(crate::manifest::MANIFEST_FILE);
+    let manifest = std::fs::read_to_string(&entry_path)
+        .ok()
+        .and_then(|t| crate::manifest::Manifest::parse(&t).ok())
+        .unwrap_or_default();
+    let mut ckpts: Vec<CheckpointEntry> = manifest
+        .get(&paths.id)
+        .map(|e| {
+            e.checkpoints
+                .iter()
+                .filter(|c| c.step < step as u64)
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    ckpts.push(CheckpointEntry {
+        step: step as u64,
+        file: file.clone(),
+        bytes: bytes.len() as u64,
+        sha256: crate::weights::sha256_hex(&bytes),
+    });
+    let entry = ModelEntry {
+        id: paths.id.clone(),
+        name: display_name(&cfg.preset),
+        description: description(&cfg.preset),
+        params: model.num_params() as u64,
+        file,
+        bytes: 0,
+        sha256: String::new(),
+        training: TrainingInfo {
+            steps: step as u64,
+            seed: cfg.seed,
+            data: DataMix::new(cfg.induction_fraction).describe(),
+        },
+        checkpoints: ckpts,
+        curves: Some(format!("{}/curves.json", paths.id)),
+    };
+    publish(&paths.dir, entry, &bytes).map_err(io)?;
+    Ok(())
+}
+
+fn display_name(preset: &str) -> String {
+    match preset {
+        "attn1" => "1-layer attention-only".into(),
+        "attn2" => "2-layer attention-only".into(),
+        "base" => "4-layer transformer".into(),
+        p => p.to_string(),
+    }
+}
+
+fn description(preset: &str) -> String {
+    match preset {
+        "attn1" => "One attention layer and no MLPs: it cannot form an induction head.".into(),
+        "attn2" => {
+            "Two attention layers, no MLPs: the smallest model that forms induction heads.".into()
+        }
+        "base" => {
+            "Four layers with MLPs, trained on few-shot tasks: the in-context learner.".into()
+        }
+        p => format!("Preset {p}"),
+    }
+}
+
+/// Where the zoo is written, for a given models folder and preset.
+pub fn paths(dir: &Path, id: &str) -> Paths {
+    Paths {
+        dir: dir.to_path_buf(),
+        id: id.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedule_warms_up_then_decays() {
+        let c = TrainConfig {
+            steps: 1000,
+            warmup: 100,
+            ..TrainConfig::for_preset("attn2").unwrap()
+        };
+        assert!(c.lr_at(0) < c.lr_at(50) && c.lr_at(50) < c.lr_at(99));
+        assert!((c.lr_at(100) - c.lr).abs() < 1e-9);
+        assert!((c.lr_at(999) - c.lr * c.min_lr_frac).abs() < 1e-5);
+        let s = c.checkpoint_steps();
+        assert!(
+            s.len() >= 10 && s[0] == 10 && *s.last().unwrap() == 1000,
+            "{s:?}"
+        );
+        assert!(s.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    /// A tiny model trains for a bounded number of steps and its loss falls.
+    #[test]
+    fn tiny_training_lowers_the_loss() {
+        let dir = std::env::temp_dir().join(format!("icl-train-{}", std::process::id()));
+        let cfg = TrainConfig {
+            steps: 60,
+            batch_size: 8,
+            warmup: 10,
+            checkpoints: 3,
+            ..TrainConfig::for_preset("attn1").unwrap()
+        };
+        let p = paths(&dir, "tiny");
+        let mut losses = Vec::new();
+        train(&cfg, Backend::Flex, &p, false, |_, l, _| losses.push(l)).unwrap();
+        let first: f32 = losses[..5].iter().sum::<f32>() / 5.0;
+        let last: f32 = losses[losses.len() - 5..].iter().sum::<f32>() / 5.0;
+        assert!(last < first - 0.5, "loss {first} -> {last}");
+        let curves: Curves =
+            serde_json::from_str(&std::fs::read_to_string(p.curves()).unwrap()).unwrap();
+        assert_eq!(curves.points.len(), 1 + cfg.checkpoint_steps().len());
+        // Resuming a finished run changes nothing and loads.
+        train(&cfg, Backend::Flex, &p, true, |_, _, _| {}).unwrap();
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
