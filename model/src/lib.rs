@@ -5,6 +5,7 @@ pub mod backend;
 pub mod config;
 pub mod data;
 pub mod decoding;
+pub mod eval;
 pub mod manifest;
 pub mod metrics;
 pub mod model;

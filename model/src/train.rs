@@ -125,8 +125,10 @@ pub struct Curves {
 
 /// Where a run writes.
 pub struct Paths {
-    /// `public/models`
+    /// Shipped files: `public/models` (manifest, checkpoints, curves).
     pub dir: PathBuf,
+    /// Resumable full-precision state, not shipped: `model/runs`.
+    pub state: PathBuf,
     pub id: String,
 }
 
@@ -139,7 +141,7 @@ impl Paths {
     }
     /// Full-precision state for resuming (not shipped).
     fn resume_file(&self) -> PathBuf {
-        self.dir.join(&self.id).join("resume.bin")
+        self.state.join(&self.id).join("resume.bin")
     }
 }
 
@@ -223,6 +225,7 @@ pub fn train(
     let mix = DataMix::new(cfg.induction_fraction);
     let checkpoints = cfg.checkpoint_steps();
     std::fs::create_dir_all(paths.dir.join(&paths.id)).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(paths.state.join(&paths.id)).map_err(|e| e.to_string())?;
 
     let (mut net, mut curves, start) = match (resume, std::fs::read(paths.resume_file())) {
         (true, Ok(bytes)) => {
@@ -417,10 +420,11 @@ fn description(preset: &str) -> String {
     }
 }
 
-/// Where the zoo is written, for a given models folder and preset.
-pub fn paths(dir: &Path, id: &str) -> Paths {
+/// Where a run writes: shipped files under `dir`, resumable state under `state`.
+pub fn paths(dir: &Path, state: &Path, id: &str) -> Paths {
     Paths {
         dir: dir.to_path_buf(),
+        state: state.to_path_buf(),
         id: id.to_string(),
     }
 }
@@ -458,7 +462,7 @@ mod tests {
             checkpoints: 3,
             ..TrainConfig::for_preset("attn1").unwrap()
         };
-        let p = paths(&dir, "tiny");
+        let p = paths(&dir, &dir.join("state"), "tiny");
         let mut losses = Vec::new();
         train(&cfg, Backend::Flex, &p, false, |_, l, _| losses.push(l)).unwrap();
         let first: f32 = losses[..5].iter().sum::<f32>() / 5.0;

@@ -50,7 +50,10 @@ async fn typed_prompt_gets_the_native_greedy_completion() {
     c.goto(&server.url()).await.unwrap();
 
     // The worker fetches, verifies and loads the model.
-    wait_for(&c, "[data-model=ready]", 120).await;
+    let status = wait_for(&c, "[data-model=ready], [data-model=failed]", 120).await;
+    if status.attr("data-model").await.unwrap().as_deref() != Some("ready") {
+        panic!("the model did not load: {}", status.text().await.unwrap());
+    }
 
     let prompt = "in: apple\nout: elppa\nin: lemon\nout:";
     let area = c.find(Locator::Css("#prompt")).await.unwrap();

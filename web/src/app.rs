@@ -11,6 +11,17 @@ use crate::protocol::ToWorker;
 use crate::state::{Action, ModelStatus, RunState, State};
 use crate::worker::ModelWorker;
 
+/// Absolute URL of the models folder, next to the page.
+fn models_url() -> String {
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .unwrap_or_default();
+    web_sys::Url::new_with_base("models/", &base)
+        .map(|u| u.href())
+        .unwrap_or_else(|_| "models/".to_string())
+}
+
 #[function_component]
 fn Playground() -> Html {
     let state = use_reducer(State::default);
@@ -23,7 +34,12 @@ fn Playground() -> Html {
     };
     {
         let bridge = bridge.clone();
-        use_effect_with((), move |_| bridge.send(ToWorker::Load { model: None }));
+        use_effect_with((), move |_| {
+            bridge.send(ToWorker::Load {
+                models_url: models_url(),
+                model: None,
+            })
+        });
     }
     let on_input = {
         let dispatch = state.dispatcher();
@@ -53,7 +69,10 @@ fn Playground() -> Html {
         let (bridge, dispatch) = (bridge.clone(), state.dispatcher());
         Callback::from(move |_| {
             dispatch.dispatch(Action::Retry);
-            bridge.send(ToWorker::Load { model: None });
+            bridge.send(ToWorker::Load {
+                models_url: models_url(),
+                model: None,
+            });
         })
     };
     let ready = matches!(state.model, ModelStatus::Ready(_));

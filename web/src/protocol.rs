@@ -7,7 +7,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
     /// Fetch, verify and load a model from the manifest (`None`: the first listed).
-    Load { model: Option<String> },
+    /// `models_url` is the absolute URL of the models folder (the worker runs from a blob URL,
+    /// so it cannot resolve relative paths itself).
+    Load {
+        models_url: String,
+        model: Option<String>,
+    },
     /// Complete `prompt`; tokens stream back tagged with `run`.
     Generate {
         run: u64,

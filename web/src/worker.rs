@@ -18,8 +18,6 @@ use yew_agent::prelude::*;
 
 use crate::protocol::{FromWorker, ModelInfo, ToWorker};
 
-/// Folder of the manifest and weights, relative to the worker script.
-const MODELS_DIR: &str = "models";
 /// The backend the page runs on (ndarray measured fastest in wasm; see the benchmarks).
 pub const WEB_BACKEND: Backend = Backend::Ndarray;
 
@@ -72,8 +70,9 @@ async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
 }
 
 /// Fetches the manifest, then the model's file, checks its length and SHA-256, and loads it.
-async fn load(id: Option<String>) -> Result<(Model, ModelInfo), String> {
-    let text = fetch_text(&format!("{MODELS_DIR}/{MANIFEST_FILE}")).await?;
+async fn load(models_url: &str, id: Option<String>) -> Result<(Model, ModelInfo), String> {
+    let base = models_url.trim_end_matches('/');
+    let text = fetch_text(&format!("{base}/{MANIFEST_FILE}")).await?;
     let manifest = Manifest::parse(&text).map_err(|e| e.to_string())?;
     let entry = match &id {
         Some(id) => manifest
@@ -81,7 +80,7 @@ async fn load(id: Option<String>) -> Result<(Model, ModelInfo), String> {
             .ok_or_else(|| format!("no model called {id:?} in the model list"))?,
         None => manifest.models.first().ok_or("the model list is empty")?,
     };
-    let bytes = fetch_bytes(&format!("{MODELS_DIR}/{}", entry.file)).await?;
+    let bytes = fetch_bytes(&format!("{base}/{}", entry.file)).await?;
     let (model, _) = load_verified(&bytes, entry.bytes, &entry.sha256, &WEB_BACKEND.device())
         .map_err(|e| format!("{}: {e}", entry.name))?;
     let info = ModelInfo {
@@ -100,7 +99,10 @@ pub async fn ModelWorker(mut scope: ReactorScope<ToWorker, FromWorker>) {
     let mut model: Option<Model> = None;
     while let Some(msg) = scope.next().await {
         let reply = match msg {
-            ToWorker::Load { model: id } => {
+            ToWorker::Load {
+                models_url,
+                model: id,
+            } => {
                 let name = id.clone().unwrap_or_default();
                 if scope
                     .send(FromWorker::Loading { model: name })
@@ -109,7 +111,7 @@ pub async fn ModelWorker(mut scope: ReactorScope<ToWorker, FromWorker>) {
                 {
                     return;
                 }
-                match load(id).await {
+                match load(&models_url, id).await {
                     Ok((m, info)) => {
                         model = Some(m);
                         FromWorker::Ready(info)

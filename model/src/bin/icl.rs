@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use icl_model::backend::Backend;
 use icl_model::config::ModelConfig;
+use icl_model::eval::evaluate;
 use icl_model::manifest::{MANIFEST_FILE, Manifest, ModelEntry, TrainingInfo, publish};
 use icl_model::model::Model;
 use icl_model::sampling::{SamplingConfig, complete};
@@ -62,6 +63,27 @@ enum Command {
         /// Override the preset's number of steps.
         #[arg(long)]
         steps: Option<usize>,
+        /// Override the preset's share of repeated random strings (0..=1).
+        #[arg(long)]
+        induction_fraction: Option<f32>,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        #[arg(long, default_value = "public/models")]
+        dir: PathBuf,
+        /// Where the resumable full-precision state is kept (not shipped).
+        #[arg(long, default_value = "model/runs")]
+        state_dir: PathBuf,
+    },
+    /// Evaluate a model on held-out words: a table on stdout and JSON in DIR/ID/.
+    Eval {
+        #[arg(long)]
+        model: String,
+        /// A training step listed among the model's checkpoints (default: the final weights).
+        #[arg(long)]
+        checkpoint: Option<u64>,
+        /// Episodes per task and shot count.
+        #[arg(long, default_value_t = 50)]
+        episodes: usize,
         #[arg(long, default_value_t = 0)]
         seed: u64,
         #[arg(long, default_value = "public/models")]
@@ -73,6 +95,8 @@ enum Command {
         resume: bool,
         #[arg(long, default_value = "public/models")]
         dir: PathBuf,
+        #[arg(long, default_value = "model/runs")]
+        state_dir: PathBuf,
     },
     /// Complete a prompt and print the completion with per-token probabilities.
     Complete {
@@ -152,13 +176,14 @@ fn load_model(
         .0)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn train_one(
     preset: &str,
     id: Option<String>,
     resume: bool,
-    steps: Option<usize>,
+    (steps, induction): (Option<usize>, Option<f32>),
     seed: u64,
-    dir: &std::path::Path,
+    (dir, state): (&std::path::Path, &std::path::Path),
     backend: Backend,
     bars: &MultiProgress,
 ) -> Result<(), String> {
@@ -166,6 +191,9 @@ fn train_one(
     cfg.seed = seed;
     if let Some(s) = steps {
         cfg.steps = s;
+    }
+    if let Some(f) = induction {
+        cfg.induction_fraction = f.clamp(0.0, 1.0);
     }
     let id = id.unwrap_or_else(|| preset.to_string());
     let bar = bars.add(ProgressBar::new(cfg.steps as u64));
@@ -181,7 +209,7 @@ fn train_one(
     train(
         &cfg,
         backend,
-        &paths(dir, &id),
+        &paths(dir, state, &id),
         resume,
         |step, loss, tok_s| {
             bar.set_position(step as u64);
@@ -199,29 +227,123 @@ fn run(cli: Cli) -> Result<(), String> {
             id,
             resume,
             steps,
+            induction_fraction,
             seed,
             dir,
+            state_dir,
         } => train_one(
             &preset,
             id,
             resume,
-            steps,
+            (steps, induction_fraction),
             seed,
-            &dir,
+            (dir.as_path(), state_dir.as_path()),
             cli.backend,
             &MultiProgress::new(),
         ),
-        Command::Zoo { resume, dir } => {
+        Command::Eval {
+            model,
+            checkpoint,
+            episodes,
+            seed,
+            dir,
+        } => {
+            let text = std::fs::read_to_string(dir.join(MANIFEST_FILE))
+                .map_err(|e| format!("{}: {e}", dir.display()))?;
+            let manifest = Manifest::parse(&text).map_err(|e| e.to_string())?;
+            let entry = manifest
+                .get(&model)
+                .ok_or_else(|| format!("no model {model:?} in the manifest"))?;
+            let (file, bytes, sha) = match checkpoint {
+                None => (entry.file.clone(), entry.bytes, entry.sha256.clone()),
+                Some(step) => {
+                    let c = entry
+                        .checkpoints
+                        .iter()
+                        .find(|c| c.step == step)
+                        .ok_or_else(|| {
+                            let steps: Vec<String> = entry
+                                .checkpoints
+                                .iter()
+                                .map(|c| c.step.to_string())
+                                .collect();
+                            format!(
+                                "{model} has no checkpoint at step {step}; it has {}",
+                                steps.join(", ")
+                            )
+                        })?;
+                    (c.file.clone(), c.bytes, c.sha256.clone())
+                }
+            };
+            let raw = std::fs::read(dir.join(&file)).map_err(|e| format!("{file}: {e}"))?;
+            let (m, _) = load_verified(&raw, bytes, &sha, &cli.backend.device())
+                .map_err(|e| format!("{file}: {e}"))?;
+            let report = evaluate(
+                &m,
+                &model,
+                checkpoint.or(Some(entry.training.steps)),
+                episodes,
+                seed,
+            );
+            print!("{}", report.table());
+            let out = dir.join(&model).join(match checkpoint {
+                None => "eval.json".to_string(),
+                Some(s) => format!("eval-{s:06}.json"),
+            });
+            std::fs::create_dir_all(out.parent().expect("has a parent"))
+                .map_err(|e| e.to_string())?;
+            std::fs::write(
+                &out,
+                serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n",
+            )
+            .map_err(|e| e.to_string())?;
+            println!("wrote {}", out.display());
+            Ok(())
+        }
+        Command::Zoo {
+            resume,
+            dir,
+            state_dir,
+        } => {
+            let dirs = (dir.as_path(), state_dir.as_path());
             let bars = MultiProgress::new();
             let started = std::time::Instant::now();
             // Two single-threaded runs side by side use the 2 cores best.
             let (a, b) = std::thread::scope(|s| {
                 let small = s.spawn(|| {
-                    train_one("attn1", None, resume, None, 0, &dir, cli.backend, &bars)?;
-                    train_one("attn2", None, resume, None, 0, &dir, cli.backend, &bars)
+                    train_one(
+                        "attn1",
+                        None,
+                        resume,
+                        (None, None),
+                        0,
+                        dirs,
+                        cli.backend,
+                        &bars,
+                    )?;
+                    train_one(
+                        "attn2",
+                        None,
+                        resume,
+                        (None, None),
+                        0,
+                        dirs,
+                        cli.backend,
+                        &bars,
+                    )
                 });
-                let big =
-                    s.spawn(|| train_one("base", None, resume, None, 0, &dir, cli.backend, &bars));
+                let big = s.spawn(|| {
+                    train_one(
+                        "base",
+                        None,
+                        resume,
+                        (None, None),
+                        0,
+                        dirs,
+                        cli.backend,
+                        &bars,
+                    )
+                });
                 (small.join(), big.join())
             });
             a.map_err(|_| "a training thread panicked".to_string())??;
