@@ -82,13 +82,13 @@ impl ModelConfig {
         if self.n_layers == 0 || self.n_layers > MAX_LAYERS {
             return bad("n_layers must be in 1..=64");
         }
-        if self.n_heads == 0 || self.d_model == 0 || self.d_model % self.n_heads != 0 {
+        if self.n_heads == 0 || self.d_model == 0 || !self.d_model.is_multiple_of(self.n_heads) {
             return bad("d_model must be a positive multiple of n_heads");
         }
         if self.d_model > MAX_DIM || self.d_ff > 4 * MAX_DIM {
             return bad("d_model or d_ff too large");
         }
-        if self.positional == Positional::Rotary && self.d_head() % 2 != 0 {
+        if self.positional == Positional::Rotary && !self.d_head().is_multiple_of(2) {
             return bad("rotary positions need an even head width");
         }
         if !self.attention_only && self.d_ff == 0 {

@@ -76,7 +76,7 @@ fn fnv(s: &str) -> u64 {
 }
 
 fn split_of(word: &str) -> Split {
-    if fnv(word) % 5 == 0 {
+    if fnv(word).is_multiple_of(5) {
         Split::HeldOut
     } else {
         Split::Train
@@ -486,12 +486,8 @@ mod tests {
             held.len()
         );
         assert!(held.iter().all(|w| !train.contains(w)));
-        for c in 0..CATEGORIES.len() {
-            assert!(
-                category_words(c, Split::HeldOut).len() >= 3,
-                "{}",
-                CATEGORIES[c].0
-            );
+        for (c, (name, _)) in CATEGORIES.iter().enumerate() {
+            assert!(category_words(c, Split::HeldOut).len() >= 3, "{name}");
         }
     }
 

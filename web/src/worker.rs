@@ -163,7 +163,7 @@ async fn stream(
         .await
         .ok()?;
     let mut stopped = false;
-    while let Some(token) = generator.next() {
+    for token in generator.by_ref() {
         scope.send(FromWorker::Token { run, token }).await.ok()?;
         // Yield to the worker's event loop so a Stop message can arrive between tokens.
         futures::select! {
