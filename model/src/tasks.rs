@@ -457,13 +457,14 @@ impl Episode {
     }
 }
 
-/// A repeated random string, for induction: e.g. `q3kx9q3kx9q3kx9…` (length `len`).
+/// A repeated random string, for induction: e.g. `q3kx9…q3kx9…` (length `len`).
 ///
-/// The string has 8..=32 characters from a random subset of letters and digits, so the only way
-/// to predict the second and later copies is to look back at the first.
+/// The string has 10 to `len / 2` characters (at most 120) of letters and digits, so the only
+/// way to predict the second and later copies is to look back at the first. The period varies
+/// widely so that heads attending at fixed offsets cannot stand in for an induction head.
 pub fn induction_text(rng: &mut impl Rng, len: usize) -> String {
     const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
-    let n = rng.random_range(8..=32);
+    let n = rng.random_range(10..=(len / 2).clamp(10, 120));
     let unit: Vec<u8> = (0..n).map(|_| *CHARS.choose(rng).expect("chars")).collect();
     unit.iter().cycle().take(len).map(|&b| b as char).collect()
 }
