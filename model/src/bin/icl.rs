@@ -66,6 +66,9 @@ enum Command {
         /// Override the preset's share of repeated random strings (0..=1).
         #[arg(long)]
         induction_fraction: Option<f32>,
+        /// Override the preset's peak learning rate.
+        #[arg(long)]
+        lr: Option<f64>,
         #[arg(long, default_value_t = 0)]
         seed: u64,
         #[arg(long, default_value = "public/models")]
@@ -181,7 +184,7 @@ fn train_one(
     preset: &str,
     id: Option<String>,
     resume: bool,
-    (steps, induction): (Option<usize>, Option<f32>),
+    (steps, induction, lr): (Option<usize>, Option<f32>, Option<f64>),
     seed: u64,
     (dir, state): (&std::path::Path, &std::path::Path),
     backend: Backend,
@@ -191,6 +194,9 @@ fn train_one(
     cfg.seed = seed;
     if let Some(s) = steps {
         cfg.steps = s;
+    }
+    if let Some(lr) = lr {
+        cfg.lr = lr;
     }
     if let Some(f) = induction {
         cfg.induction_fraction = f.clamp(0.0, 1.0);
@@ -228,6 +234,7 @@ fn run(cli: Cli) -> Result<(), String> {
             resume,
             steps,
             induction_fraction,
+            lr,
             seed,
             dir,
             state_dir,
@@ -235,7 +242,7 @@ fn run(cli: Cli) -> Result<(), String> {
             &preset,
             id,
             resume,
-            (steps, induction_fraction),
+            (steps, induction_fraction, lr),
             seed,
             (dir.as_path(), state_dir.as_path()),
             cli.backend,
@@ -308,42 +315,14 @@ fn run(cli: Cli) -> Result<(), String> {
             let dirs = (dir.as_path(), state_dir.as_path());
             let bars = MultiProgress::new();
             let started = std::time::Instant::now();
+            let one = |preset: &str| {
+                let defaults = (None, None, None);
+                train_one(preset, None, resume, defaults, 0, dirs, cli.backend, &bars)
+            };
             // Two single-threaded runs side by side use the 2 cores best.
             let (a, b) = std::thread::scope(|s| {
-                let small = s.spawn(|| {
-                    train_one(
-                        "attn1",
-                        None,
-                        resume,
-                        (None, None),
-                        0,
-                        dirs,
-                        cli.backend,
-                        &bars,
-                    )?;
-                    train_one(
-                        "attn2",
-                        None,
-                        resume,
-                        (None, None),
-                        0,
-                        dirs,
-                        cli.backend,
-                        &bars,
-                    )
-                });
-                let big = s.spawn(|| {
-                    train_one(
-                        "base",
-                        None,
-                        resume,
-                        (None, None),
-                        0,
-                        dirs,
-                        cli.backend,
-                        &bars,
-                    )
-                });
+                let small = s.spawn(|| one("attn1").and_then(|()| one("attn2")));
+                let big = s.spawn(|| one("base"));
                 (small.join(), big.join())
             });
             a.map_err(|_| "a training thread panicked".to_string())??;
