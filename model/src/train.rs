@@ -46,6 +46,9 @@ pub struct TrainConfig {
     pub induction_fraction: f32,
     /// Number of log-spaced checkpoints.
     pub checkpoints: usize,
+    /// Window override (default: the preset's).
+    #[serde(default)]
+    pub block_size: Option<usize>,
 }
 
 impl TrainConfig {
@@ -68,6 +71,7 @@ impl TrainConfig {
             seed: 0,
             induction_fraction: induction,
             checkpoints: 12,
+            block_size: None,
         })
     }
 
@@ -218,7 +222,11 @@ pub fn train(
     resume: bool,
     mut progress: impl FnMut(usize, f32, u64),
 ) -> Result<Model, String> {
-    let config = ModelConfig::preset(&cfg.preset).map_err(|e| e.to_string())?;
+    let mut config = ModelConfig::preset(&cfg.preset).map_err(|e| e.to_string())?;
+    if let Some(b) = cfg.block_size {
+        config.block_size = b;
+        config.validate().map_err(|e| e.to_string())?;
+    }
     let plain = backend.device();
     let device = plain.clone().autodiff();
     let tok = Tokenizer::default();

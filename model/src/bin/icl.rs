@@ -69,6 +69,9 @@ enum Command {
         /// Override the preset's peak learning rate.
         #[arg(long)]
         lr: Option<f64>,
+        /// Override the preset's window (characters).
+        #[arg(long)]
+        block_size: Option<usize>,
         #[arg(long, default_value_t = 0)]
         seed: u64,
         #[arg(long, default_value = "public/models")]
@@ -184,7 +187,7 @@ fn train_one(
     preset: &str,
     id: Option<String>,
     resume: bool,
-    (steps, induction, lr): (Option<usize>, Option<f32>, Option<f64>),
+    (steps, induction, lr, block_size): (Option<usize>, Option<f32>, Option<f64>, Option<usize>),
     seed: u64,
     (dir, state): (&std::path::Path, &std::path::Path),
     backend: Backend,
@@ -198,6 +201,7 @@ fn train_one(
     if let Some(lr) = lr {
         cfg.lr = lr;
     }
+    cfg.block_size = block_size.or(cfg.block_size);
     if let Some(f) = induction {
         cfg.induction_fraction = f.clamp(0.0, 1.0);
     }
@@ -235,6 +239,7 @@ fn run(cli: Cli) -> Result<(), String> {
             steps,
             induction_fraction,
             lr,
+            block_size,
             seed,
             dir,
             state_dir,
@@ -242,7 +247,7 @@ fn run(cli: Cli) -> Result<(), String> {
             &preset,
             id,
             resume,
-            (steps, induction_fraction, lr),
+            (steps, induction_fraction, lr, block_size),
             seed,
             (dir.as_path(), state_dir.as_path()),
             cli.backend,
@@ -316,7 +321,7 @@ fn run(cli: Cli) -> Result<(), String> {
             let bars = MultiProgress::new();
             let started = std::time::Instant::now();
             let one = |preset: &str| {
-                let defaults = (None, None, None);
+                let defaults = (None, None, None, None);
                 train_one(preset, None, resume, defaults, 0, dirs, cli.backend, &bars)
             };
             // Two single-threaded runs side by side use the 2 cores best.
