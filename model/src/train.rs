@@ -56,7 +56,7 @@ impl TrainConfig {
     pub fn for_preset(preset: &str) -> Result<Self, ConfigError> {
         ModelConfig::preset(preset)?;
         let (steps, lr, induction) = match preset {
-            "attn1" | "attn2" => (2000, 1e-3, 0.5),
+            "attn1" | "attn2" => (1500, 2e-3, 0.75),
             _ => (3000, 1e-3, 0.2),
         };
         Ok(Self {
