@@ -57,7 +57,7 @@ impl TrainConfig {
         ModelConfig::preset(preset)?;
         let (steps, lr, induction) = match preset {
             "attn1" | "attn2" => (1500, 2e-3, 0.75),
-            _ => (3000, 1e-3, 0.2),
+            _ => (3000, 2e-3, 0.2),
         };
         Ok(Self {
             preset: preset.to_string(),
@@ -341,6 +341,13 @@ pub fn train(
     Ok(model)
 }
 
+/// Writes a file so that an interruption leaves either the old or the new contents.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(tmp, path)
+}
+
 fn write_checkpoint(
     model: &Model,
     cfg: &TrainConfig,
@@ -355,14 +362,11 @@ fn write_checkpoint(
     let (dtype, _) = choose_dtype(model).map_err(|e| e.to_string())?;
     let bytes = to_bytes(model, dtype, &info);
     let file = paths.checkpoint_file(step);
-    std::fs::write(paths.dir.join(&file), &bytes).map_err(io)?;
-    std::fs::write(
-        paths.curves(),
-        serde_json::to_string(curves).map_err(|e| e.to_string())? + "\n",
-    )
-    .map_err(io)?;
+    write_atomic(&paths.dir.join(&file), &bytes).map_err(io)?;
+    let json = serde_json::to_string(curves).map_err(|e| e.to_string())? + "\n";
+    write_atomic(&paths.curves(), json.as_bytes()).map_err(io)?;
     // The resumable state (f32), written last so a crash never leaves it ahead of the curves.
-    std::fs::write(paths.resume_file(), to_bytes(model, DType::F32, &info)).map_err(io)?;
+    write_atomic(&paths.resume_file(), &to_bytes(model, DType::F32, &info)).map_err(io)?;
 
     // Manifest: the newest checkpoint is the model; every checkpoint is listed for scrubbing.
     let entry_path = paths.dir.join(crate::manifest::MANIFEST_FILE);
