@@ -119,11 +119,11 @@ impl Reducible for State {
                     s.run_state = RunState::Done;
                 }
                 FromWorker::Failed { run, message } if run == s.run => {
-                    s.error = Some(message);
-                    if s.run_state == RunState::Running && s.text.is_none() && !message_is_busy(&s)
-                    {
+                    // "busy" answers a second request; the first run is still streaming.
+                    if !message.starts_with("busy") {
                         s.run_state = RunState::Idle;
                     }
+                    s.error = Some(message);
                 }
                 _ => {}
             },
@@ -132,6 +132,90 @@ impl Reducible for State {
     }
 }
 
-fn message_is_busy(s: &State) -> bool {
-    s.error.as_deref().is_some_and(|e| e.starts_with("busy"))
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use icl_model::sampling::TokenInfo;
+
+    fn token(id: u32) -> TokenInfo {
+        TokenInfo {
+            id,
+            text: "a".into(),
+            prob: 0.5,
+            logprob: -0.69,
+            top: Vec::new(),
+        }
+    }
+
+    fn apply(s: Rc<State>, a: Action) -> Rc<State> {
+        s.reduce(a)
+    }
+
+    #[test]
+    fn a_run_streams_then_finishes_and_stale_runs_are_ignored() {
+        let mut s = Rc::new(State::default());
+        s = apply(s, Action::Start(1));
+        assert_eq!(s.run_state, RunState::Running);
+        s = apply(
+            s,
+            Action::Worker(FromWorker::Token {
+                run: 1,
+                token: token(5),
+            }),
+        );
+        s = apply(
+            s,
+            Action::Worker(FromWorker::Token {
+                run: 0,
+                token: token(6),
+            }),
+        );
+        assert_eq!(s.tokens.len(), 1, "tokens of an older run are dropped");
+        s = apply(
+            s,
+            Action::Worker(FromWorker::Started {
+                run: 1,
+                unknown_chars: 3,
+                dropped_tokens: 0,
+            }),
+        );
+        assert!(
+            s.notice
+                .as_deref()
+                .unwrap()
+                .starts_with("3 characters are not in the model's alphabet")
+        );
+        s = apply(
+            s,
+            Action::Worker(FromWorker::Done {
+                run: 1,
+                text: "a".into(),
+                reason: "max tokens".into(),
+            }),
+        );
+        assert_eq!(s.run_state, RunState::Done);
+        assert_eq!(s.text.as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn busy_keeps_the_run_and_other_failures_end_it() {
+        let mut s = apply(Rc::new(State::default()), Action::Start(2));
+        s = apply(
+            s,
+            Action::Worker(FromWorker::Failed {
+                run: 2,
+                message: "busy: stop first".into(),
+            }),
+        );
+        assert_eq!(s.run_state, RunState::Running);
+        s = apply(
+            s,
+            Action::Worker(FromWorker::Failed {
+                run: 2,
+                message: "no model".into(),
+            }),
+        );
+        assert_eq!(s.run_state, RunState::Idle);
+        assert_eq!(s.error.as_deref(), Some("no model"));
+    }
 }
