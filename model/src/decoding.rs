@@ -101,8 +101,7 @@ impl<'a> Decoder<'a> {
     }
 
     fn tokens(&self, ids: &[u32]) -> Tensor<2, Int> {
-        let v: Vec<i64> = ids.iter().map(|&i| i64::from(i)).collect();
-        Tensor::from_data(TensorData::new(v, [1, ids.len()]), &self.device)
+        batch_tokens(&[ids.to_vec()], &self.device)
     }
 
     fn run(&mut self, tokens: Tensor<2, Int>, start: usize) -> Step {
@@ -128,6 +127,16 @@ impl<'a> Decoder<'a> {
             attention,
         }
     }
+}
+
+/// `[batch, seq]` int tensor from rows of ids.
+pub fn batch_tokens(rows: &[Vec<u32>], device: &Device) -> Tensor<2, Int> {
+    let s = rows[0].len();
+    let v: Vec<i64> = rows
+        .iter()
+        .flat_map(|r| r.iter().map(|&i| i64::from(i)))
+        .collect();
+    Tensor::from_data(TensorData::new(v, [rows.len(), s]), device)
 }
 
 /// Copies a tensor's values out as `f32`.

@@ -6,14 +6,14 @@
 //! `r_{i+1}` in the first copy (the token after the previous occurrence), which sits `L - 1`
 //! positions back.
 
+use burn::tensor::Device;
 use burn::tensor::activation::log_softmax;
-use burn::tensor::{Device, Int, Tensor, TensorData};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::data::DataMix;
-use crate::decoding::to_vec;
+use crate::decoding::{batch_tokens, to_vec};
 use crate::tokenizer::{BOS, Tokenizer};
 use crate::transformer::{ForwardOptions, Transformer};
 
@@ -39,16 +39,6 @@ impl HeadScores {
     pub fn top_induction(&self) -> f32 {
         self.induction.iter().flatten().copied().fold(0.0, f32::max)
     }
-}
-
-/// `[batch, seq]` int tensor from rows of ids.
-pub fn batch_tokens(rows: &[Vec<u32>], device: &Device) -> Tensor<2, Int> {
-    let s = rows[0].len();
-    let v: Vec<i64> = rows
-        .iter()
-        .flat_map(|r| r.iter().map(|&i| i64::from(i)))
-        .collect();
-    Tensor::from_data(TensorData::new(v, [rows.len(), s]), device)
 }
 
 /// Per-position loss `[batch][seq-1]` of predicting `rows[b][t+1]` from `rows[b][..=t]`.

@@ -5,12 +5,11 @@
 //! temperature, top-k and top-p only shape the distribution a token is drawn from.
 
 use burn::tensor::activation::log_softmax;
-use burn::tensor::{Int, Tensor, TensorData};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::decoding::{Decoder, Step, to_vec};
+use crate::decoding::{Decoder, Step, batch_tokens, to_vec};
 use crate::model::Model;
 use crate::tokenizer::BOS;
 use crate::transformer::{ForwardOptions, HeadMask};
@@ -346,8 +345,7 @@ pub fn score(model: &Model, prompt: &str, continuation: &str) -> Result<Score, S
     let first = ids.len();
     ids.extend_from_slice(&c);
     let n = ids.len();
-    let input: Vec<i64> = ids[..n - 1].iter().map(|&i| i64::from(i)).collect();
-    let tokens = Tensor::<2, Int>::from_data(TensorData::new(input, [1, n - 1]), &model.device);
+    let tokens = batch_tokens(&[ids[..n - 1].to_vec()], &model.device);
     let out = model.net.forward(tokens, &ForwardOptions::default());
     let vocab = model.config.vocab_size;
     // Positions first-1 .. n-2 predict the continuation tokens.

@@ -417,8 +417,7 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn tokens(ids: &[u32]) -> Tensor<2, Int> {
-        let v: Vec<i64> = ids.iter().map(|&i| i64::from(i)).collect();
-        Tensor::from_data(TensorData::new(v, [1, ids.len()]), &Device::flex())
+        crate::decoding::batch_tokens(&[ids.to_vec()], &Device::flex())
     }
 
     pub(crate) fn values<const D: usize>(t: Tensor<D>) -> Vec<f32> {

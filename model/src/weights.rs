@@ -329,19 +329,10 @@ pub fn f16_logit_error(model: &Model) -> Result<f32, WeightsError> {
     )?;
     let mut worst = 0.0f32;
     for p in PRECISION_PROMPTS {
-        let ids: Vec<i64> = model
-            .tokenizer
-            .encode_with_bos(p)
-            .ids
-            .iter()
-            .map(|&i| i64::from(i))
-            .collect();
+        let ids = model.tokenizer.encode_with_bos(p).ids;
         let n = ids.len().min(model.config.block_size);
         let t = |m: &Model| {
-            let x = burn::tensor::Tensor::<2, burn::tensor::Int>::from_data(
-                TensorData::new(ids[..n].to_vec(), [1, n]),
-                &m.device,
-            );
+            let x = crate::decoding::batch_tokens(&[ids[..n].to_vec()], &m.device);
             to_vec(m.net.forward(x, &ForwardOptions::default()).logits)
         };
         let (a, b) = (t(model), t(&half));
