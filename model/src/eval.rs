@@ -89,16 +89,21 @@ impl Report {
             self.heads.loss_second_copy,
             100.0 * self.heads.loss_second_copy / self.heads.loss_first_copy
         );
-        for (l, row) in self.heads.induction.iter().enumerate() {
-            let cells: Vec<String> = row.iter().map(|x| format!("{x:.2}")).collect();
-            let prev: Vec<String> = self.heads.previous_token[l]
-                .iter()
+        let fmt = |v: &[f32]| {
+            v.iter()
                 .map(|x| format!("{x:.2}"))
-                .collect();
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let h = &self.heads;
+        for l in 0..h.induction.len() {
+            let row = |m: &Vec<Vec<f32>>| m.get(l).map(|r| fmt(r)).unwrap_or_default();
             s += &format!(
-                "layer {l}: induction [{}]  previous-token [{}]\n",
-                cells.join(" "),
-                prev.join(" ")
+                "layer {l}: induction [{}]  prefix-matching [{}]  previous-token [{}]  copying [{}]\n",
+                row(&h.induction),
+                row(&h.prefix_matching),
+                row(&h.previous_token),
+                row(&h.copying),
             );
         }
         s

@@ -28,6 +28,14 @@ pub struct HeadScores {
     pub duplicate: Vec<Vec<f32>>,
     /// `[layer][head]`: mean attention to the previous position.
     pub previous_token: Vec<Vec<f32>>,
+    /// `[layer][head]`: on random text over a small alphabet (no clean repeat), the share of
+    /// attention on tokens that followed an earlier occurrence of the current token.
+    #[serde(default)]
+    pub prefix_matching: Vec<Vec<f32>>,
+    /// `[layer][head]`: share of letters and digits whose own logit the head's direct OV
+    /// circuit raises the most (see [`copying_scores`]).
+    #[serde(default)]
+    pub copying: Vec<Vec<f32>>,
     /// Mean loss (nats) on the first copy's tokens.
     pub loss_first_copy: f32,
     /// Mean loss (nats) on the second copy's tokens.
@@ -96,6 +104,7 @@ pub fn head_scores(
             previous_token[l][h] = prev;
         }
     }
+    let prefix_matching = prefix_matching_scores(net, device, &mut rng, n, &alphabet[..8]);
     let losses = position_losses(net, &rows, device);
     // Target index t predicts token t+1: first copy = targets 0..len, second = len..2len.
     let mean = |range: std::ops::Range<usize>| {
@@ -109,9 +118,104 @@ pub fn head_scores(
         induction,
         duplicate,
         previous_token,
+        prefix_matching,
+        copying: copying_scores(net, &alphabet),
         loss_first_copy: mean(1..len),
         loss_second_copy: mean(len + 1..2 * len),
     }
+}
+
+/// `[layer][head]` prefix-matching scores on `n` random sequences over `letters` (seeded by
+/// `rng`): for every query whose token occurred before, the attention mass on the positions
+/// right after its earlier occurrences (excluding the query's own previous position). Uniform
+/// attention scores about `1 / letters.len()`.
+pub fn prefix_matching_scores(
+    net: &Transformer,
+    device: &Device,
+    rng: &mut impl Rng,
+    n: usize,
+    letters: &[u32],
+) -> Vec<Vec<f32>> {
+    let seq = net.block_size().min(97);
+    let rows: Vec<Vec<u32>> = (0..n)
+        .map(|_| {
+            std::iter::once(BOS)
+                .chain((1..seq).map(|_| letters[rng.random_range(0..letters.len())]))
+                .collect()
+        })
+        .collect();
+    let out = net.forward(batch_tokens(&rows, device), &ForwardOptions::default());
+    let heads = net.n_heads();
+    out.attention
+        .into_iter()
+        .map(|w| {
+            let w = to_vec(w.reshape([n * heads * seq * seq]));
+            (0..heads)
+                .map(|h| {
+                    let (mut mass, mut queries) = (0.0f32, 0usize);
+                    for (b, row) in rows.iter().enumerate() {
+                        for q in 2..seq {
+                            let targets: Vec<usize> = (1..q - 1)
+                                .filter(|&k| row[k] == row[q])
+                                .map(|k| k + 1)
+                                .filter(|&k| k != q - 1 || row[q - 1] == row[q])
+                                .collect();
+                            if targets.is_empty() {
+                                continue;
+                            }
+                            queries += 1;
+                            let base = ((b * heads + h) * seq + q) * seq;
+                            mass += targets.iter().map(|&k| w[base + k]).sum::<f32>();
+                        }
+                    }
+                    mass / queries.max(1) as f32
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// `[layer][head]` copying scores (Olsson et al.'s OV-circuit test, in a form cheap enough for
+/// the browser): the head's direct path embedding → layer norm → value → output → final norm
+/// scale → unembedding gives, for each attended token, a logit vector over the vocabulary; the
+/// score is the share of `tokens` whose own logit is the largest in their row. A head that
+/// copies what it attends to scores near 1; chance is about `1 / vocab`.
+pub fn copying_scores(net: &Transformer, tokens: &[u32]) -> Vec<Vec<f32>> {
+    let emb = net.tok_emb.weight.val();
+    let [vocab, d] = emb.dims();
+    let unembed = net.lm_head.weight.val();
+    let gamma = net.ln_f.gamma.val().reshape([1, d]);
+    net.blocks
+        .iter()
+        .map(|block| {
+            let x = block
+                .ln1
+                .forward(emb.clone().reshape([1, vocab, d]))
+                .reshape([vocab, d]);
+            let dh = block.attn.d_head();
+            let wv = block.attn.value.weight.val();
+            let wo = block.attn.output.weight.val();
+            (0..net.n_heads())
+                .map(|h| {
+                    let cols = h * dh..(h + 1) * dh;
+                    let ov = x
+                        .clone()
+                        .matmul(wv.clone().slice([0..d, cols.clone()]))
+                        .matmul(wo.clone().slice([cols, 0..d]));
+                    let logits = to_vec((ov * gamma.clone()).matmul(unembed.clone()));
+                    let hits = tokens
+                        .iter()
+                        .filter(|&&t| {
+                            let row = &logits[t as usize * vocab..(t as usize + 1) * vocab];
+                            let own = row[t as usize];
+                            row.iter().all(|&x| x <= own)
+                        })
+                        .count();
+                    hits as f32 / tokens.len().max(1) as f32
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Per head `[induction, duplicate, previous_token]` from attention weights laid out
@@ -141,26 +245,36 @@ pub fn pattern_scores(w: &[f32], n: usize, heads: usize, len: usize) -> Vec<[f32
         .collect()
 }
 
-/// In-context learning score (Olsson et al.): mean loss at late positions minus mean loss at
-/// early positions of held-out few-shot sequences. More negative = more learning in context.
+/// In-context learning score, after Olsson et al.'s "loss at a late token minus loss at an
+/// early one", measured where it means something here: on held-out-style few-shot sequences
+/// (all tasks, training template), the mean loss (nats) on answer tokens in the last quarter
+/// of the window minus the mean loss on the first example's answer (which has no examples
+/// before it). More negative = more learned from the examples in context.
 pub fn icl_score(net: &Transformer, device: &Device, seed: u64, n: usize) -> f32 {
     let tok = Tokenizer::default();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let block = net.block_size();
     let mix = DataMix::new(0.0);
-    let rows: Vec<Vec<u32>> = (0..n)
-        .map(|_| mix.sequence(&mut rng, &tok, block - 1).ids)
+    let seqs: Vec<_> = (0..n)
+        .map(|_| mix.sequence(&mut rng, &tok, block - 1))
         .collect();
+    let rows: Vec<Vec<u32>> = seqs.iter().map(|s| s.ids.clone()).collect();
     let losses = position_losses(net, &rows, device);
-    let (early, late) = (block / 16..block / 8, block * 3 / 4..block - 2);
-    let mean = |r: std::ops::Range<usize>| {
-        losses
-            .iter()
-            .map(|l| l[r.clone()].iter().sum::<f32>())
-            .sum::<f32>()
-            / (n * r.len()) as f32
-    };
-    mean(late) - mean(early)
+    let (mut early, mut late) = ((0.0f32, 0usize), (0.0f32, 0usize));
+    for (seq, loss) in seqs.iter().zip(&losses) {
+        let answer = |t: usize| seq.answer_mask[t] && seq.loss_mask[t] > 0.0;
+        // The first example's answer: the first run of answer targets.
+        let first = (0..loss.len()).find(|&t| answer(t));
+        if let Some(f) = first {
+            for t in (f..loss.len()).take_while(|&t| answer(t)) {
+                early = (early.0 + loss[t], early.1 + 1);
+            }
+        }
+        for t in (loss.len() * 3 / 4..loss.len()).filter(|&t| answer(t)) {
+            late = (late.0 + loss[t], late.1 + 1);
+        }
+    }
+    late.0 / late.1.max(1) as f32 - early.0 / early.1.max(1) as f32
 }
 
 #[cfg(test)]

@@ -184,7 +184,7 @@ pub enum Task {
     DropVowels,
     /// `stone` → `5`
     Length,
-    /// `stone` → `uupof` with k = 1; k ∈ 1..=25 is drawn per episode and must be inferred.
+    /// `stone` → `tupof` with k = 1; k ∈ 1..=25 is drawn per episode and must be inferred.
     Caesar,
     /// `stone` → `qhkmv`: a random letter permutation per episode.
     Substitution,
@@ -241,6 +241,13 @@ impl Task {
             Task::Substitution | Task::Category | Task::Lookup => Family::Learning,
             _ => Family::Recognition,
         }
+    }
+
+    /// The output of a fixed-rule task for `x`; `None` for tasks whose rule is drawn per
+    /// episode (Caesar, substitution, category, lookup).
+    pub fn apply(self, x: &str) -> Option<String> {
+        (self.family() == Family::Recognition && self != Task::Caesar)
+            .then(|| Rule::Fixed(self).apply(x))
     }
 
     /// An episode of `k` examples and a query, from words of `split`.
@@ -494,7 +501,9 @@ mod tests {
 
     #[test]
     fn documented_examples_hold() {
-        let r = |t| Rule::Fixed(t).apply("stone");
+        let r = |t: Task| t.apply("stone").unwrap();
+        assert_eq!(Task::Caesar.apply("stone"), None);
+        assert_eq!(Task::Lookup.apply("stone"), None);
         assert_eq!(r(Task::Reverse), "enots");
         assert_eq!(r(Task::Uppercase), "STONE");
         assert_eq!(r(Task::FirstLetter), "s");

@@ -47,6 +47,9 @@ pub struct TrainConfig {
     pub induction_fraction: f32,
     /// Number of log-spaced checkpoints.
     pub checkpoints: usize,
+    /// Extra evenly spaced checkpoints, so a late phase change is scrubbed in detail.
+    #[serde(default)]
+    pub linear_checkpoints: usize,
     /// Window override (default: the preset's).
     #[serde(default)]
     pub block_size: Option<usize>,
@@ -72,7 +75,8 @@ impl TrainConfig {
             seed: 0,
             induction_fraction: induction,
             // base's f16 checkpoints are 1.6 MB each: 10 keep the models folder under 20 MB.
-            checkpoints: if preset == "base" { 10 } else { 12 },
+            checkpoints: if preset == "base" { 10 } else { 8 },
+            linear_checkpoints: if preset == "base" { 0 } else { 8 },
             block_size: None,
         })
     }
@@ -87,7 +91,8 @@ impl TrainConfig {
         self.lr * (self.min_lr_frac + (1.0 - self.min_lr_frac) * cos)
     }
 
-    /// Roughly log-spaced checkpoint steps, the first ones early, always ending at `steps`.
+    /// Log-spaced checkpoint steps, the first ones early, plus `linear_checkpoints` evenly
+    /// spaced ones; sorted, always ending at `steps`.
     pub fn checkpoint_steps(&self) -> Vec<usize> {
         let n = self.checkpoints.max(2);
         let first = 10f64.min(self.steps as f64);
@@ -97,6 +102,9 @@ impl TrainConfig {
                 (first * (self.steps as f64 / first).powf(t)).round() as usize
             })
             .collect();
+        let m = self.linear_checkpoints;
+        v.extend((1..=m).map(|i| self.steps * i / m));
+        v.sort_unstable();
         v.dedup();
         v
     }
@@ -343,6 +351,50 @@ pub fn train(
     Ok(model)
 }
 
+/// Recomputes the scores of every point of a model's curves (head scores, ICL score, copy
+/// losses) from its shipped checkpoints, keeping the training losses; step 0 is the seeded
+/// initialisation. Used when a metric's definition changes after training.
+pub fn rescore(dir: &Path, id: &str, backend: Backend) -> Result<Curves, String> {
+    let paths = Paths {
+        dir: dir.to_path_buf(),
+        state: PathBuf::new(),
+        id: id.to_string(),
+    };
+    let text = std::fs::read_to_string(paths.curves()).map_err(|e| format!("curves: {e}"))?;
+    let mut curves: Curves = serde_json::from_str(&text).map_err(|e| format!("curves: {e}"))?;
+    let device = backend.device();
+    for point in &mut curves.points {
+        let net = if point.step == 0 {
+            device.seed(curves.train.seed);
+            curves.config.init(&device)
+        } else {
+            let file = dir.join(paths.checkpoint_file(point.step));
+            let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            from_bytes(&bytes, &device)
+                .map_err(|e| e.to_string())?
+                .0
+                .net
+        };
+        let fresh = evaluate(
+            &net,
+            &device,
+            point.step,
+            &curves.train,
+            (0.0, 0.0, 0, 0),
+            point.tokens,
+        );
+        *point = CurvePoint {
+            loss: point.loss,
+            answer_loss: point.answer_loss,
+            lr: point.lr,
+            ..fresh
+        };
+    }
+    let json = serde_json::to_string(&curves).map_err(|e| e.to_string())? + "\n";
+    write_atomic(&paths.curves(), json.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(curves)
+}
+
 /// Writes a file so that an interruption leaves either the old or the new contents.
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp");
@@ -463,6 +515,9 @@ mod tests {
             "{s:?}"
         );
         assert!(s.windows(2).all(|w| w[0] < w[1]));
+        // Early ones are log-spaced; the evenly spaced ones cover the late steps.
+        assert!(s[1] < 20, "{s:?}");
+        assert!((1..=8).all(|i| s.contains(&(125 * i))), "{s:?}");
     }
 
     /// A tiny model trains for a bounded number of steps and its loss falls.
@@ -474,6 +529,7 @@ mod tests {
             batch_size: 8,
             warmup: 10,
             checkpoints: 3,
+            linear_checkpoints: 0,
             ..TrainConfig::for_preset("attn1").unwrap()
         };
         let p = paths(&dir, &dir.join("state"), "tiny");

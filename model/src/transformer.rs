@@ -233,6 +233,11 @@ fn rotary(x: Tensor<4>, start: usize) -> Tensor<4> {
 }
 
 impl Attention {
+    /// Width of one head.
+    pub fn d_head(&self) -> usize {
+        self.d_head
+    }
+
     /// `[batch, seq, d_model]` → `[batch, n_heads, seq, d_head]`.
     fn split(&self, x: Tensor<3>) -> Tensor<4> {
         let [b, s, _] = x.dims();

@@ -1,16 +1,19 @@
 //! End to end in a real browser: the built site, served on 127.0.0.1, driven in headless
 //! Chromium through WebDriver. Run by `cargo xtask test`, which builds the site first
-//! (`ICL_DIST` points at it) and installs Chromium and chromedriver.
+//! (`ICL_DIST` points at it), installs Chromium and chromedriver, and runs these one at a time.
+//! Screenshots go to `target/screenshots/` (ignored by git) for a person to look at.
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use icl_model::backend::Backend;
 use icl_model::manifest::{MANIFEST_FILE, Manifest};
+use icl_model::model::Model;
 use icl_model::sampling::{SamplingConfig, complete};
 use icl_model::weights::load_verified;
 use icl_tests::{ChromeDriver, StaticServer, repo_root};
+use serde_json::json;
 
 fn dist() -> PathBuf {
     let dir = std::env::var_os("ICL_DIST").map_or_else(|| repo_root().join("dist"), PathBuf::from);
@@ -22,93 +25,397 @@ fn dist() -> PathBuf {
     dir
 }
 
-async fn browser(driver: &ChromeDriver) -> Client {
-    ClientBuilder::rustls()
-        .expect("TLS roots load")
-        .capabilities(ChromeDriver::capabilities())
-        .connect(&driver.url())
-        .await
-        .expect("a WebDriver session starts")
+/// A served site and a chromedriver; `browser()` opens a fresh profile each time.
+struct Site {
+    server: StaticServer,
+    driver: ChromeDriver,
+}
+
+impl Site {
+    fn start() -> Self {
+        Self {
+            server: StaticServer::start(&dist(), "127.0.0.1:0").expect("server starts"),
+            driver: ChromeDriver::start().expect("chromedriver starts"),
+        }
+    }
+
+    fn url(&self) -> String {
+        self.server.url()
+    }
+
+    async fn browser(&self) -> Client {
+        ClientBuilder::rustls()
+            .expect("TLS roots load")
+            .capabilities(ChromeDriver::capabilities())
+            .connect(&self.driver.url())
+            .await
+            .expect("a WebDriver session starts")
+    }
 }
 
 async fn wait_for(c: &Client, css: &str, secs: u64) -> fantoccini::elements::Element {
     c.wait()
         .at_most(Duration::from_secs(secs))
-        .every(Duration::from_millis(100))
+        .every(Duration::from_millis(50))
         .for_element(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("{css} did not appear within {secs} s: {e}"))
 }
 
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "needs the built site and chromedriver: run by cargo xtask test"]
-async fn typed_prompt_gets_the_native_greedy_completion() {
-    let dist = dist();
-    let server = StaticServer::start(&dist, "127.0.0.1:0").expect("server starts");
-    let driver = ChromeDriver::start().expect("chromedriver starts");
-    let c = browser(&driver).await;
-    c.goto(&server.url()).await.unwrap();
-
-    // The worker fetches, verifies and loads the model.
-    let status = wait_for(&c, "[data-model=ready], [data-model=failed]", 120).await;
+async fn wait_ready(c: &Client) {
+    let status = wait_for(c, "[data-model=ready], [data-model=failed]", 120).await;
     if status.attr("data-model").await.unwrap().as_deref() != Some("ready") {
         panic!("the model did not load: {}", status.text().await.unwrap());
     }
+}
 
-    let prompt = "in: apple\nout: elppa\nin: lemon\nout:";
-    let area = c.find(Locator::Css("#prompt")).await.unwrap();
-    area.clear().await.unwrap();
-    area.send_keys(prompt).await.unwrap();
-    assert_eq!(
-        area.prop("value").await.unwrap().as_deref(),
-        Some(prompt),
-        "typing reached the box"
-    );
-    c.find(Locator::Css("#run"))
+async fn js(c: &Client, script: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
+    c.execute(script, args).await.expect("script runs")
+}
+
+/// Sets a field's value the way typing does (an `input` event the page listens to).
+async fn set_value(c: &Client, css: &str, value: &str) {
+    js(
+        c,
+        "const e = document.querySelector(arguments[0]); e.value = arguments[1];
+         e.dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![json!(css), json!(value)],
+    )
+    .await;
+}
+
+async fn value(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
         .await
         .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    js(
+        c,
+        "const e = document.querySelector(arguments[0]); return e ? e.textContent : null;",
+        vec![json!(css)],
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
         .click()
         .await
-        .unwrap();
-    let done = wait_for(&c, "#completion[data-state=done]", 120).await;
-    let shown = done.attr("data-text").await.unwrap().unwrap_or_default();
-    let mut shown_ids = Vec::new();
-    for t in c
-        .find_all(Locator::Css("#completion .token"))
-        .await
-        .unwrap()
-    {
-        shown_ids.push(
-            t.attr("data-id")
-                .await
-                .unwrap()
-                .unwrap()
-                .parse::<u32>()
-                .unwrap(),
-        );
-    }
-    let status = c
-        .find(Locator::Css("[role=status]"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    c.close().await.unwrap();
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
 
-    // The same weights and prompt, natively.
-    let models = dist.join("models");
+/// What a finished run showed.
+#[derive(Debug, PartialEq)]
+struct Shown {
+    text: String,
+    ids: Vec<u32>,
+    matched: Option<bool>,
+}
+
+/// Clicks Run and waits for the completion to finish.
+async fn run(c: &Client) -> Shown {
+    // The previous completion must not be mistaken for this one.
+    js(
+        c,
+        "const e = document.querySelector('#completion'); if (e) e.removeAttribute('data-state');",
+        vec![],
+    )
+    .await;
+    wait_for(c, "#run:not([disabled])", 60).await;
+    click(c, "#run").await;
+    let done = wait_for(c, "#completion[data-state=done]", 120).await;
+    let text = done.attr("data-text").await.unwrap().unwrap_or_default();
+    let ids: Vec<u32> = js(
+        c,
+        "return [...document.querySelectorAll('#completion .token')].map(t => Number(t.dataset.id));",
+        vec![],
+    )
+    .await
+    .as_array()
+    .unwrap()
+    .iter()
+    .map(|v| v.as_u64().unwrap() as u32)
+    .collect();
+    let matched = js(
+        c,
+        "const v = document.querySelector('#verdict'); return v ? v.dataset.match : null;",
+        vec![],
+    )
+    .await
+    .as_str()
+    .map(|m| m == "true");
+    Shown { text, ids, matched }
+}
+
+/// The default model (first in the manifest), natively.
+fn native_model() -> Model {
+    let models = dist().join("models");
     let manifest =
         Manifest::parse(&std::fs::read_to_string(models.join(MANIFEST_FILE)).unwrap()).unwrap();
     let entry = &manifest.models[0];
     let bytes = std::fs::read(models.join(&entry.file)).unwrap();
-    let (model, _) =
-        load_verified(&bytes, entry.bytes, &entry.sha256, &Backend::Flex.device()).unwrap();
-    let native = complete(&model, prompt, SamplingConfig::default(), None).unwrap();
-    let native_ids: Vec<u32> = native.tokens.iter().map(|t| t.id).collect();
+    load_verified(&bytes, entry.bytes, &entry.sha256, &Backend::Flex.device())
+        .unwrap()
+        .0
+}
 
-    assert_eq!(shown, native.text, "browser and native completions differ");
-    assert_eq!(shown_ids, native_ids);
-    assert!(!shown_ids.is_empty());
-    assert_eq!(status, "Done.");
+fn native_greedy(model: &Model, prompt: &str) -> (String, Vec<u32>) {
+    let c = complete(model, prompt, SamplingConfig::default(), None).unwrap();
+    (c.text, c.tokens.iter().map(|t| t.id).collect())
+}
+
+async fn screenshot(c: &Client, name: &str, width: u32) {
+    c.set_window_size(width, 1000).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let png = c.screenshot().await.unwrap();
+    let dir = repo_root().join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}-{width}.png")), png).unwrap();
+    // Nothing may stick out sideways at this width.
+    let overflow = js(
+        c,
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+        vec![],
+    )
+    .await
+    .as_i64()
+    .unwrap();
+    assert!(
+        overflow <= 0,
+        "{name} at {width} px scrolls sideways by {overflow} px"
+    );
+}
+
+/// A new visitor picks an easy preset, runs it, and sees the expected answer, equal to the
+/// native model's greedy output; then shares the exact state with a fresh browser profile.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built site and chromedriver: run by cargo xtask test"]
+async fn new_visitor_runs_a_preset_and_shares_it() {
+    let site = Site::start();
+    let model = native_model();
+    let c = site.browser().await;
+    let opened = Instant::now();
+    c.goto(&site.url()).await.unwrap();
+    wait_ready(&c).await;
+    let first = run(&c).await;
+    println!(
+        "page open to first completion: {} ms",
+        opened.elapsed().as_millis()
+    );
+    assert!(!first.ids.is_empty());
+
+    // An easy preset: the model must get at least one of three fresh episodes exactly right,
+    // and every completion must equal the native greedy completion of the same prompt.
+    let preset = c.find(Locator::Css("#preset")).await.unwrap();
+    preset.select_by_value("first_letter").await.unwrap();
+    let mut hits = 0;
+    for attempt in 0..3 {
+        if attempt > 0 {
+            click(&c, "#new-examples").await;
+        }
+        let prompt = text(&c, "#preview").await;
+        let shown = run(&c).await;
+        let (native_text, native_ids) = native_greedy(&model, &prompt);
+        assert_eq!(
+            shown.text, native_text,
+            "browser and native differ on {prompt:?}"
+        );
+        assert_eq!(shown.ids, native_ids);
+        let expected = value(&c, "#expected").await;
+        assert_eq!(
+            shown.matched,
+            Some(shown.text == format!(" {expected}")),
+            "the verdict compares with the expected answer"
+        );
+        hits += usize::from(shown.matched == Some(true));
+    }
+    assert!(hits >= 1, "no exact match in 3 episodes of an easy preset");
+    assert_eq!(text(&c, "[role=status]").await, "Done.");
+    // The compression strip shows bits per character for the model and for deflate.
+    let bpc = c.find(Locator::Css("#bpc")).await.unwrap();
+    let model_bpc: f64 = bpc
+        .attr("data-model-bpc")
+        .await
+        .unwrap()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let deflate_bpc: f64 = bpc
+        .attr("data-deflate-bpc")
+        .await
+        .unwrap()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(model_bpc > 0.0 && deflate_bpc > 0.0);
+    println!("prompt: model {model_bpc:.2} bits/char, deflate {deflate_bpc:.2} bits/char");
+
+    screenshot(&c, "playground", 1440).await;
+    screenshot(&c, "playground", 375).await;
+
+    // Share: the link opens in a fresh profile with the same builder state and completion.
+    click(&c, "#share").await;
+    let link = value(&c, "#share-url").await;
+    assert!(link.contains("#v1."), "{link}");
+    let state = (
+        text(&c, "#preview").await,
+        value(&c, "#query").await,
+        value(&c, "#expected").await,
+    );
+    let before = run(&c).await;
+    c.close().await.unwrap();
+
+    let fresh = site.browser().await;
+    fresh.goto(&link).await.unwrap();
+    wait_ready(&fresh).await;
+    assert!(
+        !fresh.current_url().await.unwrap().as_str().contains('#'),
+        "the link is consumed from the address bar"
+    );
+    let opened_state = (
+        text(&fresh, "#preview").await,
+        value(&fresh, "#query").await,
+        value(&fresh, "#expected").await,
+    );
+    assert_eq!(opened_state, state);
+    assert_eq!(run(&fresh).await, before);
+    fresh.close().await.unwrap();
+}
+
+/// Drafts survive a reload; a link opened over a draft asks first, and "keep mine" keeps it.
+/// Hostile links each get a message and change nothing; nothing in them executes.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built site and chromedriver: run by cargo xtask test"]
+async fn drafts_survive_and_hostile_links_change_nothing() {
+    let site = Site::start();
+    let c = site.browser().await;
+    c.goto(&site.url()).await.unwrap();
+    wait_for(&c, "#query", 30).await;
+    set_value(&c, "#query", "my draft query").await;
+    set_value(&c, ".ex-in", "edited").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    c.refresh().await.unwrap();
+    wait_for(&c, "#query", 30).await;
+    assert_eq!(value(&c, "#query").await, "my draft query");
+    assert_eq!(value(&c, ".ex-in").await, "edited");
+
+    // Make a link of some other state, then come back to the draft.
+    set_value(&c, "#query", "the link's query").await;
+    click(&c, "#share").await;
+    let link = value(&c, "#share-url").await;
+    set_value(&c, "#query", "my draft query").await;
+    let fragment = link.split_once('#').unwrap().1.to_string();
+
+    // Opening the link with the draft present asks; "keep mine" keeps the draft.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    c.goto("about:blank").await.unwrap();
+    c.goto(&link).await.unwrap();
+    wait_for(&c, "#link-choice", 30).await;
+    assert_eq!(value(&c, "#query").await, "my draft query");
+    click(&c, "#keep-mine").await;
+    assert_eq!(value(&c, "#query").await, "my draft query");
+    c.refresh().await.unwrap();
+    wait_for(&c, "#query", 30).await;
+    assert_eq!(value(&c, "#query").await, "my draft query");
+
+    // Hostile links: each shows a message and leaves the state as it was.
+    let oversized = format!("v1.{}", "A".repeat(40_000));
+    let truncated = fragment[..fragment.len() - 3].to_string();
+    let hostile = [
+        ("malformed", "not-a-link".to_string()),
+        ("truncated", truncated),
+        ("oversized", oversized),
+        ("future version", "v9.eNpLTEoGAAJJAS8".to_string()),
+        (
+            "script-laden",
+            "\"><img src=x onerror=window.__pwned=1><script>window.__pwned=2</script>".to_string(),
+        ),
+    ];
+    for (what, frag) in hostile {
+        c.goto("about:blank").await.unwrap();
+        c.goto(&format!("{}#{frag}", site.url())).await.unwrap();
+        let msg = wait_for(&c, "#messages", 30).await.text().await.unwrap();
+        assert!(msg.contains("could not be opened"), "{what}: {msg}");
+        assert_eq!(value(&c, "#query").await, "my draft query", "{what}");
+        let pwned = js(
+            &c,
+            "return window.__pwned === undefined && !document.querySelector('img[src=x]');",
+            vec![],
+        )
+        .await;
+        assert_eq!(pwned, json!(true), "{what}: something executed");
+    }
+
+    // A valid link whose fields hold markup: after "open the link" it shows as text only.
+    let evil = "<img src=x onerror=window.__pwned=1>\"><script>window.__pwned=2</script>";
+    set_value(&c, "#query", evil).await;
+    set_value(&c, ".ex-out", evil).await;
+    click(&c, "#share").await;
+    let evil_link = value(&c, "#share-url").await;
+    set_value(&c, "#query", "my draft query").await;
+    c.goto("about:blank").await.unwrap();
+    c.goto(&evil_link).await.unwrap();
+    wait_for(&c, "#link-choice", 30).await;
+    click(&c, "#open-link").await;
+    assert_eq!(value(&c, "#query").await, evil);
+    assert!(text(&c, "#preview").await.contains(evil));
+    let clean = js(
+        &c,
+        "return window.__pwned === undefined && !document.querySelector('img[src=x]') && !document.querySelector('main script');",
+        vec![],
+    )
+    .await;
+    assert_eq!(clean, json!(true), "markup in a link became elements");
+    c.close().await.unwrap();
+}
+
+/// Stop ends a long generation within a token step, and the next Run works.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built site and chromedriver: run by cargo xtask test"]
+async fn stop_ends_a_long_generation_and_run_works_again() {
+    let site = Site::start();
+    let c = site.browser().await;
+    c.goto(&site.url()).await.unwrap();
+    wait_ready(&c).await;
+    set_value(&c, "#max-tokens", "1000").await;
+    click(&c, "#stop-newline").await;
+    set_value(&c, "#temperature", "1").await;
+    js(
+        &c,
+        "document.querySelector('#completion').removeAttribute('data-state');",
+        vec![],
+    )
+    .await;
+    click(&c, "#run").await;
+    c.wait()
+        .at_most(Duration::from_secs(60))
+        .every(Duration::from_millis(20))
+        .for_element(Locator::Css("#completion .token:nth-of-type(3)"))
+        .await
+        .expect("tokens stream");
+    click(&c, "#stop").await;
+    let done = wait_for(&c, "#completion[data-state=done]", 30).await;
+    let reason = text(&c, ".completion-reason, #completion-h ~ .meta").await;
+    let n = c
+        .find_all(Locator::Css("#completion .token"))
+        .await
+        .unwrap()
+        .len();
+    assert!(n < 1000, "stopped after {n} tokens");
+    assert!(reason.contains("stopped"), "{reason}");
+    assert!(done.attr("data-text").await.unwrap().is_some());
+    let again = run(&c).await;
+    assert!(!again.ids.is_empty());
+    c.close().await.unwrap();
 }

@@ -57,3 +57,76 @@ fn attn1_has_no_induction_head() {
         s.top_induction()
     );
 }
+
+/// The layer and head with the highest induction score.
+fn top_head(s: &HeadScores) -> (usize, usize) {
+    let mut best = (0, 0);
+    for (l, row) in s.induction.iter().enumerate() {
+        for (h, &x) in row.iter().enumerate() {
+            if x > s.induction[best.0][best.1] {
+                best = (l, h);
+            }
+        }
+    }
+    best
+}
+
+#[test]
+fn attn2_induction_head_prefix_matches_and_copies() {
+    let s = scores("attn2");
+    let (l, h) = top_head(&s);
+    assert_eq!(
+        l, 1,
+        "an induction head needs a head in an earlier layer to read from"
+    );
+    // Uniform attention would put ~1/8 on the matching positions; a copying score is the
+    // share of 36 tokens whose own logit the head raises most (chance ~1/98).
+    assert!(
+        s.prefix_matching[l][h] >= 0.3,
+        "prefix matching {}",
+        s.prefix_matching[l][h]
+    );
+    assert!(s.copying[l][h] >= 0.3, "copying {}", s.copying[l][h]);
+    let prev = s.previous_token[0].iter().copied().fold(0.0, f32::max);
+    assert!(prev >= 0.4, "no previous-token head in layer 0 ({prev})");
+}
+
+/// In the shipped curves of attn2 the top induction score jumps between two consecutive
+/// checkpoints, in the same interval where the ICL score improves most: the phase change.
+#[test]
+fn attn2_curves_show_the_phase_change() {
+    let path = repo_root().join("public/models/attn2/curves.json");
+    let curves: icl_model::train::Curves =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let top: Vec<f32> = curves
+        .points
+        .iter()
+        .map(|p| p.induction.iter().flatten().copied().fold(0.0, f32::max))
+        .collect();
+    let icl: Vec<f32> = curves.points.iter().map(|p| p.icl_score).collect();
+    let argmax = |v: Vec<f32>| {
+        v.iter()
+            .enumerate()
+            .fold((0, f32::MIN), |b, (i, &x)| if x > b.1 { (i, x) } else { b })
+    };
+    let (rise_at, rise) = argmax(top.windows(2).map(|w| w[1] - w[0]).collect());
+    let (drop_at, drop) = argmax(icl.windows(2).map(|w| w[0] - w[1]).collect());
+    let steps: Vec<usize> = curves.points.iter().map(|p| p.step).collect();
+    assert!(
+        rise >= 0.15,
+        "largest rise {rise} at step {}",
+        steps[rise_at + 1]
+    );
+    assert!(
+        top[rise_at] < 0.2,
+        "induction was already {} before",
+        top[rise_at]
+    );
+    assert_eq!(
+        rise_at,
+        drop_at,
+        "induction jumps before step {} but the ICL score improves most before step {} (by {drop})",
+        steps[rise_at + 1],
+        steps[drop_at + 1]
+    );
+}

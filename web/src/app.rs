@@ -1,14 +1,21 @@
-//! The page: a prompt box, Run / Stop, and the completion streamed from the model worker.
+//! The page: builder, settings, Run / Stop, the streamed completion, the compression strip,
+//! share links and drafts. The model runs in the worker; this thread only renders.
 
-use icl_model::sampling::SamplingConfig;
-use web_sys::HtmlTextAreaElement;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 use yew_agent::reactor::{ReactorEvent, ReactorProvider, use_reactor_bridge};
 
+use crate::components::builder::Builder;
 use crate::components::completion::Completion;
+use crate::components::compression::Compression;
 use crate::components::model_status::ModelStatusLine;
+use crate::components::settings::Settings;
+use crate::doc::Doc;
 use crate::protocol::ToWorker;
+use crate::share;
 use crate::state::{Action, ModelStatus, RunState, State};
+use crate::storage::{self, browser};
 use crate::worker::ModelWorker;
 
 /// Absolute URL of the models folder, next to the page.
@@ -22,9 +29,39 @@ fn models_url() -> String {
         .unwrap_or_else(|_| "models/".to_string())
 }
 
+/// The current URL's fragment, without `#`.
+fn current_fragment() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let f = hash.strip_prefix('#').unwrap_or(&hash);
+    (!f.is_empty()).then(|| f.to_string())
+}
+
+/// The page URL without its fragment.
+fn page_url() -> String {
+    let href = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    href.split('#').next().unwrap_or_default().to_string()
+}
+
+/// Removes the fragment from the address bar without reloading (the link is consumed).
+fn consume_fragment() {
+    if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&page_url()));
+    }
+}
+
+fn open_link(fragment: Option<String>) -> storage::Startup {
+    storage::startup(browser::load_draft(), fragment.as_deref())
+}
+
 #[function_component]
 fn Playground() -> Html {
-    let state = use_reducer(State::default);
+    let state = use_reducer(|| {
+        let s = State::from_startup(open_link(current_fragment()));
+        consume_fragment();
+        s
+    });
     let bridge = {
         let dispatch = state.dispatcher();
         use_reactor_bridge::<ModelWorker, _>(move |event| match event {
@@ -32,33 +69,87 @@ fn Playground() -> Html {
             ReactorEvent::Finished => dispatch.dispatch(Action::WorkerGone),
         })
     };
+    // Load (again) whenever the chosen model changes.
     {
-        let bridge = bridge.clone();
-        use_effect_with((), move |_| {
+        let (bridge, dispatch) = (bridge.clone(), state.dispatcher());
+        use_effect_with(state.doc.model.clone(), move |model| {
+            dispatch.dispatch(Action::Reload);
             bridge.send(ToWorker::Load {
                 models_url: models_url(),
-                model: None,
-            })
+                model: model.clone(),
+            });
         });
     }
-    let on_input = {
+    // Autosave the draft on every change; say once if the browser refuses.
+    {
         let dispatch = state.dispatcher();
-        Callback::from(move |e: InputEvent| {
-            let area: HtmlTextAreaElement = e.target_unchecked_into();
-            dispatch.dispatch(Action::SetPrompt(area.value()));
-        })
-    };
-    let on_run = {
+        use_effect_with(state.doc.clone(), move |doc| {
+            if let Err(e) = browser::save_draft(doc) {
+                dispatch.dispatch(Action::Message(e));
+            }
+        });
+    }
+    // A link pasted into the address bar of the open page.
+    {
+        let dispatch = state.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = Closure::<dyn Fn()>::new(move || {
+                if let Some(f) = current_fragment() {
+                    dispatch.dispatch(Action::Opened(open_link(Some(f))));
+                    consume_fragment();
+                }
+            });
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback(
+                    "hashchange",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "hashchange",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+
+    let ready = matches!(state.model, ModelStatus::Ready(_));
+    let running = state.run_state == RunState::Running;
+    let run = {
         let (bridge, state) = (bridge.clone(), state.clone());
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |_: ()| {
+            if !matches!(state.model, ModelStatus::Ready(_)) || state.run_state == RunState::Running
+            {
+                return;
+            }
             let run = state.run + 1;
-            state.dispatch(Action::Start(run));
-            let prompt = state.prompt.clone();
+            let prompt = state.doc.prompt();
+            let expected = state.doc.expected_completion();
+            state.dispatch(Action::Start {
+                run,
+                prompt: prompt.clone(),
+                expected: expected.clone(),
+            });
             bridge.send(ToWorker::Generate {
                 run,
                 prompt,
-                sampling: SamplingConfig::default(),
+                sampling: state.doc.sampling.config(),
+                expected,
             });
+        })
+    };
+    let on_run = run.reform(|_: MouseEvent| ());
+    let on_key = {
+        let run = run.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
+                e.prevent_default();
+                run.emit(());
+            }
         })
     };
     let on_stop = {
@@ -66,39 +157,109 @@ fn Playground() -> Html {
         Callback::from(move |_: MouseEvent| bridge.send(ToWorker::Stop))
     };
     let on_retry = {
-        let (bridge, dispatch) = (bridge.clone(), state.dispatcher());
+        let (bridge, dispatch, model) =
+            (bridge.clone(), state.dispatcher(), state.doc.model.clone());
         Callback::from(move |_| {
-            dispatch.dispatch(Action::Retry);
+            dispatch.dispatch(Action::Reload);
             bridge.send(ToWorker::Load {
                 models_url: models_url(),
-                model: None,
+                model: model.clone(),
             });
         })
     };
-    let ready = matches!(state.model, ModelStatus::Ready(_));
-    let running = state.run_state == RunState::Running;
-    let status = match (&state.model, state.run_state, &state.error) {
-        (_, _, Some(e)) => format!("Error: {e}"),
-        (ModelStatus::Loading, _, _) => "Loading the model…".to_string(),
-        (ModelStatus::Failed(_), _, _) => "The model could not be loaded.".to_string(),
-        (_, RunState::Running, _) => "Generating…".to_string(),
-        (_, RunState::Done, _) => "Done.".to_string(),
-        (_, RunState::Idle, _) => "Ready.".to_string(),
+    let on_doc = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |d: Doc| dispatch.dispatch(Action::SetDoc(d)))
     };
+    let on_message = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |m: String| dispatch.dispatch(Action::Message(m)))
+    };
+    let on_share = {
+        let (dispatch, doc) = (state.dispatcher(), state.doc.clone());
+        Callback::from(move |_: MouseEvent| {
+            let url = format!("{}#{}", page_url(), share::encode(&doc));
+            if let Some(w) = web_sys::window() {
+                // Best effort: the link is also shown in a field to copy by hand.
+                let _ = w.navigator().clipboard().write_text(&url);
+            }
+            dispatch.dispatch(Action::Shared(url));
+        })
+    };
+    let resolve = |keep_mine: bool| {
+        let (dispatch, doc) = (state.dispatcher(), state.doc.clone());
+        Callback::from(move |_: MouseEvent| {
+            if !keep_mine {
+                // Keep the replaced draft recoverable.
+                if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+                    let _ = s.set_item("icl-playground.draft.replaced", &storage::draft_json(&doc));
+                }
+            }
+            dispatch.dispatch(Action::ResolveLink { keep_mine });
+        })
+    };
+    let dismiss = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::DismissMessages))
+    };
+    let block_size = match &state.model {
+        ModelStatus::Ready(i) => Some(i.block_size),
+        _ => None,
+    };
+    let expected_logprob = state.analysis.as_ref().and_then(|a| a.expected_logprob);
+
     html! {
-        <main>
-            <h1>{ "ICL Playground" }</h1>
-            <p class="lede">{ "A small transformer, running in this tab, continues your prompt. Give it examples and watch it pick up the pattern." }</p>
-            <ModelStatusLine status={state.model.clone()} on_retry={on_retry} />
-            <label for="prompt">{ "Prompt" }</label>
-            <textarea id="prompt" rows="8" spellcheck="false" value={state.prompt.clone()} oninput={on_input} />
-            <div class="controls">
-                <button id="run" onclick={on_run} disabled={!ready || running}>{ "Run" }</button>
-                <button id="stop" onclick={on_stop} disabled={!running}>{ "Stop" }</button>
+        <main onkeydown={on_key}>
+            <header class="top">
+                <h1>{ "ICL Playground" }</h1>
+                <p class="lede">{ "A small transformer runs in this tab. Give it a few examples of a rule and watch it continue the pattern: that is in-context learning. Nothing you type leaves your browser." }</p>
+                <ModelStatusLine status={state.model.clone()} on_retry={on_retry} />
+            </header>
+            if let Some(link) = &state.pending_link {
+                <div id="link-choice" class="dialog" role="dialog" aria-labelledby="link-choice-h">
+                    <h2 id="link-choice-h">{ "Open the shared link?" }</h2>
+                    <p>{ format!("The link holds other examples ({} examples, query “{}”) than your saved work. Which do you want to keep on screen?",
+                        link.examples.len(), link.query.chars().take(40).collect::<String>()) }</p>
+                    <div class="row">
+                        <button id="keep-mine" onclick={resolve(true)}>{ "Keep mine" }</button>
+                        <button id="open-link" class="secondary" onclick={resolve(false)}>{ "Open the link (mine is kept aside)" }</button>
+                    </div>
+                </div>
+            }
+            if !state.messages.is_empty() {
+                <div id="messages" class="messages" role="alert">
+                    { for state.messages.iter().map(|m| html! { <p class="message">{ m }</p> }) }
+                    <button class="secondary" onclick={dismiss}>{ "Dismiss" }</button>
+                </div>
+            }
+            <div class="layout">
+                <div class="col">
+                    <Builder doc={state.doc.clone()} block_size={block_size} on_change={on_doc.clone()} on_message={on_message} />
+                </div>
+                <div class="col">
+                    <section class="panel" aria-labelledby="run-h">
+                        <h2 id="run-h">{ "2 · Run" }</h2>
+                        <p class="explain">{ "The model reads the prompt once, then writes one character at a time, each time picking from its predicted probabilities." }</p>
+                        <div class="row wrap">
+                            <button id="run" onclick={on_run} disabled={!ready || running} title="Ctrl+Enter">{ "Run" }</button>
+                            <button id="stop" class="secondary" onclick={on_stop} disabled={!running}>{ "Stop" }</button>
+                            <button id="share" class="secondary" onclick={on_share}>{ "Copy link" }</button>
+                        </div>
+                        if let Some(url) = &state.share_url {
+                            <p class="share">
+                                <label for="share-url">{ "Link to exactly this (copied to the clipboard where the browser allows):" }</label>
+                                <input id="share-url" type="text" readonly=true value={url.clone()} />
+                            </p>
+                        }
+                        <Settings doc={state.doc.clone()} models={state.models.clone()} on_change={on_doc} />
+                    </section>
+                    if let Some(n) = &state.notice { <p class="notice" id="run-notice">{ n }</p> }
+                    <Completion tokens={state.tokens.clone()} run_state={state.run_state} text={state.text.clone()}
+                        reason={state.reason.clone()} expected={state.run_expected.clone()} expected_logprob={expected_logprob} />
+                    <Compression analysis={state.analysis.clone()} />
+                </div>
             </div>
-            if let Some(n) = &state.notice { <p class="notice">{ n }</p> }
-            <Completion tokens={state.tokens.clone()} run_state={state.run_state} text={state.text.clone()} reason={state.reason.clone()} />
-            <p id="status" role="status" aria-live="polite">{ status }</p>
+            <p id="status" class="status" role="status" aria-live="polite">{ state.status_line() }</p>
         </main>
     }
 }

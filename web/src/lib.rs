@@ -2,6 +2,10 @@
 
 pub mod app;
 pub mod components;
+pub mod doc;
+pub mod presets;
 pub mod protocol;
+pub mod share;
 pub mod state;
+pub mod storage;
 pub mod worker;

@@ -95,6 +95,14 @@ enum Command {
         #[arg(long, default_value = "public/models")]
         dir: PathBuf,
     },
+    /// Recompute the scores in a model's curves from its shipped checkpoints (after a metric
+    /// changes), keeping the training losses.
+    Rescore {
+        #[arg(long)]
+        model: String,
+        #[arg(long, default_value = "public/models")]
+        dir: PathBuf,
+    },
     /// Train the whole zoo (attn1, attn2, base), two runs at a time; resumable.
     Zoo {
         #[arg(long)]
@@ -216,6 +224,7 @@ fn train_one(
     );
     bar.set_prefix(id.clone());
     let started = std::time::Instant::now();
+    let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
     train(
         &cfg,
         backend,
@@ -224,6 +233,14 @@ fn train_one(
         |step, loss, tok_s| {
             bar.set_position(step as u64);
             bar.set_message(format!("loss {loss:.3} · {tok_s} tok/s"));
+            // The bar is hidden when stderr is a file: log a plain line now and then instead.
+            if !on_terminal && step % 25 == 0 {
+                eprintln!(
+                    "{id} step {step}/{} loss {loss:.3} {tok_s} tok/s {:.0} s",
+                    cfg.steps,
+                    started.elapsed().as_secs_f64()
+                );
+            }
         },
     )?;
     bar.finish_with_message(format!("done in {:.0} s", started.elapsed().as_secs_f64()));
@@ -310,6 +327,17 @@ fn run(cli: Cli) -> Result<(), String> {
             )
             .map_err(|e| e.to_string())?;
             println!("wrote {}", out.display());
+            Ok(())
+        }
+        Command::Rescore { model, dir } => {
+            let curves = icl_model::train::rescore(&dir, &model, cli.backend)?;
+            for p in &curves.points {
+                let top = p.induction.iter().flatten().copied().fold(0.0, f32::max);
+                println!(
+                    "step {:>6}: top induction {top:.3}, ICL score {:.3}, copy losses {:.3} / {:.3}",
+                    p.step, p.icl_score, p.loss_first_copy, p.loss_second_copy
+                );
+            }
             Ok(())
         }
         Command::Zoo {

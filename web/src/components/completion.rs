@@ -1,4 +1,5 @@
-//! The streamed completion: one chip per token, with its probability and alternatives.
+//! The streamed completion: one chip per token shaded by its probability, with its top-5
+//! alternatives on hover or focus, and the comparison with the expected answer.
 
 use icl_model::sampling::TokenInfo;
 use yew::prelude::*;
@@ -11,10 +12,14 @@ pub struct CompletionProps {
     pub run_state: RunState,
     pub text: Option<String>,
     pub reason: Option<String>,
+    /// The expected completion of this run, if known.
+    pub expected: Option<String>,
+    /// Its log-probability (nats) under the model, once scored.
+    pub expected_logprob: Option<f32>,
 }
 
 /// How a token is shown: whitespace made visible.
-fn shown(text: &str) -> String {
+pub fn shown(text: &str) -> String {
     match text {
         "\n" => "↵".to_string(),
         " " => "␣".to_string(),
@@ -22,18 +27,32 @@ fn shown(text: &str) -> String {
     }
 }
 
-fn tooltip(t: &TokenInfo) -> String {
-    let alts: Vec<String> = t
-        .top
-        .iter()
-        .map(|a| format!("{} {:.1}%", shown(&a.text), a.prob * 100.0))
-        .collect();
-    format!(
-        "p = {:.1}%, log p = {:.2}\nalternatives: {}",
-        t.prob * 100.0,
-        t.logprob,
-        alts.join(", ")
-    )
+fn token_chip(i: usize, t: &TokenInfo) -> Html {
+    // Shade follows the probability: unsure tokens look faint.
+    let style = format!("--p: {:.3}", t.prob);
+    let tip_id = format!("tip-{i}");
+    let label = format!("{} with probability {:.1}%", shown(&t.text), t.prob * 100.0);
+    html! {
+        <span class="token" key={i} tabindex="0" style={style} data-id={t.id.to_string()}
+            data-prob={format!("{:.4}", t.prob)} aria-label={label} aria-describedby={tip_id.clone()}>
+            { shown(&t.text) }
+            <span class="tip" role="tooltip" id={tip_id}>
+                <span class="tip-head">{ format!("p = {:.1}% · log p = {:.2}", t.prob * 100.0, t.logprob) }</span>
+                <table>
+                    <caption>{ "Top 5 next characters" }</caption>
+                    <tbody>
+                    { for t.top.iter().map(|a| html! {
+                        <tr class={classes!((a.id == t.id).then_some("chosen"))}>
+                            <td class="mono">{ shown(&a.text) }</td>
+                            <td class="bar"><span style={format!("width: {:.1}%", a.prob * 100.0)} /></td>
+                            <td class="num">{ format!("{:.1}%", a.prob * 100.0) }</td>
+                        </tr>
+                    }) }
+                    </tbody>
+                </table>
+            </span>
+        </span>
+    }
 }
 
 #[function_component]
@@ -44,24 +63,37 @@ pub fn Completion(props: &CompletionProps) -> Html {
         RunState::Done => "done",
     };
     let text = props.text.clone().unwrap_or_default();
+    let verdict = match (&props.expected, &props.text) {
+        (Some(e), Some(t)) => {
+            let ok = e == t;
+            let lp = props.expected_logprob.map(|lp| {
+                format!(
+                    " · log p(expected) = {lp:.2} nats (p = {:.1}%)",
+                    100.0 * lp.exp()
+                )
+            });
+            Some(html! {
+                <p id="verdict" class={classes!("verdict", if ok { "ok" } else { "miss" })} data-match={ok.to_string()}>
+                    { if ok { "✓ Exact match with the expected answer".to_string() } else { format!("✗ Expected “{}”", e.trim_start()) } }
+                    { lp.unwrap_or_default() }
+                </p>
+            })
+        }
+        _ => None,
+    };
     html! {
-        <section class="completion" aria-label="Completion">
-            <h2>{ "Completion" }</h2>
-            <div id="completion" data-state={state} data-text={text}>
-                { for props.tokens.iter().enumerate().map(|(i, t)| {
-                    // Opacity follows the probability, so unsure tokens look faint.
-                    let style = format!("--p: {:.3}", t.prob);
-                    html! {
-                        <span class="token" key={i} title={tooltip(t)} style={style} data-id={t.id.to_string()}>
-                            { shown(&t.text) }
-                        </span>
-                    }
-                }) }
+        <section class="panel" aria-labelledby="completion-h">
+            <h2 id="completion-h">{ "3 · Completion" }</h2>
+            <p class="explain">{ "Each character the model wrote, shaded by how sure it was (darker = more probable). Hover or focus a character to see the five it considered." }</p>
+            <div id="completion" data-state={state} data-text={text} aria-live="off">
+                { for props.tokens.iter().enumerate().map(|(i, t)| token_chip(i, t)) }
                 if props.run_state == RunState::Running { <span class="cursor" aria-hidden="true">{ "▍" }</span> }
+                if props.run_state == RunState::Idle && props.tokens.is_empty() { <span class="placeholder">{ "Press Run (or Ctrl+Enter) to complete the prompt." }</span> }
             </div>
             if let Some(r) = &props.reason {
                 <p class="meta">{ format!("{} tokens, ended by {r}", props.tokens.len()) }</p>
             }
+            { verdict.unwrap_or_default() }
         </section>
     }
 }

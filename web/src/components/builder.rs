@@ -1,0 +1,309 @@
+//! The few-shot builder: presets, editable examples, query, expected answer, template, and
+//! the exact prompt the model will read (or the raw prompt view).
+
+use icl_model::tasks::{Family, Task};
+use icl_model::tokenizer::Tokenizer;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::doc::{Doc, Example, MAX_EXAMPLES, View};
+use crate::presets::{self, apply_preset, explain, flip, label, more_examples};
+
+/// A fresh random seed (presets and shuffles are reproducible from it; it goes into links).
+pub fn random_seed() -> u64 {
+    (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64
+}
+
+/// `\n`, `\t` and `\\` as typed in the template fields.
+pub fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('\\') => out.push('\\'),
+            Some(o) => {
+                out.push('\\');
+                out.push(o);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// The inverse of [`unescape`].
+pub fn escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('\n', "\\n")
+        .replace('\t', "\\t")
+}
+
+#[derive(Properties, PartialEq)]
+pub struct BuilderProps {
+    pub doc: Doc,
+    /// The loaded model's window, when known.
+    pub block_size: Option<usize>,
+    pub on_change: Callback<Doc>,
+    pub on_message: Callback<String>,
+}
+
+fn input_value(e: InputEvent) -> String {
+    e.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+#[function_component]
+pub fn Builder(props: &BuilderProps) -> Html {
+    let doc = &props.doc;
+    let shots = use_state(|| 4usize);
+    // Every edit is "take the document, change it, hand it up".
+    let edit = |f: fn(&mut Doc, String)| {
+        let (doc, cb) = (doc.clone(), props.on_change.clone());
+        Callback::from(move |e: InputEvent| {
+            let mut d = doc.clone();
+            f(&mut d, input_value(e));
+            cb.emit(d);
+        })
+    };
+    let act = |f: fn(&Doc) -> Doc| {
+        let (doc, cb) = (doc.clone(), props.on_change.clone());
+        Callback::from(move |_: MouseEvent| cb.emit(f(&doc)))
+    };
+    let set_view = |v: View| {
+        let (doc, cb) = (doc.clone(), props.on_change.clone());
+        Callback::from(move |_: MouseEvent| {
+            cb.emit(Doc {
+                view: v,
+                raw: if v == View::Raw && doc.view == View::Builder {
+                    doc.prompt()
+                } else {
+                    doc.raw.clone()
+                },
+                ..doc.clone()
+            })
+        })
+    };
+    let preset_task = doc.preset.as_ref().and_then(|p| Task::from_name(&p.task));
+    let on_preset = {
+        let (doc, cb, shots) = (doc.clone(), props.on_change.clone(), shots.clone());
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            match Task::from_name(&v) {
+                Some(t) => cb.emit(apply_preset(&doc, t, random_seed(), *shots)),
+                None => cb.emit(Doc {
+                    preset: None,
+                    ..doc.clone()
+                }),
+            }
+        })
+    };
+    let on_new = {
+        let (doc, cb, shots) = (doc.clone(), props.on_change.clone(), shots.clone());
+        Callback::from(move |_: MouseEvent| {
+            let t = doc
+                .preset
+                .as_ref()
+                .and_then(|p| Task::from_name(&p.task))
+                .unwrap_or(Task::Reverse);
+            cb.emit(apply_preset(&doc, t, random_seed(), *shots));
+        })
+    };
+    let on_more = {
+        let (doc, cb, msg) = (
+            doc.clone(),
+            props.on_change.clone(),
+            props.on_message.clone(),
+        );
+        Callback::from(move |_: MouseEvent| match more_examples(&doc) {
+            Ok(d) => cb.emit(d),
+            Err(e) => msg.emit(e),
+        })
+    };
+    let on_shots = {
+        let shots = shots.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Ok(k) = input_value(e).parse::<usize>() {
+                shots.set(k.min(16));
+            }
+        })
+    };
+    let on_shuffle = {
+        let (doc, cb) = (doc.clone(), props.on_change.clone());
+        Callback::from(move |_: MouseEvent| cb.emit(presets::shuffle_order(&doc, random_seed())))
+    };
+    let on_shuffle_labels = {
+        let (doc, cb) = (doc.clone(), props.on_change.clone());
+        Callback::from(move |_: MouseEvent| cb.emit(presets::shuffle_labels(&doc, random_seed())))
+    };
+    let on_add = act(|d| {
+        let mut d = d.clone();
+        if d.examples.len() < MAX_EXAMPLES {
+            d.examples.push(Example::new("", ""));
+        }
+        d
+    });
+    let on_raw = {
+        let (doc, cb) = (doc.clone(), props.on_change.clone());
+        Callback::from(move |e: InputEvent| {
+            let v = e.target_unchecked_into::<HtmlTextAreaElement>().value();
+            cb.emit(Doc {
+                raw: v,
+                ..doc.clone()
+            })
+        })
+    };
+
+    let rows = doc.examples.iter().enumerate().map(|(i, ex)| {
+        let n = i + 1;
+        let len = doc.examples.len();
+        let change = |out: bool| {
+            let (doc, cb) = (doc.clone(), props.on_change.clone());
+            Callback::from(move |e: InputEvent| {
+                let mut d = doc.clone();
+                let v = input_value(e);
+                if out {
+                    d.examples[i].output = v;
+                } else {
+                    d.examples[i].input = v;
+                }
+                cb.emit(d);
+            })
+        };
+        let op = |f: fn(&mut Vec<Example>, usize)| {
+            let (doc, cb) = (doc.clone(), props.on_change.clone());
+            Callback::from(move |_: MouseEvent| {
+                let mut d = doc.clone();
+                f(&mut d.examples, i);
+                cb.emit(d);
+            })
+        };
+        html! {
+            <li class="example" key={i}>
+                <input class="ex-in" type="text" spellcheck="false" aria-label={format!("Example {n} input")}
+                    value={ex.input.clone()} oninput={change(false)} />
+                <span class="arrow" aria-hidden="true">{ "→" }</span>
+                <input class="ex-out" type="text" spellcheck="false" aria-label={format!("Example {n} output")}
+                    value={ex.output.clone()} oninput={change(true)} />
+                <span class="ex-tools">
+                    <button class="icon" aria-label={format!("Move example {n} up")} disabled={i == 0}
+                        onclick={op(|v, i| v.swap(i - 1, i))}>{ "↑" }</button>
+                    <button class="icon" aria-label={format!("Move example {n} down")} disabled={i + 1 == len}
+                        onclick={op(|v, i| v.swap(i, i + 1))}>{ "↓" }</button>
+                    <button class="icon" aria-label={format!("Duplicate example {n}")} disabled={len >= MAX_EXAMPLES}
+                        onclick={op(|v, i| { let e = v[i].clone(); v.insert(i + 1, e) })}>{ "Dup" }</button>
+                    <button class="icon" aria-label={format!("Remove example {n}")}
+                        onclick={op(|v, i| { v.remove(i); })}>{ "✕" }</button>
+                </span>
+            </li>
+        }
+    });
+
+    let prompt = doc.prompt();
+    let enc = Tokenizer::default().encode(&prompt);
+    let tokens = enc.ids.len() + 1;
+    let window = props.block_size.map_or_else(
+        || format!("{tokens} tokens (with <bos>)"),
+        |b| format!("{tokens} of {b} tokens (with <bos>)"),
+    );
+    let over = props.block_size.filter(|&b| tokens > b).map(|b| {
+        format!(
+            "Too long for the model's window: the first {} characters will be left out.",
+            tokens - b
+        )
+    });
+    let unknown = (enc.unknown > 0).then(|| {
+        format!(
+            "{} character{} outside the model's alphabet (printable ASCII and newline) and will be read as <unk>.",
+            enc.unknown,
+            if enc.unknown == 1 { " is" } else { "s are" }
+        )
+    });
+    let builder = doc.view == View::Builder;
+    let t = &doc.template;
+
+    html! {
+        <section class="panel" aria-labelledby="examples-h">
+            <h2 id="examples-h">{ "1 · Examples" }</h2>
+            <p class="explain">{ "The model only ever sees one text: your examples written out with the template, then the query. It has to guess the rule from the examples and continue the pattern." }</p>
+            <div class="tabs" role="tablist" aria-label="Prompt editor">
+                <button role="tab" id="tab-builder" aria-selected={builder.to_string()} class={classes!(builder.then_some("active"))} onclick={set_view(View::Builder)}>{ "Builder" }</button>
+                <button role="tab" id="tab-raw" aria-selected={(!builder).to_string()} class={classes!((!builder).then_some("active"))} onclick={set_view(View::Raw)}>{ "Raw prompt" }</button>
+            </div>
+            if builder {
+                <div class="row wrap">
+                    <label for="preset">{ "Preset" }</label>
+                    <select id="preset" onchange={on_preset}>
+                        <option value="" selected={preset_task.is_none()}>{ "Your own examples" }</option>
+                        <optgroup label="Rules seen in training (recognition)">
+                            { for Task::ALL.into_iter().filter(|t| t.family() == Family::Recognition).map(|t| html! {
+                                <option value={t.name()} selected={preset_task == Some(t)}>{ label(t) }</option>
+                            }) }
+                        </optgroup>
+                        <optgroup label="Random rules (learned only in context)">
+                            { for Task::ALL.into_iter().filter(|t| t.family() == Family::Learning).map(|t| html! {
+                                <option value={t.name()} selected={preset_task == Some(t)}>{ label(t) }</option>
+                            }) }
+                        </optgroup>
+                    </select>
+                    <label for="shots">{ "k" }</label>
+                    <input id="shots" type="number" min="0" max="16" value={shots.to_string()} oninput={on_shots} />
+                    <button id="new-examples" class="secondary" onclick={on_new}>{ "New examples" }</button>
+                    <button id="more-examples" class="secondary" onclick={on_more} disabled={doc.preset.is_none()}>{ "More examples" }</button>
+                </div>
+                if let Some(t) = preset_task { <p class="explain">{ explain(t) }</p> }
+                <ol id="examples" aria-label="Examples">{ for rows }</ol>
+                <div class="row wrap">
+                    <button id="add-example" class="secondary" onclick={on_add} disabled={doc.examples.len() >= MAX_EXAMPLES}>{ "+ Add example" }</button>
+                    <button id="shuffle-order" class="secondary" onclick={on_shuffle}>{ "Shuffle order" }</button>
+                    <button id="shuffle-labels" class="secondary" onclick={on_shuffle_labels} title="Outputs permuted across inputs: the format stays, the mapping is gone">{ "Shuffle labels" }</button>
+                    <button id="flip" class="secondary" onclick={act(flip)} title="Rewrite every output with a different rule">{ "Flip rule" }</button>
+                </div>
+                <div class="fields">
+                    <label for="query">{ "Query" }</label>
+                    <input id="query" type="text" spellcheck="false" value={doc.query.clone()} oninput={edit(|d, v| d.query = v)} />
+                    <label for="expected" title="Optional: compared with the completion">{ "Expected" }</label>
+                    <input id="expected" type="text" spellcheck="false" value={doc.expected.clone()} oninput={edit(|d, v| d.expected = v)} />
+                </div>
+                <details class="template">
+                    <summary>{ "Template" }</summary>
+                    <p class="explain">{ "How each example is written out. \\n is a newline. The models were trained with “in: ”, “out: ” and a newline." }</p>
+                    <div class="fields three">
+                        <label for="input-prefix">{ "Input prefix" }</label>
+                        <input id="input-prefix" type="text" spellcheck="false" value={escape(&t.input_prefix)} oninput={edit(|d, v| d.template.input_prefix = unescape(&v))} />
+                        <label for="output-prefix">{ "Output prefix" }</label>
+                        <input id="output-prefix" type="text" spellcheck="false" value={escape(&t.output_prefix)} oninput={edit(|d, v| d.template.output_prefix = unescape(&v))} />
+                        <label for="separator">{ "Separator" }</label>
+                        <input id="separator" type="text" spellcheck="false" value={escape(&t.separator)} oninput={edit(|d, v| d.template.separator = unescape(&v))} />
+                    </div>
+                </details>
+            } else {
+                <label for="prompt">{ "Prompt" }</label>
+                <textarea id="prompt" rows="8" spellcheck="false" value={doc.raw.clone()} oninput={on_raw} />
+                <label for="expected">{ "Expected completion" }<span class="hint">{ " (optional)" }</span></label>
+                <input id="expected" type="text" spellcheck="false" value={doc.expected.clone()} oninput={edit(|d, v| d.expected = v)} />
+            }
+            <h3 class="sub">{ "What the model reads" }<span class="hint">{ format!(" · {window}") }</span></h3>
+            <pre id="preview" class="preview">{ prompt }</pre>
+            if let Some(o) = over { <p class="notice" id="too-long">{ o }</p> }
+            if let Some(u) = unknown { <p class="notice" id="unknown-chars">{ u }</p> }
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_escapes_round_trip() {
+        for s in ["\n", "in: ", "a\\nb", "\t|\n", "\\", "x\\"] {
+            assert_eq!(unescape(&escape(s)), s, "{s:?}");
+        }
+        assert_eq!(unescape("\\n"), "\n");
+    }
+}

@@ -1,0 +1,102 @@
+//! Model choice and sampling settings.
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::doc::{Doc, MAX_NEW_TOKENS, MAX_TEMPERATURE};
+use crate::protocol::ModelSummary;
+
+#[derive(Properties, PartialEq)]
+pub struct SettingsProps {
+    pub doc: Doc,
+    pub models: Vec<ModelSummary>,
+    pub on_change: Callback<Doc>,
+}
+
+/// A number field's callback: parse, clamp in `apply`, hand the document up. Text that is
+/// not a number yet (an empty field while typing) changes nothing.
+fn number<T: std::str::FromStr + 'static>(
+    doc: &Doc,
+    cb: &Callback<Doc>,
+    apply: fn(&mut Doc, T),
+) -> Callback<InputEvent> {
+    let (doc, cb) = (doc.clone(), cb.clone());
+    Callback::from(move |e: InputEvent| {
+        let v = e.target_unchecked_into::<HtmlInputElement>().value();
+        if let Ok(x) = v.trim().parse::<T>() {
+            let mut d = doc.clone();
+            apply(&mut d, x);
+            cb.emit(d);
+        }
+    })
+}
+
+fn params(n: u64) -> String {
+    if n >= 1_000_000 {
+        format!("{:.1}M", n as f64 / 1e6)
+    } else {
+        format!("{:.0}k", n as f64 / 1e3)
+    }
+}
+
+#[function_component]
+pub fn Settings(props: &SettingsProps) -> Html {
+    let (doc, cb) = (&props.doc, &props.on_change);
+    let s = &doc.sampling;
+    let on_model = {
+        let (doc, cb) = (doc.clone(), cb.clone());
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            cb.emit(Doc {
+                model: (!v.is_empty()).then_some(v),
+                ..doc.clone()
+            })
+        })
+    };
+    let on_newline = {
+        let (doc, cb) = (doc.clone(), cb.clone());
+        Callback::from(move |e: Event| {
+            let mut d = doc.clone();
+            d.sampling.stop_at_newline = e.target_unchecked_into::<HtmlInputElement>().checked();
+            cb.emit(d);
+        })
+    };
+    let current = doc
+        .model
+        .clone()
+        .or_else(|| props.models.first().map(|m| m.id.clone()))
+        .unwrap_or_default();
+    html! {
+        <details class="settings" open=true>
+            <summary>{ "Settings" }</summary>
+            <p class="explain">{ "Temperature 0 always takes the most likely character (greedy). Higher values sample; the seed makes a sample repeatable." }</p>
+            <div class="fields grid">
+                <label for="model">{ "Model" }</label>
+                <select id="model" onchange={on_model}>
+                    { for props.models.iter().map(|m| html! {
+                        <option value={m.id.clone()} selected={m.id == current}>
+                            { format!("{} · {} parameters", m.name, params(m.params)) }
+                        </option>
+                    }) }
+                </select>
+                <label for="temperature">{ "Temperature" }</label>
+                <input id="temperature" type="number" min="0" max={MAX_TEMPERATURE.to_string()} step="0.1" value={s.temperature.to_string()}
+                    oninput={number(doc, cb, |d, x: f32| d.sampling.temperature = if x.is_finite() { x.clamp(0.0, MAX_TEMPERATURE) } else { 0.0 })} />
+                <label for="top-k">{ "Top-k" }<span class="hint">{ " (0 = all)" }</span></label>
+                <input id="top-k" type="number" min="0" max="98" value={s.top_k.to_string()}
+                    oninput={number(doc, cb, |d, x: usize| d.sampling.top_k = x.min(98))} />
+                <label for="top-p">{ "Top-p" }</label>
+                <input id="top-p" type="number" min="0.01" max="1" step="0.05" value={s.top_p.to_string()}
+                    oninput={number(doc, cb, |d, x: f32| d.sampling.top_p = if x.is_finite() { x.clamp(0.01, 1.0) } else { 1.0 })} />
+                <label for="max-tokens">{ "Max new tokens" }</label>
+                <input id="max-tokens" type="number" min="1" max={MAX_NEW_TOKENS.to_string()} value={s.max_new_tokens.to_string()}
+                    oninput={number(doc, cb, |d, x: usize| d.sampling.max_new_tokens = x.clamp(1, MAX_NEW_TOKENS))} />
+                <label for="seed">{ "Seed" }</label>
+                <input id="seed" type="number" min="0" value={s.seed.to_string()}
+                    oninput={number(doc, cb, |d, x: u64| d.sampling.seed = x)} />
+                <label for="stop-newline">{ "Stop at newline" }</label>
+                <input id="stop-newline" type="checkbox" checked={s.stop_at_newline} onchange={on_newline} />
+            </div>
+        </details>
+    }
+}

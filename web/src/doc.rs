@@ -1,0 +1,299 @@
+//! The document: everything a visitor edits and shares (examples, query, template, model,
+//! sampling settings, the open view). Share links and drafts are two encodings of it; both
+//! pass through [`Doc::checked`], which applies the same limits as the page's controls.
+
+use icl_model::sampling::SamplingConfig;
+use icl_model::tasks::{Task, Template};
+use serde::{Deserialize, Serialize};
+
+/// Most examples a document may hold.
+pub const MAX_EXAMPLES: usize = 64;
+/// Longest text field (characters).
+pub const MAX_TEXT: usize = 2_000;
+/// Longest template part (characters).
+pub const MAX_TEMPLATE: usize = 32;
+/// Most new tokens one run may ask for.
+pub const MAX_NEW_TOKENS: usize = 1_000;
+/// Highest temperature the page offers.
+pub const MAX_TEMPERATURE: f32 = 2.0;
+
+/// One few-shot example.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Example {
+    pub input: String,
+    pub output: String,
+}
+
+impl Example {
+    pub fn new(input: impl Into<String>, output: impl Into<String>) -> Self {
+        Self {
+            input: input.into(),
+            output: output.into(),
+        }
+    }
+}
+
+/// Which input view is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    /// Examples, query and template, rendered into the prompt.
+    Builder,
+    /// The prompt as free text.
+    Raw,
+}
+
+/// The preset an episode came from: regenerating with the same seed gives the same rule, so
+/// "More examples" continues it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresetRef {
+    /// [`Task::name`].
+    pub task: String,
+    pub seed: u64,
+    /// Examples of the episode's pool used so far.
+    pub used: usize,
+    /// The wrong rule the examples were flipped to ([`Task::name`]), if any.
+    #[serde(default)]
+    pub flip: Option<String>,
+}
+
+/// Sampling settings as the page shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sampling {
+    /// 0 = greedy.
+    pub temperature: f32,
+    /// 0 = no limit.
+    pub top_k: usize,
+    pub top_p: f32,
+    pub max_new_tokens: usize,
+    pub seed: u64,
+    pub stop_at_newline: bool,
+}
+
+impl Default for Sampling {
+    fn default() -> Self {
+        Self {
+            temperature: 0.0,
+            top_k: 0,
+            top_p: 1.0,
+            max_new_tokens: 32,
+            seed: 0,
+            stop_at_newline: true,
+        }
+    }
+}
+
+impl Sampling {
+    /// The model crate's settings.
+    pub fn config(&self) -> SamplingConfig {
+        SamplingConfig {
+            temperature: self.temperature,
+            top_k: self.top_k,
+            top_p: self.top_p,
+            seed: self.seed,
+            max_new_tokens: self.max_new_tokens,
+            stop: if self.stop_at_newline {
+                vec!["\n".to_string()]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+}
+
+/// The shareable state of the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Doc {
+    pub view: View,
+    pub examples: Vec<Example>,
+    pub query: String,
+    /// The answer the query should get (filled by presets, editable); empty = unknown.
+    pub expected: String,
+    pub template: Template,
+    /// The prompt of the raw view.
+    pub raw: String,
+    pub preset: Option<PresetRef>,
+    /// Model id from the manifest; `None` = the default model.
+    pub model: Option<String>,
+    pub sampling: Sampling,
+}
+
+impl Default for Doc {
+    fn default() -> Self {
+        Self {
+            view: View::Builder,
+            examples: vec![
+                Example::new("stone", "STONE"),
+                Example::new("river", "RIVER"),
+                Example::new("cloud", "CLOUD"),
+            ],
+            query: "light".into(),
+            expected: "LIGHT".into(),
+            template: Template::default(),
+            raw: "in: stone\nout: enots\nin: river\nout: revir\nin: cloud\nout:".into(),
+            preset: None,
+            model: None,
+            sampling: Sampling::default(),
+        }
+    }
+}
+
+/// Why a document was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DocError {
+    #[error("it has {0} examples; at most {MAX_EXAMPLES} are allowed")]
+    TooManyExamples(usize),
+    #[error("the {0} is longer than {1} characters")]
+    TooLong(&'static str, usize),
+    #[error("the model name {0:?} is not a valid model id")]
+    BadModel(String),
+    #[error("the setting {0} is not a number")]
+    NotANumber(&'static str),
+    #[error("the preset {0:?} does not exist")]
+    BadPreset(String),
+}
+
+fn check_len(what: &'static str, s: &str, max: usize) -> Result<(), DocError> {
+    if s.chars().count() > max {
+        Err(DocError::TooLong(what, max))
+    } else {
+        Ok(())
+    }
+}
+
+impl Doc {
+    /// The prompt the model reads.
+    pub fn prompt(&self) -> String {
+        match self.view {
+            View::Raw => self.raw.clone(),
+            View::Builder => {
+                let pairs: Vec<(String, String)> = self
+                    .examples
+                    .iter()
+                    .map(|e| (e.input.clone(), e.output.clone()))
+                    .collect();
+                self.template.prompt(&pairs, &self.query)
+            }
+        }
+    }
+
+    /// The completion that counts as right: the expected answer with the output prefix's
+    /// trailing space (the prompt ends without it). `None` when no answer is known.
+    pub fn expected_completion(&self) -> Option<String> {
+        if self.expected.is_empty() {
+            return None;
+        }
+        Some(match self.view {
+            View::Builder => self.template.answer(&self.expected),
+            View::Raw => self.expected.clone(),
+        })
+    }
+
+    /// The document with numbers clamped to the page's limits, or why it cannot be used
+    /// (too many examples, texts too long, an impossible model id, NaN settings).
+    pub fn checked(mut self) -> Result<Doc, DocError> {
+        if self.examples.len() > MAX_EXAMPLES {
+            return Err(DocError::TooManyExamples(self.examples.len()));
+        }
+        for e in &self.examples {
+            check_len("example input", &e.input, MAX_TEXT)?;
+            check_len("example output", &e.output, MAX_TEXT)?;
+        }
+        check_len("query", &self.query, MAX_TEXT)?;
+        check_len("expected answer", &self.expected, MAX_TEXT)?;
+        check_len("raw prompt", &self.raw, 4 * MAX_TEXT)?;
+        check_len("input prefix", &self.template.input_prefix, MAX_TEMPLATE)?;
+        check_len("output prefix", &self.template.output_prefix, MAX_TEMPLATE)?;
+        check_len("separator", &self.template.separator, MAX_TEMPLATE)?;
+        if let Some(m) = &self.model {
+            let ok = !m.is_empty()
+                && m.len() <= 64
+                && m.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !ok {
+                return Err(DocError::BadModel(m.chars().take(80).collect()));
+            }
+        }
+        if let Some(p) = &self.preset {
+            for name in std::iter::once(&p.task).chain(&p.flip) {
+                if Task::from_name(name).is_none() {
+                    return Err(DocError::BadPreset(name.chars().take(80).collect()));
+                }
+            }
+        }
+        let s = &mut self.sampling;
+        if s.temperature.is_nan() {
+            return Err(DocError::NotANumber("temperature"));
+        }
+        if s.top_p.is_nan() {
+            return Err(DocError::NotANumber("top-p"));
+        }
+        s.temperature = s.temperature.clamp(0.0, MAX_TEMPERATURE);
+        s.top_p = s.top_p.clamp(0.01, 1.0);
+        s.top_k = s
+            .top_k
+            .min(icl_model::tokenizer::Tokenizer::default().vocab_size());
+        s.max_new_tokens = s.max_new_tokens.clamp(1, MAX_NEW_TOKENS);
+        Ok(self)
+    }
+
+    /// Whether this is the untouched starting document.
+    pub fn is_default(&self) -> bool {
+        *self == Doc::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builder_prompt_and_expected_follow_the_template() {
+        let d = Doc::default();
+        assert_eq!(
+            d.prompt(),
+            "in: stone\nout: STONE\nin: river\nout: RIVER\nin: cloud\nout: CLOUD\nin: light\nout:"
+        );
+        assert_eq!(d.expected_completion().as_deref(), Some(" LIGHT"));
+        let raw = Doc {
+            view: View::Raw,
+            expected: String::new(),
+            ..Doc::default()
+        };
+        assert!(raw.prompt().starts_with("in: stone\nout: enots"));
+        assert_eq!(raw.expected_completion(), None);
+    }
+
+    #[test]
+    fn checked_clamps_numbers_and_rejects_what_cannot_be_clamped() {
+        let mut d = Doc::default();
+        d.sampling.temperature = f32::INFINITY;
+        d.sampling.top_p = -3.0;
+        d.sampling.top_k = usize::MAX;
+        d.sampling.max_new_tokens = 0;
+        let c = d.checked().unwrap();
+        assert_eq!(c.sampling.temperature, MAX_TEMPERATURE);
+        assert_eq!(c.sampling.top_p, 0.01);
+        assert_eq!(c.sampling.top_k, 98);
+        assert_eq!(c.sampling.max_new_tokens, 1);
+
+        let mut d = Doc::default();
+        d.sampling.temperature = f32::NAN;
+        assert_eq!(d.checked(), Err(DocError::NotANumber("temperature")));
+        let d = Doc {
+            examples: vec![Example::new("a", "b"); MAX_EXAMPLES + 1],
+            ..Doc::default()
+        };
+        assert!(matches!(d.checked(), Err(DocError::TooManyExamples(_))));
+        let d = Doc {
+            model: Some("<img src=x>".into()),
+            ..Doc::default()
+        };
+        assert!(matches!(d.checked(), Err(DocError::BadModel(_))));
+        let d = Doc {
+            query: "x".repeat(MAX_TEXT + 1),
+            ..Doc::default()
+        };
+        assert!(matches!(d.checked(), Err(DocError::TooLong("query", _))));
+    }
+}

@@ -1,0 +1,247 @@
+//! Builder operations: presets from the model crate's task generators, "More examples",
+//! shuffling order or labels, and flipping to a wrong rule. Pure functions of a document and
+//! a seed, so they are tested natively and reproducible from a share link.
+
+use icl_model::tasks::{Episode, Family, Split, Task};
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+
+use crate::doc::{Doc, Example, MAX_EXAMPLES, PresetRef, View};
+
+/// Examples drawn per preset episode; the ones not shown feed "More examples".
+const POOL: usize = 24;
+
+/// A preset's name on the page.
+pub fn label(task: Task) -> &'static str {
+    match task {
+        Task::Copy => "Copy",
+        Task::Reverse => "Reverse",
+        Task::Uppercase => "Uppercase",
+        Task::FirstLetter => "First letter",
+        Task::LastLetter => "Last letter",
+        Task::SortLetters => "Sort letters",
+        Task::RepeatTwice => "Repeat twice",
+        Task::DropVowels => "Drop vowels",
+        Task::Length => "Length",
+        Task::Caesar => "Caesar shift",
+        Task::Substitution => "Random cipher",
+        Task::Category => "Arbitrary labels",
+        Task::Lookup => "Key → value",
+    }
+}
+
+/// One sentence on what a preset tests.
+pub fn explain(task: Task) -> &'static str {
+    match task.family() {
+        Family::Recognition if task == Task::Caesar => {
+            "The shift (1–25) is new in every episode: the examples must say which."
+        }
+        Family::Recognition => {
+            "A rule the model saw in training: the examples only have to say which rule is meant."
+        }
+        Family::Learning => {
+            "A rule drawn at random for this episode: only your examples can teach it (0-shot is chance)."
+        }
+    }
+}
+
+/// The episode of a preset: `POOL` examples of one rule and a held-out query.
+fn episode(task: Task, seed: u64) -> Episode {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut e = task.episode(&mut rng, POOL, Split::HeldOut);
+    // Lookup and cipher queries need their key / letters shown: keep the examples that hold
+    // them first, so the first k shown are the useful ones.
+    let q = e.query.clone();
+    e.examples.sort_by_key(|(x, _)| match task {
+        Task::Lookup => usize::from(*x != q),
+        Task::Substitution => usize::from(!x.chars().any(|c| q.contains(c))),
+        _ => 0,
+    });
+    e
+}
+
+/// A fresh preset: `k` examples and a query from `task`'s generator (held-out words).
+pub fn apply_preset(doc: &Doc, task: Task, seed: u64, k: usize) -> Doc {
+    let e = episode(task, seed);
+    let k = k.min(e.examples.len());
+    let mut examples: Vec<Example> = e.examples[..k]
+        .iter()
+        .map(|(x, y)| Example::new(x.clone(), y.clone()))
+        .collect();
+    examples.shuffle(&mut ChaCha8Rng::seed_from_u64(seed ^ 0x5eed));
+    Doc {
+        view: View::Builder,
+        examples,
+        query: e.query.clone(),
+        expected: e.answer.clone(),
+        preset: Some(PresetRef {
+            task: task.name().to_string(),
+            seed,
+            used: k,
+            flip: None,
+        }),
+        ..doc.clone()
+    }
+}
+
+/// Adds the next example of the preset's episode (same rule); an error says why not.
+pub fn more_examples(doc: &Doc) -> Result<Doc, String> {
+    let p = doc
+        .preset
+        .as_ref()
+        .ok_or("the examples are your own: pick a preset to generate more")?;
+    let task = Task::from_name(&p.task).ok_or("unknown preset")?;
+    if doc.examples.len() >= MAX_EXAMPLES {
+        return Err(format!("at most {MAX_EXAMPLES} examples"));
+    }
+    let e = episode(task, p.seed);
+    let (x, y) = e
+        .examples
+        .get(p.used)
+        .ok_or("this episode has no more examples: pick the preset again for a new one")?;
+    let y = match p.flip.as_deref().and_then(Task::from_name) {
+        Some(wrong) => wrong.apply(x).unwrap_or_else(|| y.clone()),
+        None => y.clone(),
+    };
+    let mut d = doc.clone();
+    d.examples.push(Example::new(x.clone(), y));
+    if let Some(p) = d.preset.as_mut() {
+        p.used += 1;
+    }
+    Ok(d)
+}
+
+/// The examples in a random order.
+pub fn shuffle_order(doc: &Doc, seed: u64) -> Doc {
+    let mut d = doc.clone();
+    d.examples.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+    d
+}
+
+/// Outputs permuted across inputs (no output stays with its input when that is possible):
+/// the format survives, the mapping does not.
+pub fn shuffle_labels(doc: &Doc, seed: u64) -> Doc {
+    let mut d = doc.clone();
+    let n = d.examples.len();
+    if n < 2 {
+        return d;
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let outputs: Vec<String> = d.examples.iter().map(|e| e.output.clone()).collect();
+    let mut order: Vec<usize> = (0..n).collect();
+    // A random rotation of a shuffled order moves every example (a derangement).
+    order.shuffle(&mut rng);
+    for (i, e) in order.iter().enumerate() {
+        d.examples[*e].output = outputs[order[(i + 1) % n]].clone();
+    }
+    d
+}
+
+/// The rule [`flip`] teaches instead: reverse, or uppercase where the outputs already are
+/// reversals.
+fn wrong_rule(doc: &Doc) -> Task {
+    let all_reversed = doc
+        .examples
+        .iter()
+        .all(|e| Task::Reverse.apply(&e.input).as_deref() == Some(e.output.as_str()));
+    if all_reversed && !doc.examples.is_empty() {
+        Task::Uppercase
+    } else {
+        Task::Reverse
+    }
+}
+
+/// Every example rewritten with a different, wrong rule, and the expected answer changed to
+/// what that rule gives: does the model follow the prompt or its prior?
+pub fn flip(doc: &Doc) -> Doc {
+    let wrong = wrong_rule(doc);
+    let mut d = doc.clone();
+    for e in &mut d.examples {
+        e.output = wrong.apply(&e.input).expect("a fixed rule");
+    }
+    d.expected = wrong.apply(&d.query).expect("a fixed rule");
+    if let Some(p) = d.preset.as_mut() {
+        p.flip = Some(wrong.name().to_string());
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_fill_k_examples_and_more_continues_the_same_rule() {
+        let d = apply_preset(&Doc::default(), Task::Substitution, 5, 3);
+        assert_eq!(d.examples.len(), 3);
+        assert!(!d.expected.is_empty() && !d.query.is_empty());
+        let d2 = more_examples(&d).unwrap();
+        assert_eq!(d2.examples.len(), 4);
+        assert_eq!(d2.examples[..3], d.examples[..]);
+        // Same cipher: every letter maps the same way in all examples and the answer.
+        let mut map = std::collections::HashMap::new();
+        let pairs = d2
+            .examples
+            .iter()
+            .map(|e| (e.input.as_str(), e.output.as_str()))
+            .chain([(d2.query.as_str(), d2.expected.as_str())]);
+        for (x, y) in pairs {
+            for (a, b) in x.chars().zip(y.chars()) {
+                assert_eq!(*map.entry(a).or_insert(b), b);
+            }
+        }
+        // Same seed, same preset.
+        assert_eq!(apply_preset(&Doc::default(), Task::Substitution, 5, 3), d);
+        assert!(more_examples(&Doc::default()).is_err());
+    }
+
+    #[test]
+    fn lookup_shows_the_queried_key() {
+        for seed in 0..20 {
+            let d = apply_preset(&Doc::default(), Task::Lookup, seed, 2);
+            assert!(d.examples.iter().any(|e| e.input == d.query), "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn shuffles_keep_the_parts_and_flip_teaches_another_rule() {
+        let d = apply_preset(&Doc::default(), Task::Uppercase, 1, 6);
+        let s = shuffle_order(&d, 3);
+        let sorted = |d: &Doc| {
+            let mut v = d.examples.clone();
+            v.sort_by(|a, b| a.input.cmp(&b.input));
+            v
+        };
+        assert_eq!(sorted(&s), sorted(&d));
+        let l = shuffle_labels(&d, 3);
+        assert!(
+            l.examples
+                .iter()
+                .all(|e| e.output != e.input.to_uppercase())
+        );
+        let mut outs: Vec<_> = l.examples.iter().map(|e| e.output.clone()).collect();
+        let mut orig: Vec<_> = d.examples.iter().map(|e| e.output.clone()).collect();
+        outs.sort();
+        orig.sort();
+        assert_eq!(outs, orig);
+        let f = flip(&d);
+        assert!(
+            f.examples
+                .iter()
+                .all(|e| e.output == e.input.chars().rev().collect::<String>())
+        );
+        assert_eq!(f.expected, d.query.chars().rev().collect::<String>());
+        // More examples follow the flipped rule.
+        let m = more_examples(&f).unwrap();
+        let last = m.examples.last().unwrap();
+        assert_eq!(last.output, last.input.chars().rev().collect::<String>());
+        // Flipping reversals teaches uppercase.
+        let r = flip(&apply_preset(&Doc::default(), Task::Reverse, 2, 4));
+        assert!(
+            r.examples
+                .iter()
+                .all(|e| e.output == e.input.to_uppercase())
+        );
+    }
+}
