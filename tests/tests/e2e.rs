@@ -214,6 +214,24 @@ async fn new_visitor_runs_a_preset_and_shares_it() {
         opened.elapsed().as_millis()
     );
     assert!(!first.ids.is_empty());
+    // Focusing a token shows its five alternatives, the chosen one among them.
+    js(
+        &c,
+        "document.querySelector('#completion .token').focus();",
+        vec![],
+    )
+    .await;
+    let rows = wait_for(&c, "#token-detail", 10).await;
+    let alts = rows.find_all(Locator::Css("tr")).await.unwrap().len();
+    assert_eq!(alts, 5);
+    assert_eq!(
+        rows.find_all(Locator::Css("tr.chosen"))
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "greedy picks one of the top 5"
+    );
 
     // An easy preset: the model must get at least one of three fresh episodes exactly right,
     // and every completion must equal the native greedy completion of the same prompt.
@@ -417,6 +435,20 @@ async fn stop_ends_a_long_generation_and_run_works_again() {
     assert!(done.attr("data-text").await.unwrap().is_some());
     let again = run(&c).await;
     assert!(!again.ids.is_empty());
+    // Ctrl+Enter in a field runs too.
+    js(
+        &c,
+        "document.querySelector('#completion').removeAttribute('data-state');",
+        vec![],
+    )
+    .await;
+    c.find(Locator::Css("#query"))
+        .await
+        .unwrap()
+        .send_keys("\u{E009}\u{E007}")
+        .await
+        .unwrap();
+    wait_for(&c, "#completion[data-state=done]", 60).await;
     c.close().await.unwrap();
 }
 

@@ -67,8 +67,8 @@ pub enum FromWorker {
         unknown_chars: usize,
         dropped_tokens: usize,
     },
-    /// One generated token.
-    Token { run: u64, token: TokenInfo },
+    /// Newly generated tokens (batched so a fast model never floods the page).
+    Tokens { run: u64, tokens: Vec<TokenInfo> },
     /// Generation ended; `text` is the completion without its stop sequence.
     Done {
         run: u64,

@@ -260,7 +260,7 @@ impl State {
                 }
                 self.notice = (!notes.is_empty()).then(|| notes.join("; "));
             }
-            FromWorker::Token { run, token } if run == self.run => self.tokens.push(token),
+            FromWorker::Tokens { run, tokens } if run == self.run => self.tokens.extend(tokens),
             FromWorker::Done { run, text, reason } if run == self.run => {
                 self.text = Some(text);
                 self.reason = Some(reason);
@@ -326,16 +326,16 @@ mod tests {
         assert_eq!(s.status_line(), "Loading the model…");
         s = apply(
             s,
-            Action::Worker(FromWorker::Token {
+            Action::Worker(FromWorker::Tokens {
                 run: 1,
-                token: token(5),
+                tokens: vec![token(5)],
             }),
         );
         s = apply(
             s,
-            Action::Worker(FromWorker::Token {
+            Action::Worker(FromWorker::Tokens {
                 run: 0,
-                token: token(6),
+                tokens: vec![token(6)],
             }),
         );
         assert_eq!(s.tokens.len(), 1, "tokens of an older run are dropped");

@@ -22,6 +22,9 @@ use crate::protocol::{FromWorker, ModelInfo, ModelSummary, ToWorker};
 
 type Scope = ReactorScope<ToWorker, FromWorker>;
 
+/// How often streamed tokens are sent to the page (ms).
+const FLUSH_MS: f64 = 33.0;
+
 /// Name of the Cache API store for model files (entries are keyed by URL and SHA-256).
 const CACHE_NAME: &str = "icl-playground-models";
 
@@ -405,8 +408,17 @@ async fn stream(scope: &mut Scope, run: u64, mut generator: Generator<'_>) -> Op
         .await
         .ok()?;
     let mut stopped = false;
+    let mut batch = Vec::new();
+    // The first token goes out at once.
+    let mut flushed = 0.0;
     for token in generator.by_ref() {
-        scope.send(FromWorker::Token { run, token }).await.ok()?;
+        batch.push(token);
+        // At most ~30 messages a second reach the page, however fast the model is.
+        if js_sys::Date::now() - flushed >= FLUSH_MS {
+            let tokens = std::mem::take(&mut batch);
+            scope.send(FromWorker::Tokens { run, tokens }).await.ok()?;
+            flushed = js_sys::Date::now();
+        }
         // Yield to the worker's event loop so a Stop message can arrive between tokens.
         futures::select! {
             m = scope.next() => match m {
@@ -419,6 +431,12 @@ async fn stream(scope: &mut Scope, run: u64, mut generator: Generator<'_>) -> Op
             },
             _ = sleep(Duration::ZERO).fuse() => {}
         }
+    }
+    if !batch.is_empty() {
+        scope
+            .send(FromWorker::Tokens { run, tokens: batch })
+            .await
+            .ok()?;
     }
     let c = generator.into_completion();
     let reason = match (&c.stop, stopped) {

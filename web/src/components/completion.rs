@@ -27,31 +27,24 @@ pub fn shown(text: &str) -> String {
     }
 }
 
-fn token_chip(i: usize, t: &TokenInfo) -> Html {
-    // Shade follows the probability: unsure tokens look faint.
-    let style = format!("--p: {:.3}", t.prob);
-    let tip_id = format!("tip-{i}");
-    let label = format!("{} with probability {:.1}%", shown(&t.text), t.prob * 100.0);
+/// The alternatives of one token: probability bars of the five most likely characters.
+fn alternatives(t: &TokenInfo) -> Html {
     html! {
-        <span class="token" key={i} tabindex="0" style={style} data-id={t.id.to_string()}
-            data-prob={format!("{:.4}", t.prob)} aria-label={label} aria-describedby={tip_id.clone()}>
-            { shown(&t.text) }
-            <span class="tip" role="tooltip" id={tip_id}>
-                <span class="tip-head">{ format!("p = {:.1}% · log p = {:.2}", t.prob * 100.0, t.logprob) }</span>
-                <table>
-                    <caption>{ "Top 5 next characters" }</caption>
-                    <tbody>
-                    { for t.top.iter().map(|a| html! {
-                        <tr class={classes!((a.id == t.id).then_some("chosen"))}>
-                            <td class="mono">{ shown(&a.text) }</td>
-                            <td class="bar"><span style={format!("width: {:.1}%", a.prob * 100.0)} /></td>
-                            <td class="num">{ format!("{:.1}%", a.prob * 100.0) }</td>
-                        </tr>
-                    }) }
-                    </tbody>
-                </table>
-            </span>
-        </span>
+        <div id="token-detail" class="detail">
+            <p class="tip-head">{ format!("“{}”: p = {:.1}% · log p = {:.2}. The five characters the model considered:", shown(&t.text), t.prob * 100.0, t.logprob) }</p>
+            <table>
+                <caption class="sr-only">{ "Top 5 next characters and their probabilities" }</caption>
+                <tbody>
+                { for t.top.iter().map(|a| html! {
+                    <tr class={classes!((a.id == t.id).then_some("chosen"))}>
+                        <td class="mono">{ shown(&a.text) }</td>
+                        <td class="bar"><span style={format!("width: {:.1}%", a.prob * 100.0)} /></td>
+                        <td class="num">{ format!("{:.1}%", a.prob * 100.0) }</td>
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+        </div>
     }
 }
 
@@ -63,6 +56,24 @@ pub fn Completion(props: &CompletionProps) -> Html {
         RunState::Done => "done",
     };
     let text = props.text.clone().unwrap_or_default();
+    // The token whose alternatives are shown (hovered or focused); one panel for all tokens
+    // keeps each token a single element, so long completions stay cheap to render.
+    let selected = use_state(|| None::<usize>);
+    let chips = props.tokens.iter().enumerate().map(|(i, t)| {
+        let select = {
+            let selected = selected.clone();
+            Callback::from(move |_| selected.set(Some(i)))
+        };
+        html! {
+            <span class="token" key={i} tabindex="0" style={format!("--p: {:.3}", t.prob)}
+                data-id={t.id.to_string()} data-prob={format!("{:.4}", t.prob)}
+                aria-label={format!("{} with probability {:.1}%", shown(&t.text), t.prob * 100.0)}
+                onmouseenter={select.reform(|_: MouseEvent| ())} onfocus={select.reform(|_: FocusEvent| ())}>
+                { shown(&t.text) }
+            </span>
+        }
+    });
+    let detail = selected.and_then(|i| props.tokens.get(i)).map(alternatives);
     let verdict = match (&props.expected, &props.text) {
         (Some(e), Some(t)) => {
             let ok = e == t;
@@ -86,10 +97,11 @@ pub fn Completion(props: &CompletionProps) -> Html {
             <h2 id="completion-h">{ "3 · Completion" }</h2>
             <p class="explain">{ "Each character the model wrote, shaded by how sure it was (darker = more probable). Hover or focus a character to see the five it considered." }</p>
             <div id="completion" data-state={state} data-text={text} aria-live="off">
-                { for props.tokens.iter().enumerate().map(|(i, t)| token_chip(i, t)) }
+                { for chips }
                 if props.run_state == RunState::Running { <span class="cursor" aria-hidden="true">{ "▍" }</span> }
                 if props.run_state == RunState::Idle && props.tokens.is_empty() { <span class="placeholder">{ "Press Run (or Ctrl+Enter) to complete the prompt." }</span> }
             </div>
+            { detail.unwrap_or_default() }
             if let Some(r) = &props.reason {
                 <p class="meta">{ format!("{} tokens, ended by {r}", props.tokens.len()) }</p>
             }
