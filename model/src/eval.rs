@@ -55,6 +55,37 @@ impl Report {
         self.cells.iter().find(|c| c.task == task && c.k == k)
     }
 
+    /// A markdown table: exact match and, in brackets, mean log p (nats) per task and k.
+    pub fn markdown(&self) -> String {
+        let mut s = String::from("| task |");
+        for k in SHOTS {
+            s += &format!(" k={k} |");
+        }
+        s += "\n|---|";
+        s += &"---|".repeat(SHOTS.len());
+        s.push('\n');
+        for task in Task::ALL {
+            s += &format!("| {} |", task.name());
+            for k in SHOTS {
+                if let Some(c) = self.cell(task, k) {
+                    s += &format!(" {:.0}% ({:.2}) |", c.exact_match * 100.0, c.mean_logprob);
+                }
+            }
+            s.push('\n');
+        }
+        for (name, f) in [
+            ("recognition", Family::Recognition),
+            ("learning", Family::Learning),
+        ] {
+            s += &format!("| **mean {name}** |");
+            for k in SHOTS {
+                s += &format!(" **{:.0}%** |", self.family_exact(f, k) * 100.0);
+            }
+            s.push('\n');
+        }
+        s
+    }
+
     /// A plain-text table: one row per task, exact match and mean log p per shot count.
     pub fn table(&self) -> String {
         let mut s = format!("{:<14}", "task");
@@ -169,5 +200,8 @@ mod tests {
         );
         let t = r.table();
         assert!(Task::ALL.iter().all(|task| t.contains(task.name())));
+        let md = r.markdown();
+        assert_eq!(md.lines().count(), 2 + Task::ALL.len() + 2);
+        assert!(md.contains("| copy | 0% ("));
     }
 }

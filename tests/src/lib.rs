@@ -43,6 +43,8 @@ pub fn resolve(root: &Path, url: &str) -> Option<PathBuf> {
 pub struct StaticServer {
     pub addr: SocketAddr,
     server: Arc<tiny_http::Server>,
+    /// While set, every request gets 503 (the site is unreachable).
+    offline: Arc<std::sync::atomic::AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -56,8 +58,15 @@ impl StaticServer {
             .ok_or_else(|| io::Error::other("server has no IP address"))?;
         let root = root.to_path_buf();
         let s = server.clone();
+        let offline = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let off = offline.clone();
         let thread = std::thread::spawn(move || {
             for req in s.incoming_requests() {
+                if off.load(std::sync::atomic::Ordering::SeqCst) {
+                    let _ = req
+                        .respond(tiny_http::Response::from_string("offline").with_status_code(503));
+                    continue;
+                }
                 let file =
                     resolve(&root, req.url()).and_then(|p| std::fs::read(&p).ok().map(|b| (p, b)));
                 let _ = match file {
@@ -75,8 +84,15 @@ impl StaticServer {
         Ok(Self {
             addr,
             server,
+            offline,
             thread: Some(thread),
         })
+    }
+
+    /// Makes the site unreachable (every request answered 503) or reachable again.
+    pub fn set_offline(&self, offline: bool) {
+        self.offline
+            .store(offline, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// `http://addr/`.

@@ -483,7 +483,8 @@ async fn cached_urls(c: &Client) -> Vec<String> {
 }
 
 /// A damaged weight file gives a clear message with Retry and is never cached; once the file
-/// is good again Retry loads it, and the next visit loads the verified copy from the cache.
+/// is good again Retry loads it, the next visit loads the verified copy from the cache, and
+/// with the site unreachable the page still opens and completes.
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the built site and chromedriver: run by cargo xtask test"]
 async fn damaged_weights_fail_clearly_and_good_ones_are_cached() {
@@ -545,6 +546,31 @@ async fn damaged_weights_fail_clearly_and_good_ones_are_cached() {
     assert_eq!(
         ready.attr("data-cached").await.unwrap().as_deref(),
         Some("true")
+    );
+
+    // Offline: with the site unreachable, the page and the model still load from this browser.
+    let shell = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             navigator.serviceWorker.ready.then(() => caches.open('icl-playground-shell-v1'))
+               .then(c => c.keys()).then(k => done(k.length)).catch(e => done(-1));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(shell.as_i64().unwrap() >= 4, "page files cached: {shell}");
+    server.set_offline(true);
+    c.refresh().await.unwrap();
+    wait_ready(&c).await;
+    let ready = c.find(Locator::Css("[data-model=ready]")).await.unwrap();
+    assert_eq!(
+        ready.attr("data-cached").await.unwrap().as_deref(),
+        Some("true")
+    );
+    let offline = run(&c).await;
+    assert!(
+        !offline.ids.is_empty(),
+        "offline, the model still completes"
     );
     c.close().await.unwrap();
     let _ = std::fs::remove_dir_all(root);

@@ -89,6 +89,16 @@ fn Playground() -> Html {
             }
         });
     }
+    // Keep the page's own files for offline visits (the worker caches the model).
+    use_effect_with((), |_| {
+        if let Some(w) = web_sys::window() {
+            let registered = w.navigator().service_worker().register("sw.js");
+            // Without it the page still works; it just needs the network next time.
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = wasm_bindgen_futures::JsFuture::from(registered).await;
+            });
+        }
+    });
     // A link pasted into the address bar of the open page.
     {
         let dispatch = state.dispatcher();

@@ -94,6 +94,9 @@ enum Command {
         seed: u64,
         #[arg(long, default_value = "public/models")]
         dir: PathBuf,
+        /// Print a markdown table (for READMEs) instead of the plain one.
+        #[arg(long)]
+        markdown: bool,
     },
     /// Recompute the scores in a model's curves from its shipped checkpoints (after a metric
     /// changes), keeping the training losses.
@@ -276,6 +279,7 @@ fn run(cli: Cli) -> Result<(), String> {
             episodes,
             seed,
             dir,
+            markdown,
         } => {
             let text = std::fs::read_to_string(dir.join(MANIFEST_FILE))
                 .map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -314,7 +318,11 @@ fn run(cli: Cli) -> Result<(), String> {
                 episodes,
                 seed,
             );
-            print!("{}", report.table());
+            if markdown {
+                print!("{}", report.markdown());
+            } else {
+                print!("{}", report.table());
+            }
             let out = dir.join(&model).join(match checkpoint {
                 None => "eval.json".to_string(),
                 Some(s) => format!("eval-{s:06}.json"),
