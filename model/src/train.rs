@@ -28,7 +28,7 @@ use crate::metrics::{head_scores, icl_score};
 use crate::model::Model;
 use crate::tokenizer::Tokenizer;
 use crate::transformer::{ForwardOptions, Transformer};
-use crate::weights::{DType, choose_dtype, from_bytes, to_bytes};
+use crate::weights::{DType, export, from_bytes, to_bytes};
 
 /// Hyper-parameters of one training run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -395,6 +395,41 @@ pub fn rescore(dir: &Path, id: &str, backend: Backend) -> Result<Curves, String>
     Ok(curves)
 }
 
+/// Re-encodes every shipped checkpoint of a model with [`export`] (f16, with the fewest tensors
+/// kept in f32 that keep logits within the bound) and updates the manifest. Returns
+/// `(step, old bytes, new bytes)` per checkpoint.
+pub fn repack(dir: &Path, id: &str) -> Result<Vec<(u64, u64, u64)>, String> {
+    use crate::manifest::{MANIFEST_FILE, Manifest};
+    let path = dir.join(MANIFEST_FILE);
+    let mut manifest = Manifest::parse(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?)
+        .map_err(|e| e.to_string())?;
+    let mut entry = manifest
+        .get(id)
+        .cloned()
+        .ok_or_else(|| format!("no model {id:?} in the manifest"))?;
+    let device = Backend::Flex.device();
+    let mut report = Vec::new();
+    for c in &mut entry.checkpoints {
+        let file = dir.join(&c.file);
+        let old = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let (model, info) = from_bytes(&old, &device).map_err(|e| e.to_string())?;
+        let (bytes, _, _) = export(&model, &info.info).map_err(|e| e.to_string())?;
+        if bytes != old {
+            write_atomic(&file, &bytes).map_err(|e| e.to_string())?;
+        }
+        report.push((c.step, old.len() as u64, bytes.len() as u64));
+        c.bytes = bytes.len() as u64;
+        c.sha256 = crate::weights::sha256_hex(&bytes);
+        if c.file == entry.file {
+            entry.bytes = c.bytes;
+            entry.sha256 = c.sha256.clone();
+        }
+    }
+    manifest.upsert(entry);
+    write_atomic(&path, manifest.to_json().as_bytes()).map_err(|e| e.to_string())?;
+    Ok(report)
+}
+
 /// Writes a file so that an interruption leaves either the old or the new contents.
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp");
@@ -413,8 +448,7 @@ fn write_checkpoint(
     let mut info = BTreeMap::new();
     info.insert("step".to_string(), step.to_string());
     info.insert("seed".to_string(), cfg.seed.to_string());
-    let (dtype, _) = choose_dtype(model).map_err(|e| e.to_string())?;
-    let bytes = to_bytes(model, dtype, &info);
+    let (bytes, _, _) = export(model, &info).map_err(|e| e.to_string())?;
     let file = paths.checkpoint_file(step);
     write_atomic(&paths.dir.join(&file), &bytes).map_err(io)?;
     let json = serde_json::to_string(curves).map_err(|e| e.to_string())? + "\n";

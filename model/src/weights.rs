@@ -5,8 +5,9 @@
 //! 0          4     magic "ICLM"
 //! 4          4     format version, u32 little-endian (FORMAT_VERSION)
 //! 8          4     header length H, u32 little-endian
-//! 12         H     header, UTF-8 JSON: { config, vocab, dtype, tensors: [{ name, shape }] }
-//! 12+H       ...   tensor values in header order, little-endian f16 or f32
+//! 12         H     header, UTF-8 JSON: { config, vocab, dtype, tensors: [{ name, shape, dtype? }] }
+//! 12+H       ...   tensor values in header order, little-endian f16 or f32 (a tensor's own
+//!                  dtype, when given, overrides the file's)
 //! len-32     32    SHA-256 of every byte before it
 //! ```
 //! Reading checks, in order: length, magic, version, checksum, header, config limits, alphabet,
@@ -84,6 +85,9 @@ pub enum WeightsError {
 struct TensorEntry {
     name: String,
     shape: Vec<usize>,
+    /// This tensor's precision when it differs from the file's (mixed precision).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    dtype: Option<DType>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -156,8 +160,25 @@ impl ModuleMapper for Load {
 
 /// Serialises a model. `info` carries free-form facts (training step, seed, ...).
 pub fn to_bytes(model: &Model, dtype: DType, info: &BTreeMap<String, String>) -> Vec<u8> {
+    to_bytes_mixed(model, dtype, &[], info)
+}
+
+/// Serialises a model in `dtype`, except the tensors named in `f32_tensors`, kept in f32.
+pub fn to_bytes_mixed(
+    model: &Model,
+    dtype: DType,
+    f32_tensors: &[String],
+    info: &BTreeMap<String, String>,
+) -> Vec<u8> {
     let mut collect = Collect::default();
     model.net.visit(&mut collect);
+    let dtype_of = |name: &String| {
+        if f32_tensors.contains(name) {
+            DType::F32
+        } else {
+            dtype
+        }
+    };
     let header = Header {
         config: model.config.clone(),
         vocab: model.tokenizer.vocab(),
@@ -168,6 +189,7 @@ pub fn to_bytes(model: &Model, dtype: DType, info: &BTreeMap<String, String>) ->
             .map(|(name, d)| TensorEntry {
                 name: name.clone(),
                 shape: d.shape().to_vec(),
+                dtype: (dtype_of(name) != dtype).then_some(dtype_of(name)),
             })
             .collect(),
         info: info.clone(),
@@ -178,10 +200,11 @@ pub fn to_bytes(model: &Model, dtype: DType, info: &BTreeMap<String, String>) ->
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     out.extend_from_slice(&(header.len() as u32).to_le_bytes());
     out.extend_from_slice(&header);
-    for (_, data) in collect.tensors {
+    for (name, data) in collect.tensors {
         let values = data.try_into_vec::<f32>().expect("collected as f32");
+        let dt = dtype_of(&name);
         for v in values {
-            match dtype {
+            match dt {
                 DType::F32 => out.extend_from_slice(&v.to_le_bytes()),
                 DType::F16 => out.extend_from_slice(&half::f16::from_f32(v).to_le_bytes()),
             }
@@ -190,6 +213,13 @@ pub fn to_bytes(model: &Model, dtype: DType, info: &BTreeMap<String, String>) ->
     let digest = Sha256::digest(&out);
     out.extend_from_slice(&digest);
     out
+}
+
+/// Names of the model's tensors, in file order.
+pub fn tensor_names(model: &Model) -> Vec<String> {
+    let mut collect = Collect::default();
+    model.net.visit(&mut collect);
+    collect.tensors.into_iter().map(|(n, _)| n).collect()
 }
 
 /// Facts read from a weight file besides the network.
@@ -248,7 +278,7 @@ pub fn from_bytes(bytes: &[u8], device: &Device) -> Result<(Model, FileInfo), We
     let mut expected = 0usize;
     for t in &header.tensors {
         let n = t.shape.iter().try_fold(1usize, |a, &d| a.checked_mul(d));
-        match n.and_then(|n| n.checked_mul(header.dtype.size())) {
+        match n.and_then(|n| n.checked_mul(t.dtype.unwrap_or(header.dtype).size())) {
             Some(b) if b <= data.len() => expected += b,
             _ => return Err(WeightsError::DataLength(data.len(), usize::MAX)),
         }
@@ -260,9 +290,10 @@ pub fn from_bytes(bytes: &[u8], device: &Device) -> Result<(Model, FileInfo), We
     let mut at = 0;
     for t in header.tensors {
         let n: usize = t.shape.iter().product();
-        let raw = &data[at..at + n * header.dtype.size()];
+        let dtype = t.dtype.unwrap_or(header.dtype);
+        let raw = &data[at..at + n * dtype.size()];
         at += raw.len();
-        let values: Vec<f32> = match header.dtype {
+        let values: Vec<f32> = match dtype {
             DType::F32 => raw
                 .chunks_exact(4)
                 .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
@@ -319,15 +350,49 @@ pub const PRECISION_PROMPTS: [&str; 4] = [
     "The quick brown fox jumps over the lazy dog.",
 ];
 
-/// Largest |Δlogit| between the model and its f16 round trip on [`PRECISION_PROMPTS`].
-pub fn f16_logit_error(model: &Model) -> Result<f32, WeightsError> {
+/// How far a model's f16 round trip is from it on [`PRECISION_PROMPTS`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct F16Error {
+    /// Largest |Δlogit| anywhere.
+    pub logit: f32,
+    /// Largest |Δ log-probability| over the tokens the f32 model gives at least 1e-3, the ones
+    /// the page shows and samples. Logits of a trained model grow large, and a shift shared by
+    /// all of them changes nothing: this is what a visitor could see.
+    pub logprob: f32,
+    /// Whether the most likely token is the same at every position.
+    pub greedy_same: bool,
+}
+
+/// Compares the model with its f16 round trip on [`PRECISION_PROMPTS`].
+pub fn f16_error(model: &Model) -> Result<F16Error, WeightsError> {
+    encoding_error(model, &to_bytes(model, DType::F16, &BTreeMap::new()))
+}
+
+/// Compares the model with what `bytes` (an encoding of it) load as, on [`PRECISION_PROMPTS`].
+pub fn encoding_error(model: &Model, bytes: &[u8]) -> Result<F16Error, WeightsError> {
     use crate::decoding::to_vec;
     use crate::transformer::ForwardOptions;
-    let (half, _) = from_bytes(
-        &to_bytes(model, DType::F16, &BTreeMap::new()),
-        &model.device,
-    )?;
-    let mut worst = 0.0f32;
+    let (half, _) = from_bytes(bytes, &model.device)?;
+    let vocab = model.config.vocab_size;
+    let mut e = F16Error {
+        logit: 0.0,
+        logprob: 0.0,
+        greedy_same: true,
+    };
+    let log_softmax = |row: &[f32]| -> Vec<f32> {
+        let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let lse = max + row.iter().map(|x| (x - max).exp()).sum::<f32>().ln();
+        row.iter().map(|x| x - lse).collect()
+    };
+    let argmax = |row: &[f32]| {
+        row.iter()
+            .enumerate()
+            .fold(
+                (0, f32::NEG_INFINITY),
+                |b, (i, &x)| if x > b.1 { (i, x) } else { b },
+            )
+            .0
+    };
     for p in PRECISION_PROMPTS {
         let ids = model.tokenizer.encode_with_bos(p).ids;
         let n = ids.len().min(model.config.block_size);
@@ -336,19 +401,72 @@ pub fn f16_logit_error(model: &Model) -> Result<f32, WeightsError> {
             to_vec(m.net.forward(x, &ForwardOptions::default()).logits)
         };
         let (a, b) = (t(model), t(&half));
-        worst = a
-            .iter()
-            .zip(&b)
-            .map(|(x, y)| (x - y).abs())
-            .fold(worst, f32::max);
+        for (ra, rb) in a.chunks(vocab).zip(b.chunks(vocab)) {
+            let (la, lb) = (log_softmax(ra), log_softmax(rb));
+            for k in 0..vocab {
+                e.logit = e.logit.max((ra[k] - rb[k]).abs());
+                if la[k] >= 1e-3f32.ln() {
+                    e.logprob = e.logprob.max((la[k] - lb[k]).abs());
+                }
+            }
+            e.greedy_same &= argmax(ra) == argmax(rb);
+        }
     }
-    Ok(worst)
+    Ok(e)
 }
 
-/// f16 when it keeps logits within `1e-2` of f32 on [`PRECISION_PROMPTS`], else f32.
-pub fn choose_dtype(model: &Model) -> Result<(DType, f32), WeightsError> {
-    let err = f16_logit_error(model)?;
-    Ok((if err < 1e-2 { DType::F16 } else { DType::F32 }, err))
+/// Largest |Δlogit| an export may cause on [`PRECISION_PROMPTS`].
+pub const MAX_LOGIT_ERROR: f32 = 1e-2;
+
+/// f16 when it keeps logits within [`MAX_LOGIT_ERROR`] of f32 on [`PRECISION_PROMPTS`], else f32.
+pub fn choose_dtype(model: &Model) -> Result<(DType, F16Error), WeightsError> {
+    let e = f16_error(model)?;
+    Ok((
+        if e.logit < MAX_LOGIT_ERROR {
+            DType::F16
+        } else {
+            DType::F32
+        },
+        e,
+    ))
+}
+
+/// The smallest encoding that keeps logits within [`MAX_LOGIT_ERROR`] of f32: all f16 when
+/// that is enough, otherwise f16 with the fewest tensors kept in f32 (added greedily, the one
+/// that helps most first), otherwise all f32. Returns the bytes, the tensors kept in f32 and
+/// the measured error of the chosen encoding.
+pub fn export(
+    model: &Model,
+    info: &BTreeMap<String, String>,
+) -> Result<(Vec<u8>, Vec<String>, F16Error), WeightsError> {
+    let mut kept: Vec<String> = Vec::new();
+    let mut bytes = to_bytes(model, DType::F16, info);
+    let mut err = encoding_error(model, &bytes)?;
+    let names = tensor_names(model);
+    for _ in 0..4 {
+        if err.logit < MAX_LOGIT_ERROR {
+            return Ok((bytes, kept, err));
+        }
+        let mut best: Option<(String, Vec<u8>, F16Error)> = None;
+        for name in names.iter().filter(|n| !kept.contains(n)) {
+            let mut trial = kept.clone();
+            trial.push(name.clone());
+            let b = to_bytes_mixed(model, DType::F16, &trial, info);
+            let e = encoding_error(model, &b)?;
+            if best.as_ref().is_none_or(|(_, _, be)| e.logit < be.logit) {
+                best = Some((name.clone(), b, e));
+            }
+        }
+        let Some((name, b, e)) = best else { break };
+        kept.push(name);
+        (bytes, err) = (b, e);
+    }
+    if err.logit < MAX_LOGIT_ERROR {
+        return Ok((bytes, kept, err));
+    }
+    let bytes = to_bytes(model, DType::F32, info);
+    let err = encoding_error(model, &bytes)?;
+    Ok((bytes, names, err))
 }
 
 /// Lower-case hex SHA-256 of some bytes.
@@ -443,6 +561,43 @@ mod tests {
             .fold(0.0, f32::max);
         assert!(worst < 1e-2, "f16 max |Δlogit| = {worst}");
         assert!(worst > 0.0, "f16 should round something");
+    }
+
+    #[test]
+    fn f16_error_bounds_the_shown_log_probabilities() {
+        let m = model(Positional::Rotary, true);
+        let e = f16_error(&m).unwrap();
+        // Δlog p = Δlogit − Δlog-sum-exp, and |Δlog-sum-exp| ≤ max |Δlogit|.
+        assert!(
+            e.logprob > 0.0 && e.logprob <= 2.0 * e.logit + 1e-6,
+            "{e:?}"
+        );
+        assert!(e.greedy_same);
+        assert_eq!(choose_dtype(&m).unwrap().0, DType::F16);
+    }
+
+    #[test]
+    fn mixed_precision_files_round_trip_and_export_keeps_the_error_bound() {
+        let m = model(Positional::Rotary, true);
+        let names = tensor_names(&m);
+        let keep = vec![names[0].clone(), names[names.len() - 1].clone()];
+        let info = BTreeMap::new();
+        let mixed = to_bytes_mixed(&m, DType::F16, &keep, &info);
+        let (half, full) = (
+            to_bytes(&m, DType::F16, &info),
+            to_bytes(&m, DType::F32, &info),
+        );
+        assert!(half.len() < mixed.len() && mixed.len() < full.len());
+        let (back, file) = from_bytes(&mixed, &Device::flex()).unwrap();
+        assert_eq!(file.dtype, DType::F16);
+        // The kept tensors come back exactly; the file re-exports identically.
+        assert_eq!(to_bytes_mixed(&back, DType::F16, &keep, &info), mixed);
+        let e = encoding_error(&m, &mixed).unwrap();
+        assert!(e.logit <= f16_error(&m).unwrap().logit + 1e-6);
+        // A small random model needs no f32 tensor.
+        let (bytes, kept, err) = export(&m, &info).unwrap();
+        assert!(kept.is_empty() && err.logit < MAX_LOGIT_ERROR);
+        assert_eq!(bytes, half);
     }
 
     #[test]

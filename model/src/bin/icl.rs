@@ -106,6 +106,14 @@ enum Command {
         #[arg(long, default_value = "public/models")]
         dir: PathBuf,
     },
+    /// Re-encode a model's checkpoints in the smallest precision that keeps logits within
+    /// 1e-2 of f32 (f16, with a few tensors in f32 where needed), updating the manifest.
+    Repack {
+        #[arg(long)]
+        model: String,
+        #[arg(long, default_value = "public/models")]
+        dir: PathBuf,
+    },
     /// Train the whole zoo (attn1, attn2, base), two runs at a time; resumable.
     Zoo {
         #[arg(long)]
@@ -322,6 +330,11 @@ fn run(cli: Cli) -> Result<(), String> {
                 print!("{}", report.markdown());
             } else {
                 print!("{}", report.table());
+                let e = icl_model::weights::f16_error(&m).map_err(|e| e.to_string())?;
+                println!(
+                    "f16 vs f32 on the precision prompts: largest |Δlogit| {:.2e}, |Δlog p| {:.2e}, same greedy tokens: {}",
+                    e.logit, e.logprob, e.greedy_same
+                );
             }
             let out = dir.join(&model).join(match checkpoint {
                 None => "eval.json".to_string(),
@@ -335,6 +348,12 @@ fn run(cli: Cli) -> Result<(), String> {
             )
             .map_err(|e| e.to_string())?;
             println!("wrote {}", out.display());
+            Ok(())
+        }
+        Command::Repack { model, dir } => {
+            for (step, old, new) in icl_model::train::repack(&dir, &model)? {
+                println!("step {step:>6}: {old} -> {new} bytes");
+            }
             Ok(())
         }
         Command::Rescore { model, dir } => {
@@ -407,15 +426,17 @@ fn run(cli: Cli) -> Result<(), String> {
             };
             let entry = publish(&dir, entry, &bytes).map_err(|e| e.to_string())?;
             println!(
-                "wrote {} ({} parameters, {} bytes, {:?}; f16 max |Δlogit| vs f32 = {err:.2e}), sha256 {}",
+                "wrote {} ({} parameters, {} bytes, {:?}; f16 vs f32: max |Δlogit| {:.2e}, |Δlog p| {:.2e}), sha256 {}",
                 dir.join(&entry.file).display(),
                 entry.params,
                 entry.bytes,
                 dtype,
+                err.logit,
+                err.logprob,
                 entry.sha256
             );
             if dtype == DType::F32 {
-                println!("stored as f32: f16 moved logits by more than 1e-2");
+                println!("stored as f32: f16 moved a shown log-probability by 1e-2 or more");
             }
             Ok(())
         }
