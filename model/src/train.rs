@@ -340,6 +340,15 @@ pub fn train(
                 device: plain.clone(),
             };
             write_checkpoint(&model, cfg, paths, done, &curves)?;
+        } else if done % RESUME_EVERY == 0 {
+            // Late checkpoints are far apart: keep the resumable state fresh in between.
+            let model = Model {
+                config: config.clone(),
+                tokenizer: tok.clone(),
+                net: net.valid(),
+                device: plain.clone(),
+            };
+            write_resume(&model, cfg, paths, done)?;
         }
     }
     let model = Model {
@@ -430,6 +439,24 @@ pub fn repack(dir: &Path, id: &str) -> Result<Vec<(u64, u64, u64)>, String> {
     Ok(report)
 }
 
+/// Steps between saves of the resumable state, besides the one at every checkpoint. A run
+/// resumed from such a save restarts the loss averages of the next curve point.
+pub const RESUME_EVERY: usize = 100;
+
+/// The full-precision state `--resume` continues from.
+fn write_resume(
+    model: &Model,
+    cfg: &TrainConfig,
+    paths: &Paths,
+    step: usize,
+) -> Result<(), String> {
+    let mut info = BTreeMap::new();
+    info.insert("step".to_string(), step.to_string());
+    info.insert("seed".to_string(), cfg.seed.to_string());
+    write_atomic(&paths.resume_file(), &to_bytes(model, DType::F32, &info))
+        .map_err(|e| e.to_string())
+}
+
 /// Writes a file so that an interruption leaves either the old or the new contents.
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp");
@@ -454,7 +481,7 @@ fn write_checkpoint(
     let json = serde_json::to_string(curves).map_err(|e| e.to_string())? + "\n";
     write_atomic(&paths.curves(), json.as_bytes()).map_err(io)?;
     // The resumable state (f32), written last so a crash never leaves it ahead of the curves.
-    write_atomic(&paths.resume_file(), &to_bytes(model, DType::F32, &info)).map_err(io)?;
+    write_resume(model, cfg, paths, step)?;
 
     // Manifest: the newest checkpoint is the model; every checkpoint is listed for scrubbing.
     let entry_path = paths.dir.join(crate::manifest::MANIFEST_FILE);
@@ -552,6 +579,43 @@ mod tests {
         // Early ones are log-spaced; the evenly spaced ones cover the late steps.
         assert!(s[1] < 20, "{s:?}");
         assert!((1..=8).all(|i| s.contains(&(125 * i))), "{s:?}");
+    }
+
+    /// An interruption between far-apart checkpoints loses at most `RESUME_EVERY` steps.
+    #[test]
+    fn an_interrupted_run_resumes_from_the_last_periodic_save() {
+        let dir = std::env::temp_dir().join(format!("icl-resume-{}", std::process::id()));
+        let cfg = TrainConfig {
+            steps: RESUME_EVERY + 20,
+            batch_size: 2,
+            warmup: 5,
+            checkpoints: 2,
+            linear_checkpoints: 0,
+            block_size: Some(32),
+            ..TrainConfig::for_preset("attn1").unwrap()
+        };
+        let p = paths(&dir, &dir.join("state"), "cut");
+        let crash_at = RESUME_EVERY + 10;
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            train(&cfg, Backend::Flex, &p, false, |step, _, _| {
+                assert!(step < crash_at, "simulated crash");
+            })
+        }));
+        assert!(run.is_err(), "the run was interrupted");
+        let saved = std::fs::read(p.resume_file()).unwrap();
+        let (_, info) = from_bytes(&saved, &Backend::Flex.device()).unwrap();
+        assert_eq!(info.info["step"], RESUME_EVERY.to_string());
+        let mut first = None;
+        train(&cfg, Backend::Flex, &p, true, |step, _, _| {
+            first.get_or_insert(step);
+        })
+        .unwrap();
+        assert_eq!(
+            first,
+            Some(RESUME_EVERY + 1),
+            "resumed after the periodic save"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     /// A tiny model trains for a bounded number of steps and its loss falls.
