@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::metrics::{HeadScores, head_scores, icl_score};
 use crate::model::Model;
-use crate::sampling::score;
+use crate::sampling::{SamplingError, score};
 use crate::tasks::{Family, Split, Task, Template};
 
 /// Shot counts every evaluation reports.
@@ -141,6 +141,94 @@ impl Report {
     }
 }
 
+/// Scores one few-shot prompt: whether the greedy answer is exactly `output` followed by the
+/// separator, and the log-probability (nats) of `output` (with the prefix's space).
+pub fn score_answer(
+    model: &Model,
+    template: &Template,
+    examples: &[(String, String)],
+    query: &str,
+    output: &str,
+) -> Result<(bool, f32), SamplingError> {
+    let answer = template.answer(output);
+    let full = format!("{answer}{}", template.separator);
+    let s = score(model, &template.prompt(examples, query), &full)?;
+    let n = model.tokenizer.encode(&answer).ids.len();
+    Ok((s.greedy_match, s.token_logprobs[..n].iter().sum::<f32>()))
+}
+
+/// One point of an ICL curve: exact match and mean answer log-probability at `k` shots.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepPoint {
+    pub k: usize,
+    /// Prompts scored (some may not fit the window and are skipped).
+    pub n: usize,
+    pub exact_match: f32,
+    pub mean_logprob: f32,
+}
+
+fn point(k: usize, scores: &[(bool, f32)]) -> SweepPoint {
+    let n = scores.len();
+    SweepPoint {
+        k,
+        n,
+        exact_match: scores.iter().filter(|s| s.0).count() as f32 / n.max(1) as f32,
+        mean_logprob: scores.iter().map(|s| s.1).sum::<f32>() / n.max(1) as f32,
+    }
+}
+
+/// The ICL curve of a task: for each `k`, `queries` fresh held-out episodes (seeded), scored.
+pub fn sweep_task(
+    model: &Model,
+    task: Task,
+    template: &Template,
+    ks: &[usize],
+    queries: usize,
+    seed: u64,
+) -> Vec<SweepPoint> {
+    ks.iter()
+        .map(|&k| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ ((task as u64) << 32) ^ k as u64);
+            let scores: Vec<(bool, f32)> = (0..queries)
+                .filter_map(|_| {
+                    let e = task.episode(&mut rng, k, Split::HeldOut);
+                    score_answer(model, template, &e.examples, &e.query, &e.answer).ok()
+                })
+                .collect();
+            point(k, &scores)
+        })
+        .collect()
+}
+
+/// The ICL curve of the visitor's own examples, leave-one-out: at each `k`, every example in
+/// turn is the query and the first `k` of the others are the prompt.
+pub fn sweep_examples(
+    model: &Model,
+    template: &Template,
+    examples: &[(String, String)],
+    ks: &[usize],
+) -> Vec<SweepPoint> {
+    ks.iter()
+        .map(|&k| {
+            let scores: Vec<(bool, f32)> = (0..examples.len())
+                .filter(|_| k < examples.len())
+                .filter_map(|i| {
+                    let shown: Vec<(String, String)> = examples
+                        .iter()
+                        .enumerate()
+                        .filter(|&(j, _)| j != i)
+                        .map(|(_, e)| e.clone())
+                        .take(k)
+                        .collect();
+                    let (x, y) = &examples[i];
+                    score_answer(model, template, &shown, x, y).ok()
+                })
+                .collect();
+            point(k, &scores)
+        })
+        .collect()
+}
+
 /// Evaluates `model` on `episodes` held-out episodes per task and shot count.
 pub fn evaluate(
     model: &Model,
@@ -150,29 +238,20 @@ pub fn evaluate(
     seed: u64,
 ) -> Report {
     let template = Template::default();
-    let mut cells = Vec::new();
-    for task in Task::ALL {
-        for k in SHOTS {
-            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ ((task as u64) << 32) ^ k as u64);
-            let (mut hits, mut lp) = (0usize, 0.0f32);
-            for _ in 0..episodes {
-                let e = task.episode(&mut rng, k, Split::HeldOut);
-                let answer = template.answer(&e.answer);
-                let full = format!("{answer}{}", template.separator);
-                let s = score(model, &e.prompt(&template), &full).expect("answers fit the window");
-                hits += usize::from(s.greedy_match);
-                let n = model.tokenizer.encode(&answer).ids.len();
-                lp += s.token_logprobs[..n].iter().sum::<f32>();
-            }
-            cells.push(Cell {
-                task,
-                k,
-                episodes,
-                exact_match: hits as f32 / episodes as f32,
-                mean_logprob: lp / episodes as f32,
-            });
-        }
-    }
+    let cells = Task::ALL
+        .into_iter()
+        .flat_map(|task| {
+            sweep_task(model, task, &template, &SHOTS, episodes, seed)
+                .into_iter()
+                .map(move |p| Cell {
+                    task,
+                    k: p.k,
+                    episodes: p.n,
+                    exact_match: p.exact_match,
+                    mean_logprob: p.mean_logprob,
+                })
+        })
+        .collect();
     Report {
         model: name.to_string(),
         step,
@@ -200,6 +279,17 @@ mod tests {
         );
         let t = r.table();
         assert!(Task::ALL.iter().all(|task| t.contains(task.name())));
+        // Leave-one-out over the visitor's examples: k = 0..n-1, each scoring n prompts.
+        let ex: Vec<(String, String)> = ["ab", "cd", "ef"]
+            .iter()
+            .map(|w| (w.to_string(), w.to_uppercase()))
+            .collect();
+        let loo = sweep_examples(&m, &Template::default(), &ex, &[0, 1, 2, 3]);
+        assert_eq!(
+            loo.iter().map(|p| (p.k, p.n)).collect::<Vec<_>>(),
+            vec![(0, 3), (1, 3), (2, 3), (3, 0)]
+        );
+        assert!(loo[..3].iter().all(|p| p.mean_logprob < 0.0));
         let md = r.markdown();
         assert_eq!(md.lines().count(), 2 + Task::ALL.len() + 2);
         assert!(md.contains("| copy | 0% ("));
