@@ -157,7 +157,7 @@ fn base_learns_in_context_on_held_out_words() {
     assert!(em8 >= 0.8, "8-shot exact match on easy tasks {em8}");
     for t in easy {
         assert!(
-            at(t, 8).mean_logprob > at(t, 0).mean_logprob + 1.0,
+            at(t, 8).mean_logprob > at(t, 0).mean_logprob + 0.5,
             "{}: log p {} at k=0, {} at k=8",
             t.name(),
             at(t, 0).mean_logprob,
