@@ -8,7 +8,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::metrics::{HeadScores, head_scores, icl_score};
+use crate::metrics::{HeadScores, head_scores, icl_scores};
 use crate::model::Model;
 use crate::sampling::{SamplingError, score};
 use crate::tasks::{Family, Split, Task, Template};
@@ -35,7 +35,11 @@ pub struct Report {
     pub step: Option<u64>,
     pub cells: Vec<Cell>,
     pub heads: HeadScores,
+    /// [`crate::metrics::IclScores::icl`].
     pub icl_score: f32,
+    /// [`crate::metrics::IclScores::answers`].
+    #[serde(default)]
+    pub answer_icl_score: f32,
 }
 
 impl Report {
@@ -113,9 +117,10 @@ impl Report {
             s.push('\n');
         }
         s += &format!(
-            "\ntop induction score {:.3}; ICL score {:.3}; loss first/second copy {:.3} / {:.3} ({:.0}%)\n",
+            "\ntop induction score {:.3}; ICL score {:.3} (answers only {:.3}); loss first/second copy {:.3} / {:.3} ({:.0}%)\n",
             self.heads.top_induction(),
             self.icl_score,
+            self.answer_icl_score,
             self.heads.loss_first_copy,
             self.heads.loss_second_copy,
             100.0 * self.heads.loss_second_copy / self.heads.loss_first_copy
@@ -252,12 +257,14 @@ pub fn evaluate(
                 })
         })
         .collect();
+    let icl = icl_scores(&model.net, &model.device, seed, 4);
     Report {
         model: name.to_string(),
         step,
         cells,
         heads: head_scores(&model.net, &model.device, seed, 16, 48),
-        icl_score: icl_score(&model.net, &model.device, seed, 16),
+        icl_score: icl.icl,
+        answer_icl_score: icl.answers,
     }
 }
 

@@ -12,8 +12,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::data::DataMix;
+use crate::data::{DataMix, Sequence};
 use crate::decoding::{batch_tokens, to_vec};
+use crate::tasks::Task;
 use crate::tokenizer::{BOS, Tokenizer};
 use crate::transformer::{ForwardOptions, Transformer};
 
@@ -245,36 +246,93 @@ pub fn pattern_scores(w: &[f32], n: usize, heads: usize, len: usize) -> Vec<[f32
         .collect()
 }
 
-/// In-context learning score, after Olsson et al.'s "loss at a late token minus loss at an
-/// early one", measured where it means something here: on held-out-style few-shot sequences
-/// (all tasks, training template), the mean loss (nats) on answer tokens in the last quarter
-/// of the window minus the mean loss on the first example's answer (which has no examples
-/// before it). More negative = more learned from the examples in context.
-pub fn icl_score(net: &Transformer, device: &Device, seed: u64, n: usize) -> f32 {
+/// In-context learning scores (nats; more negative = more learned from the context).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IclScores {
+    /// Olsson et al.'s "loss at late tokens minus loss at early tokens": on an even mix of
+    /// few-shot sequences (every task alike) and repeated random strings, the mean loss over
+    /// the last quarter of the window minus the mean loss over its first eighth, all tokens.
+    pub icl: f32,
+    /// The same on task answers only: per task, the mean loss on answer tokens in the last
+    /// quarter of the window minus the loss on the first example's answer (which has no
+    /// example before it), averaged over tasks.
+    pub answers: f32,
+}
+
+/// Sequences for the ICL scores: `per_task` few-shot sequences of every task (training
+/// template and words), tagged with the task's index, then as many repeated random strings
+/// (tagged `None`), each filling a window of `block`.
+fn icl_sequences(seed: u64, per_task: usize, block: usize) -> Vec<(Option<usize>, Sequence)> {
     let tok = Tokenizer::default();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let block = net.block_size();
-    let mix = DataMix::new(0.0);
-    let seqs: Vec<_> = (0..n)
-        .map(|_| mix.sequence(&mut rng, &tok, block - 1))
+    let tasks: Vec<(Option<usize>, DataMix)> = Task::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, &task)| {
+            let mix = DataMix {
+                tasks: vec![task],
+                ..DataMix::new(0.0)
+            };
+            (Some(i), mix)
+        })
+        .chain(std::iter::once((None, DataMix::new(1.0))))
         .collect();
-    let rows: Vec<Vec<u32>> = seqs.iter().map(|s| s.ids.clone()).collect();
+    tasks
+        .iter()
+        .flat_map(|(tag, mix)| {
+            let n = if tag.is_some() {
+                per_task
+            } else {
+                per_task * Task::ALL.len()
+            };
+            std::iter::repeat_n((*tag, mix), n)
+        })
+        .map(|(tag, mix)| (tag, mix.sequence(&mut rng, &tok, block - 1)))
+        .collect()
+}
+
+/// The ICL scores of one model: see [`IclScores`].
+pub fn icl_scores(net: &Transformer, device: &Device, seed: u64, per_task: usize) -> IclScores {
+    let seqs = icl_sequences(seed, per_task, net.block_size());
+    let rows: Vec<Vec<u32>> = seqs.iter().map(|(_, s)| s.ids.clone()).collect();
     let losses = position_losses(net, &rows, device);
+    let len = losses[0].len();
+    // Olsson: every real token, late positions against early ones.
     let (mut early, mut late) = ((0.0f32, 0usize), (0.0f32, 0usize));
-    for (seq, loss) in seqs.iter().zip(&losses) {
-        let answer = |t: usize| seq.answer_mask[t] && seq.loss_mask[t] > 0.0;
-        // The first example's answer: the first run of answer targets.
-        let first = (0..loss.len()).find(|&t| answer(t));
-        if let Some(f) = first {
-            for t in (f..loss.len()).take_while(|&t| answer(t)) {
-                early = (early.0 + loss[t], early.1 + 1);
-            }
+    // Per task: (early sum, early count, late sum, late count) over answer tokens.
+    let mut sums = vec![(0.0f32, 0usize, 0.0f32, 0usize); Task::ALL.len()];
+    for ((task, seq), loss) in seqs.iter().zip(&losses) {
+        let real = |t: usize| seq.loss_mask[t] > 0.0;
+        for t in (0..len / 8).filter(|&t| real(t)) {
+            early = (early.0 + loss[t], early.1 + 1);
         }
-        for t in (loss.len() * 3 / 4..loss.len()).filter(|&t| answer(t)) {
+        for t in (len * 3 / 4..len).filter(|&t| real(t)) {
             late = (late.0 + loss[t], late.1 + 1);
         }
+        let Some(task) = task else { continue };
+        let answer = |t: usize| seq.answer_mask[t] && real(t);
+        let s = &mut sums[*task];
+        // The first example's answer: the first run of answer targets.
+        if let Some(f) = (0..len).find(|&t| answer(t)) {
+            for t in (f..len).take_while(|&t| answer(t)) {
+                s.0 += loss[t];
+                s.1 += 1;
+            }
+        }
+        for t in (len * 3 / 4..len).filter(|&t| answer(t)) {
+            s.2 += loss[t];
+            s.3 += 1;
+        }
     }
-    late.0 / late.1.max(1) as f32 - early.0 / early.1.max(1) as f32
+    let per: Vec<f32> = sums
+        .iter()
+        .filter(|s| s.1 > 0 && s.3 > 0)
+        .map(|s| s.2 / s.3 as f32 - s.0 / s.1 as f32)
+        .collect();
+    IclScores {
+        icl: late.0 / late.1.max(1) as f32 - early.0 / early.1.max(1) as f32,
+        answers: per.iter().sum::<f32>() / per.len().max(1) as f32,
+    }
 }
 
 #[cfg(test)]
@@ -328,6 +386,8 @@ mod tests {
             assert!((0.0..0.3).contains(x), "{x}");
         }
         assert!(s.loss_first_copy > 3.0 && s.loss_second_copy > 3.0);
-        assert!(icl_score(&net, &device, 0, 2).abs() < 1.0);
+        let scores = icl_scores(&net, &device, 0, 1);
+        assert!(scores.icl.abs() < 1.0, "{scores:?}");
+        assert!(scores.answers.abs() < 1.0, "{scores:?}");
     }
 }

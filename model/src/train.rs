@@ -24,8 +24,9 @@ use crate::config::{ConfigError, ModelConfig};
 use crate::data::DataMix;
 use crate::decoding::batch_tokens;
 use crate::manifest::{CheckpointEntry, ModelEntry, TrainingInfo, publish};
-use crate::metrics::{head_scores, icl_score};
+use crate::metrics::{head_scores, icl_scores};
 use crate::model::Model;
+use crate::tasks::Task;
 use crate::tokenizer::Tokenizer;
 use crate::transformer::{ForwardOptions, Transformer};
 use crate::weights::{DType, export, from_bytes, to_bytes};
@@ -53,6 +54,22 @@ pub struct TrainConfig {
     /// Window override (default: the preset's).
     #[serde(default)]
     pub block_size: Option<usize>,
+    /// Tasks of the few-shot share by name, a task listed twice drawn twice as often
+    /// (default: every task, uniformly).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<Vec<String>>,
+    /// Weight of answer tokens in the loss relative to the other tokens.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub answer_weight: f32,
+}
+
+fn one() -> f32 {
+    1.0
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_one(w: &f32) -> bool {
+    *w == 1.0
 }
 
 impl TrainConfig {
@@ -78,7 +95,33 @@ impl TrainConfig {
             checkpoints: if preset == "base" { 10 } else { 8 },
             linear_checkpoints: if preset == "base" { 0 } else { 8 },
             block_size: None,
+            tasks: None,
+            answer_weight: 1.0,
         })
+    }
+
+    /// What the batches are drawn from; an unknown task name or a non-positive answer weight
+    /// is an error.
+    pub fn data_mix(&self) -> Result<DataMix, String> {
+        if !(self.answer_weight > 0.0 && self.answer_weight.is_finite()) {
+            return Err(format!(
+                "answer weight must be positive, not {}",
+                self.answer_weight
+            ));
+        }
+        let mut mix = DataMix::new(self.induction_fraction);
+        if let Some(names) = &self.tasks {
+            mix.tasks = names
+                .iter()
+                .map(|n| {
+                    Task::from_name(n.trim()).ok_or_else(|| {
+                        let all: Vec<&str> = Task::ALL.iter().map(|t| t.name()).collect();
+                        format!("unknown task {n:?}; tasks are {}", all.join(", "))
+                    })
+                })
+                .collect::<Result<_, _>>()?;
+        }
+        Ok(mix)
     }
 
     /// Learning rate at `step`: linear warmup, then cosine decay to `min_lr_frac * lr`.
@@ -123,7 +166,11 @@ pub struct CurvePoint {
     /// `[layer][head]` induction scores.
     pub induction: Vec<Vec<f32>>,
     pub previous_token: Vec<Vec<f32>>,
+    /// [`crate::metrics::IclScores::icl`].
     pub icl_score: f32,
+    /// [`crate::metrics::IclScores::answers`].
+    #[serde(default)]
+    pub answer_icl_score: f32,
     pub loss_first_copy: f32,
     pub loss_second_copy: f32,
 }
@@ -159,11 +206,13 @@ impl Paths {
     }
 }
 
-/// Cross-entropy `(loss over real tokens, loss over answer tokens)` of one batch.
+/// Cross-entropy of one batch: `(objective, mean loss over real tokens, mean loss over answer
+/// tokens)`. The objective weights answer tokens by `answer_weight` (1: the plain mean).
 fn batch_loss(
     net: &Transformer,
     rows: &[crate::data::Sequence],
     device: &Device,
+    answer_weight: f32,
 ) -> (Tensor<1>, f32, f32) {
     let block = rows[0].ids.len() - 1;
     let b = rows.len();
@@ -189,14 +238,26 @@ fn batch_loss(
     let m = Tensor::<2>::from_data(TensorData::new(mask.clone(), [b, block]), device);
     let a = Tensor::<2>::from_data(TensorData::new(answer.clone(), [b, block]), device);
     let count = mask.iter().sum::<f32>().max(1.0);
-    let loss = (nll.clone() * m).sum().div_scalar(count);
     let answer_count = answer.iter().sum::<f32>();
+    let total = (nll.clone().detach() * m.clone())
+        .sum()
+        .into_scalar::<f32>()
+        / count;
     let answer_loss = if answer_count > 0.0 {
-        (nll.detach() * a).sum().into_scalar::<f32>() / answer_count
+        (nll.clone().detach() * a.clone())
+            .sum()
+            .into_scalar::<f32>()
+            / answer_count
     } else {
         f32::NAN
     };
-    let total = loss.clone().detach().into_scalar::<f32>();
+    let loss = if answer_weight == 1.0 {
+        (nll * m).sum().div_scalar(count)
+    } else {
+        let w = m + a.mul_scalar(answer_weight - 1.0);
+        let weight = count + answer_count * (answer_weight - 1.0);
+        (nll * w).sum().div_scalar(weight)
+    };
     (loss, total, answer_loss)
 }
 
@@ -209,6 +270,7 @@ fn evaluate(
     tokens: u64,
 ) -> CurvePoint {
     let scores = head_scores(net, device, 1234, 8, 48);
+    let icl = icl_scores(net, device, 4321, 2);
     CurvePoint {
         step,
         tokens,
@@ -217,7 +279,8 @@ fn evaluate(
         answer_loss: (acc.3 > 0).then(|| acc.1 / acc.3 as f32),
         induction: scores.induction,
         previous_token: scores.previous_token,
-        icl_score: icl_score(net, device, 4321, 8),
+        icl_score: icl.icl,
+        answer_icl_score: icl.answers,
         loss_first_copy: scores.loss_first_copy,
         loss_second_copy: scores.loss_second_copy,
     }
@@ -240,7 +303,7 @@ pub fn train(
     let plain = backend.device();
     let device = plain.clone().autodiff();
     let tok = Tokenizer::default();
-    let mix = DataMix::new(cfg.induction_fraction);
+    let mix = cfg.data_mix()?;
     let checkpoints = cfg.checkpoint_steps();
     std::fs::create_dir_all(paths.dir.join(&paths.id)).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(paths.state.join(&paths.id)).map_err(|e| e.to_string())?;
@@ -300,7 +363,7 @@ pub fn train(
         let rows: Vec<_> = (0..cfg.batch_size)
             .map(|_| mix.sequence(&mut rng, &tok, config.block_size))
             .collect();
-        let (loss, total, answer) = batch_loss(&net, &rows, &device);
+        let (loss, total, answer) = batch_loss(&net, &rows, &device, cfg.answer_weight);
         let grads = GradientsParams::from_grads(loss.backward(), &net);
         // After a resume the optimiser restarts: re-warm over 50 steps.
         let rewarm = if start > 0 {
@@ -559,6 +622,58 @@ pub fn paths(dir: &Path, state: &Path, id: &str) -> Paths {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn task_lists_weight_the_mix_and_bad_settings_are_refused() {
+        let mut c = TrainConfig::for_preset("attn2").unwrap();
+        assert_eq!(c.data_mix().unwrap().tasks, Task::ALL.to_vec());
+        c.tasks = Some(vec!["copy".into(), " substitution".into(), "copy".into()]);
+        let mix = c.data_mix().unwrap();
+        assert_eq!(mix.tasks, vec![Task::Copy, Task::Substitution, Task::Copy]);
+        c.tasks = Some(vec!["copy".into(), "cipher".into()]);
+        let err = c.data_mix().unwrap_err();
+        assert!(
+            err.contains("\"cipher\"") && err.contains("substitution"),
+            "{err}"
+        );
+        c.tasks = None;
+        c.answer_weight = 0.0;
+        assert!(c.data_mix().unwrap_err().contains("answer weight"));
+        // Settings written before these fields existed read back as the defaults.
+        let old = serde_json::to_string(&TrainConfig::for_preset("base").unwrap()).unwrap();
+        assert!(
+            !old.contains("answer_weight") && !old.contains("tasks"),
+            "{old}"
+        );
+        let back: TrainConfig = serde_json::from_str(&old).unwrap();
+        assert_eq!(back, TrainConfig::for_preset("base").unwrap());
+    }
+
+    #[test]
+    fn answer_weight_changes_the_objective_not_the_reported_losses() {
+        let cfg = ModelConfig {
+            block_size: 48,
+            ..ModelConfig::preset("attn2").unwrap()
+        };
+        let device = Backend::Flex.device();
+        device.seed(3);
+        let net = cfg.init(&device);
+        let tok = Tokenizer::default();
+        let mix = DataMix::new(0.0);
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let rows: Vec<_> = (0..4).map(|_| mix.sequence(&mut rng, &tok, 48)).collect();
+        let (plain, total, answer) = batch_loss(&net, &rows, &device, 1.0);
+        let plain = plain.into_scalar::<f32>();
+        assert!((plain - total).abs() < 1e-5, "{plain} vs {total}");
+        let (weighted, total3, answer3) = batch_loss(&net, &rows, &device, 3.0);
+        assert_eq!((total, answer), (total3, answer3));
+        // The weighted objective lies between the plain mean and the answer mean, nearer the
+        // answer mean.
+        let w = weighted.into_scalar::<f32>();
+        let (lo, hi) = (total.min(answer), total.max(answer));
+        assert!(w > lo && w < hi, "{w} not in {lo}..{hi}");
+        assert!((w - answer).abs() < (total - answer).abs());
+    }
 
     #[test]
     fn schedule_warms_up_then_decays() {

@@ -97,11 +97,10 @@ fn attn2_induction_head_prefix_matches_and_copies() {
     assert!(prev >= 0.4, "no previous-token head in layer 0 ({prev})");
 }
 
-/// In the shipped curves of attn2 the top induction score jumps between two consecutive
+/// In a model's shipped curves the top induction score jumps between two consecutive
 /// checkpoints, in the same interval where the ICL score improves most: the phase change.
-#[test]
-fn attn2_curves_show_the_phase_change() {
-    let path = repo_root().join("public/models/attn2/curves.json");
+fn assert_phase_change(model: &str) {
+    let path = repo_root().join(format!("public/models/{model}/curves.json"));
     let curves: icl_model::train::Curves =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let top: Vec<f32> = curves
@@ -120,21 +119,35 @@ fn attn2_curves_show_the_phase_change() {
     let steps: Vec<usize> = curves.points.iter().map(|p| p.step).collect();
     assert!(
         rise >= 0.15,
-        "largest rise {rise} at step {}",
+        "{model}: largest rise {rise} at step {}",
         steps[rise_at + 1]
     );
     assert!(
         top[rise_at] < 0.2,
-        "induction was already {} before",
+        "{model}: induction was already {} before",
         top[rise_at]
     );
     assert_eq!(
         rise_at,
         drop_at,
-        "induction jumps before step {} but the ICL score improves most before step {} (by {drop})",
+        "{model}: induction jumps before step {} but the ICL score improves most before step {} (by {drop})",
         steps[rise_at + 1],
         steps[drop_at + 1]
     );
+    assert!(
+        drop >= 0.3,
+        "{model}: the ICL score improves by only {drop}"
+    );
+}
+
+#[test]
+fn attn2_curves_show_the_phase_change() {
+    assert_phase_change("attn2");
+}
+
+#[test]
+fn base_curves_show_the_phase_change() {
+    assert_phase_change("base");
 }
 
 /// base learns from the examples in its prompt: on held-out words, easy recognition tasks are

@@ -33,6 +33,51 @@ struct Cli {
     command: Command,
 }
 
+/// Changes to a preset's training settings (for experiments; the zoo uses none).
+#[derive(clap::Args, Default)]
+struct Overrides {
+    /// Override the preset's number of steps.
+    #[arg(long)]
+    steps: Option<usize>,
+    /// Override the preset's share of repeated random strings (0..=1).
+    #[arg(long)]
+    induction_fraction: Option<f32>,
+    /// Override the preset's peak learning rate.
+    #[arg(long)]
+    lr: Option<f64>,
+    /// Override the preset's window (characters).
+    #[arg(long)]
+    block_size: Option<usize>,
+    /// Tasks of the few-shot share, comma-separated; a task named twice is drawn twice as often.
+    #[arg(long, value_delimiter = ',')]
+    tasks: Option<Vec<String>>,
+    /// Weight of answer tokens in the loss, relative to the other tokens.
+    #[arg(long)]
+    answer_weight: Option<f32>,
+}
+
+impl Overrides {
+    fn apply(&self, cfg: &mut TrainConfig) -> Result<(), String> {
+        if let Some(s) = self.steps {
+            cfg.steps = s;
+        }
+        if let Some(lr) = self.lr {
+            cfg.lr = lr;
+        }
+        cfg.block_size = self.block_size.or(cfg.block_size);
+        if let Some(f) = self.induction_fraction {
+            cfg.induction_fraction = f.clamp(0.0, 1.0);
+        }
+        if let Some(t) = &self.tasks {
+            cfg.tasks = Some(t.clone());
+        }
+        if let Some(w) = self.answer_weight {
+            cfg.answer_weight = w;
+        }
+        cfg.data_mix().map(|_| ())
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Write a model with random weights of a preset and list it in the manifest.
@@ -60,18 +105,8 @@ enum Command {
         /// Continue the interrupted run from its last checkpoint.
         #[arg(long)]
         resume: bool,
-        /// Override the preset's number of steps.
-        #[arg(long)]
-        steps: Option<usize>,
-        /// Override the preset's share of repeated random strings (0..=1).
-        #[arg(long)]
-        induction_fraction: Option<f32>,
-        /// Override the preset's peak learning rate.
-        #[arg(long)]
-        lr: Option<f64>,
-        /// Override the preset's window (characters).
-        #[arg(long)]
-        block_size: Option<usize>,
+        #[command(flatten)]
+        overrides: Overrides,
         #[arg(long, default_value_t = 0)]
         seed: u64,
         #[arg(long, default_value = "public/models")]
@@ -206,7 +241,7 @@ fn train_one(
     preset: &str,
     id: Option<String>,
     resume: bool,
-    (steps, induction, lr, block_size): (Option<usize>, Option<f32>, Option<f64>, Option<usize>),
+    overrides: &Overrides,
     seed: u64,
     (dir, state): (&std::path::Path, &std::path::Path),
     backend: Backend,
@@ -214,16 +249,7 @@ fn train_one(
 ) -> Result<(), String> {
     let mut cfg = TrainConfig::for_preset(preset).map_err(|e| e.to_string())?;
     cfg.seed = seed;
-    if let Some(s) = steps {
-        cfg.steps = s;
-    }
-    if let Some(lr) = lr {
-        cfg.lr = lr;
-    }
-    cfg.block_size = block_size.or(cfg.block_size);
-    if let Some(f) = induction {
-        cfg.induction_fraction = f.clamp(0.0, 1.0);
-    }
+    overrides.apply(&mut cfg)?;
     let id = id.unwrap_or_else(|| preset.to_string());
     let bar = bars.add(ProgressBar::new(cfg.steps as u64));
     bar.set_style(
@@ -264,10 +290,7 @@ fn run(cli: Cli) -> Result<(), String> {
             preset,
             id,
             resume,
-            steps,
-            induction_fraction,
-            lr,
-            block_size,
+            overrides,
             seed,
             dir,
             state_dir,
@@ -275,7 +298,7 @@ fn run(cli: Cli) -> Result<(), String> {
             &preset,
             id,
             resume,
-            (steps, induction_fraction, lr, block_size),
+            &overrides,
             seed,
             (dir.as_path(), state_dir.as_path()),
             cli.backend,
@@ -361,8 +384,8 @@ fn run(cli: Cli) -> Result<(), String> {
             for p in &curves.points {
                 let top = p.induction.iter().flatten().copied().fold(0.0, f32::max);
                 println!(
-                    "step {:>6}: top induction {top:.3}, ICL score {:.3}, copy losses {:.3} / {:.3}",
-                    p.step, p.icl_score, p.loss_first_copy, p.loss_second_copy
+                    "step {:>6}: top induction {top:.3}, ICL score {:.3} (answers {:.3}), copy losses {:.3} / {:.3}",
+                    p.step, p.icl_score, p.answer_icl_score, p.loss_first_copy, p.loss_second_copy
                 );
             }
             Ok(())
@@ -376,8 +399,8 @@ fn run(cli: Cli) -> Result<(), String> {
             let bars = MultiProgress::new();
             let started = std::time::Instant::now();
             let one = |preset: &str| {
-                let defaults = (None, None, None, None);
-                train_one(preset, None, resume, defaults, 0, dirs, cli.backend, &bars)
+                let defaults = Overrides::default();
+                train_one(preset, None, resume, &defaults, 0, dirs, cli.backend, &bars)
             };
             // Two single-threaded runs side by side use the 2 cores best.
             let (a, b) = std::thread::scope(|s| {
