@@ -18,6 +18,9 @@ use crate::tasks::Task;
 use crate::tokenizer::{BOS, Tokenizer};
 use crate::transformer::{ForwardOptions, Transformer};
 
+/// The characters of the random strings the head scores are measured on.
+pub const ALPHANUMERIC: &str = "abcdefghijklmnopqrstuvwxyz0123456789";
+
 /// Attention scores per layer and head, and the losses on a repeated random string.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeadScores {
@@ -76,7 +79,7 @@ pub fn head_scores(
     len: usize,
 ) -> HeadScores {
     let tok = Tokenizer::default();
-    let alphabet: Vec<u32> = tok.encode("abcdefghijklmnopqrstuvwxyz0123456789").ids;
+    let alphabet: Vec<u32> = tok.encode(ALPHANUMERIC).ids;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let len = len.min((net.block_size() - 1) / 2);
     let rows: Vec<Vec<u32>> = (0..n)
@@ -149,30 +152,87 @@ pub fn prefix_matching_scores(
     let heads = net.n_heads();
     out.attention
         .into_iter()
-        .map(|w| {
-            let w = to_vec(w.reshape([n * heads * seq * seq]));
+        .map(|w| prefix_matching_from(&to_vec(w.reshape([n * heads * seq * seq])), &rows, heads))
+        .collect()
+}
+
+/// Prefix-matching mass per head from attention `w` laid out `[batch, heads, seq, seq]` over
+/// `rows`: for every query whose token occurred before, the attention on the positions right
+/// after its earlier occurrences (excluding the query's own previous position, unless that is
+/// also such a position), averaged over queries.
+fn prefix_matching_from(w: &[f32], rows: &[Vec<u32>], heads: usize) -> Vec<f32> {
+    let seq = rows[0].len();
+    (0..heads)
+        .map(|h| {
+            let (mut mass, mut queries) = (0.0f32, 0usize);
+            for (b, row) in rows.iter().enumerate() {
+                for q in 2..seq {
+                    let targets: Vec<usize> = (1..q - 1)
+                        .filter(|&k| row[k] == row[q])
+                        .map(|k| k + 1)
+                        .filter(|&k| k != q - 1 || row[q - 1] == row[q])
+                        .collect();
+                    if targets.is_empty() {
+                        continue;
+                    }
+                    queries += 1;
+                    let base = ((b * heads + h) * seq + q) * seq;
+                    mass += targets.iter().map(|&k| w[base + k]).sum::<f32>();
+                }
+            }
+            mass / queries.max(1) as f32
+        })
+        .collect()
+}
+
+/// Head scores measured on one prompt (`ids` starting with `<bos>`), `[layer][head]` each.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PromptHeads {
+    /// Attention on the previous position.
+    pub previous_token: Vec<Vec<f32>>,
+    /// For characters seen before in the prompt, the attention on what followed their earlier
+    /// occurrences (the induction pattern on the visitor's own text).
+    pub prefix_matching: Vec<Vec<f32>>,
+}
+
+/// [`PromptHeads`] of one prompt.
+pub fn prompt_head_scores(net: &Transformer, device: &Device, ids: &[u32]) -> PromptHeads {
+    let seq = ids.len();
+    let rows = vec![ids.to_vec()];
+    let out = net.forward(batch_tokens(&rows, device), &ForwardOptions::default());
+    let heads = net.n_heads();
+    let mut previous_token = Vec::new();
+    let mut prefix_matching = Vec::new();
+    for w in out.attention {
+        let w = to_vec(w.reshape([heads * seq * seq]));
+        prefix_matching.push(prefix_matching_from(&w, &rows, heads));
+        previous_token.push(
             (0..heads)
                 .map(|h| {
-                    let (mut mass, mut queries) = (0.0f32, 0usize);
-                    for (b, row) in rows.iter().enumerate() {
-                        for q in 2..seq {
-                            let targets: Vec<usize> = (1..q - 1)
-                                .filter(|&k| row[k] == row[q])
-                                .map(|k| k + 1)
-                                .filter(|&k| k != q - 1 || row[q - 1] == row[q])
-                                .collect();
-                            if targets.is_empty() {
-                                continue;
-                            }
-                            queries += 1;
-                            let base = ((b * heads + h) * seq + q) * seq;
-                            mass += targets.iter().map(|&k| w[base + k]).sum::<f32>();
-                        }
-                    }
-                    mass / queries.max(1) as f32
+                    let at = |q: usize| w[(h * seq + q) * seq + q - 1];
+                    (1..seq).map(at).sum::<f32>() / (seq - 1).max(1) as f32
                 })
-                .collect()
-        })
+                .collect(),
+        );
+    }
+    PromptHeads {
+        previous_token,
+        prefix_matching,
+    }
+}
+
+/// A repeated random string of letters and digits, `<bos> r r` with `len` characters in `r`
+/// (seeded): the probe the induction scores use, for showing per-token losses.
+pub fn repeated_string(seed: u64, len: usize) -> Vec<u32> {
+    let tok = Tokenizer::default();
+    let alphabet: Vec<u32> = tok.encode(ALPHANUMERIC).ids;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let r: Vec<u32> = (0..len)
+        .map(|_| alphabet[rng.random_range(0..alphabet.len())])
+        .collect();
+    std::iter::once(BOS)
+        .chain(r.iter().copied())
+        .chain(r.iter().copied())
         .collect()
 }
 
@@ -360,6 +420,43 @@ mod tests {
         assert_eq!(s[0][1], 0.0);
         assert_eq!(s[1][2], 1.0);
         assert_eq!(s[1][0], 0.0);
+    }
+
+    #[test]
+    fn prefix_matching_finds_a_hand_built_pattern() {
+        // <bos> a b c a b: the second `a` (q = 4) had an earlier `a` at 1, so its target is 2;
+        // the second `b` (q = 5) targets 3.
+        let rows = vec![vec![0, 1, 2, 3, 1, 2]];
+        let seq = 6;
+        let mut w = vec![0.0f32; 2 * seq * seq];
+        w[4 * seq + 2] = 1.0; // head 0 looks where induction says
+        w[5 * seq + 3] = 1.0;
+        w[(seq + 4) * seq + 1] = 1.0; // head 1 looks at the earlier occurrence itself
+        w[(seq + 5) * seq + 2] = 1.0;
+        let s = prefix_matching_from(&w, &rows, 2);
+        assert_eq!(s, vec![1.0, 0.0]);
+    }
+
+    #[test]
+    fn prompt_scores_and_repeated_strings() {
+        let r = repeated_string(5, 12);
+        assert_eq!(r.len(), 25);
+        assert_eq!(r[0], BOS);
+        assert_eq!(r[1..13], r[13..]);
+        assert_eq!(r, repeated_string(5, 12));
+        assert_ne!(r, repeated_string(6, 12));
+        let cfg = ModelConfig {
+            block_size: 64,
+            ..ModelConfig::preset("attn2").unwrap()
+        };
+        let device = crate::backend::Backend::Flex.device();
+        device.seed(1);
+        let net = cfg.init(&device);
+        let p = prompt_head_scores(&net, &device, &r);
+        assert_eq!(p.previous_token.len(), 2);
+        for v in p.previous_token.iter().chain(&p.prefix_matching).flatten() {
+            assert!((0.0..=1.0).contains(v), "{v}");
+        }
     }
 
     #[test]

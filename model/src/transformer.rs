@@ -56,6 +56,27 @@ impl HeadMask {
             .unwrap_or(true)
     }
 
+    /// A mask that ablates exactly `heads` (`(layer, head)` pairs; out-of-range ones ignored).
+    pub fn from_ablated(n_layers: usize, n_heads: usize, heads: &[(usize, usize)]) -> Self {
+        heads
+            .iter()
+            .fold(Self::all(n_layers, n_heads), |m, &(l, h)| m.ablate(l, h))
+    }
+
+    /// The ablated heads as `(layer, head)` pairs, in order.
+    pub fn ablated(&self) -> Vec<(usize, usize)> {
+        self.keep
+            .iter()
+            .enumerate()
+            .flat_map(|(l, row)| {
+                row.iter()
+                    .enumerate()
+                    .filter(|(_, k)| !**k)
+                    .map(move |(h, _)| (l, h))
+            })
+            .collect()
+    }
+
     /// Number of ablated heads.
     pub fn ablated_count(&self) -> usize {
         self.keep.iter().flatten().filter(|k| !**k).count()
@@ -307,6 +328,26 @@ impl Attention {
 }
 
 impl Transformer {
+    /// The same network with the heads `mask` ablates switched off in the weights: their
+    /// rows of the attention output projection are zeroed. The projections have no bias, so
+    /// this equals running with the mask (tested), and every function that takes a network
+    /// (generation, scoring, metrics) sees the ablation without knowing of it.
+    pub fn with_heads_ablated(mut self, mask: &HeadMask) -> Transformer {
+        for (layer, block) in self.blocks.iter_mut().enumerate() {
+            let Some(factor) = mask.layer_factor(layer, &block.attn.output.weight.device()) else {
+                continue;
+            };
+            let (heads, dh) = (block.attn.n_heads, block.attn.d_head);
+            block.attn.output.weight = block.attn.output.weight.clone().map(|w| {
+                let [d_in, d_out] = w.dims();
+                // [heads, d_head, d_out] scaled per head.
+                let f = factor.clone().reshape([heads, 1, 1]);
+                (w.reshape([heads, dh, d_out]) * f).reshape([d_in, d_out])
+            });
+        }
+        self
+    }
+
     /// Number of blocks.
     pub fn n_layers(&self) -> usize {
         self.blocks.len()
@@ -513,6 +554,41 @@ pub(crate) mod tests {
         let (a, b) = (values(out.logits), values(out2.logits));
         assert!(max_abs_diff(&a[..4 * 98], &b[..4 * 98]) < 1e-6);
         assert!(max_abs_diff(&a[4 * 98..], &b[4 * 98..]) > 1e-6);
+    }
+
+    #[test]
+    fn ablating_in_the_weights_equals_the_mask() {
+        let (cfg, net) = tiny(Positional::Rotary, true);
+        let ids = [0, 40, 41, 42, 40, 41];
+        let heads = [(1, 2), (0, 0), (7, 7)];
+        let mask = HeadMask::from_ablated(cfg.n_layers, cfg.n_heads, &heads);
+        assert_eq!(mask.ablated(), vec![(0, 0), (1, 2)]);
+        let opts = ForwardOptions {
+            head_mask: Some(&mask),
+            residuals: false,
+        };
+        let masked = values(net.forward(tokens(&ids), &opts).logits);
+        let full = values(net.forward(tokens(&ids), &ForwardOptions::default()).logits);
+        let surgery = net.clone().with_heads_ablated(&mask);
+        let cut = values(
+            surgery
+                .forward(tokens(&ids), &ForwardOptions::default())
+                .logits,
+        );
+        assert!(max_abs_diff(&masked, &cut) < 1e-5);
+        assert!(
+            max_abs_diff(&full, &cut) > 1e-4,
+            "the ablation changed nothing"
+        );
+        // Keeping every head leaves the network as it was.
+        let none = net
+            .clone()
+            .with_heads_ablated(&HeadMask::all(cfg.n_layers, cfg.n_heads));
+        let same = values(
+            none.forward(tokens(&ids), &ForwardOptions::default())
+                .logits,
+        );
+        assert_eq!(same, full);
     }
 
     #[test]
