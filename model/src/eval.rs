@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::metrics::{HeadScores, head_scores, icl_scores};
 use crate::model::Model;
 use crate::sampling::{SamplingError, score};
-use crate::tasks::{Family, Split, Task, Template};
+use crate::tasks::{Episode, Family, Split, Task, Template, derange};
 
 /// Shot counts every evaluation reports.
 pub const SHOTS: [usize; 5] = [0, 1, 2, 4, 8];
@@ -182,7 +182,48 @@ fn point(k: usize, scores: &[(bool, f32)]) -> SweepPoint {
     }
 }
 
-/// The ICL curve of a task: for each `k`, `queries` fresh held-out episodes (seeded), scored.
+/// What the examples' outputs say, for label experiments (after Min et al. 2022: does the
+/// mapping in the examples matter, or only their format?).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Labels {
+    #[default]
+    Correct,
+    /// Outputs moved to other inputs (a derangement); the query is still scored on the true
+    /// rule.
+    Shuffled,
+    /// Every output, and the query's answer, by another fixed rule.
+    Flipped(Task),
+}
+
+impl Labels {
+    /// Rewrites an episode's outputs (and for [`Labels::Flipped`] its answer).
+    pub fn apply(self, e: &mut Episode, rng: &mut impl rand::Rng) {
+        match self {
+            Labels::Correct => {}
+            Labels::Shuffled => {
+                let mut outputs: Vec<String> = e.examples.iter().map(|x| x.1.clone()).collect();
+                derange(&mut outputs, rng);
+                for (x, y) in e.examples.iter_mut().zip(outputs) {
+                    x.1 = y;
+                }
+            }
+            Labels::Flipped(rule) => {
+                for x in &mut e.examples {
+                    if let Some(y) = rule.apply(&x.0) {
+                        x.1 = y;
+                    }
+                }
+                if let Some(a) = rule.apply(&e.query) {
+                    e.answer = a;
+                }
+            }
+        }
+    }
+}
+
+/// The ICL curve of a task: for each `k`, `queries` fresh held-out episodes (seeded), their
+/// outputs rewritten by `labels`, scored.
 pub fn sweep_task(
     model: &Model,
     task: Task,
@@ -190,13 +231,15 @@ pub fn sweep_task(
     ks: &[usize],
     queries: usize,
     seed: u64,
+    labels: Labels,
 ) -> Vec<SweepPoint> {
     ks.iter()
         .map(|&k| {
             let mut rng = ChaCha8Rng::seed_from_u64(seed ^ ((task as u64) << 32) ^ k as u64);
             let scores: Vec<(bool, f32)> = (0..queries)
                 .filter_map(|_| {
-                    let e = task.episode(&mut rng, k, Split::HeldOut);
+                    let mut e = task.episode(&mut rng, k, Split::HeldOut);
+                    labels.apply(&mut e, &mut rng);
                     score_answer(model, template, &e.examples, &e.query, &e.answer).ok()
                 })
                 .collect();
@@ -246,15 +289,23 @@ pub fn evaluate(
     let cells = Task::ALL
         .into_iter()
         .flat_map(|task| {
-            sweep_task(model, task, &template, &SHOTS, episodes, seed)
-                .into_iter()
-                .map(move |p| Cell {
-                    task,
-                    k: p.k,
-                    episodes: p.n,
-                    exact_match: p.exact_match,
-                    mean_logprob: p.mean_logprob,
-                })
+            sweep_task(
+                model,
+                task,
+                &template,
+                &SHOTS,
+                episodes,
+                seed,
+                Labels::Correct,
+            )
+            .into_iter()
+            .map(move |p| Cell {
+                task,
+                k: p.k,
+                episodes: p.n,
+                exact_match: p.exact_match,
+                mean_logprob: p.mean_logprob,
+            })
         })
         .collect();
     let icl = icl_scores(&model.net, &model.device, seed, 4);

@@ -3,6 +3,7 @@
 
 pub mod backend;
 pub mod config;
+pub mod curves;
 pub mod data;
 pub mod decoding;
 pub mod eval;

@@ -446,6 +446,21 @@ impl Rule {
     }
 }
 
+/// Permutes `items` so that none stays in place (when there are at least two): a random
+/// rotation of a shuffled order.
+pub fn derange<T: Clone>(items: &mut [T], rng: &mut impl Rng) {
+    let n = items.len();
+    if n < 2 {
+        return;
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.shuffle(rng);
+    let old = items.to_vec();
+    for (i, &at) in order.iter().enumerate() {
+        items[at] = old[order[(i + 1) % n]].clone();
+    }
+}
+
 /// One few-shot episode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Episode {

@@ -9,14 +9,18 @@ use yew_agent::reactor::{ReactorEvent, ReactorProvider, use_reactor_bridge};
 use crate::components::builder::Builder;
 use crate::components::completion::Completion;
 use crate::components::compression::Compression;
+use crate::components::explain::{AttentionView, Compare, Heads, IclCurve, Training, head_name};
 use crate::components::model_status::ModelStatusLine;
 use crate::components::settings::Settings;
-use crate::doc::Doc;
-use crate::protocol::ToWorker;
+use crate::doc::{Doc, Vary};
+use crate::presets;
+use crate::protocol::{SweepSource, Target, ToWorker, Variant};
 use crate::share;
-use crate::state::{Action, ModelStatus, RunState, State};
+use crate::state::{Action, Comparison, ModelStatus, RunState, State};
 use crate::storage::{self, browser};
 use crate::worker::ModelWorker;
+use icl_model::eval::Labels;
+use icl_model::tasks::Task;
 
 /// Absolute URL of the models folder, next to the page.
 fn models_url() -> String {
@@ -48,6 +52,203 @@ fn page_url() -> String {
 fn consume_fragment() {
     if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
         let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&page_url()));
+    }
+}
+
+thread_local! {
+    static JOBS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// A fresh id for a worker job (explanations, sweeps, comparisons).
+fn next_job() -> u64 {
+    JOBS.with(|j| {
+        j.set(j.get() + 1);
+        j.get()
+    })
+}
+
+/// Shot counts of the ICL curve.
+const SWEEP_KS: [usize; 9] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+/// Held-out queries per shot count.
+const SWEEP_QUERIES: usize = 16;
+
+/// How a target is named on charts and tables: `base @ step 845 − L1H3`.
+fn target_label(t: &Target, state: &State) -> String {
+    let id = t
+        .model
+        .clone()
+        .or_else(|| state.models.first().map(|m| m.id.clone()))
+        .unwrap_or_default();
+    let mut s = id;
+    if let Some(c) = t.checkpoint {
+        s += &format!(" @ step {c}");
+    }
+    if !t.ablated.is_empty() {
+        let names: Vec<String> = t.ablated.iter().map(|&h| head_name(h)).collect();
+        s += &format!(" − {}", names.join(","));
+    }
+    s
+}
+
+/// The held-out batch the current document is measured on.
+fn sweep_source(doc: &Doc, labels: Labels) -> SweepSource {
+    match doc
+        .preset
+        .as_ref()
+        .filter(|p| Task::from_name(&p.task).is_some())
+    {
+        Some(p) => SweepSource::Task {
+            task: p.task.clone(),
+            seed: p.seed,
+            queries: SWEEP_QUERIES,
+            labels,
+        },
+        None => SweepSource::Examples(
+            doc.examples
+                .iter()
+                .map(|e| (e.input.clone(), e.output.clone()))
+                .collect(),
+        ),
+    }
+}
+
+/// One column of a comparison, as the page builds it.
+struct Column {
+    label: String,
+    target: Target,
+    /// The document the column's prompt, sampling and expected answer come from.
+    doc: Doc,
+    /// Shot count and labels of its held-out batch (none for sampling variants, whose
+    /// greedy batch would be the same for every column).
+    batch: Option<(usize, Labels)>,
+    /// Parameters of its model.
+    params: u64,
+}
+
+fn column(
+    label: impl Into<String>,
+    target: Target,
+    doc: Doc,
+    batch: Option<(usize, Labels)>,
+    params: u64,
+) -> Column {
+    Column {
+        label: label.into(),
+        target,
+        doc,
+        batch,
+        params,
+    }
+}
+
+/// The columns of a comparison.
+fn variants(state: &State) -> Vec<Column> {
+    let doc = &state.doc;
+    let target = doc.target();
+    let k = doc.examples.len();
+    let params = |id: &Option<String>| {
+        state
+            .models
+            .iter()
+            .find(|m| Some(&m.id) == id.as_ref())
+            .or(state.models.first())
+            .map_or(0, |m| m.params)
+    };
+    let here = params(&doc.model);
+    match doc.explore.vary {
+        Vary::Shots => (0..=k.min(8))
+            .map(|i| {
+                let mut d = doc.clone();
+                d.examples.truncate(i);
+                column(
+                    format!("{i} examples"),
+                    target.clone(),
+                    d,
+                    Some((i, Labels::Correct)),
+                    here,
+                )
+            })
+            .collect(),
+        Vary::Model => state
+            .models
+            .iter()
+            .map(|m| {
+                let t = Target {
+                    model: Some(m.id.clone()),
+                    ..Target::default()
+                };
+                column(
+                    m.id.clone(),
+                    t,
+                    doc.clone(),
+                    Some((k, Labels::Correct)),
+                    m.params,
+                )
+            })
+            .collect(),
+        Vary::Checkpoint => {
+            let steps = state
+                .models
+                .iter()
+                .find(|m| Some(&m.id) == doc.model.as_ref())
+                .or(state.models.first())
+                .map(|m| m.checkpoints.clone())
+                .unwrap_or_default();
+            steps
+                .iter()
+                .map(|&s| Some(s))
+                .chain(std::iter::once(None))
+                .map(|c| {
+                    let t = Target {
+                        checkpoint: c,
+                        ..target.clone()
+                    };
+                    let label = c.map_or("final".to_string(), |s| format!("step {s}"));
+                    column(label, t, doc.clone(), Some((k, Labels::Correct)), here)
+                })
+                .collect()
+        }
+        Vary::Sampling => [(0.0, 0), (0.5, 1), (1.0, 1), (1.0, 2), (1.5, 3)]
+            .iter()
+            .map(|&(temperature, seed)| {
+                let mut d = doc.clone();
+                d.sampling.temperature = temperature;
+                d.sampling.seed = seed;
+                let label = if temperature == 0.0 {
+                    "greedy".to_string()
+                } else {
+                    format!("T = {temperature}, seed {seed}")
+                };
+                column(label, target.clone(), d, None, here)
+            })
+            .collect(),
+        Vary::Labels => {
+            let flipped = presets::flip(doc);
+            let wrong = presets::wrong_rule(doc);
+            vec![
+                column(
+                    "correct",
+                    target.clone(),
+                    doc.clone(),
+                    Some((k, Labels::Correct)),
+                    here,
+                ),
+                column(
+                    "shuffled",
+                    target.clone(),
+                    presets::shuffle_labels(doc, 1),
+                    Some((k, Labels::Shuffled)),
+                    here,
+                ),
+                column(
+                    "flipped",
+                    target.clone(),
+                    flipped,
+                    Some((k, Labels::Flipped(wrong))),
+                    here,
+                ),
+            ]
+        }
     }
 }
 
@@ -127,6 +328,132 @@ fn Playground() -> Html {
         });
     }
 
+    // Explain again when the weights, the seed or the last run's text change.
+    {
+        let (bridge, dispatch) = (bridge.clone(), state.dispatcher());
+        let ready_id = match &state.model {
+            ModelStatus::Ready(i) => Some(i.id.clone()),
+            _ => None,
+        };
+        let ran = match (&state.text, state.run_state) {
+            (Some(t), RunState::Done) => format!("{}{t}", state.run_prompt),
+            _ => String::new(),
+        };
+        let doc_prompt = state.doc.prompt();
+        use_effect_with(
+            (ready_id, state.doc.target(), state.doc.explore.seed, ran),
+            move |(ready, target, seed, ran)| {
+                if ready.is_some() {
+                    let run = next_job();
+                    dispatch.dispatch(Action::Explaining(run));
+                    let prompt = if ran.is_empty() {
+                        doc_prompt
+                    } else {
+                        ran.clone()
+                    };
+                    bridge.send(ToWorker::Explain {
+                        run,
+                        target: target.clone(),
+                        prompt,
+                        seed: *seed,
+                    });
+                }
+            },
+        );
+    }
+    // The training curves of each model that becomes ready.
+    {
+        let bridge = bridge.clone();
+        let ready_id = match &state.model {
+            ModelStatus::Ready(i) => Some(i.id.clone()),
+            _ => None,
+        };
+        use_effect_with(ready_id, move |id| {
+            if let Some(model) = id.clone() {
+                bridge.send(ToWorker::Curves { model });
+            }
+        });
+    }
+    let busy =
+        state.series.iter().any(|s| !s.done) || state.comparison.as_ref().is_some_and(|c| !c.done);
+    let on_measure = {
+        let (bridge, state) = (bridge.clone(), state.clone());
+        Callback::from(move |_: ()| {
+            let run = next_job();
+            let target = state.doc.target();
+            let label = target_label(&target, &state);
+            state.dispatch(Action::SweepStarted { run, label });
+            bridge.send(ToWorker::Sweep {
+                run,
+                target,
+                template: state.doc.template.clone(),
+                source: sweep_source(&state.doc, Labels::Correct),
+                ks: SWEEP_KS.to_vec(),
+            });
+        })
+    };
+    let on_clear = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |_: ()| dispatch.dispatch(Action::ClearSeries))
+    };
+    let on_compare = {
+        let (bridge, state) = (bridge.clone(), state.clone());
+        Callback::from(move |_: ()| {
+            let run = next_job();
+            let vs = variants(&state);
+            let batches: Vec<(u64, Option<icl_model::eval::SweepPoint>)> = vs
+                .iter()
+                .map(|v| (if v.batch.is_some() { next_job() } else { 0 }, None))
+                .collect();
+            state.dispatch(Action::CompareStarted(Comparison {
+                run,
+                vary: state.doc.explore.vary,
+                labels: vs.iter().map(|v| v.label.clone()).collect(),
+                params: vs.iter().map(|v| v.params).collect(),
+                results: vec![None; vs.len()],
+                batches: batches.clone(),
+                done: false,
+            }));
+            bridge.send(ToWorker::Compare {
+                run,
+                variants: vs
+                    .iter()
+                    .map(|v| Variant {
+                        target: v.target.clone(),
+                        prompt: v.doc.prompt(),
+                        sampling: v.doc.sampling.config(),
+                        expected: v.doc.expected_completion(),
+                    })
+                    .collect(),
+            });
+            for (v, (job, _)) in vs.iter().zip(&batches) {
+                if let Some((k, labels)) = v.batch {
+                    bridge.send(ToWorker::Sweep {
+                        run: *job,
+                        target: v.target.clone(),
+                        template: v.doc.template.clone(),
+                        source: sweep_source(&state.doc, labels),
+                        ks: vec![k],
+                    });
+                }
+            }
+        })
+    };
+    let current_model = state
+        .models
+        .iter()
+        .find(|m| Some(&m.id) == state.doc.model.as_ref())
+        .or(state.models.first())
+        .cloned();
+    let live_top = state.explanation.as_ref().map(|x| x.random.top_induction());
+    let source = match &state.doc.preset {
+        Some(p) => format!(
+            "{SWEEP_QUERIES} fresh held-out queries of the preset “{}” per k",
+            p.task
+        ),
+        None => "your own examples, each left out in turn as the query".to_string(),
+    };
+
     let ready = matches!(state.model, ModelStatus::Ready(_));
     let running = state.run_state == RunState::Running;
     let run = {
@@ -149,6 +476,7 @@ fn Playground() -> Html {
                 prompt,
                 sampling: state.doc.sampling.config(),
                 expected,
+                target: state.doc.target(),
             });
         })
     };
@@ -261,12 +589,24 @@ fn Playground() -> Html {
                                 <input id="share-url" type="text" readonly=true value={url.clone()} />
                             </p>
                         }
-                        <Settings doc={state.doc.clone()} models={state.models.clone()} on_change={on_doc} />
+                        <Settings doc={state.doc.clone()} models={state.models.clone()} on_change={on_doc.clone()} />
                     </section>
                     if let Some(n) = &state.notice { <p class="notice" id="run-notice">{ n }</p> }
                     <Completion tokens={state.tokens.clone()} run_state={state.run_state} text={state.text.clone()}
                         reason={state.reason.clone()} expected={state.run_expected.clone()} expected_logprob={expected_logprob} />
                     <Compression analysis={state.analysis.clone()} />
+                </div>
+            </div>
+            <h2 class="part">{ "Compare and explain" }</h2>
+            <div class="layout">
+                <div class="col">
+                    <IclCurve series={state.series.clone()} busy={busy || !ready} on_measure={on_measure} on_clear={on_clear} source={source} />
+                    <Compare doc={state.doc.clone()} comparison={state.comparison.clone()} busy={busy || !ready} on_doc={on_doc.clone()} on_compare={on_compare} />
+                    <Training doc={state.doc.clone()} model={current_model} curves={state.current_curves()} live_top={live_top} on_doc={on_doc.clone()} />
+                </div>
+                <div class="col">
+                    <Heads doc={state.doc.clone()} explanation={state.explanation.clone()} on_doc={on_doc.clone()} />
+                    <AttentionView doc={state.doc.clone()} explanation={state.explanation.clone()} on_doc={on_doc.clone()} />
                 </div>
             </div>
             <p id="status" class="status" role="status" aria-live="polite">{ state.status_line() }</p>

@@ -101,6 +101,61 @@ impl Sampling {
     }
 }
 
+/// What the compare view varies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Vary {
+    /// 0, 1, … of the current examples.
+    #[default]
+    Shots,
+    /// Every model of the zoo.
+    Model,
+    /// The current model's training checkpoints.
+    Checkpoint,
+    /// Greedy and sampled at a few temperatures and seeds.
+    Sampling,
+    /// Correct, shuffled and flipped labels.
+    Labels,
+}
+
+/// Seed of the random strings the head scores use by default: the one training records in the
+/// curves, so a checkpoint's live scores equal its curves' numbers.
+pub const HEAD_SEED: u64 = 1234;
+/// Most heads the page lets a visitor ablate at once.
+pub const MAX_ABLATED: usize = 64;
+
+/// The explain panels' settings, shared and drafted with the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Explore {
+    /// Training checkpoint (step) every panel runs on; `None` = the final weights.
+    pub checkpoint: Option<u64>,
+    /// Switched-off heads, `(layer, head)`.
+    pub ablated: Vec<(usize, usize)>,
+    pub vary: Vary,
+    /// Seed of the random repeated strings the head scores are measured on.
+    pub seed: u64,
+    /// Attention view: the layer and head shown (`None`: every head of the layer).
+    pub layer: usize,
+    pub head: Option<usize>,
+    /// Attention view: the selected query position in the window.
+    pub focus: Option<usize>,
+}
+
+impl Default for Explore {
+    fn default() -> Self {
+        Self {
+            checkpoint: None,
+            ablated: Vec::new(),
+            vary: Vary::Shots,
+            seed: HEAD_SEED,
+            layer: 0,
+            head: None,
+            focus: None,
+        }
+    }
+}
+
 /// The shareable state of the page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Doc {
@@ -116,6 +171,10 @@ pub struct Doc {
     /// Model id from the manifest; `None` = the default model.
     pub model: Option<String>,
     pub sampling: Sampling,
+    /// Checkpoint, ablated heads and the explain panels' choices (absent in v1 links made
+    /// before they existed: defaults).
+    #[serde(default)]
+    pub explore: Explore,
 }
 
 impl Default for Doc {
@@ -134,6 +193,7 @@ impl Default for Doc {
             preset: None,
             model: None,
             sampling: Sampling::default(),
+            explore: Explore::default(),
         }
     }
 }
@@ -151,6 +211,8 @@ pub enum DocError {
     NotANumber(&'static str),
     #[error("the preset {0:?} does not exist")]
     BadPreset(String),
+    #[error("it switches off {0} heads; at most {MAX_ABLATED} can be")]
+    TooManyAblated(usize),
 }
 
 fn check_len(what: &'static str, s: &str, max: usize) -> Result<(), DocError> {
@@ -221,6 +283,12 @@ impl Doc {
                 }
             }
         }
+        let x = &mut self.explore;
+        if x.ablated.len() > MAX_ABLATED {
+            return Err(DocError::TooManyAblated(x.ablated.len()));
+        }
+        x.ablated.sort_unstable();
+        x.ablated.dedup();
         let s = &mut self.sampling;
         if s.temperature.is_nan() {
             return Err(DocError::NotANumber("temperature"));
@@ -235,6 +303,15 @@ impl Doc {
             .min(icl_model::tokenizer::Tokenizer::default().vocab_size());
         s.max_new_tokens = s.max_new_tokens.clamp(1, MAX_NEW_TOKENS);
         Ok(self)
+    }
+
+    /// The weights the page's requests run on.
+    pub fn target(&self) -> crate::protocol::Target {
+        crate::protocol::Target {
+            model: self.model.clone(),
+            checkpoint: self.explore.checkpoint,
+            ablated: self.explore.ablated.clone(),
+        }
     }
 
     /// Whether this is the untouched starting document.
@@ -295,5 +372,36 @@ mod tests {
             ..Doc::default()
         };
         assert!(matches!(d.checked(), Err(DocError::TooLong("query", _))));
+    }
+
+    #[test]
+    fn explore_is_checked_and_old_documents_get_its_defaults() {
+        let mut d = Doc::default();
+        d.explore.ablated = vec![(1, 3), (0, 2), (1, 3)];
+        let c = d.checked().unwrap();
+        assert_eq!(c.explore.ablated, vec![(0, 2), (1, 3)]);
+        let mut d = Doc::default();
+        d.explore.ablated = (0..=MAX_ABLATED).map(|i| (i, 0)).collect();
+        assert!(matches!(d.checked(), Err(DocError::TooManyAblated(_))));
+        // A document written before `explore` existed reads with the defaults.
+        let mut v = serde_json::to_value(Doc::default()).unwrap();
+        v.as_object_mut().unwrap().remove("explore");
+        let old: Doc = serde_json::from_value(v).unwrap();
+        assert_eq!(old.explore, Explore::default());
+        assert_eq!(old.explore.seed, HEAD_SEED);
+        let t = Doc {
+            model: Some("attn2".into()),
+            explore: Explore {
+                checkpoint: Some(1125),
+                ablated: vec![(1, 3)],
+                ..Explore::default()
+            },
+            ..Doc::default()
+        }
+        .target();
+        assert_eq!(
+            (t.model.as_deref(), t.checkpoint, t.ablated),
+            (Some("attn2"), Some(1125), vec![(1, 3)])
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! shuffling order or labels, and flipping to a wrong rule. Pure functions of a document and
 //! a seed, so they are tested natively and reproducible from a share link.
 
-use icl_model::tasks::{Episode, Family, Split, Task};
+use icl_model::tasks::{Episode, Family, Split, Task, derange};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -123,24 +123,17 @@ pub fn shuffle_order(doc: &Doc, seed: u64) -> Doc {
 /// the format survives, the mapping does not.
 pub fn shuffle_labels(doc: &Doc, seed: u64) -> Doc {
     let mut d = doc.clone();
-    let n = d.examples.len();
-    if n < 2 {
-        return d;
-    }
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let outputs: Vec<String> = d.examples.iter().map(|e| e.output.clone()).collect();
-    let mut order: Vec<usize> = (0..n).collect();
-    // A random rotation of a shuffled order moves every example (a derangement).
-    order.shuffle(&mut rng);
-    for (i, e) in order.iter().enumerate() {
-        d.examples[*e].output = outputs[order[(i + 1) % n]].clone();
+    let mut outputs: Vec<String> = d.examples.iter().map(|e| e.output.clone()).collect();
+    derange(&mut outputs, &mut ChaCha8Rng::seed_from_u64(seed));
+    for (e, y) in d.examples.iter_mut().zip(outputs) {
+        e.output = y;
     }
     d
 }
 
 /// The rule [`flip`] teaches instead: reverse, or uppercase where the outputs already are
 /// reversals.
-fn wrong_rule(doc: &Doc) -> Task {
+pub fn wrong_rule(doc: &Doc) -> Task {
     let all_reversed = doc
         .examples
         .iter()

@@ -1,7 +1,59 @@
 //! Messages between the page and the model worker (a serde enum each way).
 
+use icl_model::curves::CurvePoint;
+use icl_model::eval::{Labels, SweepPoint};
+use icl_model::metrics::{HeadScores, PromptHeads};
 use icl_model::sampling::{SamplingConfig, TokenInfo};
+use icl_model::tasks::Template;
 use serde::{Deserialize, Serialize};
+
+/// Which weights a request runs on: a model of the manifest or one of its training
+/// checkpoints, with some heads switched off.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Target {
+    /// Model id (`None`: the default model).
+    pub model: Option<String>,
+    /// Step of a shipped checkpoint (`None`: the final weights).
+    pub checkpoint: Option<u64>,
+    /// Ablated heads as `(layer, head)`.
+    pub ablated: Vec<(usize, usize)>,
+}
+
+/// The prompts an ICL curve is measured on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SweepSource {
+    /// Fresh held-out episodes of a preset task (seeded), `queries` per shot count, their
+    /// outputs rewritten by `labels` (the model crate's `sweep_task`).
+    Task {
+        task: String,
+        seed: u64,
+        queries: usize,
+        labels: Labels,
+    },
+    /// The visitor's own examples, leave-one-out (the model crate's `sweep_examples`).
+    Examples(Vec<(String, String)>),
+}
+
+/// What the explain panels show about one prompt and one set of weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// The window's tokens as characters (`<bos>` first); the first `skipped` prompt
+    /// characters did not fit.
+    pub chars: Vec<String>,
+    pub skipped: usize,
+    pub layers: usize,
+    pub heads: usize,
+    /// Attention weights `[layer][head][query][key]` over the window, flattened.
+    pub attention: Vec<f32>,
+    /// Head scores on fresh repeated random strings (seeded).
+    pub random: HeadScores,
+    /// Head scores on the prompt itself.
+    pub prompt: PromptHeads,
+    /// A repeated random string (`<bos>` and two copies) and the loss (nats) of each of its
+    /// tokens after the first.
+    pub repeat: String,
+    pub repeat_losses: Vec<f32>,
+}
 
 /// What the page asks of the worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,9 +72,52 @@ pub enum ToWorker {
         prompt: String,
         sampling: SamplingConfig,
         expected: Option<String>,
+        target: Target,
     },
-    /// End the current generation after the token being computed.
+    /// Attention maps and head scores of `prompt`; random strings drawn from `seed`.
+    Explain {
+        run: u64,
+        target: Target,
+        prompt: String,
+        seed: u64,
+    },
+    /// An ICL curve: one [`FromWorker::Swept`] per shot count as it is measured.
+    Sweep {
+        run: u64,
+        target: Target,
+        template: Template,
+        source: SweepSource,
+        ks: Vec<usize>,
+    },
+    /// Complete several prompts (one per compared variant), greedy or sampled, each scored
+    /// against its expected answer.
+    Compare { run: u64, variants: Vec<Variant> },
+    /// A model's training curves (from the manifest's curves file).
+    Curves { model: String },
+    /// End the current job (a completion, a sweep or a comparison) after the step being
+    /// computed.
     Stop,
+}
+
+/// One column of a comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Variant {
+    pub target: Target,
+    pub prompt: String,
+    pub sampling: SamplingConfig,
+    /// The right completion (with the output prefix's space), if known.
+    pub expected: Option<String>,
+}
+
+/// The result for one [`Variant`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Compared {
+    pub text: String,
+    pub exact_match: Option<bool>,
+    /// Log-probability (nats) of the expected completion.
+    pub logprob: Option<f32>,
+    /// Why the variant has no result (e.g. its model could not be loaded).
+    pub error: Option<String>,
 }
 
 /// A model the page can offer.
@@ -33,6 +128,8 @@ pub struct ModelSummary {
     pub description: String,
     pub params: u64,
     pub bytes: u64,
+    /// Steps of its shipped training checkpoints.
+    pub checkpoints: Vec<u64>,
 }
 
 /// Facts about the loaded model, for the page.
@@ -87,4 +184,24 @@ pub enum FromWorker {
     },
     /// Generation could not run.
     Failed { run: u64, message: String },
+    /// The explanation asked for by [`ToWorker::Explain`] (boxed: it is large).
+    Explained {
+        run: u64,
+        explanation: Box<Explanation>,
+    },
+    /// One point of a sweep.
+    Swept { run: u64, point: SweepPoint },
+    /// One variant of a comparison, by index.
+    ComparedOne {
+        run: u64,
+        index: usize,
+        result: Compared,
+    },
+    /// A sweep or comparison ended (all points sent, stopped, or failed with `error`).
+    JobDone { run: u64, error: Option<String> },
+    /// A model's training curves.
+    Curves {
+        model: String,
+        points: Vec<CurvePoint>,
+    },
 }

@@ -130,6 +130,15 @@ mod tests {
         assert_eq!(decode(&encode(&Doc::default())).unwrap(), Doc::default());
     }
 
+    pub fn explore_doc() -> Doc {
+        let mut d = sample_doc();
+        d.explore.checkpoint = Some(1125);
+        d.explore.ablated = vec![(1, 3)];
+        d.explore.vary = crate::doc::Vary::Labels;
+        d.explore.focus = Some(40);
+        d
+    }
+
     #[test]
     fn golden_links_keep_decoding() {
         let mut n = 0;
@@ -142,6 +151,7 @@ mod tests {
             match name {
                 "default" => assert_eq!(d, Doc::default()),
                 "sample" => assert_eq!(d, sample_doc()),
+                "explore" => assert_eq!(d, explore_doc()),
                 _ => {}
             }
             n += 1;
@@ -232,5 +242,6 @@ mod golden {
     fn print_golden() {
         println!("default {}", super::encode(&crate::doc::Doc::default()));
         println!("sample {}", super::encode(&super::tests::sample_doc()));
+        println!("explore {}", super::encode(&super::tests::explore_doc()));
     }
 }

@@ -3,11 +3,13 @@
 
 use std::rc::Rc;
 
+use icl_model::curves::CurvePoint;
+use icl_model::eval::SweepPoint;
 use icl_model::sampling::TokenInfo;
 use yew::Reducible;
 
 use crate::doc::Doc;
-use crate::protocol::{FromWorker, ModelInfo, ModelSummary};
+use crate::protocol::{Compared, Explanation, FromWorker, ModelInfo, ModelSummary};
 use crate::storage::Startup;
 
 /// Where the model is.
@@ -20,6 +22,16 @@ pub enum ModelStatus {
     },
     Ready(ModelInfo),
     Failed(String),
+}
+
+impl ModelStatus {
+    /// Loading, size not known yet.
+    pub fn loading() -> Self {
+        ModelStatus::Loading {
+            loaded: 0,
+            total: 0,
+        }
+    }
 }
 
 /// Where a completion is.
@@ -41,6 +53,32 @@ pub struct Analysis {
     pub skipped: usize,
     pub expected_logprob: Option<f32>,
 }
+
+/// One line of the ICL curve chart: a sweep of one model (checkpoint, ablation).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub run: u64,
+    pub label: String,
+    pub points: Vec<SweepPoint>,
+    pub done: bool,
+}
+
+/// A comparison: one row per variant, filled as results arrive.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub run: u64,
+    pub vary: crate::doc::Vary,
+    pub labels: Vec<String>,
+    /// Parameters of each row's model (for the scaling strip).
+    pub params: Vec<u64>,
+    pub results: Vec<Option<Compared>>,
+    /// Per row: the run of its batch sweep and its point once measured.
+    pub batches: Vec<(u64, Option<SweepPoint>)>,
+    pub done: bool,
+}
+
+/// Most ICL curves kept on the chart.
+pub const MAX_SERIES: usize = 6;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
@@ -66,6 +104,15 @@ pub struct State {
     pub pending_link: Option<Doc>,
     /// The last link made by "Copy link".
     pub share_url: Option<String>,
+    /// Attention maps and head scores (shared, not copied: they are large).
+    pub explanation: Option<Rc<Explanation>>,
+    /// The explanation asked for last; older ones are dropped when they arrive.
+    pub explain_run: u64,
+    /// ICL curves on the chart, oldest first.
+    pub series: Vec<Series>,
+    pub comparison: Option<Comparison>,
+    /// Training curves by model id.
+    pub curves: Vec<(String, Rc<Vec<CurvePoint>>)>,
 }
 
 impl Default for State {
@@ -73,10 +120,7 @@ impl Default for State {
         Self {
             doc: Doc::default(),
             models: Vec::new(),
-            model: ModelStatus::Loading {
-                loaded: 0,
-                total: 0,
-            },
+            model: ModelStatus::loading(),
             run: 0,
             run_state: RunState::Idle,
             run_prompt: String::new(),
@@ -90,6 +134,11 @@ impl Default for State {
             error: None,
             pending_link: None,
             share_url: None,
+            explanation: None,
+            explain_run: 0,
+            series: Vec::new(),
+            comparison: None,
+            curves: Vec::new(),
         }
     }
 }
@@ -154,6 +203,16 @@ pub enum Action {
         keep_mine: bool,
     },
     Shared(String),
+    /// An explanation was asked for with this run id.
+    Explaining(u64),
+    /// An ICL curve is being measured.
+    SweepStarted {
+        run: u64,
+        label: String,
+    },
+    ClearSeries,
+    /// A comparison was started (its rows empty).
+    CompareStarted(Comparison),
 }
 
 impl Reducible for State {
@@ -183,21 +242,28 @@ impl Reducible for State {
                 s.error = None;
             }
             Action::Reload => {
-                s.model = ModelStatus::Loading {
-                    loaded: 0,
-                    total: 0,
-                };
+                s.model = ModelStatus::loading();
                 s.error = None;
             }
             Action::WorkerGone => {
                 s.error = Some("the model worker stopped; reload the page".into());
                 s.run_state = RunState::Idle;
             }
-            Action::Message(m) => {
-                if !s.messages.contains(&m) {
-                    s.messages.push(m);
+            Action::Message(m) => s.say(m),
+            Action::Explaining(run) => s.explain_run = run,
+            Action::SweepStarted { run, label } => {
+                s.series.push(Series {
+                    run,
+                    label,
+                    points: Vec::new(),
+                    done: false,
+                });
+                if s.series.len() > MAX_SERIES {
+                    s.series.remove(0);
                 }
             }
+            Action::ClearSeries => s.series.clear(),
+            Action::CompareStarted(c) => s.comparison = Some(c),
             Action::DismissMessages => s.messages.clear(),
             Action::Opened(o) => {
                 s.messages.extend(o.messages);
@@ -222,15 +288,30 @@ impl Reducible for State {
 }
 
 impl State {
+    /// Adds a page message once.
+    fn say(&mut self, message: String) {
+        if !self.messages.contains(&message) {
+            self.messages.push(message);
+        }
+    }
+
+    /// The training curves of the current model, once fetched.
+    pub fn current_curves(&self) -> Option<Rc<Vec<CurvePoint>>> {
+        let id = match (&self.doc.model, &self.model) {
+            (Some(m), _) => m.clone(),
+            (None, ModelStatus::Ready(i)) => i.id.clone(),
+            _ => return None,
+        };
+        self.curves
+            .iter()
+            .find(|(m, _)| *m == id)
+            .map(|(_, c)| c.clone())
+    }
+
     fn apply(&mut self, msg: FromWorker) {
         match msg {
             FromWorker::Models(m) => self.models = m,
-            FromWorker::Loading { .. } => {
-                self.model = ModelStatus::Loading {
-                    loaded: 0,
-                    total: 0,
-                }
-            }
+            FromWorker::Loading { .. } => self.model = ModelStatus::loading(),
             FromWorker::Progress { loaded, total } => {
                 if matches!(self.model, ModelStatus::Loading { .. }) {
                     self.model = ModelStatus::Loading { loaded, total };
@@ -238,8 +319,40 @@ impl State {
             }
             FromWorker::Ready(info) => self.model = ModelStatus::Ready(info),
             FromWorker::LoadFailed { message } => self.model = ModelStatus::Failed(message),
-            FromWorker::Notice { message } if !self.messages.contains(&message) => {
-                self.messages.push(message);
+            FromWorker::Notice { message } => self.say(message),
+            FromWorker::Explained { run, explanation } if run == self.explain_run => {
+                self.explanation = Some(Rc::new(*explanation));
+            }
+            FromWorker::Swept { run, point } => {
+                if let Some(series) = self.series.iter_mut().find(|x| x.run == run) {
+                    series.points.push(point);
+                } else if let Some(c) = self.comparison.as_mut()
+                    && let Some(b) = c.batches.iter_mut().find(|b| b.0 == run)
+                {
+                    b.1 = Some(point);
+                }
+            }
+            FromWorker::ComparedOne { run, index, result } => {
+                if let Some(c) = self.comparison.as_mut().filter(|c| c.run == run)
+                    && let Some(slot) = c.results.get_mut(index)
+                {
+                    *slot = Some(result);
+                }
+            }
+            FromWorker::JobDone { run, error } => {
+                if let Some(series) = self.series.iter_mut().find(|x| x.run == run) {
+                    series.done = true;
+                }
+                if let Some(c) = self.comparison.as_mut().filter(|c| c.run == run) {
+                    c.done = true;
+                }
+                if let Some(e) = error {
+                    self.say(e);
+                }
+            }
+            FromWorker::Curves { model, points } => {
+                self.curves.retain(|(m, _)| *m != model);
+                self.curves.push((model, Rc::new(points)));
             }
             FromWorker::Started {
                 run,
@@ -294,7 +407,7 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use icl_model::sampling::TokenInfo;
+    use icl_model::eval::SweepPoint;
 
     fn token(id: u32) -> TokenInfo {
         TokenInfo {
@@ -425,5 +538,187 @@ mod tests {
             }),
         );
         assert_eq!(p.status_line(), "Loading the model… 25%");
+    }
+
+    fn point(k: usize) -> SweepPoint {
+        SweepPoint {
+            k,
+            n: 4,
+            exact_match: 0.5,
+            mean_logprob: -1.0,
+        }
+    }
+
+    #[test]
+    fn sweeps_fill_their_own_series_and_old_explanations_are_dropped() {
+        let s = Rc::new(State::default());
+        let s = apply(
+            s,
+            Action::SweepStarted {
+                run: 7,
+                label: "base".into(),
+            },
+        );
+        let s = apply(
+            s,
+            Action::SweepStarted {
+                run: 8,
+                label: "attn2".into(),
+            },
+        );
+        let s = apply(
+            s,
+            Action::Worker(FromWorker::Swept {
+                run: 8,
+                point: point(0),
+            }),
+        );
+        let s = apply(
+            s,
+            Action::Worker(FromWorker::Swept {
+                run: 7,
+                point: point(0),
+            }),
+        );
+        let s = apply(
+            s,
+            Action::Worker(FromWorker::Swept {
+                run: 7,
+                point: point(1),
+            }),
+        );
+        assert_eq!(s.series[0].points.len(), 2);
+        assert_eq!(s.series[1].points.len(), 1);
+        let s = apply(
+            s,
+            Action::Worker(FromWorker::JobDone {
+                run: 7,
+                error: Some("no model".into()),
+            }),
+        );
+        assert!(s.series[0].done && !s.series[1].done);
+        assert_eq!(s.messages, vec!["no model".to_string()]);
+        // At most MAX_SERIES curves stay, the oldest go first.
+        let mut s = s;
+        for run in 100..110 {
+            s = apply(
+                s,
+                Action::SweepStarted {
+                    run,
+                    label: String::new(),
+                },
+            );
+        }
+        assert_eq!(s.series.len(), MAX_SERIES);
+        assert_eq!(s.series[0].run, 110 - MAX_SERIES as u64);
+
+        let explanation = |n: usize| Explanation {
+            chars: vec!["a".into(); n],
+            skipped: 0,
+            layers: 1,
+            heads: 1,
+            attention: vec![0.0; n * n],
+            random: icl_model::metrics::HeadScores {
+                induction: vec![vec![0.0]],
+                duplicate: vec![vec![0.0]],
+                previous_token: vec![vec![0.0]],
+                prefix_matching: vec![vec![0.0]],
+                copying: vec![vec![0.0]],
+                loss_first_copy: 1.0,
+                loss_second_copy: 1.0,
+            },
+            prompt: icl_model::metrics::PromptHeads {
+                previous_token: vec![vec![0.0]],
+                prefix_matching: vec![vec![0.0]],
+            },
+            repeat: String::new(),
+            repeat_losses: Vec::new(),
+        };
+        let s = apply(s, Action::Explaining(3));
+        let s = apply(
+            s,
+            Action::Worker(FromWorker::Explained {
+                run: 2,
+                explanation: Box::new(explanation(2)),
+            }),
+        );
+        assert!(s.explanation.is_none(), "a stale explanation was shown");
+        let s = apply(
+            s,
+            Action::Worker(FromWorker::Explained {
+                run: 3,
+                explanation: Box::new(explanation(3)),
+            }),
+        );
+        assert_eq!(s.explanation.as_ref().unwrap().chars.len(), 3);
+    }
+
+    #[test]
+    fn comparisons_fill_rows_and_batches_by_run() {
+        let s = apply(
+            Rc::new(State::default()),
+            Action::CompareStarted(Comparison {
+                run: 5,
+                vary: crate::doc::Vary::Model,
+                labels: vec!["a".into(), "b".into()],
+                params: vec![1, 2],
+                results: vec![None, None],
+                batches: vec![(6, None), (0, None)],
+                done: false,
+            }),
+        );
+        let result = Compared {
+            text: " X".into(),
+            exact_match: Some(true),
+            logprob: Some(-0.1),
+            error: None,
+        };
+        let s = apply(
+            s,
+            Action::Worker(FromWorker::ComparedOne {
+                run: 4,
+                index: 0,
+                result: result.clone(),
+            }),
+        );
+        assert_eq!(
+            s.comparison.as_ref().unwrap().results[0],
+            None,
+            "another comparison's row"
+        );
+        let s = apply(
+            s,
+            Action::Worker(FromWorker::ComparedOne {
+                run: 5,
+                index: 1,
+                result: result.clone(),
+            }),
+        );
+        let s = apply(
+            s,
+            Action::Worker(FromWorker::ComparedOne {
+                run: 5,
+                index: 9,
+                result,
+            }),
+        );
+        let s = apply(
+            s,
+            Action::Worker(FromWorker::Swept {
+                run: 6,
+                point: point(3),
+            }),
+        );
+        let s = apply(
+            s,
+            Action::Worker(FromWorker::JobDone {
+                run: 5,
+                error: None,
+            }),
+        );
+        let c = s.comparison.as_ref().unwrap();
+        assert!(c.results[1].is_some() && c.results[0].is_none());
+        assert_eq!(c.batches[0].1.as_ref().unwrap().k, 3);
+        assert!(c.done);
     }
 }

@@ -5,11 +5,16 @@ use std::time::Duration;
 
 use futures::{FutureExt, SinkExt, StreamExt};
 use icl_model::backend::Backend;
+use icl_model::curves::{CurvePoint, Curves};
+use icl_model::decoding::{batch_tokens, to_vec};
+use icl_model::eval::{SweepPoint, sweep_examples, sweep_task};
 use icl_model::manifest::{MANIFEST_FILE, Manifest, ModelEntry};
-use icl_model::metrics::position_losses;
+use icl_model::metrics::{head_scores, position_losses, prompt_head_scores, repeated_string};
 use icl_model::model::Model;
-use icl_model::sampling::{Generator, StopReason, score};
+use icl_model::sampling::{Generator, StopReason, complete, score};
+use icl_model::tasks::{Task, Template};
 use icl_model::tokenizer::BOS;
+use icl_model::transformer::{ForwardOptions, HeadMask};
 use icl_model::weights::load_verified;
 use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
@@ -18,7 +23,10 @@ use web_sys::{Cache, ReadableStreamDefaultReader, Request, Response, WorkerGloba
 use yew::platform::time::sleep;
 use yew_agent::prelude::*;
 
-use crate::protocol::{FromWorker, ModelInfo, ModelSummary, ToWorker};
+use crate::protocol::{
+    Compared, Explanation, FromWorker, ModelInfo, ModelSummary, SweepSource, Target, ToWorker,
+    Variant,
+};
 
 type Scope = ReactorScope<ToWorker, FromWorker>;
 
@@ -181,33 +189,215 @@ async fn cached(cache: Option<&Cache>, key: &str) -> Option<Response> {
     found.dyn_into().ok()
 }
 
+/// Models loaded in this worker, by file, most recently used last.
+const KEEP_LOADED: usize = 6;
+
+/// What the worker knows: where the models are, their list, and the weights loaded so far.
+#[derive(Default)]
+struct Store {
+    base: String,
+    manifest: Option<Manifest>,
+    loaded: Vec<(String, Model)>,
+}
+
+/// A weight file of the manifest: the final weights or a checkpoint.
+struct FileRef {
+    name: String,
+    file: String,
+    bytes: u64,
+    sha256: String,
+}
+
+impl Store {
+    /// The manifest entry of `id` (`None`: the default model).
+    fn entry(&self, id: Option<&str>) -> Result<&ModelEntry, String> {
+        let m = self
+            .manifest
+            .as_ref()
+            .ok_or("the model list is not loaded yet")?;
+        match id {
+            None => m
+                .models
+                .first()
+                .ok_or_else(|| "the model list is empty".into()),
+            Some(id) => m
+                .get(id)
+                .ok_or_else(|| format!("there is no model called {:?}", short(id))),
+        }
+    }
+
+    fn file(&self, target: &Target) -> Result<FileRef, String> {
+        let e = self.entry(target.model.as_deref())?;
+        Ok(match target.checkpoint {
+            None => FileRef {
+                name: e.name.clone(),
+                file: e.file.clone(),
+                bytes: e.bytes,
+                sha256: e.sha256.clone(),
+            },
+            Some(step) => {
+                let c = e
+                    .checkpoints
+                    .iter()
+                    .find(|c| c.step == step)
+                    .ok_or_else(|| format!("{} has no checkpoint at step {step}", e.name))?;
+                FileRef {
+                    name: format!("{} at step {step}", e.name),
+                    file: c.file.clone(),
+                    bytes: c.bytes,
+                    sha256: c.sha256.clone(),
+                }
+            }
+        })
+    }
+
+    fn remember(&mut self, file: String, model: Model) {
+        self.loaded.retain(|(f, _)| *f != file);
+        self.loaded.push((file, model));
+        if self.loaded.len() > KEEP_LOADED {
+            self.loaded.remove(0);
+        }
+    }
+
+    /// The weights `target` names, with its heads ablated: from memory, the cache or the
+    /// network (verified either way).
+    async fn model(&mut self, target: &Target) -> Result<Model, String> {
+        let f = self.file(target)?;
+        let model = match self.loaded.iter().position(|(file, _)| *file == f.file) {
+            Some(i) => {
+                let (file, m) = self.loaded.remove(i);
+                self.loaded.push((file, m.clone()));
+                m
+            }
+            None => {
+                let cache = open_cache().await;
+                let m = fetch_weights(None, &self.base, cache.as_ref(), &f)
+                    .await?
+                    .model;
+                self.remember(f.file.clone(), m.clone());
+                m
+            }
+        };
+        if target.ablated.is_empty() {
+            return Ok(model);
+        }
+        let mask =
+            HeadMask::from_ablated(model.config.n_layers, model.config.n_heads, &target.ablated);
+        Ok(Model {
+            net: model.net.clone().with_heads_ablated(&mask),
+            ..model
+        })
+    }
+}
+
+fn short(s: &str) -> String {
+    s.chars().take(40).collect()
+}
+
+/// Fetches one weight file (from the cache when its hash is there), checks its length and
+/// SHA-256, and caches it; reports download progress when given a scope. Nothing unverified
+/// is cached.
+async fn fetch_weights(
+    progress: Option<&mut Scope>,
+    base: &str,
+    cache: Option<&Cache>,
+    f: &FileRef,
+) -> Result<Fetched, String> {
+    let url = format!("{base}/{}", f.file);
+    let key = cache_key(&url, &f.sha256);
+    let device = WEB_BACKEND.device();
+    if let Some(resp) = cached(cache, &key).await {
+        let bytes = response_bytes(resp).await?;
+        match load_verified(&bytes, f.bytes, &f.sha256, &device) {
+            Ok((model, _)) => {
+                if let Some(scope) = progress {
+                    let (loaded, total) = (f.bytes, f.bytes);
+                    let _ = scope.send(FromWorker::Progress { loaded, total }).await;
+                }
+                return Ok(Fetched {
+                    model,
+                    from_cache: true,
+                    stored: true,
+                });
+            }
+            Err(_) => {
+                // A damaged cached copy: drop it and download afresh.
+                if let Some(c) = cache {
+                    let _ = JsFuture::from(c.delete_with_str(&key)).await;
+                }
+            }
+        }
+    }
+    let resp = fetch(&url).await?;
+    let bytes = match progress {
+        Some(scope) => read_with_progress(resp, f.bytes, scope).await?,
+        None => response_bytes(resp).await?,
+    };
+    let (model, _) = load_verified(&bytes, f.bytes, &f.sha256, &device).map_err(|e| {
+        format!(
+            "{} could not be used: {e}. Retry; if it persists the server has a damaged copy.",
+            f.name
+        )
+    })?;
+    let mut stored = false;
+    if let Some(c) = cache {
+        let body = Uint8Array::from(bytes.as_slice());
+        stored = match Response::new_with_opt_buffer_source(Some(&body)) {
+            Ok(r) => JsFuture::from(c.put_with_str(&key, &r)).await.is_ok(),
+            Err(_) => false,
+        };
+    }
+    Ok(Fetched {
+        model,
+        from_cache: false,
+        stored,
+    })
+}
+
+/// A verified weight file.
+struct Fetched {
+    model: Model,
+    from_cache: bool,
+    /// Whether it is in the cache now.
+    stored: bool,
+}
+
+const STORAGE_FULL: &str =
+    "this browser's storage is full, so the model is kept in memory for this visit only";
+
 /// What a load produced besides the model.
 struct Loaded {
-    model: Model,
     info: ModelInfo,
     models: Vec<ModelSummary>,
     /// Said to the visitor (e.g. the cache is full, or the asked-for model does not exist).
     notices: Vec<String>,
 }
 
-/// Fetches the manifest, then the model's file (from the cache when its hash is there),
-/// checks its length and SHA-256, loads it, and caches it. Nothing unverified is cached.
-async fn load(scope: &mut Scope, models_url: &str, id: Option<String>) -> Result<Loaded, String> {
-    let base = models_url.trim_end_matches('/');
+/// Fetches the manifest, then the model's file, as [`fetch_weights`] does, and evicts cached
+/// files the manifest no longer lists.
+async fn load(
+    scope: &mut Scope,
+    store: &mut Store,
+    models_url: &str,
+    id: Option<String>,
+) -> Result<Loaded, String> {
+    let base = models_url.trim_end_matches('/').to_string();
     let cache = open_cache().await;
-    let manifest = manifest(base, cache.as_ref()).await?;
+    store.manifest = Some(manifest(&base, cache.as_ref()).await?);
+    store.base = base.clone();
     let mut notices = Vec::new();
-    let entry = match id.as_deref().map(|id| (id, manifest.get(id))) {
-        Some((_, Some(e))) => e,
-        Some((id, None)) => {
+    let entry = match store.entry(id.as_deref()) {
+        Ok(e) => e,
+        Err(_) => {
             notices.push(format!(
                 "there is no model called \"{}\"; the default model is used instead",
-                id.chars().take(40).collect::<String>()
+                short(id.as_deref().unwrap_or_default())
             ));
-            manifest.models.first().ok_or("the model list is empty")?
+            store.entry(None)?
         }
-        None => manifest.models.first().ok_or("the model list is empty")?,
     };
+    let entry = entry.clone();
+    let manifest = store.manifest.clone().unwrap_or_default();
     let models = manifest
         .models
         .iter()
@@ -217,51 +407,22 @@ async fn load(scope: &mut Scope, models_url: &str, id: Option<String>) -> Result
             description: e.description.clone(),
             params: e.params,
             bytes: e.bytes,
+            checkpoints: e.checkpoints.iter().map(|c| c.step).collect(),
         })
         .collect();
-    let url = format!("{base}/{}", entry.file);
-    let key = cache_key(&url, &entry.sha256);
-    let device = WEB_BACKEND.device();
-    if let Some(resp) = cached(cache.as_ref(), &key).await {
-        let bytes = response_bytes(resp).await?;
-        match load_verified(&bytes, entry.bytes, &entry.sha256, &device) {
-            Ok((model, _)) => {
-                let (loaded, total) = (entry.bytes, entry.bytes);
-                let _ = scope.send(FromWorker::Progress { loaded, total }).await;
-                return Ok(Loaded {
-                    info: info(entry, &model, true),
-                    model,
-                    models,
-                    notices,
-                });
-            }
-            Err(_) => {
-                // A damaged cached copy: drop it and download afresh.
-                if let Some(c) = &cache {
-                    let _ = JsFuture::from(c.delete_with_str(&key)).await;
-                }
-            }
-        }
-    }
-    let resp = fetch(&url).await?;
-    let bytes = read_with_progress(resp, entry.bytes, scope).await?;
-    let (model, _) = load_verified(&bytes, entry.bytes, &entry.sha256, &device).map_err(|e| {
-        format!(
-            "{} could not be used: {e}. Retry; if it persists the server has a damaged copy.",
-            entry.name
-        )
-    })?;
+    let target = Target {
+        model: Some(entry.id.clone()),
+        ..Target::default()
+    };
+    let f = store.file(&target)?;
+    let Fetched {
+        model,
+        from_cache,
+        stored,
+    } = fetch_weights(Some(scope), &base, cache.as_ref(), &f).await?;
     if let Some(c) = &cache {
-        let body = Uint8Array::from(bytes.as_slice());
-        let stored = match Response::new_with_opt_buffer_source(Some(&body)) {
-            Ok(r) => JsFuture::from(c.put_with_str(&key, &r)).await.is_ok(),
-            Err(_) => false,
-        };
         if !stored {
-            notices.push(
-                "this browser's storage is full, so the model is kept in memory for this visit only"
-                    .into(),
-            );
+            notices.push(STORAGE_FULL.into());
         }
         let mut keep: Vec<String> = manifest
             .models
@@ -276,11 +437,18 @@ async fn load(scope: &mut Scope, models_url: &str, id: Option<String>) -> Result
             .map(|(f, h)| cache_key(&format!("{base}/{f}"), &h))
             .collect();
         keep.push(format!("{base}/{MANIFEST_FILE}"));
+        keep.extend(
+            manifest
+                .models
+                .iter()
+                .filter_map(|e| e.curves.as_ref())
+                .map(|c| format!("{base}/{c}")),
+        );
         evict_stale(c, &keep).await;
     }
+    store.remember(f.file.clone(), model.clone());
     Ok(Loaded {
-        info: info(entry, &model, false),
-        model,
+        info: info(&entry, &model, from_cache),
         models,
         notices,
     })
@@ -315,12 +483,40 @@ fn surprisal(model: &Model, text: &str) -> (Vec<f32>, usize) {
     (bits, skipped)
 }
 
-/// Runs the model in the worker. One request at a time: a request that arrives while a
-/// completion streams is answered with an error, except Stop, which ends it.
+/// Messages that arrived during a job, handled after it in order.
+type Pending = std::collections::VecDeque<ToWorker>;
+
+/// Lets the worker's event loop run so messages can arrive: `Some(true)` when Stop came (the
+/// job should end), `Some(false)` to go on, `None` when the page went away. Other messages
+/// are queued.
+async fn poll(scope: &mut Scope, pending: &mut Pending) -> Option<bool> {
+    futures::select! {
+        m = scope.next() => match m {
+            None => None,
+            Some(ToWorker::Stop) => Some(true),
+            Some(other) => {
+                pending.push_back(other);
+                Some(false)
+            }
+        },
+        _ = sleep(Duration::ZERO).fuse() => Some(false),
+    }
+}
+
+/// Runs the model in the worker, one request at a time; requests that arrive during a long
+/// job wait their turn, except Stop, which ends the job.
 #[reactor]
 pub async fn ModelWorker(mut scope: Scope) {
-    let mut model: Option<Model> = None;
-    while let Some(msg) = scope.next().await {
+    let mut store = Store::default();
+    let mut pending = Pending::new();
+    loop {
+        let msg = match pending.pop_front() {
+            Some(m) => m,
+            None => match scope.next().await {
+                Some(m) => m,
+                None => return,
+            },
+        };
         let replies = match msg {
             ToWorker::Load {
                 models_url,
@@ -334,9 +530,8 @@ pub async fn ModelWorker(mut scope: Scope) {
                 {
                     return;
                 }
-                match load(&mut scope, &models_url, id).await {
+                match load(&mut scope, &mut store, &models_url, id).await {
                     Ok(loaded) => {
-                        model = Some(loaded.model);
                         let mut r = vec![FromWorker::Models(loaded.models)];
                         r.extend(
                             loaded
@@ -355,21 +550,89 @@ pub async fn ModelWorker(mut scope: Scope) {
                 prompt,
                 sampling,
                 expected,
-            } => match &model {
-                None => vec![FromWorker::Failed {
-                    run,
-                    message: "no model is loaded yet".into(),
-                }],
-                Some(m) => match Generator::new(m, &prompt, sampling, None) {
+                target,
+            } => match store.model(&target).await {
+                Err(message) => vec![FromWorker::Failed { run, message }],
+                Ok(m) => match Generator::new(&m, &prompt, sampling, None) {
                     Err(e) => vec![FromWorker::Failed {
                         run,
                         message: e.to_string(),
                     }],
-                    Ok(generator) => match stream(&mut scope, run, generator).await {
-                        Some(done) => vec![done, analyse(m, run, &prompt, expected.as_deref())],
+                    Ok(generator) => match stream(&mut scope, &mut pending, run, generator).await {
+                        Some(done) => {
+                            vec![done, analyse(&m, run, &prompt, expected.as_deref())]
+                        }
                         None => return,
                     },
                 },
+            },
+            ToWorker::Explain {
+                run,
+                target,
+                prompt,
+                seed,
+            } => match store.model(&target).await {
+                Err(e) => vec![FromWorker::JobDone {
+                    run,
+                    error: Some(e),
+                }],
+                Ok(m) => vec![FromWorker::Explained {
+                    run,
+                    explanation: Box::new(explain(&m, &prompt, seed)),
+                }],
+            },
+            ToWorker::Sweep {
+                run,
+                target,
+                template,
+                source,
+                ks,
+            } => {
+                let error = match store.model(&target).await {
+                    Err(e) => Some(e),
+                    Ok(m) => {
+                        for k in ks {
+                            match poll(&mut scope, &mut pending).await {
+                                None => return,
+                                Some(true) => break,
+                                Some(false) => {}
+                            }
+                            let point = sweep_point(&m, &template, &source, k);
+                            if scope.send(FromWorker::Swept { run, point }).await.is_err() {
+                                return;
+                            }
+                        }
+                        None
+                    }
+                };
+                vec![FromWorker::JobDone { run, error }]
+            }
+            ToWorker::Compare { run, variants } => {
+                for (index, v) in variants.into_iter().enumerate() {
+                    match poll(&mut scope, &mut pending).await {
+                        None => return,
+                        Some(true) => break,
+                        Some(false) => {}
+                    }
+                    let result = match store.model(&v.target).await {
+                        Ok(m) => compare_one(&m, &v),
+                        Err(e) => Compared {
+                            text: String::new(),
+                            exact_match: None,
+                            logprob: None,
+                            error: Some(e),
+                        },
+                    };
+                    let msg = FromWorker::ComparedOne { run, index, result };
+                    if scope.send(msg).await.is_err() {
+                        return;
+                    }
+                }
+                vec![FromWorker::JobDone { run, error: None }]
+            }
+            ToWorker::Curves { model } => match curves(&store, &model).await {
+                Ok(points) => vec![FromWorker::Curves { model, points }],
+                Err(message) => vec![FromWorker::Notice { message }],
             },
             ToWorker::Stop => continue,
         };
@@ -379,6 +642,133 @@ pub async fn ModelWorker(mut scope: Scope) {
             }
         }
     }
+}
+
+/// One point of an ICL curve, by the model crate's own sweep functions (so the page and the
+/// native `eval` agree).
+fn sweep_point(m: &Model, template: &Template, source: &SweepSource, k: usize) -> SweepPoint {
+    let points = match source {
+        SweepSource::Task {
+            task,
+            seed,
+            queries,
+            labels,
+        } => match Task::from_name(task) {
+            Some(t) => sweep_task(m, t, template, &[k], *queries, *seed, *labels),
+            None => Vec::new(),
+        },
+        SweepSource::Examples(examples) => sweep_examples(m, template, examples, &[k]),
+    };
+    points.into_iter().next().unwrap_or(SweepPoint {
+        k,
+        n: 0,
+        exact_match: 0.0,
+        mean_logprob: 0.0,
+    })
+}
+
+/// One variant of a comparison: its completion and how it scores.
+fn compare_one(m: &Model, v: &Variant) -> Compared {
+    match complete(m, &v.prompt, v.sampling.clone(), None) {
+        Err(e) => Compared {
+            text: String::new(),
+            exact_match: None,
+            logprob: None,
+            error: Some(e.to_string()),
+        },
+        Ok(c) => {
+            let expected = v.expected.as_deref().filter(|e| !e.is_empty());
+            Compared {
+                exact_match: expected.map(|e| c.text == e),
+                logprob: expected
+                    .and_then(|e| score(m, &v.prompt, e).ok())
+                    .map(|s| s.logprob),
+                text: c.text,
+                error: None,
+            }
+        }
+    }
+}
+
+/// Attention maps and head scores of `prompt` (see [`Explanation`]).
+fn explain(m: &Model, prompt: &str, seed: u64) -> Explanation {
+    let ids = m.tokenizer.encode(prompt).ids;
+    let room = m.config.block_size - 1;
+    let skipped = ids.len().saturating_sub(room);
+    let row: Vec<u32> = std::iter::once(BOS)
+        .chain(ids[skipped..].iter().copied())
+        .collect();
+    let out = m.net.forward(
+        batch_tokens(std::slice::from_ref(&row), &m.device),
+        &ForwardOptions::default(),
+    );
+    let attention: Vec<f32> = out
+        .attention
+        .into_iter()
+        .flat_map(|w| {
+            let n = w.dims().iter().product::<usize>();
+            to_vec(w.reshape([n]))
+        })
+        .collect();
+    let chars = row
+        .iter()
+        .map(|&id| {
+            if id == BOS {
+                "<bos>".to_string()
+            } else {
+                m.tokenizer.char_of(id).to_string()
+            }
+        })
+        .collect();
+    let len = REPEAT_LEN.min(room / 2);
+    let repeat = repeated_string(seed, len);
+    let repeat_losses = position_losses(&m.net, std::slice::from_ref(&repeat), &m.device).remove(0);
+    Explanation {
+        chars,
+        skipped,
+        layers: m.config.n_layers,
+        heads: m.config.n_heads,
+        attention,
+        random: head_scores(&m.net, &m.device, seed, HEAD_SCORE_STRINGS, REPEAT_LEN),
+        prompt: prompt_head_scores(&m.net, &m.device, &row),
+        repeat: m.tokenizer.decode(&repeat[1..]),
+        repeat_losses,
+    }
+}
+
+/// Length of the random strings the head scores repeat, and how many are drawn: the values
+/// training records in the curves, so a checkpoint's scores here equal its curves' numbers
+/// when the seed is the curves' seed.
+pub const REPEAT_LEN: usize = 48;
+pub const HEAD_SCORE_STRINGS: usize = 8;
+
+/// A model's training curves, from the network or, offline, the cache.
+async fn curves(store: &Store, id: &str) -> Result<Vec<CurvePoint>, String> {
+    let entry = store.entry(Some(id))?;
+    let file = entry
+        .curves
+        .as_ref()
+        .ok_or_else(|| format!("{} has no training curves", entry.name))?;
+    let url = format!("{}/{file}", store.base);
+    let cache = open_cache().await;
+    let text = match fetch(&url).await {
+        Ok(resp) => {
+            let text = response_text(resp).await?;
+            if let Some(c) = &cache
+                && let Ok(r) = Response::new_with_opt_str(Some(&text))
+            {
+                let _ = JsFuture::from(c.put_with_str(&url, &r)).await;
+            }
+            text
+        }
+        Err(e) => match cached(cache.as_ref(), &url).await {
+            Some(resp) => response_text(resp).await?,
+            None => return Err(e),
+        },
+    };
+    let c: Curves =
+        serde_json::from_str(&text).map_err(|e| format!("the training curves are broken: {e}"))?;
+    Ok(c.points)
 }
 
 /// The prompt's surprisal and the expected completion's log-probability.
@@ -397,7 +787,12 @@ fn analyse(model: &Model, run: u64, prompt: &str, expected: Option<&str>) -> Fro
 }
 
 /// Streams tokens until the generator ends or Stop arrives; `None` when the page went away.
-async fn stream(scope: &mut Scope, run: u64, mut generator: Generator<'_>) -> Option<FromWorker> {
+async fn stream(
+    scope: &mut Scope,
+    pending: &mut Pending,
+    run: u64,
+    mut generator: Generator<'_>,
+) -> Option<FromWorker> {
     let (unknown_chars, dropped_tokens) = (generator.unknown_chars(), generator.dropped_tokens());
     scope
         .send(FromWorker::Started {
@@ -420,16 +815,9 @@ async fn stream(scope: &mut Scope, run: u64, mut generator: Generator<'_>) -> Op
             flushed = js_sys::Date::now();
         }
         // Yield to the worker's event loop so a Stop message can arrive between tokens.
-        futures::select! {
-            m = scope.next() => match m {
-                None => return None,
-                Some(ToWorker::Stop) => { stopped = true; break; }
-                Some(_) => {
-                    let busy = FromWorker::Failed { run, message: "busy: stop the running completion first".into() };
-                    scope.send(busy).await.ok()?;
-                }
-            },
-            _ = sleep(Duration::ZERO).fuse() => {}
+        if poll(scope, pending).await? {
+            stopped = true;
+            break;
         }
     }
     if !batch.is_empty() {

@@ -47,8 +47,17 @@ pub fn Settings(props: &SettingsProps) -> Html {
         let (doc, cb) = (doc.clone(), cb.clone());
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            // Checkpoints and heads belong to one model: start afresh on another.
             cb.emit(Doc {
                 model: (!v.is_empty()).then_some(v),
+                explore: crate::doc::Explore {
+                    checkpoint: None,
+                    ablated: Vec::new(),
+                    focus: None,
+                    layer: 0,
+                    head: None,
+                    ..doc.explore.clone()
+                },
                 ..doc.clone()
             })
         })
