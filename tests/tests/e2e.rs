@@ -685,6 +685,28 @@ async fn explain_panels_sweep_ablate_scrub_and_share() {
         );
     }
     println!("sweep k=0..8 x 16 queries on base in the browser: {sweep_ms} ms; exact {exact:?}");
+    // Compare across the zoo: one row per model, each scored, and the scaling strip.
+    let vary = c.find(Locator::Css("#vary")).await.unwrap();
+    vary.select_by_value("1").await.unwrap();
+    click(&c, "#run-compare").await;
+    wait_for(&c, "#compare-table[data-done=true]", 120).await;
+    let rows = js(
+        &c,
+        "return [...document.querySelectorAll('#compare-table .compare-row')]
+            .map(r => [r.querySelector('th').textContent, r.querySelector('[data-match]').dataset.match]);",
+        vec![],
+    )
+    .await;
+    println!("compare by model: {rows}");
+    assert_eq!(rows.as_array().unwrap().len(), 3, "{rows}");
+    let strip = wait_for(&c, "#scaling li", 60).await;
+    assert!(strip.attr("data-logprob").await.unwrap().is_some());
+    wait_for(
+        &c,
+        "#compare-table .batch[data-exact]:not([data-exact=''])",
+        120,
+    )
+    .await;
     js(
         &c,
         "document.querySelector('#icl-curve').scrollIntoView();",
@@ -721,6 +743,7 @@ async fn explain_panels_sweep_ablate_scrub_and_share() {
     assert_eq!(top_head, "L1H3", "attn2's induction head");
     click(&c, "#heads .head[data-head=L1H3]").await;
     wait_for(&c, "#heads .head[data-head=L1H3][aria-pressed=true]", 10).await;
+    assert!(text(&c, "#weights-note").await.contains("attn2 − L1H3"));
     let cut = run(&c).await;
     let attn2 = native_model_of("attn2", None);
     let masked = Model {
@@ -833,6 +856,11 @@ async fn explain_panels_sweep_ablate_scrub_and_share() {
     .await;
     wait_for(&fresh, "#checkpoint-scores[data-step='1125']", 60).await;
     assert_eq!(value(&fresh, "#checkpoint").await, pick.to_string());
+    assert!(
+        text(&fresh, "#weights-note")
+            .await
+            .contains("attn2 @ step 1125 − L1H3")
+    );
     fresh.close().await.unwrap();
     c.close().await.unwrap();
 }

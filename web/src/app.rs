@@ -252,6 +252,12 @@ fn variants(state: &State) -> Vec<Column> {
     }
 }
 
+/// A callback that replaces the document.
+fn on_doc_change(state: &UseReducerHandle<State>) -> Callback<Doc> {
+    let dispatch = state.dispatcher();
+    Callback::from(move |d: Doc| dispatch.dispatch(Action::SetDoc(d)))
+}
+
 fn open_link(fragment: Option<String>) -> storage::Startup {
     storage::startup(browser::load_draft(), fragment.as_deref())
 }
@@ -454,6 +460,17 @@ fn Playground() -> Html {
         None => "your own examples, each left out in turn as the query".to_string(),
     };
 
+    let altered = !state.doc.explore.ablated.is_empty() || state.doc.explore.checkpoint.is_some();
+    let on_reset_weights = {
+        let (doc, cb) = (state.doc.clone(), on_doc_change(&state));
+        Callback::from(move |_: MouseEvent| {
+            let mut d = doc.clone();
+            d.explore.ablated.clear();
+            d.explore.checkpoint = None;
+            cb.emit(d);
+        })
+    };
+
     let ready = matches!(state.model, ModelStatus::Ready(_));
     let running = state.run_state == RunState::Running;
     let run = {
@@ -505,10 +522,7 @@ fn Playground() -> Html {
             });
         })
     };
-    let on_doc = {
-        let dispatch = state.dispatcher();
-        Callback::from(move |d: Doc| dispatch.dispatch(Action::SetDoc(d)))
-    };
+    let on_doc = on_doc_change(&state);
     let on_message = {
         let dispatch = state.dispatcher();
         Callback::from(move |m: String| dispatch.dispatch(Action::Message(m)))
@@ -583,6 +597,12 @@ fn Playground() -> Html {
                             <button id="stop" class="secondary" onclick={on_stop} disabled={!running}>{ "Stop" }</button>
                             <button id="share" class="secondary" onclick={on_share}>{ "Copy link" }</button>
                         </div>
+                        if altered {
+                            <p id="weights-note" class="notice">
+                                { format!("Every run uses {}. ", target_label(&state.doc.target(), &state)) }
+                                <button class="secondary" onclick={on_reset_weights}>{ "Final weights, all heads" }</button>
+                            </p>
+                        }
                         if let Some(url) = &state.share_url {
                             <p class="share">
                                 <label for="share-url">{ "Link to exactly this (copied to the clipboard where the browser allows):" }</label>
