@@ -745,6 +745,27 @@ async fn explain_panels_sweep_ablate_scrub_and_share() {
     wait_for(&c, "#heads .head[data-head=L1H3][aria-pressed=true]", 10).await;
     assert!(text(&c, "#weights-note").await.contains("attn2 − L1H3"));
     let cut = run(&c).await;
+    // The curve on the chart was measured again for the ablated model and laid over the others.
+    let started = Instant::now();
+    loop {
+        let n = js(
+            &c,
+            "const g = [...document.querySelectorAll('#curve-chart g.series')].find(g => g.dataset.label.startsWith('attn2 − L1H3'));
+             return g ? g.querySelectorAll('circle.pt').length : 0;",
+            vec![],
+        )
+        .await
+        .as_u64()
+        .unwrap_or(0);
+        if n == 9 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "no curve for the ablated model ({n} points)"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     let attn2 = native_model_of("attn2", None);
     let masked = Model {
         net: attn2

@@ -398,6 +398,16 @@ fn Playground() -> Html {
             });
         })
     };
+    // Switching heads, checkpoint or model re-measures the curve when one is on the chart, so
+    // the new curve lies over the old one.
+    {
+        let (on_measure, has_curves) = (on_measure.clone(), !state.series.is_empty());
+        use_effect_with(state.doc.target(), move |_| {
+            if has_curves {
+                on_measure.emit(());
+            }
+        });
+    }
     let on_clear = {
         let dispatch = state.dispatcher();
         Callback::from(move |_: ()| dispatch.dispatch(Action::ClearSeries))
