@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::metrics::{HeadScores, head_scores, icl_scores};
 use crate::model::Model;
-use crate::sampling::{SamplingError, score};
+use crate::sampling::{SamplingError, score_batch};
 use crate::tasks::{Episode, Family, Split, Task, Template, derange};
 
 /// Shot counts every evaluation reports.
@@ -155,11 +155,38 @@ pub fn score_answer(
     query: &str,
     output: &str,
 ) -> Result<(bool, f32), SamplingError> {
-    let answer = template.answer(output);
-    let full = format!("{answer}{}", template.separator);
-    let s = score(model, &template.prompt(examples, query), &full)?;
-    let n = model.tokenizer.encode(&answer).ids.len();
-    Ok((s.greedy_match, s.token_logprobs[..n].iter().sum::<f32>()))
+    let item = (examples.to_vec(), query.to_string(), output.to_string());
+    score_answers(model, template, std::slice::from_ref(&item)).remove(0)
+}
+
+/// A prompt to score: its examples, the query and the right output.
+pub type Item = (Vec<(String, String)>, String, String);
+
+/// [`score_answer`] for many prompts, batched (see [`score_batch`]).
+pub fn score_answers(
+    model: &Model,
+    template: &Template,
+    items: &[Item],
+) -> Vec<Result<(bool, f32), SamplingError>> {
+    let pairs: Vec<(String, String)> = items
+        .iter()
+        .map(|(examples, query, output)| {
+            let answer = template.answer(output);
+            (
+                template.prompt(examples, query),
+                format!("{answer}{}", template.separator),
+            )
+        })
+        .collect();
+    score_batch(model, &pairs)
+        .into_iter()
+        .zip(items)
+        .map(|(s, (_, _, output))| {
+            let s = s?;
+            let n = model.tokenizer.encode(&template.answer(output)).ids.len();
+            Ok((s.greedy_match, s.token_logprobs[..n].iter().sum::<f32>()))
+        })
+        .collect()
 }
 
 /// One point of an ICL curve: exact match and mean answer log-probability at `k` shots.
@@ -236,12 +263,16 @@ pub fn sweep_task(
     ks.iter()
         .map(|&k| {
             let mut rng = ChaCha8Rng::seed_from_u64(seed ^ ((task as u64) << 32) ^ k as u64);
-            let scores: Vec<(bool, f32)> = (0..queries)
-                .filter_map(|_| {
+            let items: Vec<_> = (0..queries)
+                .map(|_| {
                     let mut e = task.episode(&mut rng, k, Split::HeldOut);
                     labels.apply(&mut e, &mut rng);
-                    score_answer(model, template, &e.examples, &e.query, &e.answer).ok()
+                    (e.examples, e.query, e.answer)
                 })
+                .collect();
+            let scores: Vec<(bool, f32)> = score_answers(model, template, &items)
+                .into_iter()
+                .filter_map(Result::ok)
                 .collect();
             point(k, &scores)
         })
@@ -258,9 +289,9 @@ pub fn sweep_examples(
 ) -> Vec<SweepPoint> {
     ks.iter()
         .map(|&k| {
-            let scores: Vec<(bool, f32)> = (0..examples.len())
+            let items: Vec<_> = (0..examples.len())
                 .filter(|_| k < examples.len())
-                .filter_map(|i| {
+                .map(|i| {
                     let shown: Vec<(String, String)> = examples
                         .iter()
                         .enumerate()
@@ -269,8 +300,12 @@ pub fn sweep_examples(
                         .take(k)
                         .collect();
                     let (x, y) = &examples[i];
-                    score_answer(model, template, &shown, x, y).ok()
+                    (shown, x.clone(), y.clone())
                 })
+                .collect();
+            let scores: Vec<(bool, f32)> = score_answers(model, template, &items)
+                .into_iter()
+                .filter_map(Result::ok)
                 .collect();
             point(k, &scores)
         })

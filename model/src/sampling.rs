@@ -51,7 +51,7 @@ impl Default for SamplingConfig {
 }
 
 /// Settings that cannot be used.
-#[derive(Debug, thiserror::Error, PartialEq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
 pub enum SamplingError {
     #[error("temperature must be a finite number ≥ 0 (got {0})")]
     Temperature(f32),
@@ -330,46 +330,101 @@ pub struct Score {
 /// Scores `continuation` after `prompt` in one forward pass (the prompt is truncated from the
 /// left, after `<bos>`, if both do not fit).
 pub fn score(model: &Model, prompt: &str, continuation: &str) -> Result<Score, SamplingError> {
-    let p = model.tokenizer.encode(prompt).ids;
-    let c = model.tokenizer.encode(continuation).ids;
-    if c.is_empty() {
-        return Err(SamplingError::EmptyContinuation);
-    }
+    let item = (prompt.to_string(), continuation.to_string());
+    score_batch(model, std::slice::from_ref(&item)).remove(0)
+}
+
+/// Rows scored in one forward pass by [`score_batch`] (bounds the attention maps' memory).
+const SCORE_CHUNK: usize = 8;
+
+/// [`score`] for many `(prompt, continuation)` pairs, in forward passes of up to
+/// [`SCORE_CHUNK`] rows padded on the right (causal attention keeps the padding from
+/// changing any scored position). Equal to scoring one by one, up to rounding.
+pub fn score_batch(model: &Model, items: &[(String, String)]) -> Vec<Result<Score, SamplingError>> {
     let room = model.config.block_size - 1;
-    if c.len() >= room {
-        return Err(SamplingError::ContinuationTooLong(c.len()));
-    }
-    let keep = p.len().min(room - c.len());
-    let mut ids = vec![BOS];
-    ids.extend_from_slice(&p[p.len() - keep..]);
-    let first = ids.len();
-    ids.extend_from_slice(&c);
-    let n = ids.len();
-    let tokens = batch_tokens(&[ids[..n - 1].to_vec()], &model.device);
-    let out = model.net.forward(tokens, &ForwardOptions::default());
     let vocab = model.config.vocab_size;
-    // Positions first-1 .. n-2 predict the continuation tokens.
-    let logits = out.logits.slice([0..1, first - 1..n - 1, 0..vocab]);
-    let lp = to_vec(log_softmax(logits, 2).reshape([c.len() * vocab]));
-    let mut token_logprobs = Vec::with_capacity(c.len());
-    let mut greedy_match = true;
-    for (i, &id) in c.iter().enumerate() {
-        let row = &lp[i * vocab..(i + 1) * vocab];
-        token_logprobs.push(row[id as usize]);
-        let best =
-            row.iter().enumerate().fold(
-                (0, f32::NEG_INFINITY),
-                |b, (j, &x)| {
-                    if x > b.1 { (j, x) } else { b }
-                },
-            );
-        greedy_match &= best.0 == id as usize;
+    // Per item: the window's ids and where the continuation starts, or why it cannot be scored.
+    let rows: Vec<Result<(Vec<u32>, usize), SamplingError>> = items
+        .iter()
+        .map(|(prompt, continuation)| {
+            let p = model.tokenizer.encode(prompt).ids;
+            let c = model.tokenizer.encode(continuation).ids;
+            if c.is_empty() {
+                return Err(SamplingError::EmptyContinuation);
+            }
+            if c.len() >= room {
+                return Err(SamplingError::ContinuationTooLong(c.len()));
+            }
+            let keep = p.len().min(room - c.len());
+            let mut ids = vec![BOS];
+            ids.extend_from_slice(&p[p.len() - keep..]);
+            let first = ids.len();
+            ids.extend_from_slice(&c);
+            Ok((ids, first))
+        })
+        .collect();
+    let mut out: Vec<Option<Result<Score, SamplingError>>> = rows
+        .iter()
+        .map(|r| r.as_ref().err().cloned().map(Err))
+        .collect();
+    let ok: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].is_ok()).collect();
+    for chunk in ok.chunks(SCORE_CHUNK) {
+        let windows: Vec<&(Vec<u32>, usize)> = chunk
+            .iter()
+            .filter_map(|&i| rows[i].as_ref().ok())
+            .collect();
+        let len = windows
+            .iter()
+            .map(|(ids, _)| ids.len() - 1)
+            .max()
+            .unwrap_or(1);
+        let inputs: Vec<Vec<u32>> = windows
+            .iter()
+            .map(|(ids, _)| {
+                let mut v = ids[..ids.len() - 1].to_vec();
+                v.resize(len, BOS);
+                v
+            })
+            .collect();
+        let logits = model
+            .net
+            .forward(
+                batch_tokens(&inputs, &model.device),
+                &ForwardOptions::default(),
+            )
+            .logits;
+        let lp = to_vec(log_softmax(logits, 2).reshape([inputs.len() * len * vocab]));
+        for (b, (&i, (ids, first))) in chunk.iter().zip(&windows).enumerate() {
+            let mut token_logprobs = Vec::with_capacity(ids.len() - first);
+            let mut greedy_match = true;
+            for (t, &id) in ids.iter().enumerate().skip(*first) {
+                let at = (b * len + t - 1) * vocab;
+                let row = &lp[at..at + vocab];
+                let id = id as usize;
+                token_logprobs.push(row[id]);
+                greedy_match &= argmax(row) == id;
+            }
+            out[i] = Some(Ok(Score {
+                logprob: token_logprobs.iter().sum(),
+                token_logprobs,
+                greedy_match,
+            }));
+        }
     }
-    Ok(Score {
-        logprob: token_logprobs.iter().sum(),
-        token_logprobs,
-        greedy_match,
-    })
+    out.into_iter()
+        .map(|s| s.unwrap_or(Err(SamplingError::EmptyContinuation)))
+        .collect()
+}
+
+/// Index of the largest value (the first on ties).
+fn argmax(row: &[f32]) -> usize {
+    row.iter()
+        .enumerate()
+        .fold(
+            (0, f32::NEG_INFINITY),
+            |b, (j, &x)| if x > b.1 { (j, x) } else { b },
+        )
+        .0
 }
 
 #[cfg(test)]
@@ -386,6 +441,58 @@ mod tests {
             ..ModelConfig::preset("attn2").unwrap()
         };
         Model::random(cfg, 3, &Device::flex()).unwrap()
+    }
+
+    #[test]
+    fn batched_scores_equal_one_row_at_a_time() {
+        let m = model();
+        let items: Vec<(String, String)> = [
+            ("in: stone\nout:", " enots\n"),
+            ("ab", "c"),
+            ("x".repeat(60).as_str(), " yz"),
+            ("in: a\nout:", ""),
+            ("q", "0123456789abcdefghijklmnopqrstuvwxyz"),
+        ]
+        .iter()
+        .cycle()
+        .take(11)
+        .map(|(p, c)| (p.to_string(), c.to_string()))
+        .collect();
+        let batched = score_batch(&m, &items);
+        assert_eq!(batched.len(), items.len());
+        for ((p, c), got) in items.iter().zip(&batched) {
+            let pi = m.tokenizer.encode(p).ids;
+            let ci = m.tokenizer.encode(c).ids;
+            if ci.is_empty() {
+                assert_eq!(got, &Err(SamplingError::EmptyContinuation));
+                continue;
+            }
+            if ci.len() >= 31 {
+                assert_eq!(got, &Err(SamplingError::ContinuationTooLong(ci.len())));
+                continue;
+            }
+            // One row, its own forward pass.
+            let keep = pi.len().min(31 - ci.len());
+            let mut ids = vec![BOS];
+            ids.extend_from_slice(&pi[pi.len() - keep..]);
+            let first = ids.len();
+            ids.extend_from_slice(&ci);
+            let out = m.net.forward(
+                batch_tokens(&[ids[..ids.len() - 1].to_vec()], &m.device),
+                &ForwardOptions::default(),
+            );
+            let v = m.config.vocab_size;
+            let lp = to_vec(log_softmax(out.logits, 2).reshape([(ids.len() - 1) * v]));
+            let got = got.as_ref().unwrap();
+            for (j, t) in (first..ids.len()).enumerate() {
+                let want = lp[(t - 1) * v + ids[t] as usize];
+                assert!(
+                    (got.token_logprobs[j] - want).abs() < 1e-5,
+                    "{p:?} {c:?}: {} vs {want}",
+                    got.token_logprobs[j]
+                );
+            }
+        }
     }
 
     #[test]
