@@ -17,7 +17,7 @@ use icl_model::manifest::{MANIFEST_FILE, Manifest, ModelEntry, TrainingInfo, pub
 use icl_model::model::Model;
 use icl_model::sampling::{SamplingConfig, complete};
 use icl_model::train::{TrainConfig, paths, train};
-use icl_model::weights::{DType, choose_dtype, from_bytes, load_verified, to_bytes};
+use icl_model::weights::{export, from_bytes, load_verified};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 #[derive(Parser)]
@@ -425,12 +425,11 @@ fn run(cli: Cli) -> Result<(), String> {
             let config = ModelConfig::preset(&preset).map_err(|e| e.to_string())?;
             let model =
                 Model::random(config, seed, &cli.backend.device()).map_err(|e| e.to_string())?;
-            let (dtype, err) = choose_dtype(&model).map_err(|e| e.to_string())?;
             let id = id.unwrap_or(preset.clone());
             let mut info = BTreeMap::new();
             info.insert("seed".to_string(), seed.to_string());
             info.insert("steps".to_string(), "0".to_string());
-            let bytes = to_bytes(&model, dtype, &info);
+            let (bytes, kept, err) = export(&model, &info).map_err(|e| e.to_string())?;
             let entry = ModelEntry {
                 id: id.clone(),
                 name: format!("{preset} (random weights)"),
@@ -449,17 +448,20 @@ fn run(cli: Cli) -> Result<(), String> {
             };
             let entry = publish(&dir, entry, &bytes).map_err(|e| e.to_string())?;
             println!(
-                "wrote {} ({} parameters, {} bytes, {:?}; f16 vs f32: max |Δlogit| {:.2e}, |Δlog p| {:.2e}), sha256 {}",
+                "wrote {} ({} parameters, {} bytes, f16 with {} tensors in f32; vs f32: max |Δlogit| {:.2e}, |Δlog p| {:.2e}), sha256 {}",
                 dir.join(&entry.file).display(),
                 entry.params,
                 entry.bytes,
-                dtype,
+                kept.len(),
                 err.logit,
                 err.logprob,
                 entry.sha256
             );
-            if dtype == DType::F32 {
-                println!("stored as f32: f16 moved a shown log-probability by 1e-2 or more");
+            if !kept.is_empty() {
+                println!(
+                    "kept in f32 (plain f16 moved a logit by 1e-2 or more): {}",
+                    kept.join(", ")
+                );
             }
             Ok(())
         }
