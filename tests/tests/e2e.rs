@@ -32,15 +32,29 @@ struct Site {
 }
 
 impl Site {
+    /// The built site.
     fn start() -> Self {
+        Self::start_at(&dist())
+    }
+
+    /// A site served from `root` (e.g. a copy a test damages).
+    fn start_at(root: &std::path::Path) -> Self {
         Self {
-            server: StaticServer::start(&dist(), "127.0.0.1:0").expect("server starts"),
+            server: StaticServer::start(root, "127.0.0.1:0").expect("server starts"),
             driver: ChromeDriver::start().expect("chromedriver starts"),
         }
     }
 
     fn url(&self) -> String {
         self.server.url()
+    }
+
+    /// A fresh browser at `url` (the site when `None`), once its model is ready.
+    async fn open_ready(&self, url: Option<&str>) -> Client {
+        let c = self.browser().await;
+        c.goto(url.unwrap_or(&self.url())).await.unwrap();
+        wait_ready(&c).await;
+        c
     }
 
     async fn browser(&self) -> Client {
@@ -294,9 +308,7 @@ async fn new_visitor_runs_a_preset_and_shares_it() {
     let before = run(&c).await;
     c.close().await.unwrap();
 
-    let fresh = site.browser().await;
-    fresh.goto(&link).await.unwrap();
-    wait_ready(&fresh).await;
+    let fresh = site.open_ready(Some(&link)).await;
     assert!(
         !fresh.current_url().await.unwrap().as_str().contains('#'),
         "the link is consumed from the address bar"
@@ -403,9 +415,7 @@ async fn drafts_survive_and_hostile_links_change_nothing() {
 #[ignore = "needs the built site and chromedriver: run by cargo xtask test"]
 async fn stop_ends_a_long_generation_and_run_works_again() {
     let site = Site::start();
-    let c = site.browser().await;
-    c.goto(&site.url()).await.unwrap();
-    wait_ready(&c).await;
+    let c = site.open_ready(None).await;
     set_value(&c, "#max-tokens", "1000").await;
     click(&c, "#stop-newline").await;
     set_value(&c, "#temperature", "1").await;
@@ -500,15 +510,9 @@ async fn damaged_weights_fail_clearly_and_good_ones_are_cached() {
     bad[mid] ^= 0x40;
     std::fs::write(&file, &bad).unwrap();
 
-    let server = StaticServer::start(&root, "127.0.0.1:0").unwrap();
-    let driver = ChromeDriver::start().unwrap();
-    let c = ClientBuilder::rustls()
-        .unwrap()
-        .capabilities(ChromeDriver::capabilities())
-        .connect(&driver.url())
-        .await
-        .unwrap();
-    c.goto(&server.url()).await.unwrap();
+    let site = Site::start_at(&root);
+    let c = site.browser().await;
+    c.goto(&site.url()).await.unwrap();
     let failed = wait_for(&c, "[data-model=failed]", 120).await;
     let msg = failed.text().await.unwrap();
     assert!(msg.contains("could not be used"), "{msg}");
@@ -559,7 +563,7 @@ async fn damaged_weights_fail_clearly_and_good_ones_are_cached() {
         .await
         .unwrap();
     assert!(shell.as_i64().unwrap() >= 4, "page files cached: {shell}");
-    server.set_offline(true);
+    site.server.set_offline(true);
     c.refresh().await.unwrap();
     wait_ready(&c).await;
     let ready = c.find(Locator::Css("[data-model=ready]")).await.unwrap();
@@ -628,9 +632,7 @@ async fn explain_panels_sweep_ablate_scrub_and_share() {
     use icl_model::tasks::{Task, Template};
     use icl_model::transformer::HeadMask;
     let site = Site::start();
-    let c = site.browser().await;
-    c.goto(&site.url()).await.unwrap();
-    wait_ready(&c).await;
+    let c = site.open_ready(None).await;
 
     // 1. The ICL curve of a preset, k = 0..8, equals the native sweep (parity 1e-4).
     let preset = c.find(Locator::Css("#preset")).await.unwrap();
@@ -866,9 +868,7 @@ async fn explain_panels_sweep_ablate_scrub_and_share() {
     )
     .await;
     screenshot(&c, "explain-attention", 1440).await;
-    let fresh = site.browser().await;
-    fresh.goto(&link).await.unwrap();
-    wait_ready(&fresh).await;
+    let fresh = site.open_ready(Some(&link)).await;
     wait_for(
         &fresh,
         "#heads .head[data-head=L1H3][aria-pressed=true]",
