@@ -2,6 +2,7 @@
 //! attention outputs, head ablation, KV-cache decoding, sampling and a weight file format.
 
 pub mod backend;
+pub mod bench;
 pub mod config;
 pub mod curves;
 pub mod data;

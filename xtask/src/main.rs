@@ -3,8 +3,12 @@
 //! - `cargo xtask serve`: install what is missing, build the release site, serve it on
 //!   <http://127.0.0.1:8080>.
 //! - `cargo xtask test`: install what is missing, then fmt, clippy, native tests, wasm tests in
-//!   headless Chromium, and the end-to-end tests; prints a summary line.
+//!   headless Chromium, the end-to-end tests and a one-iteration benchmark smoke check;
+//!   prints a summary line.
+//! - `cargo xtask bench [--quick]`: speed figures natively and in headless Chromium, written
+//!   to `target/bench/report.json` and `report.md`.
 
+mod bench;
 mod tools;
 
 use std::io::{BufRead, BufReader};
@@ -177,6 +181,7 @@ fn test() -> Result<Counts, String> {
             .env("CHROMEDRIVER", &env.chromedriver),
         &mut counts,
     )?;
+    bench::bench(true)?;
     Ok(counts)
 }
 
@@ -210,8 +215,18 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some("bench") => match bench::bench(args.iter().any(|a| a == "--quick")) {
+            Ok(report) => {
+                println!("report: {}", report.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("\nerror: {e}");
+                ExitCode::FAILURE
+            }
+        },
         _ => {
-            eprintln!("usage: cargo xtask serve | cargo xtask test");
+            eprintln!("usage: cargo xtask serve | cargo xtask test | cargo xtask bench [--quick]");
             ExitCode::FAILURE
         }
     }
