@@ -36,8 +36,10 @@ const FLUSH_MS: f64 = 33.0;
 /// Name of the Cache API store for model files (entries are keyed by URL and SHA-256).
 const CACHE_NAME: &str = "icl-playground-models";
 
-/// The backend the page runs on (ndarray measured fastest in wasm; see the benchmarks).
-pub const WEB_BACKEND: Backend = Backend::Ndarray;
+/// The backend the page runs on: `cargo xtask bench` measured flex faster than ndarray in
+/// headless Chromium for base (decode at context 32: 886 vs 436 tokens/s; the k-shot sweep
+/// 1.57 vs 1.74 s; prefill with attention 43 vs 48 ms).
+pub const WEB_BACKEND: Backend = Backend::Flex;
 
 fn js_error(e: JsValue) -> String {
     e.as_string()
