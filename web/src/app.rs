@@ -67,6 +67,9 @@ fn next_job() -> u64 {
     })
 }
 
+/// Before any run, how long the page waits before asking for an explanation (ms).
+const EXPLAIN_DELAY_MS: u32 = 1_500;
+
 /// Shot counts of the ICL curve.
 const SWEEP_KS: [usize; 9] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 /// Held-out queries per shot count.
@@ -334,36 +337,53 @@ fn Playground() -> Html {
         });
     }
 
-    // Explain again when the weights, the seed or the last run's text change.
+    // Explain again when the weights, the seed or the last run's text change; not while a
+    // completion runs, and the very first time only after a pause, so a first Run is not
+    // queued behind the explanation.
     {
         let (bridge, dispatch) = (bridge.clone(), state.dispatcher());
         let ready_id = match &state.model {
             ModelStatus::Ready(i) => Some(i.id.clone()),
             _ => None,
         };
+        let running = state.run_state == RunState::Running;
         let ran = match (&state.text, state.run_state) {
             (Some(t), RunState::Done) => format!("{}{t}", state.run_prompt),
             _ => String::new(),
         };
         let doc_prompt = state.doc.prompt();
+        let none_yet = state.explanation.is_none();
         use_effect_with(
-            (ready_id, state.doc.target(), state.doc.explore.seed, ran),
-            move |(ready, target, seed, ran)| {
-                if ready.is_some() {
-                    let run = next_job();
-                    dispatch.dispatch(Action::Explaining(run));
-                    let prompt = if ran.is_empty() {
-                        doc_prompt
-                    } else {
-                        ran.clone()
+            (
+                ready_id,
+                state.doc.target(),
+                state.doc.explore.seed,
+                ran,
+                running,
+            ),
+            move |(ready, target, seed, ran, running)| {
+                let mut timer = None;
+                if ready.is_some() && !*running {
+                    let (target, seed, first) = (target.clone(), *seed, ran.is_empty());
+                    let prompt = if first { doc_prompt } else { ran.clone() };
+                    let send = move || {
+                        let run = next_job();
+                        dispatch.dispatch(Action::Explaining(run));
+                        bridge.send(ToWorker::Explain {
+                            run,
+                            target,
+                            prompt,
+                            seed,
+                        });
                     };
-                    bridge.send(ToWorker::Explain {
-                        run,
-                        target: target.clone(),
-                        prompt,
-                        seed: *seed,
-                    });
+                    if first && none_yet {
+                        timer = Some(gloo_timers::callback::Timeout::new(EXPLAIN_DELAY_MS, send));
+                    } else {
+                        send();
+                    }
                 }
+                // Dropping a pending timer cancels it.
+                move || drop(timer)
             },
         );
     }
