@@ -6,26 +6,44 @@
 use std::path::Path;
 use std::process::Stdio;
 
-use icl_model::bench::Figure;
-use icl_model::manifest::{MANIFEST_FILE, Manifest};
+use serde_json::Value;
 
 use crate::{cargo, root, run, tools};
+
+/// A figure as `icl_model::bench::Figure` writes it (read as JSON, so the xtask does not build
+/// the model crate).
+type Figure = Value;
+
+/// The manifest's models as `(id, file, sha256)`.
+fn manifest_models(models: &Path) -> Result<Vec<(String, String, String)>, String> {
+    let text = std::fs::read_to_string(models.join("manifest.json")).map_err(|e| e.to_string())?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| format!("manifest.json: {e}"))?;
+    let field = |m: &Value, k: &str| m.get(k).and_then(Value::as_str).map(str::to_string);
+    v.get("models")
+        .and_then(Value::as_array)
+        .ok_or("manifest.json has no models")?
+        .iter()
+        .map(
+            |m| match (field(m, "id"), field(m, "file"), field(m, "sha256")) {
+                (Some(id), Some(file), Some(sha)) => Ok((id, file, sha)),
+                _ => Err("a manifest entry lacks id, file or sha256".to_string()),
+            },
+        )
+        .collect()
+}
 
 /// Writes the Rust list of weight files the browser benchmark embeds.
 fn write_model_list(quick: bool) -> Result<(), String> {
     let models = root().join("public/models");
-    let text = std::fs::read_to_string(models.join(MANIFEST_FILE)).map_err(|e| e.to_string())?;
-    let manifest = Manifest::parse(&text).map_err(|e| e.to_string())?;
+    let list = manifest_models(&models)?;
     let mut src = format!(
         "pub const QUICK: bool = {quick};\npub const MODELS: &[(&str, &[u8], &str)] = &[\n"
     );
-    for e in &manifest.models {
-        let path = models.join(&e.file);
+    for (id, file, sha256) in &list {
+        let path = models.join(file);
         src += &format!(
-            "    ({:?}, include_bytes!({:?}), {:?}),\n",
-            e.id,
+            "    ({id:?}, include_bytes!({:?}), {sha256:?}),\n",
             path.display().to_string(),
-            e.sha256
         );
     }
     src += "];\n";
@@ -105,16 +123,23 @@ fn wasm_sizes(dist: &Path) -> Vec<(String, u64, u64)> {
 }
 
 fn figure_row(f: &Figure) -> String {
+    let s = |k: &str| {
+        f.get(k).map_or(String::new(), |v| match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    };
+    let num = |k: &str| f.get(k).and_then(Value::as_f64);
     format!(
         "| {} | {} | {} | {} | {} | {:.2} {} | {} |",
-        f.place,
-        f.backend,
-        f.what,
-        f.model,
-        f.size,
-        f.value,
-        f.unit,
-        f.gflops.map(|g| format!("{g:.2}")).unwrap_or_default()
+        s("place"),
+        s("backend"),
+        s("what"),
+        s("model"),
+        s("size"),
+        num("value").unwrap_or(f64::NAN),
+        s("unit"),
+        num("gflops").map(|g| format!("{g:.2}")).unwrap_or_default()
     )
 }
 
