@@ -83,15 +83,7 @@ pub fn head_scores(
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let len = len.min((net.block_size() - 1) / 2);
     let rows: Vec<Vec<u32>> = (0..n)
-        .map(|_| {
-            let r: Vec<u32> = (0..len)
-                .map(|_| alphabet[rng.random_range(0..alphabet.len())])
-                .collect();
-            std::iter::once(BOS)
-                .chain(r.iter().copied())
-                .chain(r.iter().copied())
-                .collect()
-        })
+        .map(|_| repeated_row(&mut rng, &alphabet, len))
         .collect();
     let seq = 2 * len + 1;
     let out = net.forward(batch_tokens(&rows, device), &ForwardOptions::default());
@@ -197,15 +189,29 @@ pub struct PromptHeads {
 
 /// [`PromptHeads`] of one prompt.
 pub fn prompt_head_scores(net: &Transformer, device: &Device, ids: &[u32]) -> PromptHeads {
-    let seq = ids.len();
     let rows = vec![ids.to_vec()];
     let out = net.forward(batch_tokens(&rows, device), &ForwardOptions::default());
-    let heads = net.n_heads();
+    let w: Vec<f32> = out
+        .attention
+        .into_iter()
+        .flat_map(|w| {
+            let n = w.dims().iter().product::<usize>();
+            to_vec(w.reshape([n]))
+        })
+        .collect();
+    prompt_head_scores_from(&w, net.n_heads(), ids)
+}
+
+/// [`PromptHeads`] from attention already computed for `ids`: `w` is every layer's
+/// `[heads, seq, seq]` weights, one layer after another.
+pub fn prompt_head_scores_from(w: &[f32], heads: usize, ids: &[u32]) -> PromptHeads {
+    let seq = ids.len();
+    let rows = vec![ids.to_vec()];
+    let layer = heads * seq * seq;
     let mut previous_token = Vec::new();
     let mut prefix_matching = Vec::new();
-    for w in out.attention {
-        let w = to_vec(w.reshape([heads * seq * seq]));
-        prefix_matching.push(prefix_matching_from(&w, &rows, heads));
+    for w in w.chunks(layer.max(1)) {
+        prefix_matching.push(prefix_matching_from(w, &rows, heads));
         previous_token.push(
             (0..heads)
                 .map(|h| {
@@ -221,12 +227,8 @@ pub fn prompt_head_scores(net: &Transformer, device: &Device, ids: &[u32]) -> Pr
     }
 }
 
-/// A repeated random string of letters and digits, `<bos> r r` with `len` characters in `r`
-/// (seeded): the probe the induction scores use, for showing per-token losses.
-pub fn repeated_string(seed: u64, len: usize) -> Vec<u32> {
-    let tok = Tokenizer::default();
-    let alphabet: Vec<u32> = tok.encode(ALPHANUMERIC).ids;
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+/// `<bos> r r` with `r` of `len` characters drawn from `alphabet` by `rng`.
+fn repeated_row(rng: &mut impl Rng, alphabet: &[u32], len: usize) -> Vec<u32> {
     let r: Vec<u32> = (0..len)
         .map(|_| alphabet[rng.random_range(0..alphabet.len())])
         .collect();
@@ -234,6 +236,14 @@ pub fn repeated_string(seed: u64, len: usize) -> Vec<u32> {
         .chain(r.iter().copied())
         .chain(r.iter().copied())
         .collect()
+}
+
+/// A repeated random string of letters and digits, `<bos> r r` with `len` characters in `r`
+/// (seeded): the probe the induction scores use, for showing per-token losses.
+pub fn repeated_string(seed: u64, len: usize) -> Vec<u32> {
+    let tok = Tokenizer::default();
+    let alphabet: Vec<u32> = tok.encode(ALPHANUMERIC).ids;
+    repeated_row(&mut ChaCha8Rng::seed_from_u64(seed), &alphabet, len)
 }
 
 /// `[layer][head]` copying scores (Olsson et al.'s OV-circuit test, in a form cheap enough for

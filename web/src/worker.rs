@@ -9,7 +9,9 @@ use icl_model::curves::{CurvePoint, Curves};
 use icl_model::decoding::{batch_tokens, to_vec};
 use icl_model::eval::{SweepPoint, sweep_examples, sweep_task};
 use icl_model::manifest::{MANIFEST_FILE, Manifest, ModelEntry};
-use icl_model::metrics::{head_scores, position_losses, prompt_head_scores, repeated_string};
+use icl_model::metrics::{
+    HeadScores, head_scores, position_losses, prompt_head_scores_from, repeated_string,
+};
 use icl_model::model::Model;
 use icl_model::sampling::{Generator, StopReason, complete, score};
 use icl_model::tasks::{Task, Template};
@@ -167,23 +169,28 @@ async fn evict_stale(cache: &Cache, keep: &[String]) {
 
 /// Fetches the manifest: the network first, the cached copy when offline.
 async fn manifest(base: &str, cache: Option<&Cache>) -> Result<Manifest, String> {
-    let url = format!("{base}/{MANIFEST_FILE}");
-    let text = match fetch(&url).await {
+    let text = text_network_first(&format!("{base}/{MANIFEST_FILE}"), cache).await?;
+    Manifest::parse(&text).map_err(|e| format!("the model list is broken: {e}"))
+}
+
+/// A small text file from the network, kept in the cache for offline visits; the cached copy
+/// when the network fails.
+async fn text_network_first(url: &str, cache: Option<&Cache>) -> Result<String, String> {
+    match fetch(url).await {
         Ok(resp) => {
             let text = response_text(resp).await?;
             if let Some(c) = cache
                 && let Ok(r) = Response::new_with_opt_str(Some(&text))
             {
-                let _ = JsFuture::from(c.put_with_str(&url, &r)).await;
+                let _ = JsFuture::from(c.put_with_str(url, &r)).await;
             }
-            text
+            Ok(text)
         }
-        Err(e) => match cached(cache, &url).await {
-            Some(resp) => response_text(resp).await?,
-            None => return Err(e),
+        Err(e) => match cached(cache, url).await {
+            Some(resp) => response_text(resp).await,
+            None => Err(e),
         },
-    };
-    Manifest::parse(&text).map_err(|e| format!("the model list is broken: {e}"))
+    }
 }
 
 async fn cached(cache: Option<&Cache>, key: &str) -> Option<Response> {
@@ -200,6 +207,8 @@ struct Store {
     base: String,
     manifest: Option<Manifest>,
     loaded: Vec<(String, Model)>,
+    /// The last probe, with the target and seed it was measured for.
+    probe: Option<(Target, u64, Probe)>,
 }
 
 /// A weight file of the manifest: the final weights or a checkpoint.
@@ -251,6 +260,19 @@ impl Store {
                 }
             }
         })
+    }
+
+    /// The probe of `target` at `seed`, computed once and kept until either changes (a run
+    /// changes the prompt, not these).
+    fn probe(&mut self, m: &Model, target: &Target, seed: u64) -> Probe {
+        match &self.probe {
+            Some((t, s, p)) if t == target && *s == seed => p.clone(),
+            _ => {
+                let p = probe(m, seed);
+                self.probe = Some((target.clone(), seed, p.clone()));
+                p
+            }
+        }
     }
 
     fn remember(&mut self, file: String, model: Model) {
@@ -580,7 +602,7 @@ pub async fn ModelWorker(mut scope: Scope) {
                 }],
                 Ok(m) => vec![FromWorker::Explained {
                     run,
-                    explanation: Box::new(explain(&m, &prompt, seed)),
+                    explanation: Box::new(explain(&m, &prompt, store.probe(&m, &target, seed))),
                 }],
             },
             ToWorker::Sweep {
@@ -692,8 +714,27 @@ fn compare_one(m: &Model, v: &Variant) -> Compared {
     }
 }
 
-/// Attention maps and head scores of `prompt` (see [`Explanation`]).
-fn explain(m: &Model, prompt: &str, seed: u64) -> Explanation {
+/// The part of an explanation that does not depend on the prompt: head scores and per-token
+/// losses on seeded random repeated strings.
+#[derive(Clone)]
+struct Probe {
+    random: HeadScores,
+    repeat: String,
+    repeat_losses: Vec<f32>,
+}
+
+fn probe(m: &Model, seed: u64) -> Probe {
+    let len = REPEAT_LEN.min((m.config.block_size - 1) / 2);
+    let repeat = repeated_string(seed, len);
+    Probe {
+        random: head_scores(&m.net, &m.device, seed, HEAD_SCORE_STRINGS, REPEAT_LEN),
+        repeat: m.tokenizer.decode(&repeat[1..]),
+        repeat_losses: position_losses(&m.net, std::slice::from_ref(&repeat), &m.device).remove(0),
+    }
+}
+
+/// Attention maps of `prompt` and the head scores on it, in one forward pass, with `probe`.
+fn explain(m: &Model, prompt: &str, probe: Probe) -> Explanation {
     let ids = m.tokenizer.encode(prompt).ids;
     let room = m.config.block_size - 1;
     let skipped = ids.len().saturating_sub(room);
@@ -722,19 +763,16 @@ fn explain(m: &Model, prompt: &str, seed: u64) -> Explanation {
             }
         })
         .collect();
-    let len = REPEAT_LEN.min(room / 2);
-    let repeat = repeated_string(seed, len);
-    let repeat_losses = position_losses(&m.net, std::slice::from_ref(&repeat), &m.device).remove(0);
     Explanation {
         chars,
         skipped,
         layers: m.config.n_layers,
         heads: m.config.n_heads,
+        prompt: prompt_head_scores_from(&attention, m.config.n_heads, &row),
         attention,
-        random: head_scores(&m.net, &m.device, seed, HEAD_SCORE_STRINGS, REPEAT_LEN),
-        prompt: prompt_head_scores(&m.net, &m.device, &row),
-        repeat: m.tokenizer.decode(&repeat[1..]),
-        repeat_losses,
+        random: probe.random,
+        repeat: probe.repeat,
+        repeat_losses: probe.repeat_losses,
     }
 }
 
@@ -752,22 +790,7 @@ async fn curves(store: &Store, id: &str) -> Result<Vec<CurvePoint>, String> {
         .as_ref()
         .ok_or_else(|| format!("{} has no training curves", entry.name))?;
     let url = format!("{}/{file}", store.base);
-    let cache = open_cache().await;
-    let text = match fetch(&url).await {
-        Ok(resp) => {
-            let text = response_text(resp).await?;
-            if let Some(c) = &cache
-                && let Ok(r) = Response::new_with_opt_str(Some(&text))
-            {
-                let _ = JsFuture::from(c.put_with_str(&url, &r)).await;
-            }
-            text
-        }
-        Err(e) => match cached(cache.as_ref(), &url).await {
-            Some(resp) => response_text(resp).await?,
-            None => return Err(e),
-        },
-    };
+    let text = text_network_first(&url, open_cache().await.as_ref()).await?;
     let c: Curves =
         serde_json::from_str(&text).map_err(|e| format!("the training curves are broken: {e}"))?;
     Ok(c.points)
