@@ -6,8 +6,8 @@
 //! `r_{i+1}` in the first copy (the token after the previous occurrence), which sits `L - 1`
 //! positions back.
 
-use burn::tensor::Device;
 use burn::tensor::activation::log_softmax;
+use burn::tensor::{Device, Tensor};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
@@ -191,15 +191,18 @@ pub struct PromptHeads {
 pub fn prompt_head_scores(net: &Transformer, device: &Device, ids: &[u32]) -> PromptHeads {
     let rows = vec![ids.to_vec()];
     let out = net.forward(batch_tokens(&rows, device), &ForwardOptions::default());
-    let w: Vec<f32> = out
-        .attention
+    prompt_head_scores_from(&flat_attention(out.attention), net.n_heads(), ids)
+}
+
+/// Every layer's attention weights, one layer after another, as plain numbers.
+pub fn flat_attention(attention: Vec<Tensor<4>>) -> Vec<f32> {
+    attention
         .into_iter()
         .flat_map(|w| {
             let n = w.dims().iter().product::<usize>();
             to_vec(w.reshape([n]))
         })
-        .collect();
-    prompt_head_scores_from(&w, net.n_heads(), ids)
+        .collect()
 }
 
 /// [`PromptHeads`] from attention already computed for `ids`: `w` is every layer's

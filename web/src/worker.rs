@@ -6,11 +6,12 @@ use std::time::Duration;
 use futures::{FutureExt, SinkExt, StreamExt};
 use icl_model::backend::Backend;
 use icl_model::curves::{CurvePoint, Curves};
-use icl_model::decoding::{batch_tokens, to_vec};
+use icl_model::decoding::batch_tokens;
 use icl_model::eval::{SweepPoint, sweep_examples, sweep_task};
 use icl_model::manifest::{MANIFEST_FILE, Manifest, ModelEntry};
 use icl_model::metrics::{
-    HeadScores, head_scores, position_losses, prompt_head_scores_from, repeated_string,
+    HeadScores, flat_attention, head_scores, position_losses, prompt_head_scores_from,
+    repeated_string,
 };
 use icl_model::model::Model;
 use icl_model::sampling::{Generator, StopReason, complete, score};
@@ -745,14 +746,7 @@ fn explain(m: &Model, prompt: &str, probe: Probe) -> Explanation {
         batch_tokens(std::slice::from_ref(&row), &m.device),
         &ForwardOptions::default(),
     );
-    let attention: Vec<f32> = out
-        .attention
-        .into_iter()
-        .flat_map(|w| {
-            let n = w.dims().iter().product::<usize>();
-            to_vec(w.reshape([n]))
-        })
-        .collect();
+    let attention = flat_attention(out.attention);
     let chars = row
         .iter()
         .map(|&id| {
