@@ -13,6 +13,8 @@
 
 use burn::tensor::{Device, Int, Tensor, TensorData};
 
+use crate::config::ModelConfig;
+use crate::lean::{Keep, LeanCache, LeanNet};
 use crate::tokenizer::BOS;
 use crate::transformer::{ForwardOptions, HeadMask, LayerKv, Transformer};
 
@@ -25,13 +27,25 @@ pub struct Step {
     pub attention: Vec<Vec<f32>>,
 }
 
+/// What runs the forward passes of a [`Decoder`].
+#[derive(Debug)]
+enum Engine<'a> {
+    /// The burn network, with its tensor KV cache.
+    Burn {
+        net: &'a Transformer,
+        device: Device,
+        head_mask: Option<HeadMask>,
+        cache: Vec<LayerKv>,
+    },
+    /// The lean path over the same weights (see [`crate::lean`]).
+    Lean { net: Box<LeanNet>, cache: LeanCache },
+}
+
 /// A sequence being decoded token by token.
 #[derive(Debug)]
 pub struct Decoder<'a> {
-    net: &'a Transformer,
-    device: Device,
-    head_mask: Option<HeadMask>,
-    cache: Vec<LayerKv>,
+    engine: Engine<'a>,
+    block_size: usize,
     /// The window the cache holds: `<bos>` then the most recent tokens.
     window: Vec<u32>,
     /// Tokens of the whole sequence (without `<bos>`) that are no longer in the window.
@@ -39,13 +53,31 @@ pub struct Decoder<'a> {
 }
 
 impl<'a> Decoder<'a> {
-    /// A decoder with an empty cache (batch 1).
+    /// A decoder on the burn network with an empty cache (batch 1).
     pub fn new(net: &'a Transformer, device: &Device, head_mask: Option<HeadMask>) -> Self {
         Self {
-            net,
-            device: device.clone(),
-            head_mask,
-            cache: net.empty_cache(1, device),
+            engine: Engine::Burn {
+                net,
+                device: device.clone(),
+                head_mask,
+                cache: net.empty_cache(1, device),
+            },
+            block_size: net.block_size(),
+            window: Vec::new(),
+            dropped: 0,
+        }
+    }
+
+    /// A decoder on the lean path: the same weights and results as [`Decoder::new`], several
+    /// times faster per token (`docs/PERFORMANCE.md`).
+    pub fn lean(config: &ModelConfig, net: &Transformer, head_mask: Option<&HeadMask>) -> Self {
+        let net = LeanNet::new(config, net, head_mask);
+        Self {
+            block_size: net.block_size(),
+            engine: Engine::Lean {
+                cache: net.cache(),
+                net: Box::new(net),
+            },
             window: Vec::new(),
             dropped: 0,
         }
@@ -63,9 +95,9 @@ impl<'a> Decoder<'a> {
 
     /// Starts a sequence: `<bos>` + `ids` (truncated by the context policy), one batched forward.
     pub fn prefill(&mut self, ids: &[u32]) -> Step {
-        let keep = ids.len().min(self.net.block_size() - 1);
+        let keep = ids.len().min(self.block_size - 1);
         self.dropped = ids.len() - keep;
-        let mut window = Vec::with_capacity(self.net.block_size());
+        let mut window = Vec::with_capacity(self.block_size);
         window.push(BOS);
         window.extend_from_slice(&ids[ids.len() - keep..]);
         self.encode_window(window)
@@ -77,7 +109,7 @@ impl<'a> Decoder<'a> {
         if self.window.is_empty() {
             return self.prefill(&[id]);
         }
-        let block = self.net.block_size();
+        let block = self.block_size;
         if self.window.len() >= block {
             let keep = (block / 2).max(1);
             let mut tail: Vec<u32> = self.window[self.window.len() + 1 - keep..].to_vec();
@@ -90,41 +122,56 @@ impl<'a> Decoder<'a> {
         }
         let start = self.window.len();
         self.window.push(id);
-        let tokens = self.tokens(&[id]);
-        self.run(tokens, start)
+        self.run(&[id], start)
     }
 
     fn encode_window(&mut self, window: Vec<u32>) -> Step {
-        let tokens = self.tokens(&window);
         self.window = window;
-        self.run(tokens, 0)
+        let ids = self.window.clone();
+        self.run(&ids, 0)
     }
 
-    fn tokens(&self, ids: &[u32]) -> Tensor<2, Int> {
-        batch_tokens(&[ids.to_vec()], &self.device)
-    }
-
-    fn run(&mut self, tokens: Tensor<2, Int>, start: usize) -> Step {
-        let opts = ForwardOptions {
-            head_mask: self.head_mask.as_ref(),
-            residuals: false,
-        };
-        let out = self
-            .net
-            .forward_at(tokens, start, Some(&mut self.cache), &opts);
-        let [_, s, vocab] = out.logits.dims();
-        let logits = out.logits.slice([0..1, s - 1..s, 0..vocab]);
-        let attention = out
-            .attention
-            .into_iter()
-            .map(|w| {
-                let [_, h, _, kv] = w.dims();
-                to_vec(w.slice([0..1, 0..h, s - 1..s, 0..kv]).reshape([h * kv]))
-            })
-            .collect();
-        Step {
-            logits: to_vec(logits.reshape([vocab])),
-            attention,
+    /// Runs `ids` at positions `start..` and returns the last position's logits and attention.
+    fn run(&mut self, ids: &[u32], start: usize) -> Step {
+        match &mut self.engine {
+            Engine::Burn {
+                net,
+                device,
+                head_mask,
+                cache,
+            } => {
+                let opts = ForwardOptions {
+                    head_mask: head_mask.as_ref(),
+                    residuals: false,
+                };
+                let tokens = batch_tokens(&[ids.to_vec()], device);
+                let out = net.forward_at(tokens, start, Some(cache), &opts);
+                let [_, s, vocab] = out.logits.dims();
+                let logits = out.logits.slice([0..1, s - 1..s, 0..vocab]);
+                let attention = out
+                    .attention
+                    .into_iter()
+                    .map(|w| {
+                        let [_, h, _, kv] = w.dims();
+                        to_vec(w.slice([0..1, 0..h, s - 1..s, 0..kv]).reshape([h * kv]))
+                    })
+                    .collect();
+                Step {
+                    logits: to_vec(logits.reshape([vocab])),
+                    attention,
+                }
+            }
+            Engine::Lean { net, cache } => {
+                if start == 0 {
+                    cache.clear();
+                }
+                debug_assert_eq!(cache.len(), start);
+                let out = net.forward(cache, ids, false, Some(Keep::Last));
+                Step {
+                    logits: out.logits,
+                    attention: out.attention,
+                }
+            }
         }
     }
 }
@@ -175,9 +222,18 @@ mod tests {
         let mask = HeadMask::all(cfg.n_layers, cfg.n_heads).ablate(0, 1);
         // Prompt lengths below, at and beyond the block, each decoded across the boundary.
         for prompt_len in [0, 1, block - 2, block - 1, block, block + 1, 3 * block] {
-            for head_mask in [None, Some(mask.clone())] {
+            for (head_mask, lean) in [
+                (None, false),
+                (Some(mask.clone()), false),
+                (None, true),
+                (Some(mask.clone()), true),
+            ] {
                 let prompt: Vec<u32> = (0..prompt_len).map(|_| rng.random_range(2..98)).collect();
-                let mut dec = Decoder::new(&net, &device, head_mask.clone());
+                let mut dec = if lean {
+                    Decoder::lean(&cfg, &net, head_mask.as_ref())
+                } else {
+                    Decoder::new(&net, &device, head_mask.clone())
+                };
                 let mut step = dec.prefill(&prompt);
                 assert_eq!(dec.dropped(), prompt_len.saturating_sub(block - 1));
                 assert!(dec.window().len() <= block);
@@ -191,7 +247,10 @@ mod tests {
                     assert_eq!(dec.window()[0], BOS);
                     assert!(dec.window().len() <= block);
                 }
-                assert!(worst < 1e-4, "cached vs full max |Δlogit| = {worst}");
+                assert!(
+                    worst < 1e-4,
+                    "cached vs full (lean: {lean}) max |Δlogit| = {worst}"
+                );
             }
         }
     }
@@ -208,10 +267,14 @@ mod tests {
 
     #[test]
     fn push_without_prefill_starts_a_sequence() {
-        let (_, net) = tiny(Positional::Rotary, true);
-        let mut dec = Decoder::new(&net, &Device::flex(), None);
-        let step = dec.push(10);
-        assert_eq!(dec.window(), &[BOS, 10]);
-        assert!(max_abs_diff(&step.logits, &full_last(&net, &[BOS, 10], None)) < 1e-5);
+        let (cfg, net) = tiny(Positional::Rotary, true);
+        for mut dec in [
+            Decoder::new(&net, &Device::flex(), None),
+            Decoder::lean(&cfg, &net, None),
+        ] {
+            let step = dec.push(10);
+            assert_eq!(dec.window(), &[BOS, 10]);
+            assert!(max_abs_diff(&step.logits, &full_last(&net, &[BOS, 10], None)) < 1e-5);
+        }
     }
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::metrics::{HeadScores, head_scores, icl_scores};
 use crate::model::Model;
-use crate::sampling::{SamplingError, score_batch};
+use crate::sampling::{Engine, SamplingError, score_batch_on};
 use crate::tasks::{Episode, Family, Split, Task, Template, derange};
 
 /// Shot counts every evaluation reports.
@@ -162,11 +162,21 @@ pub fn score_answer(
 /// A prompt to score: its examples, the query and the right output.
 pub type Item = (Vec<(String, String)>, String, String);
 
-/// [`score_answer`] for many prompts, batched (see [`score_batch`]).
+/// [`score_answer`] for many prompts (see [`crate::sampling::score_batch`]).
 pub fn score_answers(
     model: &Model,
     template: &Template,
     items: &[Item],
+) -> Vec<Result<(bool, f32), SamplingError>> {
+    score_answers_on(model, template, items, Engine::default())
+}
+
+/// [`score_answers`] on a chosen engine.
+pub fn score_answers_on(
+    model: &Model,
+    template: &Template,
+    items: &[Item],
+    engine: Engine,
 ) -> Vec<Result<(bool, f32), SamplingError>> {
     let pairs: Vec<(String, String)> = items
         .iter()
@@ -178,7 +188,7 @@ pub fn score_answers(
             )
         })
         .collect();
-    score_batch(model, &pairs)
+    score_batch_on(model, &pairs, engine)
         .into_iter()
         .zip(items)
         .map(|(s, (_, _, output))| {
@@ -260,6 +270,30 @@ pub fn sweep_task(
     seed: u64,
     labels: Labels,
 ) -> Vec<SweepPoint> {
+    sweep_task_on(
+        model,
+        task,
+        template,
+        ks,
+        queries,
+        seed,
+        labels,
+        Engine::default(),
+    )
+}
+
+/// [`sweep_task`] on a chosen engine (the benchmark compares them).
+#[allow(clippy::too_many_arguments)]
+pub fn sweep_task_on(
+    model: &Model,
+    task: Task,
+    template: &Template,
+    ks: &[usize],
+    queries: usize,
+    seed: u64,
+    labels: Labels,
+    engine: Engine,
+) -> Vec<SweepPoint> {
     ks.iter()
         .map(|&k| {
             let mut rng = ChaCha8Rng::seed_from_u64(seed ^ ((task as u64) << 32) ^ k as u64);
@@ -270,7 +304,7 @@ pub fn sweep_task(
                     (e.examples, e.query, e.answer)
                 })
                 .collect();
-            let scores: Vec<(bool, f32)> = score_answers(model, template, &items)
+            let scores: Vec<(bool, f32)> = score_answers_on(model, template, &items, engine)
                 .into_iter()
                 .filter_map(Result::ok)
                 .collect();

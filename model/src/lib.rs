@@ -8,6 +8,7 @@ pub mod curves;
 pub mod data;
 pub mod decoding;
 pub mod eval;
+pub mod lean;
 pub mod manifest;
 pub mod metrics;
 pub mod model;

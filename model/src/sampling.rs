@@ -4,12 +4,12 @@
 //! Reported probabilities are always the model's own (softmax of the logits at temperature 1);
 //! temperature, top-k and top-p only shape the distribution a token is drawn from.
 
-use burn::tensor::activation::log_softmax;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::decoding::{Decoder, Step, batch_tokens, to_vec};
+use crate::lean::LeanNet;
 use crate::model::Model;
 use crate::tokenizer::BOS;
 use crate::transformer::{ForwardOptions, HeadMask};
@@ -151,7 +151,7 @@ impl<'a> Generator<'a> {
     ) -> Result<Self, SamplingError> {
         config.validate()?;
         let enc = model.tokenizer.encode(prompt);
-        let mut decoder = Decoder::new(&model.net, &model.device, head_mask);
+        let mut decoder = Decoder::lean(&model.config, &model.net, head_mask.as_ref());
         let step = decoder.prefill(&enc.ids);
         let stop = (config.max_new_tokens == 0).then_some(StopReason::MaxTokens);
         Ok(Self {
@@ -334,15 +334,35 @@ pub fn score(model: &Model, prompt: &str, continuation: &str) -> Result<Score, S
     score_batch(model, std::slice::from_ref(&item)).remove(0)
 }
 
-/// Rows scored in one forward pass by [`score_batch`] (bounds the attention maps' memory).
+/// Rows scored in one burn forward pass by [`Engine::Burn`] (bounds the attention maps'
+/// memory).
 const SCORE_CHUNK: usize = 8;
 
-/// [`score`] for many `(prompt, continuation)` pairs, in forward passes of up to
-/// [`SCORE_CHUNK`] rows padded on the right (causal attention keeps the padding from
-/// changing any scored position). Equal to scoring one by one, up to rounding.
+/// What runs the forward passes of scoring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Engine {
+    /// The lean path ([`crate::lean`]): rows without padding, several read together: the
+    /// default.
+    #[default]
+    Lean,
+    /// The burn network, [`SCORE_CHUNK`] rows per forward pass, padded on the right (causal
+    /// attention keeps the padding from changing any scored position).
+    Burn,
+}
+
+/// [`score`] for many `(prompt, continuation)` pairs. Equal to scoring one by one, up to
+/// rounding, on either engine.
 pub fn score_batch(model: &Model, items: &[(String, String)]) -> Vec<Result<Score, SamplingError>> {
+    score_batch_on(model, items, Engine::default())
+}
+
+/// [`score_batch`] on a chosen engine.
+pub fn score_batch_on(
+    model: &Model,
+    items: &[(String, String)],
+    engine: Engine,
+) -> Vec<Result<Score, SamplingError>> {
     let room = model.config.block_size - 1;
-    let vocab = model.config.vocab_size;
     // Per item: the window's ids and where the continuation starts, or why it cannot be scored.
     let rows: Vec<Result<(Vec<u32>, usize), SamplingError>> = items
         .iter()
@@ -363,22 +383,82 @@ pub fn score_batch(model: &Model, items: &[(String, String)]) -> Vec<Result<Scor
             Ok((ids, first))
         })
         .collect();
-    let mut out: Vec<Option<Result<Score, SamplingError>>> = rows
-        .iter()
-        .map(|r| r.as_ref().err().cloned().map(Err))
-        .collect();
-    let ok: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].is_ok()).collect();
-    for chunk in ok.chunks(SCORE_CHUNK) {
-        let windows: Vec<&(Vec<u32>, usize)> = chunk
+    let ok: Vec<&(Vec<u32>, usize)> = rows.iter().filter_map(|r| r.as_ref().ok()).collect();
+    let mut scores = match engine {
+        Engine::Lean => score_lean(model, &ok),
+        Engine::Burn => score_burn(model, &ok),
+    }
+    .into_iter();
+    rows.into_iter()
+        .map(|r| {
+            r.map(|_| {
+                scores
+                    .next()
+                    .expect("one score for every row that can be scored")
+            })
+        })
+        .collect()
+}
+
+/// The score of one window from its next-token logits (`[len - 1, vocab]`, row `t` predicting
+/// token `t + 1`).
+fn score_row(ids: &[u32], first: usize, logits: &[f32], vocab: usize) -> Score {
+    let mut token_logprobs = Vec::with_capacity(ids.len() - first);
+    let mut greedy_match = true;
+    for (t, &id) in ids.iter().enumerate().skip(first) {
+        let row = &logits[(t - 1) * vocab..t * vocab];
+        let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        let log_sum = row.iter().map(|&l| (l - max).exp()).sum::<f32>().ln() + max;
+        let id = id as usize;
+        token_logprobs.push(row[id] - log_sum);
+        greedy_match &= argmax(row) == id;
+    }
+    Score {
+        logprob: token_logprobs.iter().sum(),
+        token_logprobs,
+        greedy_match,
+    }
+}
+
+/// Tokens read together by one [`LeanNet::forward_many`] when scoring.
+const SCORE_TOKENS: usize = 1024;
+
+fn score_lean(model: &Model, rows: &[&(Vec<u32>, usize)]) -> Vec<Score> {
+    let net = LeanNet::new(&model.config, &model.net, None);
+    let mut cache = net.cache();
+    let mut out = Vec::with_capacity(rows.len());
+    let mut i = 0;
+    while i < rows.len() {
+        // Whole rows, up to SCORE_TOKENS tokens (at least one row).
+        let mut j = i + 1;
+        let mut tokens = rows[i].0.len();
+        while j < rows.len() && tokens + rows[j].0.len() <= SCORE_TOKENS {
+            tokens += rows[j].0.len();
+            j += 1;
+        }
+        let inputs: Vec<&[u32]> = rows[i..j]
             .iter()
-            .filter_map(|&i| rows[i].as_ref().ok())
+            .map(|(ids, _)| &ids[..ids.len() - 1])
             .collect();
-        let len = windows
+        let logits = net.forward_many(&mut cache, &inputs);
+        for ((ids, first), l) in rows[i..j].iter().zip(&logits) {
+            out.push(score_row(ids, *first, l, net.vocab()));
+        }
+        i = j;
+    }
+    out
+}
+
+fn score_burn(model: &Model, rows: &[&(Vec<u32>, usize)]) -> Vec<Score> {
+    let vocab = model.config.vocab_size;
+    let mut out = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(SCORE_CHUNK) {
+        let len = chunk
             .iter()
             .map(|(ids, _)| ids.len() - 1)
             .max()
             .unwrap_or(1);
-        let inputs: Vec<Vec<u32>> = windows
+        let inputs: Vec<Vec<u32>> = chunk
             .iter()
             .map(|(ids, _)| {
                 let mut v = ids[..ids.len() - 1].to_vec();
@@ -393,27 +473,13 @@ pub fn score_batch(model: &Model, items: &[(String, String)]) -> Vec<Result<Scor
                 &ForwardOptions::default(),
             )
             .logits;
-        let lp = to_vec(log_softmax(logits, 2).reshape([inputs.len() * len * vocab]));
-        for (b, (&i, (ids, first))) in chunk.iter().zip(&windows).enumerate() {
-            let mut token_logprobs = Vec::with_capacity(ids.len() - first);
-            let mut greedy_match = true;
-            for (t, &id) in ids.iter().enumerate().skip(*first) {
-                let at = (b * len + t - 1) * vocab;
-                let row = &lp[at..at + vocab];
-                let id = id as usize;
-                token_logprobs.push(row[id]);
-                greedy_match &= argmax(row) == id;
-            }
-            out[i] = Some(Ok(Score {
-                logprob: token_logprobs.iter().sum(),
-                token_logprobs,
-                greedy_match,
-            }));
+        let logits = to_vec(logits.reshape([inputs.len() * len * vocab]));
+        for (b, (ids, first)) in chunk.iter().enumerate() {
+            let row = &logits[b * len * vocab..(b + 1) * len * vocab];
+            out.push(score_row(ids, *first, row, vocab));
         }
     }
-    out.into_iter()
-        .map(|s| s.unwrap_or(Err(SamplingError::EmptyContinuation)))
-        .collect()
+    out
 }
 
 /// Index of the largest value (the first on ties).
@@ -432,6 +498,7 @@ mod tests {
     use super::*;
     use crate::config::ModelConfig;
     use burn::tensor::Device;
+    use burn::tensor::activation::log_softmax;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -458,39 +525,41 @@ mod tests {
         .take(11)
         .map(|(p, c)| (p.to_string(), c.to_string()))
         .collect();
-        let batched = score_batch(&m, &items);
-        assert_eq!(batched.len(), items.len());
-        for ((p, c), got) in items.iter().zip(&batched) {
-            let pi = m.tokenizer.encode(p).ids;
-            let ci = m.tokenizer.encode(c).ids;
-            if ci.is_empty() {
-                assert_eq!(got, &Err(SamplingError::EmptyContinuation));
-                continue;
-            }
-            if ci.len() >= 31 {
-                assert_eq!(got, &Err(SamplingError::ContinuationTooLong(ci.len())));
-                continue;
-            }
-            // One row, its own forward pass.
-            let keep = pi.len().min(31 - ci.len());
-            let mut ids = vec![BOS];
-            ids.extend_from_slice(&pi[pi.len() - keep..]);
-            let first = ids.len();
-            ids.extend_from_slice(&ci);
-            let out = m.net.forward(
-                batch_tokens(&[ids[..ids.len() - 1].to_vec()], &m.device),
-                &ForwardOptions::default(),
-            );
-            let v = m.config.vocab_size;
-            let lp = to_vec(log_softmax(out.logits, 2).reshape([(ids.len() - 1) * v]));
-            let got = got.as_ref().unwrap();
-            for (j, t) in (first..ids.len()).enumerate() {
-                let want = lp[(t - 1) * v + ids[t] as usize];
-                assert!(
-                    (got.token_logprobs[j] - want).abs() < 1e-5,
-                    "{p:?} {c:?}: {} vs {want}",
-                    got.token_logprobs[j]
+        for engine in [Engine::Lean, Engine::Burn] {
+            let batched = score_batch_on(&m, &items, engine);
+            assert_eq!(batched.len(), items.len());
+            for ((p, c), got) in items.iter().zip(&batched) {
+                let pi = m.tokenizer.encode(p).ids;
+                let ci = m.tokenizer.encode(c).ids;
+                if ci.is_empty() {
+                    assert_eq!(got, &Err(SamplingError::EmptyContinuation));
+                    continue;
+                }
+                if ci.len() >= 31 {
+                    assert_eq!(got, &Err(SamplingError::ContinuationTooLong(ci.len())));
+                    continue;
+                }
+                // One row, its own forward pass.
+                let keep = pi.len().min(31 - ci.len());
+                let mut ids = vec![BOS];
+                ids.extend_from_slice(&pi[pi.len() - keep..]);
+                let first = ids.len();
+                ids.extend_from_slice(&ci);
+                let out = m.net.forward(
+                    batch_tokens(&[ids[..ids.len() - 1].to_vec()], &m.device),
+                    &ForwardOptions::default(),
                 );
+                let v = m.config.vocab_size;
+                let lp = to_vec(log_softmax(out.logits, 2).reshape([(ids.len() - 1) * v]));
+                let got = got.as_ref().unwrap();
+                for (j, t) in (first..ids.len()).enumerate() {
+                    let want = lp[(t - 1) * v + ids[t] as usize];
+                    assert!(
+                        (got.token_logprobs[j] - want).abs() < 1e-4,
+                        "{engine:?} {p:?} {c:?}: {} vs {want}",
+                        got.token_logprobs[j]
+                    );
+                }
             }
         }
     }
