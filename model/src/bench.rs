@@ -1,6 +1,6 @@
-//! Benchmarks shared by the native runner (`icl bench`) and the browser runner (a
-//! wasm-bindgen test run by `cargo xtask bench`): the same code measures both, with the clock
-//! passed in (`Instant` natively, `performance.now()` in the browser).
+//! Benchmarks shared by the native runner (criterion, `model/benches/native.rs`) and the
+//! browser runner (a wasm-bindgen test run by `cargo xtask bench`): both run the same
+//! [`jobs`], with the clock passed in (`Instant` natively, `performance.now()` in the browser).
 //!
 //! Every figure is a plain [`Figure`]; `cargo xtask bench` gathers them from both places into
 //! `target/bench/report.json` and a markdown table.
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::backend::Backend;
 use crate::config::ModelConfig;
 use crate::decoding::{Decoder, batch_tokens, to_vec};
-use crate::eval::{Labels, sweep_task_on};
+use crate::eval::{Labels, sweep_items, sweep_task_on};
 use crate::lean::{Keep, LeanNet};
 use crate::model::Model;
 use crate::sampling::Engine;
@@ -53,21 +53,6 @@ pub fn flops_per_token(c: &ModelConfig, ctx: usize) -> f64 {
     2.0 * (c.n_layers as f64 * (attn + mlp) + d * c.vocab_size as f64)
 }
 
-/// Median of a few repeats of `f` (ms).
-fn median_ms(clock: Clock, repeats: usize, mut f: impl FnMut()) -> f64 {
-    // A first, untimed run: the browser compiles hot code with its optimising tier meanwhile.
-    f();
-    let mut t: Vec<f64> = (0..repeats.max(1))
-        .map(|_| {
-            let start = clock();
-            f();
-            clock() - start
-        })
-        .collect();
-    t.sort_by(f64::total_cmp);
-    t[t.len() / 2]
-}
-
 /// A prompt of `n` characters the models know.
 fn text(n: usize) -> Vec<u32> {
     let tok = Tokenizer::default();
@@ -75,7 +60,7 @@ fn text(n: usize) -> Vec<u32> {
     tok.encode(&base.repeat(n / base.len() + 1)[..n]).ids
 }
 
-/// How [`decode`] runs each step.
+/// How [`decode_ms`] runs each step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decode {
     /// burn, with the KV cache.
@@ -86,22 +71,20 @@ pub enum Decode {
     Lean,
 }
 
-/// Decoding speed, batch 1: tokens per second of the steps that bring the window to `ctx`
-/// tokens (the prompt's prefill is not timed), median of 3 after one warm-up run.
-pub fn decode(
+/// Decoding, batch 1, `iters` times: the steps that bring the window from `ctx - tokens` to
+/// `ctx` tokens. Returns the milliseconds of the steps only (each prompt's prefill is set up
+/// untimed; `prefill_ms` measures prefill).
+pub fn decode_ms(
     m: &Model,
     clock: Clock,
+    how: Decode,
     ctx: usize,
     tokens: usize,
-    how: Decode,
-) -> (f64, Option<f64>) {
-    let ctx = ctx.min(m.config.block_size - 1);
-    let tokens = tokens.min(ctx.saturating_sub(1)).max(1);
+    iters: usize,
+) -> f64 {
     let prompt = text(ctx - tokens);
     let next = text(tokens);
-    // Only the steps are timed: the prompt's prefill is measured by `prefill_attention`.
-    // One run first, untimed, so the browser has compiled the hot code with its optimising tier.
-    let mut times: Vec<f64> = (0..4)
+    (0..iters)
         .map(|_| {
             if how == Decode::Recompute {
                 let mut window = prompt.clone();
@@ -128,27 +111,21 @@ pub fn decode(
             }
             clock() - start
         })
-        .collect();
-    times.remove(0);
-    times.sort_by(f64::total_cmp);
-    let ms = times[1];
-    let tok_s = tokens as f64 / (ms / 1000.0);
-    let flops = flops_per_token(&m.config, ctx) * tok_s / 1e9;
-    (tok_s, Some(flops))
+        .sum()
 }
 
-/// One forward over a full window returning every layer's attention (ms), on burn or the
-/// lean path.
-pub fn prefill_attention(m: &Model, clock: Clock, lean: bool) -> (f64, f64) {
-    let n = m.config.block_size - 1;
-    let row = [vec![crate::tokenizer::BOS], text(n)].concat();
+/// One forward over a full window returning every layer's attention, `iters` times, on burn
+/// or the lean path (ms).
+pub fn prefill_ms(m: &Model, clock: Clock, lean: bool, iters: usize) -> f64 {
+    let row = [vec![crate::tokenizer::BOS], text(m.config.block_size - 1)].concat();
     let net = LeanNet::new(&m.config, &m.net, None);
     let mut cache = net.cache();
-    let ms = median_ms(clock, 5, || {
+    let start = clock();
+    for _ in 0..iters {
         if lean {
             cache.clear();
             let _ = net.forward(&mut cache, &row, true, Some(Keep::All));
-            return;
+            continue;
         }
         let out = m.net.forward(
             batch_tokens(std::slice::from_ref(&row), &m.device),
@@ -158,16 +135,16 @@ pub fn prefill_attention(m: &Model, clock: Clock, lean: bool) -> (f64, f64) {
             let _ = to_vec(a);
         }
         let _ = to_vec(out.logits);
-    });
-    let flops = flops_per_token(&m.config, n / 2) * n as f64;
-    (ms, flops / (ms / 1000.0) / 1e9)
+    }
+    clock() - start
 }
 
-/// The page's k-shot sweep: k = 0..8, `queries` held-out queries each, greedy exact match and
-/// log-probability (ms).
-pub fn sweep(m: &Model, clock: Clock, queries: usize, engine: Engine) -> f64 {
+/// The page's k-shot sweep, `iters` times: k = 0..8, `queries` held-out queries each, greedy
+/// exact match and log-probability (ms).
+pub fn sweep_ms(m: &Model, clock: Clock, queries: usize, engine: Engine, iters: usize) -> f64 {
     let ks: Vec<usize> = (0..=8).collect();
-    median_ms(clock, 1, || {
+    let start = clock();
+    for _ in 0..iters {
         let _ = sweep_task_on(
             m,
             Task::FirstLetter,
@@ -178,130 +155,286 @@ pub fn sweep(m: &Model, clock: Clock, queries: usize, engine: Engine) -> f64 {
             Labels::Correct,
             engine,
         );
-    })
+    }
+    clock() - start
 }
 
-/// Verifying (SHA-256) and initialising a weight file (ms).
-pub fn load(bytes: &[u8], sha256: &str, device: &Device, clock: Clock) -> f64 {
-    median_ms(clock, 3, || {
+/// Floating-point operations of [`sweep_ms`]'s forward passes: every token of every scored
+/// window (prompt, answer and separator), counted as [`flops_per_token`] at half its window.
+pub fn sweep_flop(m: &Model, queries: usize) -> f64 {
+    let template = Template::default();
+    (0..=8)
+        .flat_map(|k| sweep_items(Task::FirstLetter, k, queries, 7, Labels::Correct))
+        .map(|(examples, query, output)| {
+            let text = format!(
+                "{}{}{}",
+                template.prompt(&examples, &query),
+                template.answer(&output),
+                template.separator
+            );
+            // `<bos>` in, the last character only predicted.
+            let n = m
+                .tokenizer
+                .encode(&text)
+                .ids
+                .len()
+                .min(m.config.block_size - 1);
+            flops_per_token(&m.config, n / 2) * n as f64
+        })
+        .sum()
+}
+
+/// Verifying (SHA-256) and initialising a weight file, `iters` times (ms).
+pub fn load_ms(bytes: &[u8], sha256: &str, device: &Device, clock: Clock, iters: usize) -> f64 {
+    let start = clock();
+    for _ in 0..iters {
         let _ = load_verified(bytes, bytes.len() as u64, sha256, device);
-    })
+    }
+    clock() - start
 }
 
-/// f32 matmul of two `n`×`n` matrices (GFLOP/s): the machine's limit for these figures.
-pub fn matmul(device: &Device, clock: Clock, n: usize) -> f64 {
+/// An `n`×`n` f32 matmul, `iters` times (ms): the machine's limit for these figures.
+pub fn matmul_ms(device: &Device, clock: Clock, n: usize, iters: usize) -> f64 {
     let a = Tensor::<2>::random([n, n], Distribution::Default, device);
     let b = Tensor::<2>::random([n, n], Distribution::Default, device);
-    let _ = to_vec(a.clone().matmul(b.clone()));
-    let ms = median_ms(clock, 5, || {
+    let start = clock();
+    for _ in 0..iters {
         let _ = to_vec(a.clone().matmul(b.clone()));
-    });
-    2.0 * (n as f64).powi(3) / (ms / 1000.0) / 1e9
+    }
+    clock() - start
 }
 
 /// The name lean-path figures carry in place of a backend (its weights load on flex).
 const LEAN: &str = "lean";
 
-/// Every figure for the given models (`(id, file bytes, sha256)`) on both backends; `quick`
-/// runs one short iteration of each (a smoke check).
+/// A model loaded on one backend, for [`jobs`].
+#[derive(Debug)]
+pub struct Loaded {
+    pub backend: Backend,
+    pub id: String,
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+    pub model: Model,
+}
+
+/// Loads every model (`(id, file bytes, sha256)`) on every backend this build has.
+pub fn load_all(models: &[(String, Vec<u8>, String)]) -> Vec<Loaded> {
+    Backend::ALL
+        .iter()
+        .flat_map(|&backend| {
+            let device = backend.device();
+            models.iter().filter_map(move |(id, bytes, sha)| {
+                let (model, _) = load_verified(bytes, bytes.len() as u64, sha, &device).ok()?;
+                Some(Loaded {
+                    backend,
+                    id: id.clone(),
+                    bytes: bytes.clone(),
+                    sha256: sha.clone(),
+                    model,
+                })
+            })
+        })
+        .collect()
+}
+
+/// How a job's time becomes its figure.
+#[derive(Debug, Clone, Copy)]
+enum Per {
+    /// Milliseconds per run.
+    Ms,
+    /// Tokens per second: `tokens` per run.
+    Tokens(usize),
+    /// GFLOP/s of `flop` per run (the matmul).
+    Gflops,
+}
+
+/// One benchmark: what it measures and how to run it `iters` times (returning the timed ms).
+pub struct Job<'a> {
+    pub backend: String,
+    pub what: String,
+    pub model: String,
+    pub size: usize,
+    /// Floating-point operations of one run, where they are counted.
+    flop: Option<f64>,
+    per: Per,
+    /// Runs the work `iters` times and returns the milliseconds timed.
+    pub run: Box<dyn FnMut(usize) -> f64 + 'a>,
+}
+
+impl Job<'_> {
+    /// A name without spaces or slashes: `backend.what.model.size`.
+    pub fn id(&self) -> String {
+        let what = self.what.replace('+', "-");
+        let model = if self.model.is_empty() {
+            "-"
+        } else {
+            &self.model
+        };
+        format!("{}.{what}.{model}.{}", self.backend, self.size)
+    }
+
+    /// The figure of one run that took `ms`.
+    pub fn figure(&self, place: &str, ms: f64) -> Figure {
+        let (value, unit) = match self.per {
+            Per::Ms => (ms, "ms"),
+            Per::Tokens(n) => (n as f64 / (ms / 1000.0), "tokens/s"),
+            Per::Gflops => (self.flop.unwrap_or(0.0) / (ms / 1000.0) / 1e9, "GFLOP/s"),
+        };
+        let gflops = match self.per {
+            Per::Gflops => None,
+            _ => self.flop.map(|f| f / (ms / 1000.0) / 1e9),
+        };
+        Figure {
+            place: place.to_string(),
+            backend: self.backend.clone(),
+            what: self.what.clone(),
+            model: self.model.clone(),
+            size: self.size,
+            value,
+            unit: unit.to_string(),
+            gflops,
+        }
+    }
+}
+
+/// Every benchmark over the loaded models; `quick` keeps one short case of each kind (the
+/// smoke check). Shared by the browser runner ([`run_all`]) and the native criterion runner
+/// (`model/benches/native.rs`).
+pub fn jobs(loaded: &[Loaded], clock: Clock, quick: bool) -> Vec<Job<'_>> {
+    let mut out: Vec<Job<'_>> = Vec::new();
+    let n = if quick { 64 } else { 512 };
+    for &backend in Backend::ALL {
+        let device = backend.device();
+        out.push(Job {
+            backend: backend.to_string(),
+            what: "matmul".into(),
+            model: String::new(),
+            size: n,
+            flop: Some(2.0 * (n as f64).powi(3)),
+            per: Per::Gflops,
+            run: Box::new(move |iters| matmul_ms(&device, clock, n, iters)),
+        });
+    }
+    for l in loaded {
+        let m = &l.model;
+        let lean = l.backend == Backend::Flex;
+        let job = |backend: &str, what: &str, size: usize, flop, per, run| Job {
+            backend: backend.to_string(),
+            what: what.to_string(),
+            model: l.id.clone(),
+            size,
+            flop,
+            per,
+            run,
+        };
+        let backend = l.backend.to_string();
+        let device = l.backend.device();
+        out.push(job(
+            &backend,
+            "load",
+            l.bytes.len(),
+            None,
+            Per::Ms,
+            Box::new(move |iters| load_ms(&l.bytes, &l.sha256, &device, clock, iters)),
+        ));
+        let block = m.config.block_size - 1;
+        let contexts = if quick {
+            vec![32]
+        } else {
+            vec![32, 128, block]
+        };
+        let steps = if quick { 4 } else { 24 };
+        for ctx in contexts {
+            let mut ways = vec![(backend.as_str(), "decode", Decode::Cached, steps)];
+            ways.push((
+                backend.as_str(),
+                "decode-recompute",
+                Decode::Recompute,
+                steps.min(8),
+            ));
+            if lean {
+                ways.push((LEAN, "decode", Decode::Lean, steps));
+            }
+            for (b, what, how, tokens) in ways {
+                let flop = flops_per_token(&m.config, ctx) * tokens as f64;
+                out.push(job(
+                    b,
+                    what,
+                    ctx,
+                    Some(flop),
+                    Per::Tokens(tokens),
+                    Box::new(move |iters| decode_ms(m, clock, how, ctx, tokens, iters)),
+                ));
+            }
+        }
+        let flop = flops_per_token(&m.config, block / 2) * block as f64;
+        let mut ways = vec![(backend.as_str(), false)];
+        if lean {
+            ways.push((LEAN, true));
+        }
+        for (b, is_lean) in ways {
+            out.push(job(
+                b,
+                "prefill+attention",
+                block,
+                Some(flop),
+                Per::Ms,
+                Box::new(move |iters| prefill_ms(m, clock, is_lean, iters)),
+            ));
+        }
+        if l.id == "base" || quick {
+            let q = if quick { 1 } else { 16 };
+            let mut ways = vec![(backend.as_str(), Engine::Burn)];
+            if lean {
+                ways.push((LEAN, Engine::Lean));
+            }
+            let flop = sweep_flop(m, q);
+            for (b, engine) in ways {
+                out.push(job(
+                    b,
+                    "sweep",
+                    q,
+                    Some(flop),
+                    Per::Ms,
+                    Box::new(move |iters| sweep_ms(m, clock, q, engine, iters)),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Runs a job until `warm_ms` have passed (at least once), untimed, so the browser has
+/// compiled the hot code with its optimising tier; then the median of `repeats` single runs
+/// (ms).
+pub fn median_ms(job: &mut Job<'_>, clock: Clock, warm_ms: f64, repeats: usize) -> f64 {
+    let start = clock();
+    let mut warm = 0;
+    while warm == 0 || (clock() - start < warm_ms && warm < 100) {
+        (job.run)(1);
+        warm += 1;
+    }
+    let mut t: Vec<f64> = (0..repeats.max(1)).map(|_| (job.run)(1)).collect();
+    t.sort_by(f64::total_cmp);
+    t[t.len() / 2]
+}
+
+/// Every figure for the given models (`(id, file bytes, sha256)`), each the median of a few
+/// runs after a warm-up; `quick` runs one short iteration of each (a smoke check). The
+/// browser runner; natively, criterion runs the same [`jobs`].
 pub fn run_all(
     place: &str,
     models: &[(String, Vec<u8>, String)],
     clock: Clock,
     quick: bool,
 ) -> Vec<Figure> {
-    let mut out = Vec::new();
-    let fig = |backend: &dyn std::fmt::Display,
-               what: &str,
-               model: &str,
-               size: usize,
-               value: f64,
-               unit: &str,
-               gflops: Option<f64>| Figure {
-        place: place.to_string(),
-        backend: backend.to_string(),
-        what: what.to_string(),
-        model: model.to_string(),
-        size,
-        value,
-        unit: unit.to_string(),
-        gflops,
-    };
-    for &backend in Backend::ALL {
-        let device = backend.device();
-        let n = if quick { 64 } else { 512 };
-        out.push(fig(
-            &backend,
-            "matmul",
-            "",
-            n,
-            matmul(&device, clock, n),
-            "GFLOP/s",
-            None,
-        ));
-        for (id, bytes, sha) in models {
-            out.push(fig(
-                &backend,
-                "load",
-                id,
-                bytes.len(),
-                load(bytes, sha, &device, clock),
-                "ms",
-                None,
-            ));
-            let Ok((m, _)) = load_verified(bytes, bytes.len() as u64, sha, &device) else {
-                continue;
-            };
-            let block = m.config.block_size - 1;
-            let contexts: Vec<usize> = if quick {
-                vec![32]
-            } else {
-                vec![32, 128, block]
-            };
-            let tokens = if quick { 4 } else { 24 };
-            let lean = backend == Backend::Flex;
-            for &ctx in &contexts {
-                let (v, g) = decode(&m, clock, ctx, tokens, Decode::Cached);
-                out.push(fig(&backend, "decode", id, ctx, v, "tokens/s", g));
-                let (v, g) = decode(&m, clock, ctx, tokens.min(8), Decode::Recompute);
-                out.push(fig(&backend, "decode-recompute", id, ctx, v, "tokens/s", g));
-                if lean {
-                    let (v, g) = decode(&m, clock, ctx, tokens, Decode::Lean);
-                    out.push(fig(&LEAN, "decode", id, ctx, v, "tokens/s", g));
-                }
-            }
-            let (ms, g) = prefill_attention(&m, clock, false);
-            out.push(fig(
-                &backend,
-                "prefill+attention",
-                id,
-                block,
-                ms,
-                "ms",
-                Some(g),
-            ));
-            if lean {
-                let (ms, g) = prefill_attention(&m, clock, true);
-                out.push(fig(
-                    &LEAN,
-                    "prefill+attention",
-                    id,
-                    block,
-                    ms,
-                    "ms",
-                    Some(g),
-                ));
-            }
-            if id == "base" || quick {
-                let q = if quick { 1 } else { 16 };
-                let ms = sweep(&m, clock, q, Engine::Burn);
-                out.push(fig(&backend, "sweep", id, q, ms, "ms", None));
-                if lean {
-                    let ms = sweep(&m, clock, q, Engine::Lean);
-                    out.push(fig(&LEAN, "sweep", id, q, ms, "ms", None));
-                }
-            }
-        }
-    }
-    out
+    let loaded = load_all(models);
+    let (warm, repeats) = if quick { (0.0, 1) } else { (200.0, 5) };
+    jobs(&loaded, clock, quick)
+        .into_iter()
+        .map(|mut job| {
+            let ms = median_ms(&mut job, clock, warm, repeats);
+            job.figure(place, ms)
+        })
+        .collect()
 }

@@ -282,6 +282,19 @@ pub fn sweep_task(
     )
 }
 
+/// The prompts [`sweep_task`] scores at `k` shots: `queries` fresh held-out episodes, seeded
+/// by `seed`, the task and `k`, their outputs rewritten by `labels`.
+pub fn sweep_items(task: Task, k: usize, queries: usize, seed: u64, labels: Labels) -> Vec<Item> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ ((task as u64) << 32) ^ k as u64);
+    (0..queries)
+        .map(|_| {
+            let mut e = task.episode(&mut rng, k, Split::HeldOut);
+            labels.apply(&mut e, &mut rng);
+            (e.examples, e.query, e.answer)
+        })
+        .collect()
+}
+
 /// [`sweep_task`] on a chosen engine (the benchmark compares them).
 #[allow(clippy::too_many_arguments)]
 pub fn sweep_task_on(
@@ -296,14 +309,7 @@ pub fn sweep_task_on(
 ) -> Vec<SweepPoint> {
     ks.iter()
         .map(|&k| {
-            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ ((task as u64) << 32) ^ k as u64);
-            let items: Vec<_> = (0..queries)
-                .map(|_| {
-                    let mut e = task.episode(&mut rng, k, Split::HeldOut);
-                    labels.apply(&mut e, &mut rng);
-                    (e.examples, e.query, e.answer)
-                })
-                .collect();
+            let items = sweep_items(task, k, queries, seed, labels);
             let scores: Vec<(bool, f32)> = score_answers_on(model, template, &items, engine)
                 .into_iter()
                 .filter_map(Result::ok)

@@ -38,9 +38,11 @@ const FLUSH_MS: f64 = 33.0;
 /// Name of the Cache API store for model files (entries are keyed by URL and SHA-256).
 const CACHE_NAME: &str = "icl-playground-models";
 
-/// The backend the page runs on: `cargo xtask bench` measured flex faster than ndarray in
-/// headless Chromium for base (decode at context 32: 886 vs 436 tokens/s; the k-shot sweep
-/// 1.57 vs 1.74 s; prefill with attention 43 vs 48 ms).
+/// The backend the page's burn network runs on: `cargo xtask bench` measured flex faster than
+/// ndarray in headless Chromium for base (decode at context 32: 886 vs 436 tokens/s; the k-shot
+/// sweep 1.57 vs 1.74 s; prefill with attention 43 vs 48 ms). Generation, scoring and the
+/// attention maps run the lean path over the same weights (`icl_model::lean`); the head
+/// scores and losses on random strings run the burn network.
 pub const WEB_BACKEND: Backend = Backend::Flex;
 
 fn js_error(e: JsValue) -> String {

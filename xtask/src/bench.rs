@@ -1,7 +1,9 @@
-//! `cargo xtask bench`: the speed figures of `icl_model::bench`, natively (`icl bench`) and in
-//! headless Chromium (the `bench_browser` wasm test), plus the wasm sizes of the built site,
-//! gathered into `target/bench/report.json` and `target/bench/report.md`. With `--quick`
-//! every figure is one short iteration: the smoke check `cargo xtask test` runs.
+//! `cargo xtask bench`: the speed figures of `icl_model::bench`, natively (criterion, the
+//! `native` bench of the model crate) and in headless Chromium (the `bench_browser` wasm
+//! test, built with and without `+simd128`), plus the wasm sizes of the built site, gathered
+//! into `target/bench/report.json` and `target/bench/report.md`. With `--quick` every figure
+//! is one short measurement of a few cases, natively and with SIMD only: the smoke check
+//! `cargo xtask test` runs.
 
 use std::path::Path;
 use std::process::Stdio;
@@ -57,8 +59,10 @@ fn write_model_list(quick: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// Runs the browser benchmark and reads its `BENCH` lines.
-fn browser(env: &tools::Env, quick: bool) -> Result<Vec<Figure>, String> {
+/// Runs the browser benchmark and reads its `BENCH` lines. Without `simd`, the wasm is built
+/// without `+simd128` (in its own target folder) and the figures' place reads
+/// `browser-nosimd`.
+fn browser(env: &tools::Env, quick: bool, simd: bool) -> Result<Vec<Figure>, String> {
     write_model_list(quick)?;
     let mut cmd = cargo();
     cmd.args([
@@ -76,7 +80,18 @@ fn browser(env: &tools::Env, quick: bool) -> Result<Vec<Figure>, String> {
     if !quick {
         cmd.arg("--release");
     }
+    if !simd {
+        // RUSTFLAGS replaces `.cargo/config.toml`'s flags for the target (a
+        // `CARGO_TARGET_…_RUSTFLAGS` variable would be added to them), keeping the getrandom one.
+        cmd.env(
+            "RUSTFLAGS",
+            "-C target-feature=-simd128 --cfg getrandom_backend=\"wasm_js\"",
+        )
+        .env("CARGO_TARGET_DIR", root().join("target/nosimd"));
+    }
     cmd.args(["--", "--nocapture"])
+        // The full run takes minutes; the runner's default limit is far shorter.
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "900")
         .env("PATH", &env.path)
         .env("CHROMEDRIVER", &env.chromedriver)
         .current_dir(root())
@@ -87,16 +102,39 @@ fn browser(env: &tools::Env, quick: bool) -> Result<Vec<Figure>, String> {
     if !out.status.success() {
         return Err(format!("the browser benchmark failed:\n{text}"));
     }
-    let figures: Vec<Figure> = text
+    let mut figures: Vec<Figure> = text
         .lines()
         .filter_map(|l| l.trim().strip_prefix("BENCH "))
         .map(serde_json::from_str)
         .collect::<Result<_, _>>()
         .map_err(|e| format!("a browser figure could not be read: {e}"))?;
+    if !simd {
+        for f in &mut figures {
+            if let Some(o) = f.as_object_mut() {
+                o.insert("place".into(), Value::from("browser-nosimd"));
+            }
+        }
+    }
     if figures.is_empty() {
         return Err(format!("the browser benchmark printed no figures:\n{text}"));
     }
     Ok(figures)
+}
+
+/// The browser figures of the lean path and the matmul limit, built without `+simd128`.
+fn browser_nosimd(env: &tools::Env) -> Result<Vec<Figure>, String> {
+    Ok(browser(env, false, false)?
+        .into_iter()
+        .filter(|f| {
+            let s = |k: &str| {
+                f.get(k)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            s("model") == "base" || s("what") == "matmul"
+        })
+        .collect())
 }
 
 /// Raw and gzip sizes of the site's wasm files.
@@ -149,28 +187,35 @@ pub fn bench(quick: bool) -> Result<std::path::PathBuf, String> {
     let dir = root().join("target/bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let native_json = dir.join("native.json");
+    // Natively, criterion measures the same jobs the browser runs. The full run uses the
+    // bench profile (release); the quick one reuses the test build.
     let mut cmd = cargo();
-    cmd.args([
-        "run",
-        "-q",
-        "-p",
-        "icl-model",
-        "--bin",
-        "icl",
-        "--",
-        "bench",
-    ]);
     if quick {
-        cmd.arg("--quick");
+        cmd.args([
+            "test",
+            "-p",
+            "icl-model",
+            "--bench",
+            "native",
+            "--",
+            "--bench",
+        ])
+        .env("ICL_BENCH_QUICK", "1");
+    } else {
+        cmd.args(["bench", "-p", "icl-model", "--bench", "native"]);
     }
-    cmd.arg("--out").arg(&native_json);
-    run("native benchmark", &mut cmd)?;
+    cmd.env("ICL_BENCH_OUT", &native_json);
+    run("native benchmark (criterion)", &mut cmd)?;
     let native: Vec<Figure> =
         serde_json::from_str(&std::fs::read_to_string(&native_json).map_err(|e| e.to_string())?)
             .map_err(|e| e.to_string())?;
-    let browser = browser(&env, quick)?;
+    let mut browser = browser(&env, quick, true)?;
+    if !quick {
+        browser.extend(browser_nosimd(&env)?);
+    }
     let dist = root().join("dist");
-    if !dist.join("index.html").exists() {
+    // The full run measures the site as the working tree builds it now.
+    if !quick || !dist.join("index.html").exists() {
         crate::build_site(&env)?;
     }
     let sizes = wasm_sizes(&dist);

@@ -149,18 +149,6 @@ enum Command {
         #[arg(long, default_value = "public/models")]
         dir: PathBuf,
     },
-    /// Measure speed (decode, prefill with attention, the k-shot sweep, load, matmul) on both
-    /// backends for every model of the manifest; prints a table and writes JSON.
-    Bench {
-        /// One short iteration of each (a smoke check).
-        #[arg(long)]
-        quick: bool,
-        #[arg(long, default_value = "public/models")]
-        dir: PathBuf,
-        /// Where the figures go (JSON).
-        #[arg(long, default_value = "target/bench/native.json")]
-        out: PathBuf,
-    },
     /// Train the whole zoo (attn1, attn2, base), two runs at a time; resumable.
     Zoo {
         #[arg(long)]
@@ -389,56 +377,6 @@ fn run(cli: Cli) -> Result<(), String> {
             for (step, old, new) in icl_model::train::repack(&dir, &model)? {
                 println!("step {step:>6}: {old} -> {new} bytes");
             }
-            Ok(())
-        }
-        Command::Bench { quick, dir, out } => {
-            let text = std::fs::read_to_string(dir.join(MANIFEST_FILE))
-                .map_err(|e| format!("{}: {e}", dir.display()))?;
-            let manifest = Manifest::parse(&text).map_err(|e| e.to_string())?;
-            let models: Vec<(String, Vec<u8>, String)> = manifest
-                .models
-                .iter()
-                .map(|e| {
-                    std::fs::read(dir.join(&e.file))
-                        .map(|b| (e.id.clone(), b, e.sha256.clone()))
-                        .map_err(|err| format!("{}: {err}", e.file))
-                })
-                .collect::<Result<_, _>>()?;
-            let started = std::time::Instant::now();
-            let clock: icl_model::bench::Clock = || {
-                static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-                START
-                    .get_or_init(std::time::Instant::now)
-                    .elapsed()
-                    .as_secs_f64()
-                    * 1000.0
-            };
-            let figures = icl_model::bench::run_all("native", &models, clock, quick);
-            for f in &figures {
-                println!(
-                    "{:<8} {:<18} {:<6} {:>5}  {:>10.2} {}{}",
-                    f.backend,
-                    f.what,
-                    f.model,
-                    f.size,
-                    f.value,
-                    f.unit,
-                    f.gflops
-                        .map(|g| format!(" ({g:.2} GFLOP/s)"))
-                        .unwrap_or_default()
-                );
-            }
-            if let Some(parent) = out.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-            }
-            let json = serde_json::to_string_pretty(&figures).map_err(|e| e.to_string())?;
-            std::fs::write(&out, json + "\n").map_err(|e| format!("{}: {e}", out.display()))?;
-            eprintln!(
-                "{} figures in {:.1} s -> {}",
-                figures.len(),
-                started.elapsed().as_secs_f64(),
-                out.display()
-            );
             Ok(())
         }
         Command::Rescore { model, dir } => {

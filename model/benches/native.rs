@@ -1,0 +1,84 @@
+//! The native benchmarks: the jobs of `icl_model::bench` (the same ones the browser runs),
+//! measured by criterion. After criterion's own report, each job's median time per run
+//! becomes a figure in `$ICL_BENCH_OUT` (default `target/bench/native.json`), which
+//! `cargo xtask bench` merges with the browser's.
+//!
+//! `ICL_BENCH_QUICK=1` keeps one short case of each kind and measures it briefly (the smoke
+//! check `cargo xtask test` runs).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
+use icl_model::bench::{Clock, Figure, jobs, load_all};
+use icl_model::manifest::{MANIFEST_FILE, Manifest};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn clock() -> f64 {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_secs_f64() * 1000.0
+}
+
+/// Median time per iteration (ms) criterion estimated for `id`.
+fn estimate_ms(dir: &Path, id: &str) -> Result<f64, String> {
+    let file = dir.join(id).join("new/estimates.json");
+    let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    v["median"]["point_estimate"]
+        .as_f64()
+        .map(|ns| ns / 1e6)
+        .ok_or_else(|| format!("{}: no median", file.display()))
+}
+
+fn main() -> Result<(), String> {
+    let quick = std::env::var("ICL_BENCH_QUICK").is_ok_and(|v| v == "1");
+    let out = std::env::var("ICL_BENCH_OUT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root().join("target/bench/native.json"));
+    let models_dir = root().join("public/models");
+    let text =
+        std::fs::read_to_string(models_dir.join(MANIFEST_FILE)).map_err(|e| e.to_string())?;
+    let manifest = Manifest::parse(&text).map_err(|e| e.to_string())?;
+    let models: Vec<(String, Vec<u8>, String)> = manifest
+        .models
+        .iter()
+        .filter(|e| !quick || e.id == "attn1")
+        .map(|e| {
+            std::fs::read(models_dir.join(&e.file))
+                .map(|b| (e.id.clone(), b, e.sha256.clone()))
+                .map_err(|err| format!("{}: {err}", e.file))
+        })
+        .collect::<Result<_, _>>()?;
+    let loaded = load_all(&models);
+    let criterion_dir = root().join("target/criterion");
+    let (warm, measure) = if quick { (10, 50) } else { (500, 2000) };
+    let mut c = Criterion::default()
+        .output_directory(&criterion_dir)
+        .warm_up_time(Duration::from_millis(warm))
+        .measurement_time(Duration::from_millis(measure))
+        .sample_size(10)
+        .configure_from_args();
+    let tick: Clock = clock;
+    let mut all = jobs(&loaded, tick, quick);
+    for job in &mut all {
+        let id = job.id();
+        c.bench_function(&id, |b| {
+            b.iter_custom(|iters| Duration::from_secs_f64((job.run)(iters as usize) / 1e3))
+        });
+    }
+    c.final_summary();
+    let figures: Vec<Figure> = all
+        .iter()
+        .map(|job| estimate_ms(&criterion_dir, &job.id()).map(|ms| job.figure("native", ms)))
+        .collect::<Result<_, _>>()?;
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    }
+    let json = serde_json::to_string_pretty(&figures).map_err(|e| e.to_string())?;
+    std::fs::write(&out, json + "\n").map_err(|e| e.to_string())?;
+    println!("{} figures -> {}", figures.len(), out.display());
+    Ok(())
+}
