@@ -160,7 +160,24 @@ fn wasm_sizes(dist: &Path) -> Vec<(String, u64, u64)> {
     out
 }
 
-fn figure_row(f: &Figure) -> String {
+/// The fastest matmul (GFLOP/s) measured in each place: the limit figures are compared with.
+fn limits(figures: &[Figure]) -> std::collections::BTreeMap<String, f64> {
+    let mut out = std::collections::BTreeMap::new();
+    for f in figures {
+        if f.get("what").and_then(Value::as_str) != Some("matmul") {
+            continue;
+        }
+        let place = f.get("place").and_then(Value::as_str).unwrap_or_default();
+        let v = f.get("value").and_then(Value::as_f64).unwrap_or(0.0);
+        let e = out.entry(place.to_string()).or_insert(0.0);
+        if v > *e {
+            *e = v;
+        }
+    }
+    out
+}
+
+fn figure_row(f: &Figure, limits: &std::collections::BTreeMap<String, f64>) -> String {
     let s = |k: &str| {
         f.get(k).map_or(String::new(), |v| match v {
             Value::String(s) => s.clone(),
@@ -168,8 +185,14 @@ fn figure_row(f: &Figure) -> String {
         })
     };
     let num = |k: &str| f.get(k).and_then(Value::as_f64);
+    let share = match (num("gflops"), limits.get(&s("place"))) {
+        (Some(g), Some(&l)) if l > 0.0 && s("what") != "matmul" => {
+            format!("{:.0} %", 100.0 * g / l)
+        }
+        _ => String::new(),
+    };
     format!(
-        "| {} | {} | {} | {} | {} | {:.2} {} | {} |",
+        "| {} | {} | {} | {} | {} | {:.2} {} | {} | {share} |",
         s("place"),
         s("backend"),
         s("what"),
@@ -231,10 +254,13 @@ pub fn bench(quick: bool) -> Result<std::path::PathBuf, String> {
     )
     .map_err(|e| e.to_string())?;
     let mut md = String::from(
-        "| where | backend | what | model | size | value | GFLOP/s |\n|---|---|---|---|---|---|---|\n",
+        "| where | backend | what | model | size | value | GFLOP/s | % of limit |\n\
+         |---|---|---|---|---|---|---|---|\n",
     );
-    for f in native.iter().chain(&browser) {
-        md += &figure_row(f);
+    let all: Vec<Figure> = native.iter().chain(&browser).cloned().collect();
+    let limits = limits(&all);
+    for f in &all {
+        md += &figure_row(f, &limits);
         md.push('\n');
     }
     md += "\n| wasm file | bytes | gzip |\n|---|---|---|\n";
