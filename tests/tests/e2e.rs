@@ -416,7 +416,8 @@ async fn drafts_survive_and_hostile_links_change_nothing() {
 async fn stop_ends_a_long_generation_and_run_works_again() {
     let site = Site::start();
     let c = site.open_ready(None).await;
-    set_value(&c, "#max-tokens", "1000").await;
+    // The most the page allows: with the lean decoder a shorter run could end before Stop.
+    set_value(&c, "#max-tokens", "4096").await;
     click(&c, "#stop-newline").await;
     set_value(&c, "#temperature", "1").await;
     js(
@@ -440,7 +441,8 @@ async fn stop_ends_a_long_generation_and_run_works_again() {
         .await
         .unwrap()
         .len();
-    assert!(n < 1000, "stopped after {n} tokens");
+    eprintln!("stopped after {n} of 4096 tokens");
+    assert!(n < 4096, "stopped after {n} tokens");
     assert!(reason.contains("stopped"), "{reason}");
     assert!(done.attr("data-text").await.unwrap().is_some());
     let again = run(&c).await;
