@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::backend::Backend;
 use crate::config::ModelConfig;
 use crate::decoding::{Decoder, batch_tokens, to_vec};
-use crate::eval::{Labels, sweep_items, sweep_task_on};
+use crate::eval::{Labels, score_answers_on, sweep_items};
 use crate::lean::{Keep, LeanNet};
 use crate::model::Model;
 use crate::sampling::Engine;
@@ -118,13 +118,16 @@ pub fn decode_ms(
 /// or the lean path (ms).
 pub fn prefill_ms(m: &Model, clock: Clock, lean: bool, iters: usize) -> f64 {
     let row = [vec![crate::tokenizer::BOS], text(m.config.block_size - 1)].concat();
-    let net = LeanNet::new(&m.config, &m.net, None);
-    let mut cache = net.cache();
+    let mut lean = lean.then(|| {
+        let net = LeanNet::new(&m.config, &m.net);
+        let cache = net.cache();
+        (net, cache)
+    });
     let start = clock();
     for _ in 0..iters {
-        if lean {
+        if let Some((net, cache)) = lean.as_mut() {
             cache.clear();
-            let _ = net.forward(&mut cache, &row, true, Some(Keep::All));
+            let _ = net.forward(cache, &row, true, Some(Keep::All));
             continue;
         }
         let out = m.net.forward(
@@ -139,22 +142,20 @@ pub fn prefill_ms(m: &Model, clock: Clock, lean: bool, iters: usize) -> f64 {
     clock() - start
 }
 
+/// Seed of the benchmark's sweep episodes.
+const SWEEP_SEED: u64 = 7;
+
 /// The page's k-shot sweep, `iters` times: k = 0..8, `queries` held-out queries each, greedy
 /// exact match and log-probability (ms).
 pub fn sweep_ms(m: &Model, clock: Clock, queries: usize, engine: Engine, iters: usize) -> f64 {
-    let ks: Vec<usize> = (0..=8).collect();
+    let template = Template::default();
     let start = clock();
     for _ in 0..iters {
-        let _ = sweep_task_on(
-            m,
-            Task::FirstLetter,
-            &Template::default(),
-            &ks,
-            queries,
-            7,
-            Labels::Correct,
-            engine,
-        );
+        // What `eval::sweep_task` does, on the chosen engine.
+        for k in 0..=8 {
+            let items = sweep_items(Task::FirstLetter, k, queries, SWEEP_SEED, Labels::Correct);
+            let _ = score_answers_on(m, &template, &items, engine);
+        }
     }
     clock() - start
 }
@@ -164,7 +165,7 @@ pub fn sweep_ms(m: &Model, clock: Clock, queries: usize, engine: Engine, iters: 
 pub fn sweep_flop(m: &Model, queries: usize) -> f64 {
     let template = Template::default();
     (0..=8)
-        .flat_map(|k| sweep_items(Task::FirstLetter, k, queries, 7, Labels::Correct))
+        .flat_map(|k| sweep_items(Task::FirstLetter, k, queries, SWEEP_SEED, Labels::Correct))
         .map(|(examples, query, output)| {
             let text = format!(
                 "{}{}{}",

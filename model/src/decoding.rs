@@ -71,7 +71,10 @@ impl<'a> Decoder<'a> {
     /// A decoder on the lean path: the same weights and results as [`Decoder::new`], several
     /// times faster per token (`docs/PERFORMANCE.md`).
     pub fn lean(config: &ModelConfig, net: &Transformer, head_mask: Option<&HeadMask>) -> Self {
-        let net = LeanNet::new(config, net, head_mask);
+        let net = match head_mask {
+            Some(mask) => LeanNet::new(config, &net.clone().with_heads_ablated(mask)),
+            None => LeanNet::new(config, net),
+        };
         Self {
             block_size: net.block_size(),
             engine: Engine::Lean {

@@ -209,7 +209,12 @@ pub struct SweepPoint {
     pub mean_logprob: f32,
 }
 
-fn point(k: usize, scores: &[(bool, f32)]) -> SweepPoint {
+/// Scores `items` (those that fit the window) into the curve's point at `k`.
+fn point(model: &Model, template: &Template, k: usize, items: &[Item]) -> SweepPoint {
+    let scores: Vec<(bool, f32)> = score_answers(model, template, items)
+        .into_iter()
+        .filter_map(Result::ok)
+        .collect();
     let n = scores.len();
     SweepPoint {
         k,
@@ -270,16 +275,12 @@ pub fn sweep_task(
     seed: u64,
     labels: Labels,
 ) -> Vec<SweepPoint> {
-    sweep_task_on(
-        model,
-        task,
-        template,
-        ks,
-        queries,
-        seed,
-        labels,
-        Engine::default(),
-    )
+    ks.iter()
+        .map(|&k| {
+            let items = sweep_items(task, k, queries, seed, labels);
+            point(model, template, k, &items)
+        })
+        .collect()
 }
 
 /// The prompts [`sweep_task`] scores at `k` shots: `queries` fresh held-out episodes, seeded
@@ -291,30 +292,6 @@ pub fn sweep_items(task: Task, k: usize, queries: usize, seed: u64, labels: Labe
             let mut e = task.episode(&mut rng, k, Split::HeldOut);
             labels.apply(&mut e, &mut rng);
             (e.examples, e.query, e.answer)
-        })
-        .collect()
-}
-
-/// [`sweep_task`] on a chosen engine (the benchmark compares them).
-#[allow(clippy::too_many_arguments)]
-pub fn sweep_task_on(
-    model: &Model,
-    task: Task,
-    template: &Template,
-    ks: &[usize],
-    queries: usize,
-    seed: u64,
-    labels: Labels,
-    engine: Engine,
-) -> Vec<SweepPoint> {
-    ks.iter()
-        .map(|&k| {
-            let items = sweep_items(task, k, queries, seed, labels);
-            let scores: Vec<(bool, f32)> = score_answers_on(model, template, &items, engine)
-                .into_iter()
-                .filter_map(Result::ok)
-                .collect();
-            point(k, &scores)
         })
         .collect()
 }
@@ -343,11 +320,7 @@ pub fn sweep_examples(
                     (shown, x.clone(), y.clone())
                 })
                 .collect();
-            let scores: Vec<(bool, f32)> = score_answers(model, template, &items)
-                .into_iter()
-                .filter_map(Result::ok)
-                .collect();
-            point(k, &scores)
+            point(model, template, k, &items)
         })
         .collect()
 }

@@ -15,23 +15,16 @@
 //! ablated heads.
 
 use burn::nn::{LayerNorm, Linear};
-use burn::tensor::Tensor;
 use ndarray::{ArrayView2, ArrayViewMut2, ShapeBuilder, linalg::general_mat_mul};
 
 use crate::config::{ModelConfig, Positional};
 use crate::decoding::to_vec;
-use crate::transformer::{HeadMask, Transformer};
+use crate::transformer::{Transformer, rotary_tables};
 
 /// Layer norm epsilon (burn's `LayerNormConfig` default, which the network uses).
 const LN_EPS: f32 = 1e-5;
-/// Rotary base frequency, as in the burn network.
-const ROPE_BASE: f32 = 10_000.0;
 /// From this many rows on, a projection is one `ndarray` matrix product; below, a row loop.
 const GEMM_ROWS: usize = 8;
-
-fn values<const D: usize>(t: Tensor<D>) -> Vec<f32> {
-    to_vec(t)
-}
 
 /// A bias-optional linear map with its weights row-major `[d_in, d_out]`.
 #[derive(Debug, Clone)]
@@ -49,7 +42,7 @@ impl Dense {
             .iter()
             .map(|l| {
                 let [_, d_out] = l.weight.val().dims();
-                (values(l.weight.val()), d_out)
+                (to_vec(l.weight.val()), d_out)
             })
             .collect();
         let [d_in, _] = parts[0].weight.val().dims();
@@ -62,7 +55,7 @@ impl Dense {
         }
         let biases: Vec<Option<Vec<f32>>> = parts
             .iter()
-            .map(|l| l.bias.as_ref().map(|b| values(b.val())))
+            .map(|l| l.bias.as_ref().map(|b| to_vec(b.val())))
             .collect();
         let bias = biases.iter().any(Option::is_some).then(|| {
             biases
@@ -134,11 +127,11 @@ struct Norm {
 
 impl Norm {
     fn new(ln: &LayerNorm) -> Self {
-        let gamma = values(ln.gamma.val());
+        let gamma = to_vec(ln.gamma.val());
         let beta = ln
             .beta
             .as_ref()
-            .map_or_else(|| vec![0.0; gamma.len()], |b| values(b.val()));
+            .map_or_else(|| vec![0.0; gamma.len()], |b| to_vec(b.val()));
         Self { gamma, beta }
     }
 
@@ -248,59 +241,37 @@ impl LeanCache {
 }
 
 impl LeanNet {
-    /// Copies the weights of `net` (shaped by `config`), with the heads `ablated` switches off
-    /// zeroed out of the output projections, as [`Transformer::with_heads_ablated`] does.
-    pub fn new(config: &ModelConfig, net: &Transformer, ablated: Option<&HeadMask>) -> Self {
-        let d = config.d_model;
-        let d_head = config.d_head();
-        let half = d_head / 2;
-        let rotary = (config.positional == Positional::Rotary).then(|| {
-            let mut cos = Vec::with_capacity(config.block_size * half);
-            let mut sin = Vec::with_capacity(config.block_size * half);
-            for p in 0..config.block_size {
-                for i in 0..half {
-                    let theta = p as f32 * ROPE_BASE.powf(-((2 * i) as f32) / d_head as f32);
-                    cos.push(theta.cos());
-                    sin.push(theta.sin());
-                }
-            }
-            (cos, sin)
-        });
+    /// Copies the weights of `net` (shaped by `config`). An ablation travels in the weights
+    /// ([`Transformer::with_heads_ablated`]).
+    pub fn new(config: &ModelConfig, net: &Transformer) -> Self {
+        let rotary = (config.positional == Positional::Rotary)
+            .then(|| rotary_tables(0..config.block_size, config.d_head()));
         let blocks = net
             .blocks
             .iter()
-            .enumerate()
-            .map(|(layer, b)| {
-                let mut out = Dense::fused(&[&b.attn.output]);
-                for h in 0..config.n_heads {
-                    if ablated.is_some_and(|m| !m.keeps(layer, h)) {
-                        out.w[h * d_head * d..(h + 1) * d_head * d].fill(0.0);
-                    }
-                }
-                LeanBlock {
-                    ln1: Norm::new(&b.ln1),
-                    qkv: Dense::fused(&[&b.attn.query, &b.attn.key, &b.attn.value]),
-                    out,
-                    mlp: match (&b.ln2, &b.mlp) {
-                        (Some(ln2), Some(m)) => Some((
-                            Norm::new(ln2),
-                            Dense::fused(&[&m.up]),
-                            Dense::fused(&[&m.down]),
-                        )),
-                        _ => None,
-                    },
-                }
+            .map(|b| LeanBlock {
+                ln1: Norm::new(&b.ln1),
+                qkv: Dense::fused(&[&b.attn.query, &b.attn.key, &b.attn.value]),
+                out: Dense::fused(&[&b.attn.output]),
+                mlp: match (&b.ln2, &b.mlp) {
+                    (Some(ln2), Some(m)) => Some((
+                        Norm::new(ln2),
+                        Dense::fused(&[&m.up]),
+                        Dense::fused(&[&m.down]),
+                    )),
+                    _ => None,
+                },
             })
             .collect();
         Self {
-            d,
+            d: config.d_model,
             n_heads: config.n_heads,
-            d_head,
+            d_head: config.d_head(),
             d_ff: config.d_ff,
             vocab: config.vocab_size,
             block_size: config.block_size,
-            tok_emb: values(net.tok_emb.weight.val()),
-            pos_emb: net.pos_emb.as_ref().map(|p| values(p.weight.val())),
+            tok_emb: to_vec(net.tok_emb.weight.val()),
+            pos_emb: net.pos_emb.as_ref().map(|p| to_vec(p.weight.val())),
             rotary,
             blocks,
             ln_f: Norm::new(&net.ln_f),
@@ -320,14 +291,27 @@ impl LeanNet {
 
     /// An empty cache for this network.
     pub fn cache(&self) -> LeanCache {
-        let n = self.blocks.len() * self.n_heads * self.block_size * self.d_head;
-        LeanCache {
-            k: vec![0.0; n],
-            v: vec![0.0; n],
-            cap: self.block_size,
+        let mut cache = LeanCache {
+            k: Vec::new(),
+            v: Vec::new(),
+            cap: 0,
             len: 0,
             scratch: Scratch::default(),
+        };
+        self.lay_out(&mut cache, self.block_size);
+        cache
+    }
+
+    /// Empties `cache` and lays it out for `cap` positions per head, growing its buffers
+    /// when they are too small (they never shrink).
+    fn lay_out(&self, cache: &mut LeanCache, cap: usize) {
+        let n = self.blocks.len() * self.n_heads * cap * self.d_head;
+        if cache.k.len() < n {
+            cache.k.resize(n, 0.0);
+            cache.v.resize(n, 0.0);
         }
+        cache.cap = cap;
+        cache.len = 0;
     }
 
     /// Reads `tokens` at positions `cache.len()..`, appending their keys and values to the
@@ -344,9 +328,13 @@ impl LeanNet {
         all_logits: bool,
         keep: Option<Keep>,
     ) -> LeanOutput {
+        if cache.cap != self.block_size {
+            // Left laid out for several sequences by `forward_many` (and so empty).
+            self.lay_out(cache, self.block_size);
+        }
         let (s, start) = (tokens.len(), cache.len);
         assert!(
-            start + s <= self.block_size && cache.cap == self.block_size,
+            start + s <= self.block_size,
             "positions past the window: {start} + {s} > {}",
             self.block_size
         );
@@ -369,7 +357,7 @@ impl LeanNet {
     /// together: the projections and MLPs of all their tokens are one matrix product per
     /// layer, which runs nearer the machine's limit than one short sequence at a time, and
     /// attention stays within each sequence. `cache` is only scratch space here; it is left
-    /// empty.
+    /// empty, and a later [`LeanNet::forward`] lays it out for one window again.
     ///
     /// # Panics
     /// If a sequence is empty or longer than the window, or an id is outside the vocabulary.
@@ -392,18 +380,9 @@ impl LeanNet {
             row += q.len();
         }
         let tokens: Vec<u32> = seqs.concat();
-        let n = self.blocks.len() * self.n_heads * row * self.d_head;
-        cache.k.resize(n, 0.0);
-        cache.v.resize(n, 0.0);
-        cache.cap = row;
+        self.lay_out(cache, row);
         self.run(cache, &tokens, &segs, None);
         let all = self.logits(cache, 0, row);
-        // Back to a window-sized decoding cache.
-        cache.cap = self.block_size;
-        cache.len = 0;
-        let n = self.blocks.len() * self.n_heads * self.block_size * self.d_head;
-        cache.k.resize(n, 0.0);
-        cache.v.resize(n, 0.0);
         segs.iter()
             .map(|g| all[g.row * self.vocab..(g.row + g.len) * self.vocab].to_vec())
             .collect()
@@ -707,8 +686,8 @@ fn erf(x: f32) -> f32 {
 mod tests {
     use super::*;
     use crate::decoding::{batch_tokens, to_vec};
-    use crate::transformer::ForwardOptions;
     use crate::transformer::tests::{max_abs_diff, tiny};
+    use crate::transformer::{ForwardOptions, HeadMask};
     use burn::tensor::Device;
     use rand::{Rng, SeedableRng};
     #[cfg(target_arch = "wasm32")]
@@ -735,7 +714,11 @@ mod tests {
         let mask = HeadMask::all(cfg.n_layers, cfg.n_heads).ablate(1, 2);
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         for m in [None, Some(&mask)] {
-            let lean = LeanNet::new(&cfg, &net, m);
+            let ablated = match m {
+                Some(mask) => net.clone().with_heads_ablated(mask),
+                None => net.clone(),
+            };
+            let lean = LeanNet::new(&cfg, &ablated);
             // Whole windows at once (below and at the gemm threshold, and the full block).
             for len in [1, 3, GEMM_ROWS - 1, GEMM_ROWS, cfg.block_size] {
                 let ids: Vec<u32> = (0..len)
@@ -806,7 +789,7 @@ mod tests {
             [(Positional::Rotary, false), (Positional::Learned, true)]
         {
             let (cfg, net) = tiny(positional, attention_only);
-            let lean = LeanNet::new(&cfg, &net, None);
+            let lean = LeanNet::new(&cfg, &net);
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
             let seqs: Vec<Vec<u32>> = [1, 5, cfg.block_size, GEMM_ROWS, 2]
                 .iter()
@@ -856,7 +839,7 @@ mod tests {
     #[should_panic(expected = "positions past the window")]
     fn a_window_overflow_is_refused() {
         let (cfg, net) = tiny(Positional::Rotary, true);
-        let lean = LeanNet::new(&cfg, &net, None);
+        let lean = LeanNet::new(&cfg, &net);
         let mut cache = lean.cache();
         lean.forward(&mut cache, &vec![3; cfg.block_size + 1], false, None);
     }

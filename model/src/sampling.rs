@@ -424,7 +424,7 @@ fn score_row(ids: &[u32], first: usize, logits: &[f32], vocab: usize) -> Score {
 const SCORE_TOKENS: usize = 1024;
 
 fn score_lean(model: &Model, rows: &[&(Vec<u32>, usize)]) -> Vec<Score> {
-    let net = LeanNet::new(&model.config, &model.net, None);
+    let net = LeanNet::new(&model.config, &model.net);
     let mut cache = net.cache();
     let mut out = Vec::with_capacity(rows.len());
     let mut i = 0;

@@ -229,20 +229,31 @@ impl ModelConfig {
     }
 }
 
+/// `cos` and `sin` of the rotary angles for `positions`, `[positions, d_head / 2]` each (the
+/// lean forward reads the same tables).
+pub(crate) fn rotary_tables(
+    positions: std::ops::Range<usize>,
+    d_head: usize,
+) -> (Vec<f32>, Vec<f32>) {
+    let half = d_head / 2;
+    let mut cos = Vec::with_capacity(positions.len() * half);
+    let mut sin = Vec::with_capacity(positions.len() * half);
+    for p in positions {
+        for i in 0..half {
+            let theta = p as f32 * ROPE_BASE.powf(-((2 * i) as f32) / d_head as f32);
+            cos.push(theta.cos());
+            sin.push(theta.sin());
+        }
+    }
+    (cos, sin)
+}
+
 /// Applies rotary embeddings to `[batch, heads, seq, d_head]` for absolute positions
 /// `start..start + seq` (rotate-half form).
 fn rotary(x: Tensor<4>, start: usize) -> Tensor<4> {
     let [b, h, s, dh] = x.dims();
     let half = dh / 2;
-    let mut cos = Vec::with_capacity(s * half);
-    let mut sin = Vec::with_capacity(s * half);
-    for p in start..start + s {
-        for i in 0..half {
-            let theta = p as f32 * ROPE_BASE.powf(-((2 * i) as f32) / dh as f32);
-            cos.push(theta.cos());
-            sin.push(theta.sin());
-        }
-    }
+    let (cos, sin) = rotary_tables(start..start + s, dh);
     let device = x.device();
     let cos = Tensor::<4>::from_data(TensorData::new(cos, [1, 1, s, half]), &device);
     let sin = Tensor::<4>::from_data(TensorData::new(sin, [1, 1, s, half]), &device);

@@ -744,7 +744,7 @@ fn explain(m: &Model, prompt: &str, probe: Probe) -> Explanation {
         .chain(ids[skipped..].iter().copied())
         .collect();
     // The lean path gives the same maps as the burn forward (tested) in a fraction of the time.
-    let net = LeanNet::new(&m.config, &m.net, None);
+    let net = LeanNet::new(&m.config, &m.net);
     let out = net.forward(&mut net.cache(), &row, false, Some(Keep::All));
     let attention = out.attention.concat();
     let chars = row
