@@ -38,6 +38,94 @@ pub struct TrainConfig {
     /// Weight of answer tokens in the loss relative to the other tokens.
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub answer_weight: f32,
+    /// A second phase after the first `from` steps (default: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase2: Option<Phase>,
+}
+
+/// A second training phase, from step `from` to the run's last step: batches come from its own
+/// task mix with its own answer weight, and the optimiser starts afresh, warming up over
+/// [`PHASE_WARMUP`] steps to the phase's peak learning rate and decaying along a cosine to the
+/// run's floor. The first phase's schedule and checkpoints are those of a run that ends at
+/// `from`, so a finished run can be continued by a second phase.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Phase {
+    /// Steps of the first phase.
+    pub from: usize,
+    /// Peak learning rate of the second phase.
+    pub lr: f64,
+    /// Tasks of its few-shot share by name, a task listed twice drawn twice as often.
+    pub tasks: Vec<String>,
+    /// Weight of answer tokens in its loss.
+    pub answer_weight: f32,
+    /// Evenly spaced checkpoints in the second phase, its last step included.
+    pub checkpoints: usize,
+    /// Length of its training sequences when shorter than the model's window: more episodes
+    /// for the same compute, each with fewer examples.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<usize>,
+}
+
+/// Warmup of a second phase, in steps.
+pub const PHASE_WARMUP: usize = 50;
+
+/// `peak` warmed up linearly over `warmup` steps, then a cosine down to `floor * peak` at
+/// step `steps`.
+fn cosine(peak: f64, warmup: usize, floor: f64, step: usize, steps: usize) -> f64 {
+    if step < warmup {
+        return peak * (step + 1) as f64 / warmup as f64;
+    }
+    let t = (step - warmup) as f64 / (steps.saturating_sub(warmup)).max(1) as f64;
+    let cos = 0.5 * (1.0 + (std::f64::consts::PI * t.min(1.0)).cos());
+    peak * (floor + (1.0 - floor) * cos)
+}
+
+/// The task mix of `names` (every task when none); a bad name or answer weight is an error.
+fn mix_of(induction: f32, names: Option<&[String]>, answer_weight: f32) -> Result<DataMix, String> {
+    if !(answer_weight > 0.0 && answer_weight.is_finite()) {
+        return Err(format!(
+            "answer weight must be positive, not {answer_weight}"
+        ));
+    }
+    let mut mix = DataMix::new(induction);
+    if let Some(names) = names {
+        mix.tasks = names
+            .iter()
+            .map(|n| {
+                Task::from_name(n.trim()).ok_or_else(|| {
+                    let all: Vec<&str> = Task::ALL.iter().map(|t| t.name()).collect();
+                    format!("unknown task {n:?}; tasks are {}", all.join(", "))
+                })
+            })
+            .collect::<Result<_, _>>()?;
+    }
+    Ok(mix)
+}
+
+impl Phase {
+    /// A second phase from step `from` weighted to the rules base must read letter by letter
+    /// from the examples (a random substitution, a Caesar shift: each drawn 4× as often as
+    /// the others) and to reverse and sort (2×), its weakest tasks after 3,000 steps; every
+    /// task stays in the mix so none is forgotten. Answers weigh 3× in the loss.
+    pub fn per_letter(from: usize) -> Phase {
+        let mut tasks: Vec<String> = Task::ALL.iter().map(|t| t.name().to_string()).collect();
+        for (name, extra) in [
+            ("substitution", 3),
+            ("caesar", 3),
+            ("reverse", 1),
+            ("sort_letters", 1),
+        ] {
+            tasks.extend(std::iter::repeat_n(name.to_string(), extra));
+        }
+        Phase {
+            from,
+            lr: 1e-3,
+            tasks,
+            answer_weight: 3.0,
+            checkpoints: 2,
+            window: None,
+        }
+    }
 }
 
 fn one() -> f32 {
@@ -74,56 +162,141 @@ impl TrainConfig {
             block_size: None,
             tasks: None,
             answer_weight: 1.0,
+            phase2: None,
         })
     }
 
-    /// What the batches are drawn from; an unknown task name or a non-positive answer weight
-    /// is an error.
-    pub fn data_mix(&self) -> Result<DataMix, String> {
-        if !(self.answer_weight > 0.0 && self.answer_weight.is_finite()) {
-            return Err(format!(
-                "answer weight must be positive, not {}",
-                self.answer_weight
-            ));
-        }
-        let mut mix = DataMix::new(self.induction_fraction);
-        if let Some(names) = &self.tasks {
-            mix.tasks = names
-                .iter()
-                .map(|n| {
-                    Task::from_name(n.trim()).ok_or_else(|| {
-                        let all: Vec<&str> = Task::ALL.iter().map(|t| t.name()).collect();
-                        format!("unknown task {n:?}; tasks are {}", all.join(", "))
-                    })
-                })
-                .collect::<Result<_, _>>()?;
-        }
-        Ok(mix)
+    /// The steps of the first phase (all of them when there is no second).
+    pub fn phase1_steps(&self) -> usize {
+        self.phase2.as_ref().map_or(self.steps, |p| p.from)
     }
 
-    /// Learning rate at `step`: linear warmup, then cosine decay to `min_lr_frac * lr`.
-    pub fn lr_at(&self, step: usize) -> f64 {
-        if step < self.warmup {
-            return self.lr * (step + 1) as f64 / self.warmup as f64;
+    /// Length of the training sequences of `step` (0-based), for a model whose window is
+    /// `block`.
+    pub fn window_at(&self, step: usize, block: usize) -> usize {
+        match &self.phase2 {
+            Some(p) if step >= p.from => p.window.unwrap_or(block).min(block),
+            _ => block,
         }
-        let t = (step - self.warmup) as f64 / (self.steps - self.warmup).max(1) as f64;
-        let cos = 0.5 * (1.0 + (std::f64::consts::PI * t.min(1.0)).cos());
-        self.lr * (self.min_lr_frac + (1.0 - self.min_lr_frac) * cos)
+    }
+
+    /// Tokens trained on in the first `steps` steps, for a model whose window is `block`.
+    pub fn tokens_after(&self, steps: usize, block: usize) -> u64 {
+        let first = steps.min(self.phase1_steps());
+        let second = steps - first;
+        let per_row = first * block + second * self.window_at(self.steps, block);
+        (self.batch_size * per_row) as u64
+    }
+
+    /// The phase that `step` (0-based) belongs to: 1 or 2.
+    pub fn phase_of(&self, step: usize) -> u8 {
+        if step < self.phase1_steps() { 1 } else { 2 }
+    }
+
+    /// What the first phase's batches are drawn from; an unknown task name, a non-positive
+    /// answer weight or a second phase that does not fit the run is an error.
+    pub fn data_mix(&self) -> Result<DataMix, String> {
+        if let Some(p) = &self.phase2 {
+            if p.from == 0 || p.from >= self.steps {
+                return Err(format!(
+                    "the second phase starts at step {} of {}",
+                    p.from, self.steps
+                ));
+            }
+            if !(p.lr > 0.0 && p.lr.is_finite()) {
+                return Err(format!("learning rate must be positive, not {}", p.lr));
+            }
+            if p.window.is_some_and(|w| w < 16) {
+                return Err("the second phase's window must be at least 16 characters".into());
+            }
+            mix_of(self.induction_fraction, Some(&p.tasks), p.answer_weight)?;
+        }
+        mix_of(
+            self.induction_fraction,
+            self.tasks.as_deref(),
+            self.answer_weight,
+        )
+    }
+
+    /// The mix and answer weight of the batches of `phase` (1 or 2).
+    pub fn phase_mix(&self, phase: u8) -> Result<(DataMix, f32), String> {
+        match (&self.phase2, phase) {
+            (Some(p), 2) => Ok((
+                mix_of(self.induction_fraction, Some(&p.tasks), p.answer_weight)?,
+                p.answer_weight,
+            )),
+            _ => Ok((self.data_mix()?, self.answer_weight)),
+        }
+    }
+
+    /// What the data is, in words, for the manifest.
+    pub fn describe_data(&self) -> String {
+        let first = DataMix::new(self.induction_fraction).describe();
+        match &self.phase2 {
+            None => first,
+            Some(p) => {
+                let mut counts: Vec<(String, usize)> = Vec::new();
+                for t in &p.tasks {
+                    match counts.iter_mut().find(|(n, _)| n == t.trim()) {
+                        Some((_, c)) => *c += 1,
+                        None => counts.push((t.trim().to_string(), 1)),
+                    }
+                }
+                let weighted: Vec<String> = counts
+                    .iter()
+                    .filter(|(_, c)| *c > 1)
+                    .map(|(n, c)| format!("{n} ×{c}"))
+                    .collect();
+                format!(
+                    "{first}; from step {}, {} tasks weighted {} with answers weighted ×{}",
+                    p.from,
+                    counts.len(),
+                    weighted.join(", "),
+                    p.answer_weight
+                )
+            }
+        }
+    }
+
+    /// Learning rate at `step`: linear warmup, then cosine decay to `min_lr_frac * lr`; in a
+    /// second phase the same shape again from its start, with its own peak.
+    pub fn lr_at(&self, step: usize) -> f64 {
+        match &self.phase2 {
+            Some(p) if step >= p.from => cosine(
+                p.lr,
+                PHASE_WARMUP,
+                self.min_lr_frac,
+                step - p.from,
+                self.steps - p.from,
+            ),
+            _ => cosine(
+                self.lr,
+                self.warmup,
+                self.min_lr_frac,
+                step,
+                self.phase1_steps(),
+            ),
+        }
     }
 
     /// Log-spaced checkpoint steps, the first ones early, plus `linear_checkpoints` evenly
     /// spaced ones; sorted, always ending at `steps`.
     pub fn checkpoint_steps(&self) -> Vec<usize> {
         let n = self.checkpoints.max(2);
-        let first = 10f64.min(self.steps as f64);
+        let end = self.phase1_steps();
+        let first = 10f64.min(end as f64);
         let mut v: Vec<usize> = (0..n)
             .map(|i| {
                 let t = i as f64 / (n - 1) as f64;
-                (first * (self.steps as f64 / first).powf(t)).round() as usize
+                (first * (end as f64 / first).powf(t)).round() as usize
             })
             .collect();
         let m = self.linear_checkpoints;
-        v.extend((1..=m).map(|i| self.steps * i / m));
+        v.extend((1..=m).map(|i| end * i / m));
+        if let Some(p) = &self.phase2 {
+            let (n, len) = (p.checkpoints.max(1), self.steps - p.from);
+            v.extend((1..=n).map(|i| p.from + len * i / n));
+        }
         v.sort_unstable();
         v.dedup();
         v

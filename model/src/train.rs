@@ -21,14 +21,13 @@ use rand_chacha::ChaCha8Rng;
 use crate::backend::Backend;
 use crate::config::ModelConfig;
 pub use crate::curves::{CurvePoint, Curves, TrainConfig};
-use crate::data::DataMix;
 use crate::decoding::batch_tokens;
 use crate::manifest::{CheckpointEntry, ModelEntry, TrainingInfo, publish};
 use crate::metrics::{head_scores, icl_scores};
 use crate::model::Model;
 use crate::tokenizer::Tokenizer;
 use crate::transformer::{ForwardOptions, Transformer};
-use crate::weights::{DType, export, from_bytes, to_bytes};
+use crate::weights::{DType, export, from_bytes, to_bytes, to_bytes_mixed};
 
 /// Where a run writes.
 pub struct Paths {
@@ -149,7 +148,7 @@ pub fn train(
     let plain = backend.device();
     let device = plain.clone().autodiff();
     let tok = Tokenizer::default();
-    let mix = cfg.data_mix()?;
+    let mixes = [cfg.phase_mix(1)?, cfg.phase_mix(2)?];
     let checkpoints = cfg.checkpoint_steps();
     std::fs::create_dir_all(paths.dir.join(&paths.id)).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(paths.state.join(&paths.id)).map_err(|e| e.to_string())?;
@@ -166,10 +165,22 @@ pub fn train(
                 &std::fs::read_to_string(paths.curves()).map_err(|e| e.to_string())?,
             )
             .map_err(|e| format!("curves: {e}"))?;
+            let mut curves = curves;
             if curves.train != *cfg {
-                return Err(
-                    "the interrupted run used other settings; start afresh without --resume".into(),
-                );
+                // A finished run may be continued by a second phase.
+                let first = TrainConfig {
+                    steps: cfg.phase1_steps(),
+                    phase2: None,
+                    ..cfg.clone()
+                };
+                if cfg.phase2.is_none() || curves.train != first || step != first.steps {
+                    return Err(
+                        "the interrupted run used other settings; start afresh without --resume"
+                            .into(),
+                    );
+                }
+                eprintln!("{}: continuing with the second phase", paths.id);
+                curves.train = cfg.clone();
             }
             eprintln!("resuming {} at step {step}", paths.id);
             (m.net, curves, step)
@@ -189,12 +200,16 @@ pub fn train(
             )
         }
     };
-    let mut optim = AdamWConfig::new()
-        .with_weight_decay(cfg.weight_decay)
-        .with_beta_2(0.95)
-        .with_grad_clipping(Some(GradientClippingConfig::Norm(cfg.grad_clip)))
-        .init();
-    let tokens_per_step = (cfg.batch_size * config.block_size) as u64;
+    let fresh_optim = || {
+        AdamWConfig::new()
+            .with_weight_decay(cfg.weight_decay)
+            .with_beta_2(0.95)
+            .with_grad_clipping(Some(GradientClippingConfig::Norm(cfg.grad_clip)))
+            .init()
+    };
+    let mut optim = fresh_optim();
+    let phase2_start = cfg.phase2.as_ref().map(|p| p.from);
+    let block = config.block_size;
     let mut acc = (0.0f32, 0.0f32, 0usize, 0usize);
     if start == 0 {
         let valid = net.valid();
@@ -206,13 +221,19 @@ pub fn train(
     for step in start..cfg.steps {
         let mut rng =
             ChaCha8Rng::seed_from_u64(cfg.seed.wrapping_mul(1_000_003).wrapping_add(step as u64));
+        let (mix, answer_weight) = &mixes[usize::from(cfg.phase_of(step) - 1)];
+        if Some(step) == phase2_start && step > start {
+            // The second phase starts its optimiser afresh, as a resume at its start does.
+            optim = fresh_optim();
+        }
         let rows: Vec<_> = (0..cfg.batch_size)
-            .map(|_| mix.sequence(&mut rng, &tok, config.block_size))
+            .map(|_| mix.sequence(&mut rng, &tok, cfg.window_at(step, block)))
             .collect();
-        let (loss, total, answer) = batch_loss(&net, &rows, &device, cfg.answer_weight);
+        let (loss, total, answer) = batch_loss(&net, &rows, &device, *answer_weight);
         let grads = GradientsParams::from_grads(loss.backward(), &net);
-        // After a resume the optimiser restarts: re-warm over 50 steps.
-        let rewarm = if start > 0 {
+        // After a resume the optimiser restarts: re-warm over 50 steps (a second phase warms
+        // up by its own schedule).
+        let rewarm = if start > 0 && Some(start) != phase2_start {
             ((step - start + 1) as f64 / 50.0).min(1.0)
         } else {
             1.0
@@ -228,7 +249,7 @@ pub fn train(
         progress(
             done,
             total,
-            tokens_per_step * (done - start) as u64 * 1_000
+            (cfg.tokens_after(done, block) - cfg.tokens_after(start, block)) * 1_000
                 / started.elapsed().as_millis().max(1) as u64,
         );
         if checkpoints.contains(&done) {
@@ -239,7 +260,7 @@ pub fn train(
                 done,
                 cfg,
                 acc,
-                tokens_per_step * done as u64,
+                cfg.tokens_after(done, block),
             ));
             acc = (0.0, 0.0, 0, 0);
             let model = Model {
@@ -313,8 +334,8 @@ pub fn rescore(dir: &Path, id: &str, backend: Backend) -> Result<Curves, String>
     Ok(curves)
 }
 
-/// Re-encodes every shipped checkpoint of a model with [`export`] (f16, with the fewest tensors
-/// kept in f32 that keep logits within the bound) and updates the manifest. Returns
+/// Re-encodes every shipped checkpoint of a model in the current file format, each tensor in
+/// the precision it was stored in, and updates the manifest. Returns
 /// `(step, old bytes, new bytes)` per checkpoint.
 pub fn repack(dir: &Path, id: &str) -> Result<Vec<(u64, u64, u64)>, String> {
     use crate::manifest::{MANIFEST_FILE, Manifest};
@@ -331,7 +352,7 @@ pub fn repack(dir: &Path, id: &str) -> Result<Vec<(u64, u64, u64)>, String> {
         let file = dir.join(&c.file);
         let old = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
         let (model, info) = from_bytes(&old, &device).map_err(|e| e.to_string())?;
-        let (bytes, _, _) = export(&model, &info.info).map_err(|e| e.to_string())?;
+        let bytes = to_bytes_mixed(&model, info.dtype, &info.f32_tensors, &info.info);
         if bytes != old {
             write_atomic(&file, &bytes).map_err(|e| e.to_string())?;
         }
@@ -417,7 +438,7 @@ fn write_checkpoint(
     let entry = ModelEntry {
         id: paths.id.clone(),
         name: display_name(&cfg.preset),
-        description: description(&cfg.preset),
+        description: description(cfg),
         params: model.num_params() as u64,
         file,
         bytes: 0,
@@ -425,7 +446,7 @@ fn write_checkpoint(
         training: TrainingInfo {
             steps: step as u64,
             seed: cfg.seed,
-            data: DataMix::new(cfg.induction_fraction).describe(),
+            data: cfg.describe_data(),
         },
         checkpoints: ckpts,
         curves: Some(format!("{}/curves.json", paths.id)),
@@ -443,15 +464,22 @@ fn display_name(preset: &str) -> String {
     }
 }
 
-fn description(preset: &str) -> String {
-    match preset {
+fn description(cfg: &TrainConfig) -> String {
+    match cfg.preset.as_str() {
         "attn1" => "One attention layer and no MLPs: it cannot form an induction head.".into(),
         "attn2" => {
             "Two attention layers, no MLPs: the smallest model that forms induction heads.".into()
         }
-        "base" => {
-            "Four layers with MLPs, trained on few-shot tasks: the in-context learner.".into()
-        }
+        "base" => match &cfg.phase2 {
+            Some(p) => format!(
+                "Four layers with MLPs, trained on few-shot tasks, from step {} weighted to rules \
+                 read letter by letter from the examples: the in-context learner.",
+                p.from
+            ),
+            None => {
+                "Four layers with MLPs, trained on few-shot tasks: the in-context learner.".into()
+            }
+        },
         p => format!("Preset {p}"),
     }
 }
@@ -468,6 +496,8 @@ pub fn paths(dir: &Path, state: &Path, id: &str) -> Paths {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::curves::{PHASE_WARMUP, Phase};
+    use crate::data::DataMix;
     use crate::tasks::Task;
 
     #[test]
@@ -487,13 +517,13 @@ mod tests {
         c.answer_weight = 0.0;
         assert!(c.data_mix().unwrap_err().contains("answer weight"));
         // Settings written before these fields existed read back as the defaults.
-        let old = serde_json::to_string(&TrainConfig::for_preset("base").unwrap()).unwrap();
+        let old = serde_json::to_string(&TrainConfig::for_preset("attn2").unwrap()).unwrap();
         assert!(
-            !old.contains("answer_weight") && !old.contains("tasks"),
+            !old.contains("answer_weight") && !old.contains("tasks") && !old.contains("phase2"),
             "{old}"
         );
         let back: TrainConfig = serde_json::from_str(&old).unwrap();
-        assert_eq!(back, TrainConfig::for_preset("base").unwrap());
+        assert_eq!(back, TrainConfig::for_preset("attn2").unwrap());
     }
 
     #[test]
@@ -541,6 +571,123 @@ mod tests {
         // Early ones are log-spaced; the evenly spaced ones cover the late steps.
         assert!(s[1] < 20, "{s:?}");
         assert!((1..=8).all(|i| s.contains(&(125 * i))), "{s:?}");
+    }
+
+    /// A second phase after base's 3,000 steps keeps the schedule and checkpoints of the run
+    /// that ends there; it warms up to its own peak and decays to the floor.
+    #[test]
+    fn a_second_phase_keeps_the_first_phases_schedule() {
+        let c = TrainConfig {
+            steps: 4500,
+            phase2: Some(Phase::per_letter(3000)),
+            ..TrainConfig::for_preset("base").unwrap()
+        };
+        let p = c.phase2.clone().unwrap();
+        let first = TrainConfig {
+            steps: p.from,
+            phase2: None,
+            ..c.clone()
+        };
+        for s in [0, 50, 99, 100, 1500, p.from - 1] {
+            assert_eq!(c.lr_at(s), first.lr_at(s), "step {s}");
+        }
+        assert!((c.lr_at(p.from) - p.lr / PHASE_WARMUP as f64).abs() < 1e-12);
+        assert!((c.lr_at(p.from + PHASE_WARMUP - 1) - p.lr).abs() < 1e-12);
+        assert!((c.lr_at(c.steps - 1) - p.lr * c.min_lr_frac).abs() < 1e-5);
+        let mut expected = first.checkpoint_steps();
+        expected.extend([p.from + (c.steps - p.from) / 2, c.steps]);
+        assert_eq!(c.checkpoint_steps(), expected);
+        assert_eq!(c.phase_mix(1).unwrap().0.tasks, Task::ALL.to_vec());
+        let (mix2, weight2) = c.phase_mix(2).unwrap();
+        assert_eq!(weight2, p.answer_weight);
+        let drawn = |t: Task| mix2.tasks.iter().filter(|&&x| x == t).count();
+        assert!(drawn(Task::Substitution) > drawn(Task::Copy));
+        assert!(Task::ALL.iter().all(|&t| drawn(t) >= 1), "every task stays");
+        let late = TrainConfig {
+            steps: p.from,
+            ..c.clone()
+        };
+        assert!(late.data_mix().unwrap_err().contains("second phase"));
+        let data = c.describe_data();
+        assert!(
+            data.contains("from step 3000") && data.contains("substitution ×4"),
+            "{data}"
+        );
+    }
+
+    /// A finished run continued by a second phase ends where a run with both phases from the
+    /// start ends; a second phase that does not start where the run stopped is refused.
+    #[test]
+    fn a_finished_run_continues_into_its_second_phase_as_if_uninterrupted() {
+        let dir = std::env::temp_dir().join(format!("icl-phase-{}", std::process::id()));
+        let full = TrainConfig {
+            steps: 30,
+            batch_size: 2,
+            warmup: 5,
+            checkpoints: 2,
+            linear_checkpoints: 0,
+            block_size: Some(32),
+            phase2: Some(Phase {
+                from: 20,
+                lr: 1e-3,
+                tasks: vec!["copy".into(), "reverse".into()],
+                answer_weight: 3.0,
+                checkpoints: 1,
+                window: Some(24),
+            }),
+            ..TrainConfig::for_preset("attn1").unwrap()
+        };
+        let first = TrainConfig {
+            steps: 20,
+            phase2: None,
+            ..full.clone()
+        };
+        let whole = paths(&dir, &dir.join("state"), "whole");
+        let split = paths(&dir, &dir.join("state"), "split");
+        let a = train(&full, Backend::Flex, &whole, false, |_, _, _| {}).unwrap();
+        train(&first, Backend::Flex, &split, false, |_, _, _| {}).unwrap();
+        let other = TrainConfig {
+            phase2: Some(Phase {
+                from: 15,
+                ..full.phase2.clone().unwrap()
+            }),
+            ..full.clone()
+        };
+        assert!(train(&other, Backend::Flex, &split, true, |_, _, _| {}).is_err());
+        let mut steps = Vec::new();
+        let b = train(&full, Backend::Flex, &split, true, |s, _, _| steps.push(s)).unwrap();
+        assert_eq!(steps.first(), Some(&21), "continued after step 20");
+        let ids = Tokenizer::default()
+            .encode_with_bos("in: stone\nout: enots")
+            .ids;
+        let logits = |m: &Model| {
+            crate::decoding::to_vec(
+                m.net
+                    .forward(
+                        batch_tokens(std::slice::from_ref(&ids), &m.device),
+                        &ForwardOptions::default(),
+                    )
+                    .logits,
+            )
+        };
+        let (la, lb) = (logits(&a), logits(&b));
+        let diff = la
+            .iter()
+            .zip(&lb)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f32::max);
+        assert!(diff < 1e-4, "max |Δlogit| {diff}");
+        let curves: Curves =
+            serde_json::from_str(&std::fs::read_to_string(split.curves()).unwrap()).unwrap();
+        assert_eq!(curves.train, full);
+        let at: Vec<usize> = curves.points.iter().map(|p| p.step).collect();
+        let mut expected = vec![0];
+        expected.extend(full.checkpoint_steps());
+        assert_eq!(at, expected);
+        // The second phase's rows are 24 characters, the first's the model's 32.
+        let tokens = curves.points.last().unwrap().tokens;
+        assert_eq!(tokens, (full.batch_size * (20 * 32 + 10 * 24)) as u64);
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     /// An interruption between far-apart checkpoints loses at most `RESUME_EVERY` steps.

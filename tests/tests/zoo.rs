@@ -27,15 +27,43 @@ fn scores(id: &str) -> HeadScores {
     head_scores(&m.net, &m.device, 99, 16, 48)
 }
 
+/// Every model ships at least ten checkpoints, exactly at the steps its training settings name,
+/// each with a point in its curves; the whole folder stays within 20 MB.
 #[test]
-fn attention_only_models_ship_at_least_ten_checkpoints() {
+fn models_ship_the_checkpoints_their_settings_name_within_20_mb() {
     let dir = repo_root().join("public/models");
     let manifest =
         Manifest::parse(&std::fs::read_to_string(dir.join(MANIFEST_FILE)).unwrap()).unwrap();
-    for id in ["attn1", "attn2"] {
-        let n = manifest.get(id).unwrap().checkpoints.len();
-        assert!(n >= 10, "{id} ships {n} checkpoints");
+    for id in ["attn1", "attn2", "base"] {
+        let e = manifest.get(id).unwrap();
+        let shipped: Vec<usize> = e.checkpoints.iter().map(|c| c.step as usize).collect();
+        assert!(
+            shipped.len() >= 10,
+            "{id} ships {} checkpoints",
+            shipped.len()
+        );
+        let path = dir.join(format!("{id}/curves.json"));
+        let curves: icl_model::train::Curves =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        assert_eq!(shipped, curves.train.checkpoint_steps(), "{id}");
+        let points: Vec<usize> = curves.points.iter().map(|p| p.step).collect();
+        assert_eq!(points[1..], shipped[..], "{id}: curve points");
+        assert_eq!(e.training.steps as usize, curves.train.steps, "{id}");
     }
+    let mut total = 0u64;
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(d).unwrap() {
+            let entry = entry.unwrap();
+            let meta = entry.metadata().unwrap();
+            if meta.is_dir() {
+                stack.push(entry.path());
+            } else {
+                total += meta.len();
+            }
+        }
+    }
+    assert!(total <= 20_000_000, "public/models holds {total} bytes");
 }
 
 #[test]

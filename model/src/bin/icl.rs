@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use icl_model::backend::Backend;
 use icl_model::config::ModelConfig;
+use icl_model::curves::Phase;
 use icl_model::eval::evaluate;
 use icl_model::manifest::{MANIFEST_FILE, Manifest, ModelEntry, TrainingInfo, publish};
 use icl_model::model::Model;
@@ -19,6 +20,12 @@ use icl_model::sampling::{SamplingConfig, complete};
 use icl_model::train::{TrainConfig, paths, train};
 use icl_model::weights::{export, from_bytes, load_verified};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+
+/// A training step frees and re-allocates tensors of tens of megabytes (base's attention
+/// scores are 34 MB); the system allocator returns such blocks to the kernel and faults them
+/// back in every step, mimalloc keeps them (training throughput in `model/README.md`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(
@@ -54,12 +61,43 @@ struct Overrides {
     /// Weight of answer tokens in the loss, relative to the other tokens.
     #[arg(long)]
     answer_weight: Option<f32>,
+    /// Add a second phase from this step (to --steps), weighted to the rules read letter by
+    /// letter from the examples; --resume continues a run that finished at this step.
+    #[arg(long)]
+    phase2_from: Option<usize>,
+    /// Tasks of the second phase, comma-separated [default: every task, substitution and
+    /// caesar 4×, reverse and sort_letters 2×].
+    #[arg(long, value_delimiter = ',', requires = "phase2_from")]
+    phase2_tasks: Option<Vec<String>>,
+    /// Peak learning rate of the second phase [default: 1e-3].
+    #[arg(long, requires = "phase2_from")]
+    phase2_lr: Option<f64>,
+    /// Weight of answer tokens in the second phase's loss [default: 3].
+    #[arg(long, requires = "phase2_from")]
+    phase2_answer_weight: Option<f32>,
+    /// Evenly spaced checkpoints in the second phase [default: 2].
+    #[arg(long, requires = "phase2_from")]
+    phase2_checkpoints: Option<usize>,
+    /// Length of the second phase's sequences [default: the model's window].
+    #[arg(long, requires = "phase2_from")]
+    phase2_window: Option<usize>,
 }
 
 impl Overrides {
     fn apply(&self, cfg: &mut TrainConfig) -> Result<(), String> {
         if let Some(s) = self.steps {
             cfg.steps = s;
+        }
+        if let Some(from) = self.phase2_from {
+            let mut p = Phase::per_letter(from);
+            if let Some(t) = &self.phase2_tasks {
+                p.tasks = t.clone();
+            }
+            p.lr = self.phase2_lr.unwrap_or(p.lr);
+            p.answer_weight = self.phase2_answer_weight.unwrap_or(p.answer_weight);
+            p.checkpoints = self.phase2_checkpoints.unwrap_or(p.checkpoints);
+            p.window = self.phase2_window;
+            cfg.phase2 = Some(p);
         }
         if let Some(lr) = self.lr {
             cfg.lr = lr;
@@ -141,8 +179,8 @@ enum Command {
         #[arg(long, default_value = "public/models")]
         dir: PathBuf,
     },
-    /// Re-encode a model's checkpoints in the smallest precision that keeps logits within
-    /// 1e-2 of f32 (f16, with a few tensors in f32 where needed), updating the manifest.
+    /// Re-encode a model's checkpoints in the current file format, each tensor in the
+    /// precision it was stored in, updating the manifest.
     Repack {
         #[arg(long)]
         model: String,
