@@ -793,4 +793,38 @@ mod tests {
         assert!(from_bytes(&reseal(reshaped), &dev).is_err());
         assert!(from_bytes(&reseal(header.to_string()), &dev).is_ok());
     }
+    #[cfg(not(target_arch = "wasm32"))]
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+            /// A damaged deflate stream behind a valid checksum (what a writer's bug could
+            /// produce) reads as an error or as some finite model, never a panic.
+            #[test]
+            fn damaged_streams_behind_a_valid_checksum_never_panic(
+                edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8),
+                cut in proptest::option::of(any::<usize>()),
+            ) {
+                let m = model(Positional::Rotary, true);
+                let bytes = to_bytes(&m, DType::F16, &BTreeMap::new());
+                let header_len = u32_at(&bytes, 8) as usize;
+                let start = 12 + header_len;
+                let mut body = bytes[..bytes.len() - TRAILER].to_vec();
+                let stored = body.len() - start;
+                for (at, v) in edits {
+                    body[start + at % stored] = v;
+                }
+                if let Some(cut) = cut {
+                    body.truncate(start + 1 + cut % stored);
+                }
+                let d = Sha256::digest(&body);
+                body.extend_from_slice(&d);
+                if let Ok((back, _)) = from_bytes(&body, &Device::flex()) {
+                    prop_assert!(logits(&back, "in: a").iter().all(|v| v.is_finite()));
+                }
+            }
+        }
+    }
 }
