@@ -463,8 +463,7 @@ mod tests {
             ..ModelConfig::preset("attn2").unwrap()
         };
         let device = crate::backend::Backend::Flex.device();
-        device.seed(1);
-        let net = cfg.init(&device);
+        let net = cfg.init_seeded(&device, 1);
         let p = prompt_head_scores(&net, &device, &r);
         assert_eq!(p.previous_token.len(), 2);
         for v in p.previous_token.iter().chain(&p.prefix_matching).flatten() {
@@ -480,8 +479,7 @@ mod tests {
         }
         .with_positional(Positional::Rotary);
         let device = Device::flex();
-        device.seed(1);
-        let net = cfg.init(&device);
+        let net = cfg.init_seeded(&device, 1);
         let s = head_scores(&net, &device, 0, 4, 20);
         assert_eq!(s.induction.len(), 2);
         assert_eq!(s.induction[0].len(), 4);

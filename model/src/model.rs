@@ -28,8 +28,7 @@ impl Model {
                 tokenizer.vocab_size()
             )));
         }
-        device.seed(seed);
-        let net = config.init(device);
+        let net = config.init_seeded(device, seed);
         Ok(Self {
             config,
             tokenizer,

@@ -186,8 +186,7 @@ pub fn train(
             (m.net, curves, step)
         }
         _ => {
-            device.seed(cfg.seed);
-            let net = config.init(&device);
+            let net = config.init_seeded(&device, cfg.seed);
             (
                 net,
                 Curves {
@@ -304,8 +303,7 @@ pub fn rescore(dir: &Path, id: &str, backend: Backend) -> Result<Curves, String>
     let device = backend.device();
     for point in &mut curves.points {
         let net = if point.step == 0 {
-            device.seed(curves.train.seed);
-            curves.config.init(&device)
+            curves.config.init_seeded(&device, curves.train.seed)
         } else {
             let file = dir.join(paths.checkpoint_file(point.step));
             let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
@@ -533,8 +531,7 @@ mod tests {
             ..ModelConfig::preset("attn2").unwrap()
         };
         let device = Backend::Flex.device();
-        device.seed(3);
-        let net = cfg.init(&device);
+        let net = cfg.init_seeded(&device, 3);
         let tok = Tokenizer::default();
         let mix = DataMix::new(0.0);
         let mut rng = ChaCha8Rng::seed_from_u64(5);

@@ -4,7 +4,7 @@
 //! and any set of heads can be ablated. References: Vaswani et al. 2017; Radford et al. 2019;
 //! Su et al. 2021 (rotary positions); Elhage et al. 2021 (attention-only transformers).
 
-use burn::module::Module;
+use burn::module::{Module, ModuleVisitor, Param};
 use burn::nn::{
     Embedding, EmbeddingConfig, Initializer, LayerNorm, LayerNormConfig, Linear, LinearConfig,
 };
@@ -182,8 +182,30 @@ fn embedding(n: usize, d: usize, device: &Device) -> Embedding {
 }
 
 impl ModelConfig {
-    /// Builds a randomly initialised network (fan-in initialisation; call `device.seed` first
-    /// for reproducible weights).
+    /// The network [`ModelConfig::init`] builds after seeding the device with `seed`, the
+    /// same on every call. burn draws initial weights from one generator shared by every
+    /// thread, and only when a parameter is first read; so the weights are drawn here, every
+    /// parameter in module order, under a process-wide lock. Two runs that start at once (the
+    /// zoo trains two models side by side) would otherwise draw from each other's sequence.
+    pub fn init_seeded(&self, device: &Device, seed: u64) -> Transformer {
+        struct Draw;
+        impl ModuleVisitor for Draw {
+            fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
+                let _ = param.val();
+            }
+        }
+        static INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _only_one = INIT
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        device.seed(seed);
+        let net = self.init(device);
+        net.visit(&mut Draw);
+        net
+    }
+
+    /// Builds a randomly initialised network (fan-in initialisation) from the device's
+    /// generator; [`ModelConfig::init_seeded`] for reproducible weights.
     pub fn init(&self, device: &Device) -> Transformer {
         let d = self.d_model;
         let std = fan_in(d);
@@ -468,9 +490,37 @@ pub(crate) mod tests {
             .with_attention_only(attention_only)
             .with_positional(positional);
         let device = Device::flex();
-        device.seed(7);
-        let net = cfg.init(&device);
+        let net = cfg.init_seeded(&device, 7);
         (cfg, net)
+    }
+
+    /// Two threads initialising at once (as the zoo's two runs do) each get the weights a
+    /// lone initialisation from their seed gives.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn seeded_initialisation_is_the_same_when_threads_initialise_at_once() {
+        let device = Device::flex();
+        let small = ModelConfig::preset("attn1").unwrap();
+        let big = ModelConfig::preset("base").unwrap();
+        // The first and the last tensors drawn.
+        let weights = |net: &Transformer| {
+            let mut w = values(net.tok_emb.weight.val());
+            w.extend(values(net.lm_head.weight.val()));
+            w
+        };
+        let (want_small, want_big) = (
+            weights(&small.init_seeded(&device, 0)),
+            weights(&big.init_seeded(&device, 0)),
+        );
+        for _ in 0..4 {
+            let (got_small, got_big) = std::thread::scope(|s| {
+                let a = s.spawn(|| weights(&small.init_seeded(&device, 0)));
+                let b = s.spawn(|| weights(&big.init_seeded(&device, 0)));
+                (a.join().unwrap(), b.join().unwrap())
+            });
+            assert_eq!(got_small, want_small);
+            assert_eq!(got_big, want_big);
+        }
     }
 
     pub(crate) fn tokens(ids: &[u32]) -> Tensor<2, Int> {
