@@ -38,6 +38,10 @@ pub struct TrainConfig {
     /// Weight of answer tokens in the loss relative to the other tokens.
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub answer_weight: f32,
+    /// Length of the first phase's training sequences when shorter than the model's window
+    /// (default: the window): short rows give more episodes for the same compute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<usize>,
     /// A second phase after the first `from` steps (default: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase2: Option<Phase>,
@@ -128,6 +132,27 @@ impl Phase {
     }
 }
 
+/// Task names in first-seen order, each listed more than once written `name ×count`.
+fn weighted(names: &[String]) -> Vec<String> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for t in names {
+        match counts.iter_mut().find(|(n, _)| *n == t.trim()) {
+            Some((_, c)) => *c += 1,
+            None => counts.push((t.trim(), 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(n, c)| {
+            if c > 1 {
+                format!("{n} ×{c}")
+            } else {
+                n.to_string()
+            }
+        })
+        .collect()
+}
+
 fn one() -> f32 {
     1.0
 }
@@ -138,32 +163,51 @@ fn is_one(w: &f32) -> bool {
 }
 
 impl TrainConfig {
-    /// The settings each zoo model is trained with.
+    /// The settings each zoo model is trained with. `base` is a curriculum: 3,000 steps of
+    /// copy and random substitution (2×) in 128-character rows with answers weighted 3×, which
+    /// is where the per-letter rule is learned, then 2,500 steps of every task in full-window
+    /// rows, the per-letter rules still drawn most ([`Phase::per_letter`]).
     pub fn for_preset(preset: &str) -> Result<Self, ConfigError> {
         ModelConfig::preset(preset)?;
-        let (steps, lr, induction) = match preset {
-            "attn1" | "attn2" => (1500, 2e-3, 0.75),
-            _ => (3000, 2e-3, 0.2),
-        };
-        Ok(Self {
+        let attention_only = matches!(preset, "attn1" | "attn2");
+        let mut cfg = Self {
             preset: preset.to_string(),
-            steps,
+            steps: 1500,
             batch_size: 32,
-            lr,
+            lr: 2e-3,
             warmup: 100,
             min_lr_frac: 0.1,
             weight_decay: 0.05,
             grad_clip: 1.0,
             seed: 0,
-            induction_fraction: induction,
-            // base's f16 checkpoints are 1.6 MB each: 10 keep the models folder under 20 MB.
-            checkpoints: if preset == "base" { 10 } else { 8 },
-            linear_checkpoints: if preset == "base" { 0 } else { 8 },
+            induction_fraction: 0.75,
+            checkpoints: 8,
+            linear_checkpoints: 8,
             block_size: None,
             tasks: None,
             answer_weight: 1.0,
+            window: None,
             phase2: None,
-        })
+        };
+        if !attention_only {
+            // base's f16 checkpoints are 1.4 MB each: 12 keep the models folder under 20 MB.
+            let from = 3000;
+            cfg.steps = 5500;
+            cfg.induction_fraction = 0.3;
+            cfg.linear_checkpoints = 0;
+            cfg.tasks = Some(
+                ["copy", "substitution", "substitution"]
+                    .map(String::from)
+                    .to_vec(),
+            );
+            cfg.answer_weight = 3.0;
+            cfg.window = Some(128);
+            cfg.phase2 = Some(Phase {
+                checkpoints: 4,
+                ..Phase::per_letter(from)
+            });
+        }
+        Ok(cfg)
     }
 
     /// The steps of the first phase (all of them when there is no second).
@@ -176,7 +220,7 @@ impl TrainConfig {
     pub fn window_at(&self, step: usize, block: usize) -> usize {
         match &self.phase2 {
             Some(p) if step >= p.from => p.window.unwrap_or(block).min(block),
-            _ => block,
+            _ => self.window.unwrap_or(block).min(block),
         }
     }
 
@@ -184,7 +228,7 @@ impl TrainConfig {
     pub fn tokens_after(&self, steps: usize, block: usize) -> u64 {
         let first = steps.min(self.phase1_steps());
         let second = steps - first;
-        let per_row = first * block + second * self.window_at(self.steps, block);
+        let per_row = first * self.window_at(0, block) + second * self.window_at(self.steps, block);
         (self.batch_size * per_row) as u64
     }
 
@@ -196,6 +240,9 @@ impl TrainConfig {
     /// What the first phase's batches are drawn from; an unknown task name, a non-positive
     /// answer weight or a second phase that does not fit the run is an error.
     pub fn data_mix(&self) -> Result<DataMix, String> {
+        if self.window.is_some_and(|w| w < 16) {
+            return Err("the first phase's window must be at least 16 characters".into());
+        }
         if let Some(p) = &self.phase2 {
             if p.from == 0 || p.from >= self.steps {
                 return Err(format!(
@@ -231,27 +278,36 @@ impl TrainConfig {
 
     /// What the data is, in words, for the manifest.
     pub fn describe_data(&self) -> String {
-        let first = DataMix::new(self.induction_fraction).describe();
+        let mut first = DataMix::new(self.induction_fraction).describe();
+        if let Some(names) = &self.tasks {
+            first = first.replace(
+                &format!("{} tasks", Task::ALL.len()),
+                &weighted(names).join(", "),
+            );
+        }
+        if let Some(w) = self.window {
+            first.push_str(&format!(" in {w}-character rows"));
+        }
+        if self.answer_weight != 1.0 {
+            first.push_str(&format!(" with answers weighted ×{}", self.answer_weight));
+        }
         match &self.phase2 {
             None => first,
             Some(p) => {
-                let mut counts: Vec<(String, usize)> = Vec::new();
-                for t in &p.tasks {
-                    match counts.iter_mut().find(|(n, _)| n == t.trim()) {
-                        Some((_, c)) => *c += 1,
-                        None => counts.push((t.trim().to_string(), 1)),
-                    }
-                }
-                let weighted: Vec<String> = counts
-                    .iter()
-                    .filter(|(_, c)| *c > 1)
-                    .map(|(n, c)| format!("{n} ×{c}"))
-                    .collect();
+                let counts = weighted(&p.tasks);
+                let weighted: Vec<&String> = counts.iter().filter(|n| n.contains('×')).collect();
+                let rows = p
+                    .window
+                    .map_or(String::new(), |w| format!(" in {w}-character rows"));
                 format!(
-                    "{first}; from step {}, {} tasks weighted {} with answers weighted ×{}",
+                    "{first}; from step {}, {} tasks weighted {}{rows} with answers weighted ×{}",
                     p.from,
                     counts.len(),
-                    weighted.join(", "),
+                    weighted
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     p.answer_weight
                 )
             }

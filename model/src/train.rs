@@ -469,6 +469,12 @@ fn description(cfg: &TrainConfig) -> String {
             "Two attention layers, no MLPs: the smallest model that forms induction heads.".into()
         }
         "base" => match &cfg.phase2 {
+            Some(p) if cfg.tasks.is_some() => format!(
+                "Four layers with MLPs, trained first on rules read letter by letter from the \
+                 examples (a random substitution), then from step {} on every few-shot task: \
+                 the in-context learner.",
+                p.from
+            ),
             Some(p) => format!(
                 "Four layers with MLPs, trained on few-shot tasks, from step {} weighted to rules \
                  read letter by letter from the examples: the in-context learner.",
@@ -577,6 +583,8 @@ mod tests {
         let c = TrainConfig {
             steps: 4500,
             phase2: Some(Phase::per_letter(3000)),
+            tasks: None,
+            window: None,
             ..TrainConfig::for_preset("base").unwrap()
         };
         let p = c.phase2.clone().unwrap();
@@ -612,6 +620,55 @@ mod tests {
         );
     }
 
+    /// base is a curriculum: per-letter rules in short rows, then every task in full ones.
+    #[test]
+    fn base_trains_short_substitution_rows_before_every_task() {
+        let c = TrainConfig::for_preset("base").unwrap();
+        let block = ModelConfig::preset("base").unwrap().block_size;
+        let p = c.phase2.clone().unwrap();
+        assert_eq!(c.window_at(0, block), 128);
+        assert_eq!(c.window_at(p.from - 1, block), 128);
+        assert_eq!(c.window_at(p.from, block), block);
+        let (first, w1) = c.phase_mix(1).unwrap();
+        let subs = first
+            .tasks
+            .iter()
+            .filter(|&&t| t == Task::Substitution)
+            .count();
+        assert!(
+            subs * 2 > first.tasks.len() && w1 > 1.0,
+            "{:?}",
+            first.tasks
+        );
+        assert_eq!(c.phase_mix(2).unwrap().0.tasks.len(), p.tasks.len());
+        assert!(
+            Task::ALL
+                .iter()
+                .all(|t| p.tasks.iter().any(|n| n == t.name()))
+        );
+        assert_eq!(
+            c.tokens_after(c.steps, block),
+            (c.batch_size * (p.from * 128 + (c.steps - p.from) * block)) as u64
+        );
+        let s = c.checkpoint_steps();
+        assert!(s.len() >= 10 && s.contains(&p.from) && s[0] == 10, "{s:?}");
+        let data = c.describe_data();
+        assert!(
+            data.contains("episodes of copy, substitution ×2 (training words) in 128-character rows with answers weighted ×3; from step 3000, 13 tasks weighted"),
+            "{data}"
+        );
+        let short = TrainConfig {
+            window: Some(8),
+            ..c.clone()
+        };
+        assert!(
+            short
+                .data_mix()
+                .unwrap_err()
+                .contains("first phase's window")
+        );
+    }
+
     /// A finished run continued by a second phase ends where a run with both phases from the
     /// start ends; a second phase that does not start where the run stopped is refused.
     #[test]
@@ -624,6 +681,7 @@ mod tests {
             checkpoints: 2,
             linear_checkpoints: 0,
             block_size: Some(32),
+            window: Some(28),
             phase2: Some(Phase {
                 from: 20,
                 lr: 1e-3,
@@ -681,9 +739,9 @@ mod tests {
         let mut expected = vec![0];
         expected.extend(full.checkpoint_steps());
         assert_eq!(at, expected);
-        // The second phase's rows are 24 characters, the first's the model's 32.
+        // The first phase's rows are 28 characters, the second's 24 (the model's window: 32).
         let tokens = curves.points.last().unwrap().tokens;
-        assert_eq!(tokens, (full.batch_size * (20 * 32 + 10 * 24)) as u64);
+        assert_eq!(tokens, (full.batch_size * (20 * 28 + 10 * 24)) as u64);
         std::fs::remove_dir_all(dir).unwrap();
     }
 

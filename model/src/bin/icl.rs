@@ -61,6 +61,9 @@ struct Overrides {
     /// Weight of answer tokens in the loss, relative to the other tokens.
     #[arg(long)]
     answer_weight: Option<f32>,
+    /// Length of the first phase's sequences [default: the model's window].
+    #[arg(long)]
+    window: Option<usize>,
     /// Add a second phase from this step (to --steps), weighted to the rules read letter by
     /// letter from the examples; --resume continues a run that finished at this step.
     #[arg(long)]
@@ -112,6 +115,7 @@ impl Overrides {
         if let Some(w) = self.answer_weight {
             cfg.answer_weight = w;
         }
+        cfg.window = self.window.or(cfg.window);
         cfg.data_mix().map(|_| ())
     }
 }
