@@ -132,8 +132,8 @@ impl Phase {
     }
 }
 
-/// Task names in first-seen order, each listed more than once written `name ×count`.
-fn weighted(names: &[String]) -> Vec<String> {
+/// Task names in first-seen order, each with how often it is listed.
+fn task_counts(names: &[String]) -> Vec<(&str, usize)> {
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for t in names {
         match counts.iter_mut().find(|(n, _)| *n == t.trim()) {
@@ -142,15 +142,25 @@ fn weighted(names: &[String]) -> Vec<String> {
         }
     }
     counts
-        .into_iter()
-        .map(|(n, c)| {
+}
+
+/// `copy, substitution ×2`: each task, with its count when listed more than once.
+fn weight_list<'a>(counts: impl Iterator<Item = &'a (&'a str, usize)>) -> String {
+    let named: Vec<String> = counts
+        .map(|&(n, c)| {
             if c > 1 {
                 format!("{n} ×{c}")
             } else {
                 n.to_string()
             }
         })
-        .collect()
+        .collect();
+    named.join(", ")
+}
+
+/// ` in N-character rows` for a row length shorter than the window, else nothing.
+fn rows(window: Option<usize>) -> String {
+    window.map_or(String::new(), |w| format!(" in {w}-character rows"))
 }
 
 fn one() -> f32 {
@@ -278,36 +288,25 @@ impl TrainConfig {
 
     /// What the data is, in words, for the manifest.
     pub fn describe_data(&self) -> String {
-        let mut first = DataMix::new(self.induction_fraction).describe();
-        if let Some(names) = &self.tasks {
-            first = first.replace(
-                &format!("{} tasks", Task::ALL.len()),
-                &weighted(names).join(", "),
-            );
-        }
-        if let Some(w) = self.window {
-            first.push_str(&format!(" in {w}-character rows"));
-        }
+        let tasks = match &self.tasks {
+            Some(names) => weight_list(task_counts(names).iter()),
+            None => format!("{} tasks", Task::ALL.len()),
+        };
+        let mut first = DataMix::new(self.induction_fraction).describe(&tasks);
+        first.push_str(&rows(self.window));
         if self.answer_weight != 1.0 {
             first.push_str(&format!(" with answers weighted ×{}", self.answer_weight));
         }
         match &self.phase2 {
             None => first,
             Some(p) => {
-                let counts = weighted(&p.tasks);
-                let weighted: Vec<&String> = counts.iter().filter(|n| n.contains('×')).collect();
-                let rows = p
-                    .window
-                    .map_or(String::new(), |w| format!(" in {w}-character rows"));
+                let counts = task_counts(&p.tasks);
                 format!(
-                    "{first}; from step {}, {} tasks weighted {}{rows} with answers weighted ×{}",
+                    "{first}; from step {}, {} tasks weighted {}{} with answers weighted ×{}",
                     p.from,
                     counts.len(),
-                    weighted
-                        .iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    weight_list(counts.iter().filter(|(_, c)| *c > 1)),
+                    rows(p.window),
                     p.answer_weight
                 )
             }

@@ -46,12 +46,11 @@ impl DataMix {
     }
 
     /// A short description for the manifest.
-    pub fn describe(&self) -> String {
+    pub fn describe(&self, tasks: &str) -> String {
         format!(
-            "{:.0}% repeated random strings, {:.0}% few-shot episodes of {} tasks (training words)",
+            "{:.0}% repeated random strings, {:.0}% few-shot episodes of {tasks} (training words)",
             self.induction * 100.0,
             (1.0 - self.induction) * 100.0,
-            self.tasks.len()
         )
     }
 
