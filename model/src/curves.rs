@@ -220,6 +220,20 @@ impl TrainConfig {
         Ok(cfg)
     }
 
+    /// These settings for a run that ends after `steps` steps; a second phase that would start
+    /// there or later is dropped, so a run cut before its second phase is exactly its first
+    /// phase, which `--resume` with the full settings continues into the second.
+    pub fn ending_at(&self, steps: usize) -> TrainConfig {
+        let mut cfg = TrainConfig {
+            steps,
+            ..self.clone()
+        };
+        if cfg.phase2.as_ref().is_some_and(|p| p.from >= steps) {
+            cfg.phase2 = None;
+        }
+        cfg
+    }
+
     /// The steps of the first phase (all of them when there is no second).
     pub fn phase1_steps(&self) -> usize {
         self.phase2.as_ref().map_or(self.steps, |p| p.from)

@@ -168,11 +168,7 @@ pub fn train(
             let mut curves = curves;
             if curves.train != *cfg {
                 // A finished run may be continued by a second phase.
-                let first = TrainConfig {
-                    steps: cfg.phase1_steps(),
-                    phase2: None,
-                    ..cfg.clone()
-                };
+                let first = cfg.ending_at(cfg.phase1_steps());
                 if cfg.phase2.is_none() || curves.train != first || step != first.steps {
                     return Err(
                         "the interrupted run used other settings; start afresh without --resume"
@@ -692,11 +688,20 @@ mod tests {
             }),
             ..TrainConfig::for_preset("attn1").unwrap()
         };
-        let first = TrainConfig {
-            steps: 20,
-            phase2: None,
-            ..full.clone()
-        };
+        let first = full.ending_at(20);
+        assert_eq!(first.phase2, None);
+        assert_eq!(
+            first.checkpoint_steps(),
+            [10, 20],
+            "the first phase's checkpoints"
+        );
+        assert_eq!(
+            full.ending_at(25),
+            TrainConfig {
+                steps: 25,
+                ..full.clone()
+            }
+        );
         let whole = paths(&dir, &dir.join("state"), "whole");
         let split = paths(&dir, &dir.join("state"), "split");
         let a = train(&full, Backend::Flex, &whole, false, |_, _, _| {}).unwrap();

@@ -43,7 +43,7 @@ struct Cli {
 /// Changes to a preset's training settings (for experiments; the zoo uses none).
 #[derive(clap::Args, Default)]
 struct Overrides {
-    /// Override the preset's number of steps.
+    /// Override the preset's number of steps (ending before its second phase drops that phase).
     #[arg(long)]
     steps: Option<usize>,
     /// Override the preset's share of repeated random strings (0..=1).
@@ -89,7 +89,7 @@ struct Overrides {
 impl Overrides {
     fn apply(&self, cfg: &mut TrainConfig) -> Result<(), String> {
         if let Some(s) = self.steps {
-            cfg.steps = s;
+            *cfg = cfg.ending_at(s);
         }
         if let Some(from) = self.phase2_from {
             let mut p = Phase::per_letter(from);
