@@ -42,27 +42,28 @@ pub struct TrainConfig {
     /// (default: the window): short rows give more episodes for the same compute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<usize>,
-    /// A second phase after the first `from` steps (default: none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase2: Option<Phase>,
+    /// Later phases, each from its step `from` to the next one's start or the run's end, in
+    /// order (default: none, one phase).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phases: Vec<Phase>,
 }
 
-/// A second training phase, from step `from` to the run's last step: batches come from its own
-/// task mix with its own answer weight, and the optimiser starts afresh, warming up over
-/// [`PHASE_WARMUP`] steps to the phase's peak learning rate and decaying along a cosine to the
-/// run's floor. The first phase's schedule and checkpoints are those of a run that ends at
-/// `from`, so a finished run can be continued by a second phase.
+/// A later training phase, from step `from` to the next phase's start or the run's last step:
+/// batches come from its own task mix with its own answer weight, and the optimiser starts
+/// afresh, warming up over [`PHASE_WARMUP`] steps to the phase's peak learning rate and
+/// decaying along a cosine to the run's floor. The schedule and checkpoints before `from` are
+/// those of a run that ends at `from`, so a finished run can be continued by a later phase.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Phase {
-    /// Steps of the first phase.
+    /// The step the phase starts at.
     pub from: usize,
-    /// Peak learning rate of the second phase.
+    /// Peak learning rate of the phase.
     pub lr: f64,
     /// Tasks of its few-shot share by name, a task listed twice drawn twice as often.
     pub tasks: Vec<String>,
     /// Weight of answer tokens in its loss.
     pub answer_weight: f32,
-    /// Evenly spaced checkpoints in the second phase, its last step included.
+    /// Evenly spaced checkpoints in the phase, its last step included.
     pub checkpoints: usize,
     /// Length of its training sequences when shorter than the model's window: more episodes
     /// for the same compute, each with fewer examples.
@@ -70,7 +71,7 @@ pub struct Phase {
     pub window: Option<usize>,
 }
 
-/// Warmup of a second phase, in steps.
+/// Warmup of a later phase, in steps.
 pub const PHASE_WARMUP: usize = 50;
 
 /// `peak` warmed up linearly over `warmup` steps, then a cosine down to `floor * peak` at
@@ -112,15 +113,12 @@ impl Phase {
     /// the others) and to reverse and sort (2×), its weakest tasks after 3,000 steps; every
     /// task stays in the mix so none is forgotten. Answers weigh 3× in the loss.
     pub fn per_letter(from: usize) -> Phase {
-        let mut tasks: Vec<String> = Task::ALL.iter().map(|t| t.name().to_string()).collect();
-        for (name, extra) in [
+        let tasks = weighted_tasks(&[
             ("substitution", 3),
             ("caesar", 3),
             ("reverse", 1),
             ("sort_letters", 1),
-        ] {
-            tasks.extend(std::iter::repeat_n(name.to_string(), extra));
-        }
+        ]);
         Phase {
             from,
             lr: 1e-3,
@@ -130,6 +128,34 @@ impl Phase {
             window: None,
         }
     }
+
+    /// A phase from step `from` weighted to the fixed rules base still gets wrong most after
+    /// [`Phase::per_letter`]: sort (3×), drop vowels (3×), Caesar (3×), reverse (2×) and
+    /// repeat twice (2×), whose errors are letters dropped, doubled or swapped; substitution
+    /// stays at 2× and every other task at 1×. Answers weigh 3× in the loss; one checkpoint.
+    pub fn recognition(from: usize) -> Phase {
+        Phase {
+            tasks: weighted_tasks(&[
+                ("reverse", 1),
+                ("sort_letters", 2),
+                ("repeat_twice", 1),
+                ("drop_vowels", 2),
+                ("caesar", 2),
+                ("substitution", 1),
+            ]),
+            checkpoints: 1,
+            ..Phase::per_letter(from)
+        }
+    }
+}
+
+/// Every task once, then each of `extra` listed again its count of times.
+fn weighted_tasks(extra: &[(&str, usize)]) -> Vec<String> {
+    let mut tasks: Vec<String> = Task::ALL.iter().map(|t| t.name().to_string()).collect();
+    for &(name, n) in extra {
+        tasks.extend(std::iter::repeat_n(name.to_string(), n));
+    }
+    tasks
 }
 
 /// Task names in first-seen order, each with how often it is listed.
@@ -176,7 +202,8 @@ impl TrainConfig {
     /// The settings each zoo model is trained with. `base` is a curriculum: 3,000 steps of
     /// copy and random substitution (2×) in 128-character rows with answers weighted 3×, which
     /// is where the per-letter rule is learned, then 2,500 steps of every task in full-window
-    /// rows, the per-letter rules still drawn most ([`Phase::per_letter`]).
+    /// rows, the per-letter rules still drawn most ([`Phase::per_letter`]), then 800 steps
+    /// weighted to the fixed rules it still gets wrong ([`Phase::recognition`]).
     pub fn for_preset(preset: &str) -> Result<Self, ConfigError> {
         ModelConfig::preset(preset)?;
         let attention_only = matches!(preset, "attn1" | "attn2");
@@ -197,13 +224,14 @@ impl TrainConfig {
             tasks: None,
             answer_weight: 1.0,
             window: None,
-            phase2: None,
+            phases: Vec::new(),
         };
         if !attention_only {
-            // base's f16 checkpoints are 1.4 MB each: 12 keep the models folder under 20 MB.
-            let from = 3000;
-            cfg.steps = 5500;
+            cfg.steps = 6300;
             cfg.induction_fraction = 0.3;
+            // base's f16 checkpoints are 1.4 MB each: 7 + 4 + 1 keep the models folder
+            // under 20 MB.
+            cfg.checkpoints = 7;
             cfg.linear_checkpoints = 0;
             cfg.tasks = Some(
                 ["copy", "substitution", "substitution"]
@@ -212,73 +240,90 @@ impl TrainConfig {
             );
             cfg.answer_weight = 3.0;
             cfg.window = Some(128);
-            cfg.phase2 = Some(Phase {
-                checkpoints: 4,
-                ..Phase::per_letter(from)
-            });
+            cfg.phases = vec![
+                Phase {
+                    checkpoints: 4,
+                    ..Phase::per_letter(3000)
+                },
+                Phase::recognition(5500),
+            ];
         }
         Ok(cfg)
     }
 
-    /// These settings for a run that ends after `steps` steps; a second phase that would start
-    /// there or later is dropped, so a run cut before its second phase is exactly its first
-    /// phase, which `--resume` with the full settings continues into the second.
+    /// These settings for a run that ends after `steps` steps; a later phase that would start
+    /// there or later is dropped, so a run cut before a phase is exactly the phases before
+    /// it, which `--resume` with the full settings continues into the rest.
     pub fn ending_at(&self, steps: usize) -> TrainConfig {
         let mut cfg = TrainConfig {
             steps,
             ..self.clone()
         };
-        if cfg.phase2.as_ref().is_some_and(|p| p.from >= steps) {
-            cfg.phase2 = None;
-        }
+        cfg.phases.retain(|p| p.from < steps);
         cfg
     }
 
-    /// The steps of the first phase (all of them when there is no second).
+    /// The steps of the first phase (all of them when there is no other).
     pub fn phase1_steps(&self) -> usize {
-        self.phase2.as_ref().map_or(self.steps, |p| p.from)
+        self.phases.first().map_or(self.steps, |p| p.from)
+    }
+
+    /// The phase that `step` (0-based) belongs to: 1 for the first, 2 for `phases[0]`, ...
+    pub fn phase_of(&self, step: usize) -> usize {
+        1 + self.phases.iter().take_while(|p| p.from <= step).count()
+    }
+
+    /// The later phase `step` belongs to and the step that phase ends at; none in the first.
+    fn later_phase(&self, step: usize) -> Option<(&Phase, usize)> {
+        let i = self.phase_of(step).checked_sub(2)?;
+        let end = self.phases.get(i + 1).map_or(self.steps, |p| p.from);
+        Some((&self.phases[i], end))
     }
 
     /// Length of the training sequences of `step` (0-based), for a model whose window is
     /// `block`.
     pub fn window_at(&self, step: usize, block: usize) -> usize {
-        match &self.phase2 {
-            Some(p) if step >= p.from => p.window.unwrap_or(block).min(block),
-            _ => self.window.unwrap_or(block).min(block),
+        match self.later_phase(step) {
+            Some((p, _)) => p.window.unwrap_or(block).min(block),
+            None => self.window.unwrap_or(block).min(block),
         }
     }
 
     /// Tokens trained on in the first `steps` steps, for a model whose window is `block`.
     pub fn tokens_after(&self, steps: usize, block: usize) -> u64 {
-        let first = steps.min(self.phase1_steps());
-        let second = steps - first;
-        let per_row = first * self.window_at(0, block) + second * self.window_at(self.steps, block);
-        (self.batch_size * per_row) as u64
-    }
-
-    /// The phase that `step` (0-based) belongs to: 1 or 2.
-    pub fn phase_of(&self, step: usize) -> u8 {
-        if step < self.phase1_steps() { 1 } else { 2 }
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(self.phases.iter().map(|p| p.from))
+            .collect();
+        let ends = starts.iter().skip(1).copied().chain([usize::MAX]);
+        let rows: usize = starts
+            .iter()
+            .zip(ends)
+            .map(|(&a, b)| steps.min(b).saturating_sub(a) * self.window_at(a, block))
+            .sum();
+        (self.batch_size * rows) as u64
     }
 
     /// What the first phase's batches are drawn from; an unknown task name, a non-positive
-    /// answer weight or a second phase that does not fit the run is an error.
+    /// answer weight or a later phase that does not fit the run is an error.
     pub fn data_mix(&self) -> Result<DataMix, String> {
         if self.window.is_some_and(|w| w < 16) {
             return Err("the first phase's window must be at least 16 characters".into());
         }
-        if let Some(p) = &self.phase2 {
-            if p.from == 0 || p.from >= self.steps {
+        let mut previous = 0;
+        for (i, p) in self.phases.iter().enumerate() {
+            let n = i + 2;
+            if p.from <= previous || p.from >= self.steps {
                 return Err(format!(
-                    "the second phase starts at step {} of {}",
+                    "phase {n} starts at step {} of {}, after step {previous}",
                     p.from, self.steps
                 ));
             }
+            previous = p.from;
             if !(p.lr > 0.0 && p.lr.is_finite()) {
                 return Err(format!("learning rate must be positive, not {}", p.lr));
             }
             if p.window.is_some_and(|w| w < 16) {
-                return Err("the second phase's window must be at least 16 characters".into());
+                return Err(format!("phase {n}'s window must be at least 16 characters"));
             }
             mix_of(self.induction_fraction, Some(&p.tasks), p.answer_weight)?;
         }
@@ -289,14 +334,14 @@ impl TrainConfig {
         )
     }
 
-    /// The mix and answer weight of the batches of `phase` (1 or 2).
-    pub fn phase_mix(&self, phase: u8) -> Result<(DataMix, f32), String> {
-        match (&self.phase2, phase) {
-            (Some(p), 2) => Ok((
+    /// The mix and answer weight of the batches of `phase` (1, 2, ...).
+    pub fn phase_mix(&self, phase: usize) -> Result<(DataMix, f32), String> {
+        match phase.checked_sub(2).and_then(|i| self.phases.get(i)) {
+            Some(p) => Ok((
                 mix_of(self.induction_fraction, Some(&p.tasks), p.answer_weight)?,
                 p.answer_weight,
             )),
-            _ => Ok((self.data_mix()?, self.answer_weight)),
+            None => Ok((self.data_mix()?, self.answer_weight)),
         }
     }
 
@@ -306,39 +351,37 @@ impl TrainConfig {
             Some(names) => weight_list(task_counts(names).iter()),
             None => format!("{} tasks", Task::ALL.len()),
         };
-        let mut first = DataMix::new(self.induction_fraction).describe(&tasks);
-        first.push_str(&rows(self.window));
+        let mut text = DataMix::new(self.induction_fraction).describe(&tasks);
+        text.push_str(&rows(self.window));
         if self.answer_weight != 1.0 {
-            first.push_str(&format!(" with answers weighted ×{}", self.answer_weight));
+            text.push_str(&format!(" with answers weighted ×{}", self.answer_weight));
         }
-        match &self.phase2 {
-            None => first,
-            Some(p) => {
-                let counts = task_counts(&p.tasks);
-                format!(
-                    "{first}; from step {}, {} tasks weighted {}{} with answers weighted ×{}",
-                    p.from,
-                    counts.len(),
-                    weight_list(counts.iter().filter(|(_, c)| *c > 1)),
-                    rows(p.window),
-                    p.answer_weight
-                )
-            }
+        for p in &self.phases {
+            let counts = task_counts(&p.tasks);
+            text.push_str(&format!(
+                "; from step {}, {} tasks weighted {}{} with answers weighted ×{}",
+                p.from,
+                counts.len(),
+                weight_list(counts.iter().filter(|(_, c)| *c > 1)),
+                rows(p.window),
+                p.answer_weight
+            ));
         }
+        text
     }
 
     /// Learning rate at `step`: linear warmup, then cosine decay to `min_lr_frac * lr`; in a
-    /// second phase the same shape again from its start, with its own peak.
+    /// later phase the same shape again from its start to its end, with its own peak.
     pub fn lr_at(&self, step: usize) -> f64 {
-        match &self.phase2 {
-            Some(p) if step >= p.from => cosine(
+        match self.later_phase(step) {
+            Some((p, end)) => cosine(
                 p.lr,
                 PHASE_WARMUP,
                 self.min_lr_frac,
                 step - p.from,
-                self.steps - p.from,
+                end - p.from,
             ),
-            _ => cosine(
+            None => cosine(
                 self.lr,
                 self.warmup,
                 self.min_lr_frac,
@@ -349,7 +392,8 @@ impl TrainConfig {
     }
 
     /// Log-spaced checkpoint steps, the first ones early, plus `linear_checkpoints` evenly
-    /// spaced ones; sorted, always ending at `steps`.
+    /// spaced ones, plus each later phase's evenly spaced ones; sorted, always ending at
+    /// `steps`.
     pub fn checkpoint_steps(&self) -> Vec<usize> {
         let n = self.checkpoints.max(2);
         let end = self.phase1_steps();
@@ -362,8 +406,9 @@ impl TrainConfig {
             .collect();
         let m = self.linear_checkpoints;
         v.extend((1..=m).map(|i| end * i / m));
-        if let Some(p) = &self.phase2 {
-            let (n, len) = (p.checkpoints.max(1), self.steps - p.from);
+        for p in &self.phases {
+            let (_, stop) = self.later_phase(p.from).expect("a later phase");
+            let (n, len) = (p.checkpoints.max(1), stop - p.from);
             v.extend((1..=n).map(|i| p.from + len * i / n));
         }
         v.sort_unstable();

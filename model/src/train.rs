@@ -148,7 +148,9 @@ pub fn train(
     let plain = backend.device();
     let device = plain.clone().autodiff();
     let tok = Tokenizer::default();
-    let mixes = [cfg.phase_mix(1)?, cfg.phase_mix(2)?];
+    let mixes = (1..=cfg.phases.len() + 1)
+        .map(|phase| cfg.phase_mix(phase))
+        .collect::<Result<Vec<_>, _>>()?;
     let checkpoints = cfg.checkpoint_steps();
     std::fs::create_dir_all(paths.dir.join(&paths.id)).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(paths.state.join(&paths.id)).map_err(|e| e.to_string())?;
@@ -167,15 +169,18 @@ pub fn train(
             .map_err(|e| format!("curves: {e}"))?;
             let mut curves = curves;
             if curves.train != *cfg {
-                // A finished run may be continued by a second phase.
-                let first = cfg.ending_at(cfg.phase1_steps());
-                if cfg.phase2.is_none() || curves.train != first || step != first.steps {
+                // A finished run may be continued by its later phases.
+                let continued = cfg
+                    .phases
+                    .iter()
+                    .any(|p| step == p.from && curves.train == cfg.ending_at(p.from));
+                if !continued {
                     return Err(
                         "the interrupted run used other settings; start afresh without --resume"
                             .into(),
                     );
                 }
-                eprintln!("{}: continuing with the second phase", paths.id);
+                eprintln!("{}: continuing with phase {}", paths.id, cfg.phase_of(step));
                 curves.train = cfg.clone();
             }
             eprintln!("resuming {} at step {step}", paths.id);
@@ -203,7 +208,7 @@ pub fn train(
             .init()
     };
     let mut optim = fresh_optim();
-    let phase2_start = cfg.phase2.as_ref().map(|p| p.from);
+    let phase_starts: Vec<usize> = cfg.phases.iter().map(|p| p.from).collect();
     let block = config.block_size;
     let mut acc = (0.0f32, 0.0f32, 0usize, 0usize);
     if start == 0 {
@@ -216,9 +221,9 @@ pub fn train(
     for step in start..cfg.steps {
         let mut rng =
             ChaCha8Rng::seed_from_u64(cfg.seed.wrapping_mul(1_000_003).wrapping_add(step as u64));
-        let (mix, answer_weight) = &mixes[usize::from(cfg.phase_of(step) - 1)];
-        if Some(step) == phase2_start && step > start {
-            // The second phase starts its optimiser afresh, as a resume at its start does.
+        let (mix, answer_weight) = &mixes[cfg.phase_of(step) - 1];
+        if phase_starts.contains(&step) && step > start {
+            // A later phase starts its optimiser afresh, as a resume at its start does.
             optim = fresh_optim();
         }
         let rows: Vec<_> = (0..cfg.batch_size)
@@ -226,9 +231,9 @@ pub fn train(
             .collect();
         let (loss, total, answer) = batch_loss(&net, &rows, &device, *answer_weight);
         let grads = GradientsParams::from_grads(loss.backward(), &net);
-        // After a resume the optimiser restarts: re-warm over 50 steps (a second phase warms
-        // up by its own schedule).
-        let rewarm = if start > 0 && Some(start) != phase2_start {
+        // After a resume the optimiser restarts: re-warm over 50 steps (a later phase warms up
+        // by its own schedule).
+        let rewarm = if start > 0 && !phase_starts.contains(&start) {
             ((step - start + 1) as f64 / 50.0).min(1.0)
         } else {
             1.0
@@ -464,22 +469,36 @@ fn description(cfg: &TrainConfig) -> String {
         "attn2" => {
             "Two attention layers, no MLPs: the smallest model that forms induction heads.".into()
         }
-        "base" => match &cfg.phase2 {
-            Some(p) if cfg.tasks.is_some() => format!(
-                "Four layers with MLPs, trained first on rules read letter by letter from the \
-                 examples (a random substitution), then from step {} on every few-shot task: \
-                 the in-context learner.",
-                p.from
-            ),
-            Some(p) => format!(
-                "Four layers with MLPs, trained on few-shot tasks, from step {} weighted to rules \
-                 read letter by letter from the examples: the in-context learner.",
-                p.from
-            ),
-            None => {
-                "Four layers with MLPs, trained on few-shot tasks: the in-context learner.".into()
+        "base" => {
+            let Some((p, rest)) = cfg.phases.split_first() else {
+                return "Four layers with MLPs, trained on few-shot tasks: the in-context learner."
+                    .into();
+            };
+            let later: String = rest
+                .iter()
+                .map(|p| {
+                    format!(
+                        ", and from step {} weighted to the fixed rules it still got wrong",
+                        p.from
+                    )
+                })
+                .collect();
+            if cfg.tasks.is_some() {
+                format!(
+                    "Four layers with MLPs, trained first on rules read letter by letter from \
+                     the examples (a random substitution), then from step {} on every few-shot \
+                     task{later}: the in-context learner.",
+                    p.from
+                )
+            } else {
+                format!(
+                    "Four layers with MLPs, trained on few-shot tasks, from step {} weighted to \
+                     rules read letter by letter from the examples{later}: the in-context \
+                     learner.",
+                    p.from
+                )
             }
-        },
+        }
         p => format!("Preset {p}"),
     }
 }
@@ -519,7 +538,7 @@ mod tests {
         // Settings written before these fields existed read back as the defaults.
         let old = serde_json::to_string(&TrainConfig::for_preset("attn2").unwrap()).unwrap();
         assert!(
-            !old.contains("answer_weight") && !old.contains("tasks") && !old.contains("phase2"),
+            !old.contains("answer_weight") && !old.contains("tasks") && !old.contains("phases"),
             "{old}"
         );
         let back: TrainConfig = serde_json::from_str(&old).unwrap();
@@ -578,15 +597,15 @@ mod tests {
     fn a_second_phase_keeps_the_first_phases_schedule() {
         let c = TrainConfig {
             steps: 4500,
-            phase2: Some(Phase::per_letter(3000)),
+            phases: vec![Phase::per_letter(3000)],
             tasks: None,
             window: None,
             ..TrainConfig::for_preset("base").unwrap()
         };
-        let p = c.phase2.clone().unwrap();
+        let p = c.phases[0].clone();
         let first = TrainConfig {
             steps: p.from,
-            phase2: None,
+            phases: Vec::new(),
             ..c.clone()
         };
         for s in [0, 50, 99, 100, 1500, p.from - 1] {
@@ -608,7 +627,7 @@ mod tests {
             steps: p.from,
             ..c.clone()
         };
-        assert!(late.data_mix().unwrap_err().contains("second phase"));
+        assert!(late.data_mix().unwrap_err().contains("phase 2 starts"));
         let data = c.describe_data();
         assert!(
             data.contains("from step 3000") && data.contains("substitution ×4"),
@@ -621,7 +640,7 @@ mod tests {
     fn base_trains_short_substitution_rows_before_every_task() {
         let c = TrainConfig::for_preset("base").unwrap();
         let block = ModelConfig::preset("base").unwrap().block_size;
-        let p = c.phase2.clone().unwrap();
+        let p = c.phases[0].clone();
         assert_eq!(c.window_at(0, block), 128);
         assert_eq!(c.window_at(p.from - 1, block), 128);
         assert_eq!(c.window_at(p.from, block), block);
@@ -665,10 +684,54 @@ mod tests {
         );
     }
 
-    /// A finished run continued by a second phase ends where a run with both phases from the
-    /// start ends; a second phase that does not start where the run stopped is refused.
+    /// base's third phase restarts the schedule where the second ends, draws the fixed rules
+    /// it still gets wrong most and adds one checkpoint; the first two phases' schedule and
+    /// checkpoints are those of a run that ends at its start.
     #[test]
-    fn a_finished_run_continues_into_its_second_phase_as_if_uninterrupted() {
+    fn base_ends_with_a_phase_weighted_to_the_fixed_rules() {
+        let c = TrainConfig::for_preset("base").unwrap();
+        let [p2, p3] = [&c.phases[0], &c.phases[1]];
+        assert_eq!((p2.from, p3.from, c.steps), (3000, 5500, 6300));
+        let before = c.ending_at(p3.from);
+        assert_eq!(before.phases, c.phases[..1]);
+        for s in [0, 2999, 3000, 3049, 4000, 5499] {
+            assert_eq!(c.lr_at(s), before.lr_at(s), "step {s}");
+            assert_eq!(c.phase_of(s), before.phase_of(s), "step {s}");
+        }
+        assert!(c.lr_at(5499) < 1.01 * p2.lr * c.min_lr_frac);
+        assert!((c.lr_at(p3.from) - p3.lr / PHASE_WARMUP as f64).abs() < 1e-12);
+        assert!((c.lr_at(p3.from + PHASE_WARMUP - 1) - p3.lr).abs() < 1e-12);
+        assert!((c.lr_at(c.steps - 1) - p3.lr * c.min_lr_frac).abs() < 1e-5);
+        assert_eq!(c.phase_of(p3.from), 3);
+        let mut expected = before.checkpoint_steps();
+        expected.push(c.steps);
+        assert_eq!(c.checkpoint_steps(), expected);
+        assert_eq!(expected.len(), 12);
+        let (mix3, weight3) = c.phase_mix(3).unwrap();
+        assert_eq!(weight3, 3.0);
+        let drawn = |t: Task| mix3.tasks.iter().filter(|&&x| x == t).count();
+        let weights: Vec<usize> = Task::ALL.iter().map(|&t| drawn(t)).collect();
+        // copy, reverse, uppercase, first, last, sort, repeat, drop vowels, length, Caesar,
+        // substitution, category, lookup.
+        assert_eq!(weights, [1, 2, 1, 1, 1, 3, 2, 3, 1, 3, 2, 1, 1]);
+        let data = c.describe_data();
+        assert!(
+            data.ends_with("; from step 5500, 13 tasks weighted reverse ×2, sort_letters ×3, repeat_twice ×2, drop_vowels ×3, caesar ×3, substitution ×2 with answers weighted ×3"),
+            "{data}"
+        );
+        let swapped = TrainConfig {
+            phases: vec![p3.clone(), p2.clone()],
+            ..c.clone()
+        };
+        let err = swapped.data_mix().unwrap_err();
+        assert!(err.contains("phase 3 starts at step 3000"), "{err}");
+    }
+
+    /// A finished run continued by its later phases ends where a run with every phase from the
+    /// start ends, whether it stopped before the second phase or the third; a phase that does
+    /// not start where the run stopped is refused.
+    #[test]
+    fn a_finished_run_continues_into_its_later_phases_as_if_uninterrupted() {
         let dir = std::env::temp_dir().join(format!("icl-phase-{}", std::process::id()));
         let full = TrainConfig {
             steps: 30,
@@ -678,27 +741,40 @@ mod tests {
             linear_checkpoints: 0,
             block_size: Some(32),
             window: Some(28),
-            phase2: Some(Phase {
-                from: 20,
-                lr: 1e-3,
-                tasks: vec!["copy".into(), "reverse".into()],
-                answer_weight: 3.0,
-                checkpoints: 1,
-                window: Some(24),
-            }),
+            phases: vec![
+                Phase {
+                    from: 20,
+                    lr: 1e-3,
+                    tasks: vec!["copy".into(), "reverse".into()],
+                    answer_weight: 3.0,
+                    checkpoints: 1,
+                    window: Some(24),
+                },
+                Phase {
+                    from: 25,
+                    lr: 5e-4,
+                    tasks: vec!["sort_letters".into()],
+                    answer_weight: 2.0,
+                    checkpoints: 1,
+                    window: None,
+                },
+            ],
             ..TrainConfig::for_preset("attn1").unwrap()
         };
         let first = full.ending_at(20);
-        assert_eq!(first.phase2, None);
+        assert!(first.phases.is_empty());
         assert_eq!(
             first.checkpoint_steps(),
             [10, 20],
             "the first phase's checkpoints"
         );
+        let middle = full.ending_at(25);
+        assert_eq!(middle.phases, full.phases[..1]);
+        assert_eq!(middle.checkpoint_steps(), [10, 20, 25]);
         assert_eq!(
-            full.ending_at(25),
+            full.ending_at(26),
             TrainConfig {
-                steps: 25,
+                steps: 26,
                 ..full.clone()
             }
         );
@@ -707,16 +783,22 @@ mod tests {
         let a = train(&full, Backend::Flex, &whole, false, |_, _, _| {}).unwrap();
         train(&first, Backend::Flex, &split, false, |_, _, _| {}).unwrap();
         let other = TrainConfig {
-            phase2: Some(Phase {
+            phases: vec![Phase {
                 from: 15,
-                ..full.phase2.clone().unwrap()
-            }),
+                ..full.phases[0].clone()
+            }],
             ..full.clone()
         };
         assert!(train(&other, Backend::Flex, &split, true, |_, _, _| {}).is_err());
         let mut steps = Vec::new();
-        let b = train(&full, Backend::Flex, &split, true, |s, _, _| steps.push(s)).unwrap();
+        train(&middle, Backend::Flex, &split, true, |s, _, _| {
+            steps.push(s)
+        })
+        .unwrap();
         assert_eq!(steps.first(), Some(&21), "continued after step 20");
+        steps.clear();
+        let b = train(&full, Backend::Flex, &split, true, |s, _, _| steps.push(s)).unwrap();
+        assert_eq!(steps.first(), Some(&26), "continued after step 25");
         let ids = Tokenizer::default()
             .encode_with_bos("in: stone\nout: enots")
             .ids;
@@ -744,9 +826,13 @@ mod tests {
         let mut expected = vec![0];
         expected.extend(full.checkpoint_steps());
         assert_eq!(at, expected);
-        // The first phase's rows are 28 characters, the second's 24 (the model's window: 32).
+        // The first phase's rows are 28 characters, the second's 24, the third's the model's
+        // window, 32.
         let tokens = curves.points.last().unwrap().tokens;
-        assert_eq!(tokens, (full.batch_size * (20 * 28 + 10 * 24)) as u64);
+        assert_eq!(
+            tokens,
+            (full.batch_size * (20 * 28 + 5 * 24 + 5 * 32)) as u64
+        );
         std::fs::remove_dir_all(dir).unwrap();
     }
 

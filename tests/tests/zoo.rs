@@ -129,8 +129,8 @@ fn attn2_induction_head_prefix_matches_and_copies() {
 
 /// In a model's shipped curves the top induction score jumps between two consecutive
 /// checkpoints, in the same interval where the ICL score improves most: the phase change.
-/// A second phase trains on other data (base's: longer rows, every task), so only the first
-/// phase's checkpoints are compared; after the second the ICL score is better still.
+/// Later phases train on other data (base's: longer rows, every task), so only the first
+/// phase's checkpoints are compared; after the last the ICL score is better still.
 fn assert_phase_change(model: &str) {
     let path = repo_root().join(format!("public/models/{model}/curves.json"));
     let curves: icl_model::train::Curves =
@@ -141,7 +141,7 @@ fn assert_phase_change(model: &str) {
         let best = first.iter().map(|p| p.icl_score).fold(f32::MAX, f32::min);
         assert!(
             last.icl_score < best,
-            "{model}: ICL score {} after the second phase, {best} in the first",
+            "{model}: ICL score {} after the later phases, {best} in the first",
             last.icl_score
         );
     }

@@ -43,7 +43,7 @@ struct Cli {
 /// Changes to a preset's training settings (for experiments; the zoo uses none).
 #[derive(clap::Args, Default)]
 struct Overrides {
-    /// Override the preset's number of steps (ending before its second phase drops that phase).
+    /// Override the preset's number of steps (a later phase starting there or after is dropped).
     #[arg(long)]
     steps: Option<usize>,
     /// Override the preset's share of repeated random strings (0..=1).
@@ -64,8 +64,9 @@ struct Overrides {
     /// Length of the first phase's sequences [default: the model's window].
     #[arg(long)]
     window: Option<usize>,
-    /// Add a second phase from this step (to --steps), weighted to the rules read letter by
-    /// letter from the examples; --resume continues a run that finished at this step.
+    /// Replace the preset's later phases by one from this step (to --steps), weighted to the
+    /// rules read letter by letter from the examples; --resume continues a run that finished
+    /// at this step.
     #[arg(long)]
     phase2_from: Option<usize>,
     /// Tasks of the second phase, comma-separated [default: every task, substitution and
@@ -100,7 +101,7 @@ impl Overrides {
             p.answer_weight = self.phase2_answer_weight.unwrap_or(p.answer_weight);
             p.checkpoints = self.phase2_checkpoints.unwrap_or(p.checkpoints);
             p.window = self.phase2_window;
-            cfg.phase2 = Some(p);
+            cfg.phases = vec![p];
         }
         if let Some(lr) = self.lr {
             cfg.lr = lr;
