@@ -273,11 +273,22 @@ impl TrainConfig {
         1 + self.phases.iter().take_while(|p| p.from <= step).count()
     }
 
+    /// Each later phase with the step it ends at (the next one's start or the run's end).
+    fn later_phases(&self) -> impl Iterator<Item = (&Phase, usize)> {
+        let ends = self
+            .phases
+            .iter()
+            .skip(1)
+            .map(|p| p.from)
+            .chain([self.steps]);
+        self.phases.iter().zip(ends)
+    }
+
     /// The later phase `step` belongs to and the step that phase ends at; none in the first.
     fn later_phase(&self, step: usize) -> Option<(&Phase, usize)> {
-        let i = self.phase_of(step).checked_sub(2)?;
-        let end = self.phases.get(i + 1).map_or(self.steps, |p| p.from);
-        Some((&self.phases[i], end))
+        self.later_phases()
+            .take_while(|(p, _)| p.from <= step)
+            .last()
     }
 
     /// Length of the training sequences of `step` (0-based), for a model whose window is
@@ -291,16 +302,12 @@ impl TrainConfig {
 
     /// Tokens trained on in the first `steps` steps, for a model whose window is `block`.
     pub fn tokens_after(&self, steps: usize, block: usize) -> u64 {
-        let starts: Vec<usize> = std::iter::once(0)
-            .chain(self.phases.iter().map(|p| p.from))
-            .collect();
-        let ends = starts.iter().skip(1).copied().chain([usize::MAX]);
-        let rows: usize = starts
-            .iter()
-            .zip(ends)
-            .map(|(&a, b)| steps.min(b).saturating_sub(a) * self.window_at(a, block))
+        let first = steps.min(self.phase1_steps()) * self.window_at(0, block);
+        let later: usize = self
+            .later_phases()
+            .map(|(p, end)| steps.min(end).saturating_sub(p.from) * self.window_at(p.from, block))
             .sum();
-        (self.batch_size * rows) as u64
+        (self.batch_size * (first + later)) as u64
     }
 
     /// What the first phase's batches are drawn from; an unknown task name, a non-positive
@@ -406,9 +413,8 @@ impl TrainConfig {
             .collect();
         let m = self.linear_checkpoints;
         v.extend((1..=m).map(|i| end * i / m));
-        for p in &self.phases {
-            let (_, stop) = self.later_phase(p.from).expect("a later phase");
-            let (n, len) = (p.checkpoints.max(1), stop - p.from);
+        for (p, end) in self.later_phases() {
+            let (n, len) = (p.checkpoints.max(1), end - p.from);
             v.extend((1..=n).map(|i| p.from + len * i / n));
         }
         v.sort_unstable();
