@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::{ConfigError, ModelConfig};
-use crate::data::DataMix;
+use crate::data::{DataMix, ProgramMix};
 use crate::tasks::Task;
 
 /// Hyper-parameters of one training run.
@@ -46,6 +46,22 @@ pub struct TrainConfig {
     /// order (default: none, one phase).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub phases: Vec<Phase>,
+    /// Episodes of string programs in every phase's few-shot share (default: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub programs: Option<Programs>,
+}
+
+/// The rule-space share of a run's few-shot sequences ([`crate::rules`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Programs {
+    /// Fraction of the few-shot sequences that are programs; the rest are the run's tasks.
+    pub share: f32,
+    /// Fraction of the program sequences that are the fixed tasks' programs.
+    pub families: f32,
+    /// Only this many distinct training programs, drawn from the run's seed (the
+    /// task-diversity probes); default: a fresh program for every sequence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distinct: Option<usize>,
 }
 
 /// A later training phase, from step `from` to the next phase's start or the run's last step:
@@ -70,6 +86,12 @@ pub struct Phase {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<usize>,
 }
+
+/// The preset meta-trained on the rule space.
+pub const LEARNER: &str = "learner";
+
+/// Steps of the learner's whole run (its schedule decays to this step, across sessions).
+pub const LEARNER_STEPS: usize = 15_000;
 
 /// Warmup of a later phase, in steps.
 pub const PHASE_WARMUP: usize = 50;
@@ -225,7 +247,11 @@ impl TrainConfig {
             answer_weight: 1.0,
             window: None,
             phases: Vec::new(),
+            programs: None,
         };
+        if preset == LEARNER {
+            return Ok(Self::learner(cfg));
+        }
         if !attention_only {
             cfg.steps = 6300;
             cfg.induction_fraction = 0.3;
@@ -249,6 +275,39 @@ impl TrainConfig {
             ];
         }
         Ok(cfg)
+    }
+
+    /// The learner: meta-trained on the rule space ([`crate::rules`]). 85 % of its few-shot
+    /// sequences are string programs (30 % of those the fixed tasks' on visitor-like inputs),
+    /// the rest category and lookup; 10 % repeated random strings keep the induction story.
+    /// The first 3,000 steps use 128-character rows (more episodes for the compute, where the
+    /// induction head forms), the rest full 256-character rows so that 8 shots fit.
+    fn learner(base: TrainConfig) -> TrainConfig {
+        TrainConfig {
+            steps: LEARNER_STEPS,
+            lr: 2e-3,
+            induction_fraction: 0.1,
+            // 6 + 4 checkpoints of 1.8 MB keep the models folder under 40 MB.
+            checkpoints: 6,
+            linear_checkpoints: 0,
+            tasks: Some(["category", "lookup"].map(String::from).to_vec()),
+            answer_weight: 3.0,
+            window: Some(128),
+            phases: vec![Phase {
+                from: 3000,
+                lr: 1e-3,
+                tasks: ["category", "lookup"].map(String::from).to_vec(),
+                answer_weight: 3.0,
+                checkpoints: 4,
+                window: None,
+            }],
+            programs: Some(Programs {
+                share: 0.85,
+                families: 0.3,
+                distinct: None,
+            }),
+            ..base
+        }
     }
 
     /// These settings for a run that ends after `steps` steps; a later phase that would start
@@ -334,20 +393,41 @@ impl TrainConfig {
             }
             mix_of(self.induction_fraction, Some(&p.tasks), p.answer_weight)?;
         }
-        mix_of(
+        let mut mix = mix_of(
             self.induction_fraction,
             self.tasks.as_deref(),
             self.answer_weight,
-        )
+        )?;
+        mix.programs = self.program_mix()?;
+        Ok(mix)
+    }
+
+    /// The rule-space part of every phase's mix.
+    fn program_mix(&self) -> Result<Option<ProgramMix>, String> {
+        let Some(p) = &self.programs else {
+            return Ok(None);
+        };
+        let unit = 0.0..=1.0;
+        if !unit.contains(&p.share) || !unit.contains(&p.families) || p.distinct == Some(0) {
+            return Err("program share and family share must be in 0..=1, distinct > 0".into());
+        }
+        Ok(Some(ProgramMix {
+            share: p.share,
+            families: p.families,
+            pool: p
+                .distinct
+                .map(|n| std::sync::Arc::new(ProgramMix::pool(n, self.seed))),
+        }))
     }
 
     /// The mix and answer weight of the batches of `phase` (1, 2, ...).
     pub fn phase_mix(&self, phase: usize) -> Result<(DataMix, f32), String> {
         match phase.checked_sub(2).and_then(|i| self.phases.get(i)) {
-            Some(p) => Ok((
-                mix_of(self.induction_fraction, Some(&p.tasks), p.answer_weight)?,
-                p.answer_weight,
-            )),
+            Some(p) => {
+                let mut mix = mix_of(self.induction_fraction, Some(&p.tasks), p.answer_weight)?;
+                mix.programs = self.program_mix()?;
+                Ok((mix, p.answer_weight))
+            }
             None => Ok((self.data_mix()?, self.answer_weight)),
         }
     }
@@ -357,6 +437,19 @@ impl TrainConfig {
         let tasks = match &self.tasks {
             Some(names) => weight_list(task_counts(names).iter()),
             None => format!("{} tasks", Task::ALL.len()),
+        };
+        let tasks = match &self.programs {
+            Some(p) => format!(
+                "{:.0}% string programs ({}, {:.0}% of them the fixed tasks' on visitor-like \
+                 inputs) and {tasks}",
+                p.share * 100.0,
+                p.distinct
+                    .map_or("a fresh one each time".to_string(), |n| format!(
+                        "{n} distinct"
+                    )),
+                p.families * 100.0
+            ),
+            None => tasks,
         };
         let mut text = DataMix::new(self.induction_fraction).describe(&tasks);
         text.push_str(&rows(self.window));

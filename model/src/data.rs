@@ -8,9 +8,13 @@
 //! ```
 //! where `enots\n` and `revir\n` are answer tokens.
 
-use rand::Rng;
-use rand::seq::{IndexedRandom, SliceRandom};
+use std::sync::Arc;
 
+use rand::seq::{IndexedRandom, SliceRandom};
+use rand::{Rng, SeedableRng};
+
+use crate::inputs::Source;
+use crate::rules::{Program, ProgramSplit};
 use crate::tasks::{Split, Task, Template, induction_text};
 use crate::tokenizer::{BOS, Tokenizer};
 
@@ -33,7 +37,54 @@ pub struct DataMix {
     /// Tasks for the rest, drawn uniformly.
     pub tasks: Vec<Task>,
     pub template: Template,
+    /// Episodes of string programs ([`crate::rules`]) in the few-shot share, if any.
+    pub programs: Option<ProgramMix>,
 }
+
+/// How the rule-space share of the few-shot sequences is drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgramMix {
+    /// Fraction of the few-shot sequences that are programs (the rest are `tasks`).
+    pub share: f32,
+    /// Fraction of the program sequences that are the fixed tasks' programs (copy, reverse,
+    /// ...), on the same visitor-like inputs.
+    pub families: f32,
+    /// The only training programs drawn, when the number of distinct rules is limited (the
+    /// task-diversity probes); otherwise a fresh program each time.
+    pub pool: Option<Arc<Vec<Program>>>,
+}
+
+impl ProgramMix {
+    /// `distinct` different training programs, drawn from `seed`.
+    pub fn pool(distinct: usize, seed: u64) -> Vec<Program> {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0x005e_ed0f_9a11);
+        let mut seen = std::collections::HashSet::new();
+        let mut pool = Vec::with_capacity(distinct);
+        while pool.len() < distinct {
+            let p = Program::draw(&mut rng, ProgramSplit::Train);
+            if seen.insert(p.fingerprint()) {
+                pool.push(p);
+            }
+        }
+        pool
+    }
+
+    /// The program of one training sequence.
+    pub fn draw(&self, rng: &mut impl Rng) -> Program {
+        if rng.random::<f32>() < self.families {
+            let task = *FAMILY_TASKS.choose(rng).expect("tasks");
+            return Program::family(task, rng).expect("a string task");
+        }
+        match &self.pool {
+            Some(pool) => pool.choose(rng).expect("programs").clone(),
+            None => Program::draw(rng, ProgramSplit::Train),
+        }
+    }
+}
+
+/// The fixed tasks that are string programs: every task but category and lookup, which
+/// `Task::ALL` lists last.
+pub const FAMILY_TASKS: &[Task] = Task::ALL.split_at(Task::ALL.len() - 2).0;
 
 impl DataMix {
     /// All tasks with the given share of induction sequences.
@@ -42,6 +93,7 @@ impl DataMix {
             induction,
             tasks: Task::ALL.to_vec(),
             template: Template::default(),
+            programs: None,
         }
     }
 
@@ -57,7 +109,9 @@ impl DataMix {
     /// One sequence.
     pub fn sequence(&self, rng: &mut impl Rng, tok: &Tokenizer, block_size: usize) -> Sequence {
         let len = block_size + 1;
-        if self.tasks.is_empty() || rng.random::<f32>() < self.induction {
+        if (self.tasks.is_empty() && self.programs.is_none())
+            || rng.random::<f32>() < self.induction
+        {
             let text = induction_text(rng, len - 1);
             let mut ids = vec![BOS];
             ids.extend(tok.encode(&text).ids);
@@ -66,6 +120,16 @@ impl DataMix {
                 loss_mask: vec![1.0; len - 1],
                 answer_mask: vec![false; len - 1],
             };
+        }
+        if let Some(pm) = &self.programs
+            && (self.tasks.is_empty() || rng.random::<f32>() < pm.share)
+        {
+            let program = pm.draw(rng);
+            // Every example is at least 13 characters long.
+            let (mut examples, query, answer) =
+                program.episode(rng, len / 13 + 1, Source::Mixed, Split::Train);
+            examples.push((query, answer));
+            return self.render(&examples, tok, len);
         }
         let task = *self.tasks.choose(rng).expect("tasks");
         // Enough examples to overfill any window we train with; the rule is the episode's.
@@ -81,10 +145,15 @@ impl DataMix {
                 .collect();
         }
         examples.shuffle(rng);
+        self.render(&examples, tok, len)
+    }
+
+    /// `examples` in the template, cut or padded to `len` tokens, `<bos>` first.
+    fn render(&self, examples: &[(String, String)], tok: &Tokenizer, len: usize) -> Sequence {
         let t = &self.template;
         let mut ids = vec![BOS];
         let mut answer = vec![false];
-        for (x, y) in &examples {
+        for (x, y) in examples {
             let parts = [
                 (t.input_prefix.as_str(), false),
                 (x.as_str(), false),
@@ -133,6 +202,7 @@ mod tests {
             induction: 0.0,
             tasks: vec![Task::Reverse],
             template: Template::default(),
+            programs: None,
         };
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         let s = mix.sequence(&mut rng, &tok, 64);
@@ -161,5 +231,60 @@ mod tests {
         let s = mix.sequence(&mut ChaCha8Rng::seed_from_u64(2), &tok, 32);
         assert!(s.loss_mask.iter().all(|&m| m == 1.0));
         assert!(!s.answer_mask.iter().any(|&a| a));
+    }
+
+    #[test]
+    fn program_sequences_show_one_training_program() {
+        let tok = Tokenizer::default();
+        let pool = Arc::new(ProgramMix::pool(3, 7));
+        let mix = DataMix {
+            induction: 0.0,
+            tasks: Vec::new(),
+            template: Template::default(),
+            programs: Some(ProgramMix {
+                share: 1.0,
+                families: 0.0,
+                pool: Some(pool.clone()),
+            }),
+        };
+        for seed in 0..20 {
+            let s = mix.sequence(&mut ChaCha8Rng::seed_from_u64(seed), &tok, 128);
+            let text = tok.decode(&s.ids);
+            let lines: Vec<&str> = text.lines().collect();
+            let pairs: Vec<(&str, &str)> = lines
+                .windows(2)
+                .filter_map(|w| Some((w[0].strip_prefix("in: ")?, w[1].strip_prefix("out: ")?)))
+                .take_while(|_| true)
+                .collect();
+            // The last pair may be cut by the window.
+            let whole = &pairs[..pairs.len() - 1];
+            assert!(whole.len() >= 3, "{text:?}");
+            assert!(
+                pool.iter()
+                    .any(|p| whole.iter().all(|(x, y)| p.apply(x) == *y)),
+                "{text:?}"
+            );
+            assert!(s.answer_mask.iter().any(|&a| a));
+        }
+    }
+
+    #[test]
+    fn the_program_mix_draws_training_programs_only() {
+        let mix = ProgramMix {
+            share: 1.0,
+            families: 0.3,
+            pool: None,
+        };
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let mut families = 0;
+        for _ in 0..5_000 {
+            let p = mix.draw(&mut rng);
+            assert_eq!(p.split(), ProgramSplit::Train, "{}", p.text());
+            families += usize::from(p.is_family_like());
+        }
+        assert!(
+            (1_400..2_200).contains(&families),
+            "{families} fixed-task programs"
+        );
     }
 }

@@ -40,6 +40,9 @@ pub struct Report {
     /// [`crate::metrics::IclScores::answers`].
     #[serde(default)]
     pub answer_icl_score: f32,
+    /// The rule-space evaluation, when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<crate::rule_eval::RuleReport>,
 }
 
 impl Report {
@@ -364,6 +367,7 @@ pub fn evaluate(
         heads: head_scores(&model.net, &model.device, seed, 16, 48),
         icl_score: icl.icl,
         answer_icl_score: icl.answers,
+        rules: None,
     }
 }
 

@@ -75,7 +75,7 @@ fn fnv(s: &str) -> u64 {
     })
 }
 
-fn split_of(word: &str) -> Split {
+pub(crate) fn split_of(word: &str) -> Split {
     if fnv(word).is_multiple_of(5) {
         Split::HeldOut
     } else {

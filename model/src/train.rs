@@ -459,6 +459,7 @@ fn display_name(preset: &str) -> String {
         "attn1" => "1-layer attention-only".into(),
         "attn2" => "2-layer attention-only".into(),
         "base" => "4-layer transformer".into(),
+        "learner" => "5-layer rule learner".into(),
         p => p.to_string(),
     }
 }
@@ -469,6 +470,10 @@ fn description(cfg: &TrainConfig) -> String {
         "attn2" => {
             "Two attention layers, no MLPs: the smallest model that forms induction heads.".into()
         }
+        "learner" => "Five layers with MLPs, meta-trained on a space of string programs (one to \
+                      three steps such as drop(1) | upper(last)) on visitor-like inputs: it \
+                      learns a rule it never saw from the examples."
+            .into(),
         "base" => {
             let Some((p, rest)) = cfg.phases.split_first() else {
                 return "Four layers with MLPs, trained on few-shot tasks: the in-context learner."
@@ -897,5 +902,40 @@ mod tests {
         // Resuming a finished run changes nothing and loads.
         train(&cfg, Backend::Flex, &p, true, |_, _, _| {}).unwrap();
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn the_learner_meta_trains_on_programs_in_two_windows() {
+        let c = TrainConfig::for_preset(crate::curves::LEARNER).unwrap();
+        let steps = c.checkpoint_steps();
+        assert_eq!(steps.len(), 10, "{steps:?}");
+        assert_eq!(*steps.last().unwrap(), c.steps);
+        assert_eq!(c.window_at(0, 256), 128);
+        assert_eq!(c.window_at(c.phases[0].from, 256), 256);
+        let mix = c.data_mix().unwrap();
+        let p = mix.programs.as_ref().unwrap();
+        assert!(p.pool.is_none() && p.share > 0.5);
+        assert!(c.phase_mix(2).unwrap().0.programs.is_some());
+        assert!(
+            c.describe_data().contains("string programs"),
+            "{}",
+            c.describe_data()
+        );
+        let back: TrainConfig = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
+        assert_eq!(back, c);
+        // The diversity probes' pool is drawn from the seed.
+        let probe = TrainConfig {
+            programs: Some(crate::curves::Programs {
+                distinct: Some(16),
+                ..c.programs.clone().unwrap()
+            }),
+            ..c
+        };
+        let pool = probe.data_mix().unwrap().programs.unwrap().pool.unwrap();
+        assert_eq!(pool.len(), 16);
+        assert_eq!(
+            pool,
+            probe.data_mix().unwrap().programs.unwrap().pool.unwrap()
+        );
     }
 }

@@ -85,6 +85,13 @@ struct Overrides {
     /// Length of the second phase's sequences [default: the model's window].
     #[arg(long, requires = "phase2_from")]
     phase2_window: Option<usize>,
+    /// Train on only this many distinct string programs, drawn from the seed (the
+    /// task-diversity probes) [default: the preset's, a fresh one every sequence].
+    #[arg(long)]
+    programs_distinct: Option<usize>,
+    /// Share of the few-shot sequences that are string programs (0..=1).
+    #[arg(long)]
+    programs_share: Option<f32>,
 }
 
 impl Overrides {
@@ -117,6 +124,15 @@ impl Overrides {
             cfg.answer_weight = w;
         }
         cfg.window = self.window.or(cfg.window);
+        if self.programs_distinct.is_some() || self.programs_share.is_some() {
+            let p = cfg.programs.get_or_insert(icl_model::curves::Programs {
+                share: 0.85,
+                families: 0.3,
+                distinct: None,
+            });
+            p.distinct = self.programs_distinct.or(p.distinct);
+            p.share = self.programs_share.unwrap_or(p.share);
+        }
         cfg.data_mix().map(|_| ())
     }
 }
@@ -175,6 +191,13 @@ enum Command {
         /// Print a markdown table (for READMEs) instead of the plain one.
         #[arg(long)]
         markdown: bool,
+        /// Also score this many held-out programs and held-out primitive pairs (and every
+        /// fixed task's program on uncommon and random words) [default: 0, none].
+        #[arg(long, default_value_t = 0)]
+        rules: usize,
+        /// Queries per rule and shot count for --rules.
+        #[arg(long, default_value_t = 10)]
+        rule_queries: usize,
     },
     /// Recompute the scores in a model's curves from its shipped checkpoints (after a metric
     /// changes), keeping the training losses.
@@ -354,6 +377,8 @@ fn run(cli: Cli) -> Result<(), String> {
             seed,
             dir,
             markdown,
+            rules,
+            rule_queries,
         } => {
             let text = std::fs::read_to_string(dir.join(MANIFEST_FILE))
                 .map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -385,13 +410,18 @@ fn run(cli: Cli) -> Result<(), String> {
             let raw = std::fs::read(dir.join(&file)).map_err(|e| format!("{file}: {e}"))?;
             let (m, _) = load_verified(&raw, bytes, &sha, &cli.backend.device())
                 .map_err(|e| format!("{file}: {e}"))?;
-            let report = evaluate(
+            let mut report = evaluate(
                 &m,
                 &model,
                 checkpoint.or(Some(entry.training.steps)),
                 episodes,
                 seed,
             );
+            if rules > 0 {
+                let r = icl_model::rule_eval::evaluate_rules(&m, rules, rule_queries, seed);
+                print!("{}", r.markdown());
+                report.rules = Some(r);
+            }
             if markdown {
                 print!("{}", report.markdown());
             } else {

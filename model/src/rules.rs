@@ -1,0 +1,882 @@
+//! A space of string rules: seeded random programs over one input word, each one to three
+//! primitives applied left to right, written in a canonical text form, e.g.
+//! ```text
+//! drop(1) | upper(last)        stone → tonE
+//! reverse | suffix(x)          stone → enotsx
+//! mirror                       abc   → abccba
+//! ```
+//! Positions count from 1. The space is split three ways by fixed hashes
+//! ([`ProgramSplit`]): a pair of primitive kinds is held out altogether (no training program
+//! contains both), and of the other programs a share is held out by a hash of their
+//! *behaviour* on fixed probe inputs, so two texts for the same function (`rotate(1) |
+//! rotate(1)` and `rotate(2)`) always fall on the same side. The project's fixed tasks are
+//! members of the space ([`Program::family`]) and always train.
+
+use rand::Rng;
+use rand::seq::{IndexedRandom, SliceRandom};
+use serde::{Deserialize, Serialize};
+
+use crate::inputs::{self, Source};
+use crate::tasks::{Split, Task};
+
+/// A class of characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Class {
+    Vowels,
+    Consonants,
+    Digits,
+    Capitals,
+    Punctuation,
+}
+
+impl Class {
+    const ALL: [Class; 5] = [
+        Class::Vowels,
+        Class::Consonants,
+        Class::Digits,
+        Class::Capitals,
+        Class::Punctuation,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Class::Vowels => "vowels",
+            Class::Consonants => "consonants",
+            Class::Digits => "digits",
+            Class::Capitals => "capitals",
+            Class::Punctuation => "punctuation",
+        }
+    }
+
+    fn has(self, c: char) -> bool {
+        match self {
+            Class::Vowels => "aeiouAEIOU".contains(c),
+            Class::Consonants => c.is_ascii_alphabetic() && !"aeiouAEIOU".contains(c),
+            Class::Digits => c.is_ascii_digit(),
+            Class::Capitals => c.is_ascii_uppercase(),
+            Class::Punctuation => c.is_ascii_punctuation(),
+        }
+    }
+}
+
+/// Which characters a case change touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Which {
+    All,
+    First,
+    Last,
+    /// The n-th character (from 0; written from 1).
+    Nth(u8),
+    Vowels,
+}
+
+impl Which {
+    fn text(self) -> String {
+        match self {
+            Which::All => "all".into(),
+            Which::First => "first".into(),
+            Which::Last => "last".into(),
+            Which::Nth(n) => (n + 1).to_string(),
+            Which::Vowels => "vowels".into(),
+        }
+    }
+
+    fn hits(self, i: usize, len: usize, c: char) -> bool {
+        match self {
+            Which::All => true,
+            Which::First => i == 0,
+            Which::Last => i + 1 == len,
+            Which::Nth(n) => i == n as usize,
+            Which::Vowels => Class::Vowels.has(c),
+        }
+    }
+}
+
+/// One primitive. Numbers are counts, or positions from 0 (written from 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Prim {
+    /// `stone` → `stone`
+    Copy,
+    /// `take(2)`: `stone` → `st`
+    Take(u8),
+    /// `drop(2)`: `stone` → `one`
+    Drop(u8),
+    /// `last(2)`: `stone` → `ne`
+    Last(u8),
+    /// `drop_last(2)`: `stone` → `sto`
+    DropLast(u8),
+    /// `slice(2,3)`: three characters from the 2nd: `stone` → `ton`
+    Slice(u8, u8),
+    /// `rotate(2)`: `stone` → `onest`
+    Rotate(u8),
+    /// `swap(1,3)`: `stone` → `otsne`
+    Swap(u8, u8),
+    /// `stone` → `enots`
+    Reverse,
+    /// `evens`: the 2nd, 4th, ... characters: `stone` → `tn`
+    Evens,
+    /// `odds`: the 1st, 3rd, ...: `stone` → `soe`
+    Odds,
+    /// `to_front(3,2)`: two characters from the 3rd moved to the front: `stone` → `onste`
+    ToFront(u8, u8),
+    /// `to_back(1,2)`: `stone` → `onest`
+    ToBack(u8, u8),
+    /// `stone` → `enost`
+    Sort,
+    /// `upper(last)`: `stone` → `stonE`
+    Upper(Which),
+    /// `lower(all)`: `Paris` → `paris`
+    Lower(Which),
+    /// `shift(1)`: each letter one further in the alphabet: `stone` → `tupof`
+    Shift(u8),
+    /// `subst(qwe…)`: letter `a` becomes the first of the 26, `b` the second, ...
+    Subst([u8; 26]),
+    /// `replace(vowels,*)`: `stone` → `st*n*`
+    Replace(Class, char),
+    /// `remove(vowels)`: `stone` → `stn`
+    Remove(Class),
+    /// `keep(vowels)`: `stone` → `oe`
+    Keep(Class),
+    /// `dedup`: each character once, where it first appears: `kayak` → `kay`
+    Dedup,
+    /// `double`: `abc` → `aabbcc`
+    Double,
+    /// `repeat`: `abc` → `abcabc`
+    Repeat,
+    /// `double_block(2,2)`: two characters from the 2nd written twice: `stone` → `stotone`
+    DoubleBlock(u8, u8),
+    /// `mirror`: `abc` → `abccba`
+    Mirror,
+    /// `prefix(re)`: `stone` → `restone`
+    Prefix(String),
+    /// `suffix(ly)`: `stone` → `stonely`
+    Suffix(String),
+    /// `infix(-)`: `abc` → `a-b-c`
+    Infix(char),
+    /// `wrap([])`: `abc` → `[abc]`
+    Wrap(char, char),
+    /// `length`: `stone` → `5`
+    Length,
+}
+
+/// Every primitive kind, by name (the unit the held-out pairs are made of).
+pub const KINDS: [&str; 31] = [
+    "copy",
+    "take",
+    "drop",
+    "last",
+    "drop_last",
+    "slice",
+    "rotate",
+    "swap",
+    "reverse",
+    "evens",
+    "odds",
+    "to_front",
+    "to_back",
+    "sort",
+    "upper",
+    "lower",
+    "shift",
+    "subst",
+    "replace",
+    "remove",
+    "keep",
+    "dedup",
+    "double",
+    "repeat",
+    "double_block",
+    "mirror",
+    "prefix",
+    "suffix",
+    "infix",
+    "wrap",
+    "length",
+];
+
+/// Characters constants are made of: letters, digits and marks that read well in a prompt.
+const CONST_CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789-_*#!.+=~";
+const BRACKETS: [(char, char); 6] = [
+    ('(', ')'),
+    ('[', ']'),
+    ('{', '}'),
+    ('<', '>'),
+    ('*', '*'),
+    ('"', '"'),
+];
+
+impl Prim {
+    /// The kind's name: the text form without its arguments.
+    pub fn kind(&self) -> &'static str {
+        let i = match self {
+            Prim::Copy => 0,
+            Prim::Take(_) => 1,
+            Prim::Drop(_) => 2,
+            Prim::Last(_) => 3,
+            Prim::DropLast(_) => 4,
+            Prim::Slice(..) => 5,
+            Prim::Rotate(_) => 6,
+            Prim::Swap(..) => 7,
+            Prim::Reverse => 8,
+            Prim::Evens => 9,
+            Prim::Odds => 10,
+            Prim::ToFront(..) => 11,
+            Prim::ToBack(..) => 12,
+            Prim::Sort => 13,
+            Prim::Upper(_) => 14,
+            Prim::Lower(_) => 15,
+            Prim::Shift(_) => 16,
+            Prim::Subst(_) => 17,
+            Prim::Replace(..) => 18,
+            Prim::Remove(_) => 19,
+            Prim::Keep(_) => 20,
+            Prim::Dedup => 21,
+            Prim::Double => 22,
+            Prim::Repeat => 23,
+            Prim::DoubleBlock(..) => 24,
+            Prim::Mirror => 25,
+            Prim::Prefix(_) => 26,
+            Prim::Suffix(_) => 27,
+            Prim::Infix(_) => 28,
+            Prim::Wrap(..) => 29,
+            Prim::Length => 30,
+        };
+        KINDS[i]
+    }
+
+    /// The canonical text form, e.g. `slice(2,3)`.
+    pub fn text(&self) -> String {
+        let k = self.kind();
+        let p = |n: &u8| n + 1;
+        match self {
+            Prim::Take(n) | Prim::Drop(n) | Prim::Last(n) | Prim::DropLast(n) => {
+                format!("{k}({n})")
+            }
+            Prim::Rotate(n) | Prim::Shift(n) => format!("{k}({n})"),
+            Prim::Slice(i, n) | Prim::ToFront(i, n) | Prim::ToBack(i, n) => {
+                format!("{k}({},{n})", p(i))
+            }
+            Prim::DoubleBlock(i, n) => format!("{k}({},{n})", p(i)),
+            Prim::Swap(i, j) => format!("{k}({},{})", p(i), p(j)),
+            Prim::Upper(w) | Prim::Lower(w) => format!("{k}({})", w.text()),
+            Prim::Subst(m) => format!(
+                "{k}({})",
+                m.iter().map(|&b| (b'a' + b) as char).collect::<String>()
+            ),
+            Prim::Replace(c, to) => format!("{k}({},{to})", c.name()),
+            Prim::Remove(c) | Prim::Keep(c) => format!("{k}({})", c.name()),
+            Prim::Prefix(s) | Prim::Suffix(s) => format!("{k}({s})"),
+            Prim::Infix(c) => format!("{k}({c})"),
+            Prim::Wrap(a, b) => format!("{k}({a}{b})"),
+            _ => k.to_string(),
+        }
+    }
+
+    /// Applies the primitive to a string of characters.
+    pub fn apply(&self, s: &[char]) -> Vec<char> {
+        let len = s.len();
+        let block = |i: u8, n: u8| {
+            let a = (i as usize).min(len);
+            (a, (a + n as usize).min(len))
+        };
+        match self {
+            Prim::Copy => s.to_vec(),
+            Prim::Take(n) => s[..len.min(*n as usize)].to_vec(),
+            Prim::Drop(n) => s[len.min(*n as usize)..].to_vec(),
+            Prim::Last(n) => s[len - len.min(*n as usize)..].to_vec(),
+            Prim::DropLast(n) => s[..len - len.min(*n as usize)].to_vec(),
+            Prim::Slice(i, n) => {
+                let (a, b) = block(*i, *n);
+                s[a..b].to_vec()
+            }
+            Prim::Rotate(n) => {
+                let mut v = s.to_vec();
+                if len > 0 {
+                    v.rotate_left(*n as usize % len);
+                }
+                v
+            }
+            Prim::Swap(i, j) => {
+                let mut v = s.to_vec();
+                if (*i as usize) < len && (*j as usize) < len {
+                    v.swap(*i as usize, *j as usize);
+                }
+                v
+            }
+            Prim::Reverse => s.iter().rev().copied().collect(),
+            Prim::Evens => s.iter().skip(1).step_by(2).copied().collect(),
+            Prim::Odds => s.iter().step_by(2).copied().collect(),
+            Prim::ToFront(i, n) => {
+                let (a, b) = block(*i, *n);
+                [&s[a..b], &s[..a], &s[b..]].concat()
+            }
+            Prim::ToBack(i, n) => {
+                let (a, b) = block(*i, *n);
+                [&s[..a], &s[b..], &s[a..b]].concat()
+            }
+            Prim::Sort => {
+                let mut v = s.to_vec();
+                v.sort_unstable();
+                v
+            }
+            Prim::Upper(w) => case(s, *w, true),
+            Prim::Lower(w) => case(s, *w, false),
+            Prim::Shift(n) => s.iter().map(|&c| map_letter(c, |i| (i + n) % 26)).collect(),
+            Prim::Subst(m) => s
+                .iter()
+                .map(|&c| map_letter(c, |i| m[i as usize]))
+                .collect(),
+            Prim::Replace(class, to) => s
+                .iter()
+                .map(|&c| if class.has(c) { *to } else { c })
+                .collect(),
+            Prim::Remove(class) => s.iter().copied().filter(|&c| !class.has(c)).collect(),
+            Prim::Keep(class) => s.iter().copied().filter(|&c| class.has(c)).collect(),
+            Prim::Dedup => {
+                let mut v: Vec<char> = Vec::new();
+                for &c in s {
+                    if !v.contains(&c) {
+                        v.push(c);
+                    }
+                }
+                v
+            }
+            Prim::Double => s.iter().flat_map(|&c| [c, c]).collect(),
+            Prim::Repeat => [s, s].concat(),
+            Prim::DoubleBlock(i, n) => {
+                let (a, b) = block(*i, *n);
+                [&s[..b], &s[a..b], &s[b..]].concat()
+            }
+            Prim::Mirror => s.iter().chain(s.iter().rev()).copied().collect(),
+            Prim::Prefix(p) => p.chars().chain(s.iter().copied()).collect(),
+            Prim::Suffix(p) => s.iter().copied().chain(p.chars()).collect(),
+            Prim::Infix(sep) => {
+                let mut v = Vec::with_capacity(2 * len);
+                for (i, &c) in s.iter().enumerate() {
+                    if i > 0 {
+                        v.push(*sep);
+                    }
+                    v.push(c);
+                }
+                v
+            }
+            Prim::Wrap(a, b) => std::iter::once(*a)
+                .chain(s.iter().copied())
+                .chain([*b])
+                .collect(),
+            Prim::Length => len.to_string().chars().collect(),
+        }
+    }
+
+    /// A random primitive of kind `KINDS[kind]`.
+    fn draw(kind: usize, rng: &mut impl Rng) -> Prim {
+        let n = |rng: &mut dyn rand::RngCore, lo: u8, hi: u8| rng.random_range(lo..=hi);
+        let class = |rng: &mut dyn rand::RngCore| *Class::ALL.choose(rng).expect("classes");
+        let which = |rng: &mut dyn rand::RngCore| match rng.random_range(0..5) {
+            0 => Which::All,
+            1 => Which::First,
+            2 => Which::Last,
+            3 => Which::Nth(rng.random_range(1..=4)),
+            _ => Which::Vowels,
+        };
+        let constant = |rng: &mut dyn rand::RngCore, max: usize| -> String {
+            let len = rng.random_range(1..=max);
+            (0..len)
+                .map(|_| *CONST_CHARS.choose(rng).expect("chars") as char)
+                .collect()
+        };
+        match KINDS[kind] {
+            "copy" => Prim::Copy,
+            "take" => Prim::Take(n(rng, 1, 5)),
+            "drop" => Prim::Drop(n(rng, 1, 4)),
+            "last" => Prim::Last(n(rng, 1, 5)),
+            "drop_last" => Prim::DropLast(n(rng, 1, 4)),
+            "slice" => Prim::Slice(n(rng, 1, 3), n(rng, 2, 4)),
+            "rotate" => Prim::Rotate(n(rng, 1, 3)),
+            "swap" => {
+                let i = n(rng, 0, 3);
+                Prim::Swap(i, i + n(rng, 1, 3))
+            }
+            "reverse" => Prim::Reverse,
+            "evens" => Prim::Evens,
+            "odds" => Prim::Odds,
+            "to_front" => Prim::ToFront(n(rng, 1, 4), n(rng, 1, 3)),
+            "to_back" => Prim::ToBack(n(rng, 0, 3), n(rng, 1, 3)),
+            "sort" => Prim::Sort,
+            "upper" => Prim::Upper(which(rng)),
+            "lower" => Prim::Lower(which(rng)),
+            "shift" => Prim::Shift(n(rng, 1, 25)),
+            "subst" => random_subst(rng),
+            "replace" => Prim::Replace(class(rng), *CONST_CHARS.choose(rng).expect("c") as char),
+            "remove" => Prim::Remove(class(rng)),
+            "keep" => Prim::Keep(class(rng)),
+            "dedup" => Prim::Dedup,
+            "double" => Prim::Double,
+            "repeat" => Prim::Repeat,
+            "double_block" => Prim::DoubleBlock(n(rng, 0, 3), n(rng, 1, 3)),
+            "mirror" => Prim::Mirror,
+            "prefix" => Prim::Prefix(constant(rng, 3)),
+            "suffix" => Prim::Suffix(constant(rng, 3)),
+            "infix" => Prim::Infix(*b"-._*+~:/|".choose(rng).expect("c") as char),
+            "wrap" => {
+                let (a, b) = *BRACKETS.choose(rng).expect("brackets");
+                Prim::Wrap(a, b)
+            }
+            _ => Prim::Length,
+        }
+    }
+}
+
+fn random_subst(rng: &mut impl Rng) -> Prim {
+    let mut m: [u8; 26] = std::array::from_fn(|i| i as u8);
+    m.shuffle(rng);
+    Prim::Subst(m)
+}
+
+fn case(s: &[char], w: Which, upper: bool) -> Vec<char> {
+    s.iter()
+        .enumerate()
+        .map(|(i, &c)| match (w.hits(i, s.len(), c), upper) {
+            (true, true) => c.to_ascii_uppercase(),
+            (true, false) => c.to_ascii_lowercase(),
+            _ => c,
+        })
+        .collect()
+}
+
+/// Maps a letter's alphabet index through `f`, keeping its case; other characters stay.
+fn map_letter(c: char, f: impl Fn(u8) -> u8) -> char {
+    if c.is_ascii_lowercase() {
+        (b'a' + f(c as u8 - b'a')) as char
+    } else if c.is_ascii_uppercase() {
+        (b'A' + f(c as u8 - b'A')) as char
+    } else {
+        c
+    }
+}
+
+/// Which part of the space a program belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProgramSplit {
+    /// Drawn in training.
+    Train,
+    /// Never trained on: a program whose behaviour hashes into the held-out share.
+    HeldOut,
+    /// Never trained on: a composition containing a pair of kinds no training program has.
+    HeldOutPair,
+}
+
+/// One program: its primitives, applied left to right.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Program(pub Vec<Prim>);
+
+/// The longest output a drawn program may give on the probe inputs: eight examples of
+/// 12-character inputs must fit a 256-character window.
+pub const MAX_OUTPUT: usize = 16;
+
+/// Fixed inputs a program's behaviour is read on (its fingerprint and the checks of [`Program::draw`]).
+const PROBES: [&str; 16] = [
+    "stone",
+    "kayak",
+    "quokka",
+    "a",
+    "zebra",
+    "Paris",
+    "r2d2",
+    "x-ray",
+    "hello!",
+    "jinx",
+    "abcdefghijkl",
+    "moon",
+    "OK",
+    "rhythm",
+    "queue",
+    "banana",
+];
+
+fn fnv(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf29ce484222325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+    })
+}
+
+/// Whether the unordered pair of kinds `a`, `b` is held out (about one pair in eight; a kind
+/// paired with itself never is).
+pub fn pair_held_out(a: &str, b: &str) -> bool {
+    let (a, b) = if a <= b { (a, b) } else { (b, a) };
+    a != b && fnv(format!("{a}+{b}").bytes()).is_multiple_of(8)
+}
+
+impl Program {
+    /// The program's canonical text: its primitives joined by ` | `.
+    pub fn text(&self) -> String {
+        let parts: Vec<String> = self.0.iter().map(Prim::text).collect();
+        parts.join(" | ")
+    }
+
+    /// The output for `x`.
+    pub fn apply(&self, x: &str) -> String {
+        let mut s: Vec<char> = x.chars().collect();
+        for p in &self.0 {
+            s = p.apply(&s);
+        }
+        s.into_iter().collect()
+    }
+
+    /// The program that does what `task` does (copy, reverse, ...), or `None` for the tasks
+    /// that are not string programs (category, lookup). Caesar and substitution need their
+    /// random parameter: they are drawn with `rng`.
+    pub fn family(task: Task, rng: &mut impl Rng) -> Option<Program> {
+        let p = match task {
+            Task::Copy => Prim::Copy,
+            Task::Reverse => Prim::Reverse,
+            Task::Uppercase => Prim::Upper(Which::All),
+            Task::FirstLetter => Prim::Take(1),
+            Task::LastLetter => Prim::Last(1),
+            Task::SortLetters => Prim::Sort,
+            Task::RepeatTwice => Prim::Repeat,
+            Task::DropVowels => Prim::Remove(Class::Vowels),
+            Task::Length => Prim::Length,
+            Task::Caesar => Prim::Shift(rng.random_range(1..=25)),
+            Task::Substitution => random_subst(rng),
+            Task::Category | Task::Lookup => return None,
+        };
+        Some(Program(vec![p]))
+    }
+
+    /// Whether the program's rule is drawn at random with many values (a substitution): its
+    /// examples must show the query's letters.
+    pub fn needs_coverage(&self) -> bool {
+        self.0.iter().any(|p| matches!(p, Prim::Subst(_)))
+    }
+
+    /// A hash of what the program does on the probe inputs.
+    pub fn fingerprint(&self) -> u64 {
+        fnv(PROBES.iter().flat_map(|x| {
+            self.apply(x)
+                .into_bytes()
+                .into_iter()
+                .chain(std::iter::once(0))
+        }))
+    }
+
+    /// Which part of the space the program is in. A program that does what a fixed task
+    /// does trains, unless it holds a held-out pair (then [`Program::draw`] never draws it).
+    pub fn split(&self) -> ProgramSplit {
+        let kinds: Vec<&str> = self.0.iter().map(Prim::kind).collect();
+        for (i, a) in kinds.iter().enumerate() {
+            if kinds[i + 1..].iter().any(|b| pair_held_out(a, b)) {
+                return ProgramSplit::HeldOutPair;
+            }
+        }
+        if self.is_family_like() {
+            return ProgramSplit::Train;
+        }
+        if fnv(self.fingerprint().to_le_bytes()) % 100 < HELD_OUT_PERCENT {
+            ProgramSplit::HeldOut
+        } else {
+            ProgramSplit::Train
+        }
+    }
+
+    /// Whether the program is worth a rule: short outputs, rarely empty, it changes most
+    /// inputs, and no step can be dropped without changing what it does.
+    fn is_sound(&self) -> bool {
+        let outs: Vec<String> = PROBES.iter().map(|x| self.apply(x)).collect();
+        if outs
+            .iter()
+            .any(|y| y.chars().count() > MAX_OUTPUT || y.contains(['\n', ' ']))
+        {
+            return false;
+        }
+        let empty = outs.iter().filter(|y| y.is_empty()).count();
+        let same = outs.iter().zip(PROBES).filter(|(y, x)| y == x).count();
+        if empty > 3 || (same > PROBES.len() / 2 && self.0 != [Prim::Copy]) {
+            return false;
+        }
+        let print = self.fingerprint();
+        (0..self.0.len()).all(|i| {
+            let mut fewer = self.0.clone();
+            fewer.remove(i);
+            fewer.is_empty() || Program(fewer).fingerprint() != print
+        })
+    }
+
+    /// A random sound program of 1–3 primitives (40 / 40 / 20 %) in `split`, by rejection.
+    pub fn draw(rng: &mut impl Rng, split: ProgramSplit) -> Program {
+        loop {
+            let n = match rng.random_range(0..10) {
+                0..4 => 1,
+                4..8 => 2,
+                _ => 3,
+            };
+            // `copy` and `length` only alone: in a composition they are no step or end it.
+            let p: Vec<Prim> = (0..n)
+                .map(|_| Prim::draw(rng.random_range(1..KINDS.len() - 1), rng))
+                .collect();
+            let p = if n == 1 && rng.random_bool(0.04) {
+                vec![Prim::draw(
+                    *[0, KINDS.len() - 1].choose(rng).expect("k"),
+                    rng,
+                )]
+            } else {
+                p
+            };
+            let program = Program(p);
+            let family = split != ProgramSplit::Train && program.is_family_like();
+            if program.split() == split && !family && program.is_sound() {
+                return program;
+            }
+        }
+    }
+}
+
+/// A few-shot prompt's parts: the examples, the query and its answer.
+pub type Shots = (Vec<(String, String)>, String, String);
+
+impl Program {
+    /// `k` examples and a query for this program, inputs from `source` in `split`: all
+    /// distinct, none with an empty output, the query not among the examples. For a
+    /// substitution every letter of the query appears in some example when `k` allows.
+    pub fn episode(&self, rng: &mut impl Rng, k: usize, source: Source, split: Split) -> Shots {
+        let mut used: Vec<String> = Vec::new();
+        let fresh = |rng: &mut dyn rand::RngCore, used: &mut Vec<String>, need: Option<char>| {
+            let mut last = String::new();
+            for _ in 0..40 {
+                let x = inputs::draw_from(rng, source, split);
+                let fits = need.is_none_or(|c| x.contains(c));
+                if fits && !used.contains(&x) && !self.apply(&x).is_empty() {
+                    used.push(x.clone());
+                    return Some(x);
+                }
+                last = x;
+            }
+            // A rare letter: write it into an input.
+            if let Some(c) = need {
+                let mut w: Vec<char> = last.chars().take(inputs::MAX_INPUT - 1).collect();
+                let at = rng.random_range(0..=w.len());
+                w.insert(at, c);
+                last = w.into_iter().collect();
+            }
+            used.push(last.clone());
+            Some(last)
+        };
+        let query = fresh(rng, &mut used, None).expect("an input");
+        let mut xs: Vec<String> = Vec::new();
+        if self.needs_coverage() {
+            for c in query.chars().filter(char::is_ascii_alphabetic) {
+                if xs.len() < k && !xs.iter().any(|x| x.contains(c)) {
+                    xs.extend(fresh(rng, &mut used, Some(c)));
+                }
+            }
+        }
+        while xs.len() < k {
+            xs.push(fresh(rng, &mut used, None).expect("an input"));
+        }
+        xs.shuffle(rng);
+        let examples = xs
+            .into_iter()
+            .map(|x| {
+                let y = self.apply(&x);
+                (x, y)
+            })
+            .collect();
+        let answer = self.apply(&query);
+        (examples, query, answer)
+    }
+}
+
+/// Percent of the programs outside held-out pairs that are held out.
+pub const HELD_OUT_PERCENT: u64 = 12;
+
+impl Program {
+    /// Whether the program does what a fixed task does: its behaviour is one of theirs, or it
+    /// only shifts and substitutes letters (which is a substitution).
+    pub fn is_family_like(&self) -> bool {
+        static PRINTS: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+        let prints = PRINTS.get_or_init(|| {
+            let fixed = [
+                Prim::Copy,
+                Prim::Reverse,
+                Prim::Upper(Which::All),
+                Prim::Take(1),
+                Prim::Last(1),
+                Prim::Sort,
+                Prim::Repeat,
+                Prim::Remove(Class::Vowels),
+                Prim::Length,
+            ];
+            fixed
+                .into_iter()
+                .chain((1..26).map(Prim::Shift))
+                .map(|p| Program(vec![p]).fingerprint())
+                .collect()
+        });
+        self.0
+            .iter()
+            .all(|p| matches!(p, Prim::Shift(_) | Prim::Subst(_)))
+            || prints.contains(&self.fingerprint())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+    use std::collections::HashSet;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn run(p: Prim, x: &str) -> String {
+        Program(vec![p]).apply(x)
+    }
+
+    #[test]
+    fn documented_examples_hold() {
+        let cases: Vec<(Prim, &str, &str)> = vec![
+            (Prim::Take(2), "stone", "st"),
+            (Prim::Drop(2), "stone", "one"),
+            (Prim::Last(2), "stone", "ne"),
+            (Prim::DropLast(2), "stone", "sto"),
+            (Prim::Slice(1, 3), "stone", "ton"),
+            (Prim::Rotate(2), "stone", "onest"),
+            (Prim::Swap(0, 2), "stone", "otsne"),
+            (Prim::Evens, "stone", "tn"),
+            (Prim::Odds, "stone", "soe"),
+            (Prim::ToFront(2, 2), "stone", "onste"),
+            (Prim::ToBack(0, 2), "stone", "onest"),
+            (Prim::Sort, "stone", "enost"),
+            (Prim::Upper(Which::Last), "stone", "stonE"),
+            (Prim::Upper(Which::Nth(1)), "stone", "sTone"),
+            (Prim::Lower(Which::All), "Paris", "paris"),
+            (Prim::Shift(1), "stone", "tupof"),
+            (Prim::Shift(1), "Zoo", "App"),
+            (Prim::Replace(Class::Vowels, '*'), "stone", "st*n*"),
+            (Prim::Remove(Class::Vowels), "stone", "stn"),
+            (Prim::Keep(Class::Vowels), "stone", "oe"),
+            (Prim::Remove(Class::Digits), "r2d2", "rd"),
+            (Prim::Dedup, "kayak", "kay"),
+            (Prim::Double, "abc", "aabbcc"),
+            (Prim::Repeat, "abc", "abcabc"),
+            (Prim::DoubleBlock(1, 2), "stone", "stotone"),
+            (Prim::Mirror, "abc", "abccba"),
+            (Prim::Prefix("re".into()), "stone", "restone"),
+            (Prim::Suffix("ly".into()), "stone", "stonely"),
+            (Prim::Infix('-'), "abc", "a-b-c"),
+            (Prim::Wrap('[', ']'), "abc", "[abc]"),
+            (Prim::Length, "stone", "5"),
+            (Prim::Take(9), "ab", "ab"),
+            (Prim::Swap(0, 7), "ab", "ab"),
+        ];
+        for (p, x, y) in cases {
+            assert_eq!(run(p.clone(), x), y, "{}", p.text());
+        }
+        let p = Program(vec![Prim::Drop(1), Prim::Upper(Which::Last)]);
+        assert_eq!(p.text(), "drop(1) | upper(last)");
+        assert_eq!(p.apply("stone"), "tonE");
+        assert_eq!(Program(vec![Prim::Slice(1, 3)]).text(), "slice(2,3)");
+        assert_eq!(
+            Program(vec![Prim::Replace(Class::Vowels, '*')]).text(),
+            "replace(vowels,*)"
+        );
+        // Every kind is drawn and named after itself.
+        let mut rng = ChaCha8Rng::seed_from_u64(0);
+        for (i, k) in KINDS.iter().enumerate() {
+            let p = Prim::draw(i, &mut rng);
+            assert_eq!(p.kind(), *k);
+            assert!(p.text().starts_with(k));
+        }
+    }
+
+    #[test]
+    fn fixed_tasks_are_members_that_train() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        for task in Task::ALL {
+            let Some(p) = Program::family(task, &mut rng) else {
+                assert!(matches!(task, Task::Category | Task::Lookup));
+                continue;
+            };
+            assert_eq!(p.split(), ProgramSplit::Train, "{task:?}");
+            assert!(p.is_family_like());
+            if let Some(y) = task.apply("stone") {
+                assert_eq!(p.apply("stone"), y, "{task:?}");
+            }
+        }
+        // `reverse | last(1)` is `take(1)`, so it trains whatever its text.
+        let same = Program(vec![Prim::Reverse, Prim::Last(1)]);
+        assert!(same.is_family_like());
+    }
+
+    #[test]
+    fn the_split_is_three_way_and_held_out_programs_never_train() {
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        let train: Vec<Program> = (0..20_000)
+            .map(|_| Program::draw(&mut rng, ProgramSplit::Train))
+            .collect();
+        let texts: HashSet<String> = train.iter().map(Program::text).collect();
+        assert!(texts.len() > 7_000, "{} distinct programs", texts.len());
+        let prints: HashSet<u64> = train.iter().map(Program::fingerprint).collect();
+        for p in &train {
+            let k: Vec<&str> = p.0.iter().map(Prim::kind).collect();
+            for i in 0..k.len() {
+                for j in i + 1..k.len() {
+                    assert!(!pair_held_out(k[i], k[j]), "{} trains", p.text());
+                }
+            }
+        }
+        for split in [ProgramSplit::HeldOut, ProgramSplit::HeldOutPair] {
+            for _ in 0..1_000 {
+                let p = Program::draw(&mut rng, split);
+                assert_eq!(p.split(), split);
+                assert!(!texts.contains(&p.text()), "{} trains", p.text());
+                // A held-out program's behaviour never trains (the split hashes it); a held-out
+                // pair is held out by its kinds, and other kinds may do the same thing.
+                assert!(
+                    split == ProgramSplit::HeldOutPair || !prints.contains(&p.fingerprint()),
+                    "{} behaves like a training program",
+                    p.text()
+                );
+            }
+        }
+        let all_pairs = KINDS.len() * (KINDS.len() - 1) / 2;
+        let n_held = (0..KINDS.len())
+            .flat_map(|i| (i + 1..KINDS.len()).map(move |j| (i, j)))
+            .filter(|&(i, j)| pair_held_out(KINDS[i], KINDS[j]))
+            .count();
+        assert!(
+            n_held * 20 > all_pairs && n_held * 5 < all_pairs,
+            "{n_held} of {all_pairs} pairs held out"
+        );
+    }
+
+    #[test]
+    fn episodes_are_seeded_distinct_and_cover_substitutions() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        for _ in 0..300 {
+            let p = Program::draw(&mut rng, ProgramSplit::Train);
+            let seed = rng.random();
+            let draw = |s| {
+                p.episode(
+                    &mut ChaCha8Rng::seed_from_u64(s),
+                    8,
+                    Source::Mixed,
+                    Split::HeldOut,
+                )
+            };
+            let (a, b) = (draw(seed), draw(seed));
+            assert_eq!(a, b);
+            let (ex, q, ans) = a;
+            assert_eq!(ex.len(), 8);
+            assert_eq!(ans, p.apply(&q));
+            assert!(!ans.is_empty(), "{}: {q}", p.text());
+            assert!(ex.iter().all(|(x, y)| *y == p.apply(x) && *x != q));
+            if p.needs_coverage() {
+                for c in q.chars().filter(char::is_ascii_alphabetic) {
+                    assert!(ex.iter().any(|(x, _)| x.contains(c)), "{c} of {q}");
+                }
+            }
+        }
+    }
+}
