@@ -125,11 +125,13 @@ impl Overrides {
         }
         cfg.window = self.window.or(cfg.window);
         if self.programs_distinct.is_some() || self.programs_share.is_some() {
-            let p = cfg.programs.get_or_insert(icl_model::curves::Programs {
-                share: 0.85,
-                families: 0.3,
-                distinct: None,
-            });
+            // A preset without programs takes the learner's mix.
+            let learner = TrainConfig::for_preset(icl_model::curves::LEARNER)
+                .map_err(|e| e.to_string())?
+                .programs;
+            let p = cfg
+                .programs
+                .get_or_insert_with(|| learner.expect("the learner trains on programs"));
             p.distinct = self.programs_distinct.or(p.distinct);
             p.share = self.programs_share.unwrap_or(p.share);
         }
