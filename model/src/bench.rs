@@ -10,12 +10,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::backend::Backend;
 use crate::config::ModelConfig;
-use crate::decoding::{Decoder, batch_tokens, to_vec};
+use crate::decoding::Decoder;
 use crate::eval::{Labels, score_answers_on, sweep_items};
-use crate::lean::{Keep, LeanNet};
+use crate::lean::Keep;
 use crate::model::Model;
 use crate::sampling::Engine;
 use crate::tasks::{Task, Template};
+use crate::tensors::{batch_tokens, to_vec};
 use crate::tokenizer::Tokenizer;
 use crate::transformer::ForwardOptions;
 use crate::weights::load_verified;
@@ -100,7 +101,7 @@ pub fn decode_ms(
                 return clock() - start;
             }
             let mut d = if how == Decode::Lean {
-                Decoder::lean(&m.config, &m.net, None)
+                Decoder::lean(m, None)
             } else {
                 Decoder::new(&m.net, &m.device, None)
             };
@@ -119,7 +120,7 @@ pub fn decode_ms(
 pub fn prefill_ms(m: &Model, clock: Clock, lean: bool, iters: usize) -> f64 {
     let row = [vec![crate::tokenizer::BOS], text(m.config.block_size - 1)].concat();
     let mut lean = lean.then(|| {
-        let net = LeanNet::new(&m.config, &m.net);
+        let net = m.lean();
         let cache = net.cache();
         (net, cache)
     });

@@ -39,14 +39,79 @@ pub struct ModelConfig {
 /// Errors in a configuration read from a file or a command line.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
-    #[error("unknown preset {0:?}; known presets: {known}", known = PRESETS.join(", "))]
+    #[error("unknown preset {0:?}; known presets: {known}", known = Preset::names().join(", "))]
     UnknownPreset(String),
     #[error("invalid model config: {0}")]
     Invalid(String),
 }
 
-/// Names accepted by [`ModelConfig::preset`].
-pub const PRESETS: [&str; 4] = ["attn1", "attn2", "base", "learner"];
+/// The zoo's models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Preset {
+    /// 1 layer, attention only: cannot form an induction head.
+    Attn1,
+    /// 2 layers, attention only: the smallest model that can.
+    Attn2,
+    /// 4 layers with MLPs: recognises the tasks it was trained on.
+    Base,
+    /// 5 layers with MLPs, meta-trained on a space of string programs: learns a rule from the
+    /// examples.
+    Learner,
+}
+
+impl Preset {
+    pub const ALL: [Preset; 4] = [Preset::Attn1, Preset::Attn2, Preset::Base, Preset::Learner];
+
+    /// The name the command line, the manifest and the curves use.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Preset::Attn1 => "attn1",
+            Preset::Attn2 => "attn2",
+            Preset::Base => "base",
+            Preset::Learner => "learner",
+        }
+    }
+
+    /// Every preset's name.
+    pub fn names() -> Vec<&'static str> {
+        Self::ALL.iter().map(|p| p.name()).collect()
+    }
+
+    /// The preset called `name`.
+    pub fn from_name(name: &str) -> Result<Self, ConfigError> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.name() == name)
+            .ok_or_else(|| ConfigError::UnknownPreset(name.to_string()))
+    }
+
+    /// Whether the preset's blocks have no MLPs.
+    pub fn attention_only(self) -> bool {
+        matches!(self, Preset::Attn1 | Preset::Attn2)
+    }
+
+    /// Its shape, with the default alphabet.
+    pub fn config(self) -> ModelConfig {
+        let vocab = Tokenizer::default().vocab_size();
+        let c = match self {
+            // A 128-character window: the induction phase change came after ~700 steps here,
+            // against no sign of it in 2,000 steps with 256.
+            Preset::Attn1 => ModelConfig::new(1, 4, 64, 0, 128, vocab),
+            Preset::Attn2 => ModelConfig::new(2, 4, 64, 0, 128, vocab),
+            Preset::Base => ModelConfig::new(4, 4, 128, 512, 256, vocab),
+            // One layer deeper than base: rules of up to three steps; its f16 checkpoints are
+            // 1.8 MB each and its k = 0…8 sweep about 1.25× base's.
+            Preset::Learner => ModelConfig::new(5, 4, 128, 512, 256, vocab),
+        };
+        c.with_attention_only(self.attention_only())
+    }
+}
+
+impl std::fmt::Display for Preset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 /// Upper bounds a loaded config must respect, so a crafted file cannot make the page allocate
 /// gigabytes before anything is checked.
@@ -55,27 +120,9 @@ const MAX_LAYERS: usize = 64;
 const MAX_BLOCK: usize = 8192;
 
 impl ModelConfig {
-    /// A named preset with the default alphabet.
-    ///
-    /// - `attn1`: 1 layer, attention only: cannot form an induction head.
-    /// - `attn2`: 2 layers, attention only: the smallest model that can.
-    /// - `base`: 4 layers with MLPs: recognises the tasks it was trained on.
-    /// - `learner`: 5 layers with MLPs, meta-trained on a space of string programs: learns a
-    ///   rule from the examples.
+    /// The preset called `name` ([`Preset`]) with the default alphabet.
     pub fn preset(name: &str) -> Result<Self, ConfigError> {
-        let vocab = Tokenizer::default().vocab_size();
-        let c = match name {
-            // A 128-character window: the induction phase change came after ~700 steps here,
-            // against no sign of it in 2,000 steps with 256.
-            "attn1" => Self::new(1, 4, 64, 0, 128, vocab).with_attention_only(true),
-            "attn2" => Self::new(2, 4, 64, 0, 128, vocab).with_attention_only(true),
-            "base" => Self::new(4, 4, 128, 512, 256, vocab),
-            // One layer deeper than base: rules of up to three steps; its f16 checkpoints are
-            // 1.8 MB each and its k = 0…8 sweep about 1.25× base's.
-            "learner" => Self::new(5, 4, 128, 512, 256, vocab),
-            _ => return Err(ConfigError::UnknownPreset(name.to_string())),
-        };
-        Ok(c)
+        Ok(Preset::from_name(name)?.config())
     }
 
     /// Width of one head.
@@ -144,8 +191,12 @@ mod tests {
 
     #[test]
     fn presets_are_valid_and_unknown_names_are_errors() {
-        for name in PRESETS {
+        for name in Preset::names() {
             ModelConfig::preset(name).unwrap().validate().unwrap();
+        }
+        for p in Preset::ALL {
+            assert_eq!(Preset::from_name(p.name()), Ok(p));
+            assert_eq!(p.config().attention_only, p.attention_only());
         }
         assert!(ModelConfig::preset("attn1").unwrap().attention_only);
         assert!(ModelConfig::preset("base").unwrap().n_layers >= 4);

@@ -154,15 +154,7 @@ impl DataMix {
         let mut ids = vec![BOS];
         let mut answer = vec![false];
         for (x, y) in examples {
-            let parts = [
-                (t.input_prefix.as_str(), false),
-                (x.as_str(), false),
-                (t.separator.as_str(), false),
-                (t.output_prefix.as_str(), false),
-                (y.as_str(), true),
-                (t.separator.as_str(), true),
-            ];
-            for (s, is_answer) in parts {
+            for (s, is_answer) in t.spans(x, y) {
                 let e = tok.encode(s).ids;
                 answer.extend(std::iter::repeat_n(is_answer, e.len()));
                 ids.extend(e);

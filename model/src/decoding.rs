@@ -11,10 +11,13 @@
 //! decoding continues. [`Decoder::window`] is always exactly what the model sees, so a full
 //! forward over it gives the same logits as the cache.
 
-use burn::tensor::{Device, Int, Tensor, TensorData};
+use std::borrow::Cow;
 
-use crate::config::ModelConfig;
+use burn::tensor::Device;
+
 use crate::lean::{Keep, LeanCache, LeanNet};
+use crate::model::Model;
+use crate::tensors::{batch_tokens, to_vec};
 use crate::tokenizer::BOS;
 use crate::transformer::{ForwardOptions, HeadMask, LayerKv, Transformer};
 
@@ -27,9 +30,20 @@ pub struct Step {
     pub attention: Vec<Vec<f32>>,
 }
 
-/// What runs the forward passes of a [`Decoder`].
+/// What runs a model's forward passes: the lean path (the default: several times faster, the
+/// same results) or the burn network. Decoding and scoring both take one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Engine {
+    /// The lean path ([`crate::lean`]).
+    #[default]
+    Lean,
+    /// The burn network, with its tensor KV cache.
+    Burn,
+}
+
+/// The forward state of a [`Decoder`] on its engine.
 #[derive(Debug)]
-enum Engine<'a> {
+enum Runner<'a> {
     /// The burn network, with its tensor KV cache.
     Burn {
         net: &'a Transformer,
@@ -37,14 +51,29 @@ enum Engine<'a> {
         head_mask: Option<HeadMask>,
         cache: Vec<LayerKv>,
     },
-    /// The lean path over the same weights (see [`crate::lean`]).
-    Lean { net: Box<LeanNet>, cache: LeanCache },
+    /// The lean path over the same weights (see [`crate::lean`]): the model's own copy, or an
+    /// ablated one made for this decoder.
+    Lean {
+        net: Box<Cow<'a, LeanNet>>,
+        cache: LeanCache,
+    },
+}
+
+/// The context policy for a whole sequence: `<bos>` and the last `block_size - 1` of `ids`,
+/// and how many of `ids` did not fit. Everything that reads a prompt reads it through this.
+pub fn window(ids: &[u32], block_size: usize) -> (Vec<u32>, usize) {
+    let keep = ids.len().min(block_size.saturating_sub(1));
+    let dropped = ids.len() - keep;
+    let mut window = Vec::with_capacity(keep + 1);
+    window.push(BOS);
+    window.extend_from_slice(&ids[dropped..]);
+    (window, dropped)
 }
 
 /// A sequence being decoded token by token.
 #[derive(Debug)]
 pub struct Decoder<'a> {
-    engine: Engine<'a>,
+    runner: Runner<'a>,
     block_size: usize,
     /// The window the cache holds: `<bos>` then the most recent tokens.
     window: Vec<u32>,
@@ -56,7 +85,7 @@ impl<'a> Decoder<'a> {
     /// A decoder on the burn network with an empty cache (batch 1).
     pub fn new(net: &'a Transformer, device: &Device, head_mask: Option<HeadMask>) -> Self {
         Self {
-            engine: Engine::Burn {
+            runner: Runner::Burn {
                 net,
                 device: device.clone(),
                 head_mask,
@@ -70,19 +99,27 @@ impl<'a> Decoder<'a> {
 
     /// A decoder on the lean path: the same weights and results as [`Decoder::new`], several
     /// times faster per token (`docs/PERFORMANCE.md`).
-    pub fn lean(config: &ModelConfig, net: &Transformer, head_mask: Option<&HeadMask>) -> Self {
+    pub fn lean(model: &'a Model, head_mask: Option<&HeadMask>) -> Self {
         let net = match head_mask {
-            Some(mask) => LeanNet::new(config, &net.clone().with_heads_ablated(mask)),
-            None => LeanNet::new(config, net),
+            Some(mask) => Cow::Owned(model.with_heads_ablated(mask).lean().clone()),
+            None => Cow::Borrowed(model.lean()),
         };
         Self {
             block_size: net.block_size(),
-            engine: Engine::Lean {
+            runner: Runner::Lean {
                 cache: net.cache(),
                 net: Box::new(net),
             },
             window: Vec::new(),
             dropped: 0,
+        }
+    }
+
+    /// A decoder for `model` on `engine`.
+    pub fn on(model: &'a Model, engine: Engine, head_mask: Option<&HeadMask>) -> Self {
+        match engine {
+            Engine::Lean => Self::lean(model, head_mask),
+            Engine::Burn => Self::new(&model.net, &model.device, head_mask.cloned()),
         }
     }
 
@@ -98,11 +135,8 @@ impl<'a> Decoder<'a> {
 
     /// Starts a sequence: `<bos>` + `ids` (truncated by the context policy), one batched forward.
     pub fn prefill(&mut self, ids: &[u32]) -> Step {
-        let keep = ids.len().min(self.block_size - 1);
-        self.dropped = ids.len() - keep;
-        let mut window = Vec::with_capacity(self.block_size);
-        window.push(BOS);
-        window.extend_from_slice(&ids[ids.len() - keep..]);
+        let (window, dropped) = window(ids, self.block_size);
+        self.dropped = dropped;
         self.encode_window(window)
     }
 
@@ -136,8 +170,8 @@ impl<'a> Decoder<'a> {
 
     /// Runs `ids` at positions `start..` and returns the last position's logits and attention.
     fn run(&mut self, ids: &[u32], start: usize) -> Step {
-        match &mut self.engine {
-            Engine::Burn {
+        match &mut self.runner {
+            Runner::Burn {
                 net,
                 device,
                 head_mask,
@@ -164,7 +198,7 @@ impl<'a> Decoder<'a> {
                     attention,
                 }
             }
-            Engine::Lean { net, cache } => {
+            Runner::Lean { net, cache } => {
                 if start == 0 {
                     cache.clear();
                 }
@@ -177,24 +211,6 @@ impl<'a> Decoder<'a> {
             }
         }
     }
-}
-
-/// `[batch, seq]` int tensor from rows of ids.
-pub fn batch_tokens(rows: &[Vec<u32>], device: &Device) -> Tensor<2, Int> {
-    let s = rows[0].len();
-    let v: Vec<i64> = rows
-        .iter()
-        .flat_map(|r| r.iter().map(|&i| i64::from(i)))
-        .collect();
-    Tensor::from_data(TensorData::new(v, [rows.len(), s]), device)
-}
-
-/// Copies a tensor's values out as `f32`.
-pub fn to_vec<const D: usize>(t: Tensor<D>) -> Vec<f32> {
-    t.into_data()
-        .convert::<f32>()
-        .try_into_vec::<f32>()
-        .expect("a float tensor converts to f32")
 }
 
 #[cfg(test)]
@@ -217,8 +233,23 @@ mod tests {
         to_vec(out.logits.slice([0..1, s - 1..s, 0..v]).reshape([v]))
     }
 
+    /// The tiny network as a model, for the lean decoder.
+    fn as_model(cfg: &crate::config::ModelConfig, net: &Transformer) -> Model {
+        let tok = crate::tokenizer::Tokenizer::default();
+        Model::new(cfg.clone(), tok, net.clone(), Device::flex())
+    }
+
+    #[test]
+    fn the_window_keeps_bos_and_the_most_recent_tokens() {
+        assert_eq!(window(&[], 4), (vec![BOS], 0));
+        assert_eq!(window(&[5, 6], 4), (vec![BOS, 5, 6], 0));
+        assert_eq!(window(&[5, 6, 7], 4), (vec![BOS, 5, 6, 7], 0));
+        assert_eq!(window(&[5, 6, 7, 8, 9], 4), (vec![BOS, 7, 8, 9], 2));
+    }
+
     fn check_cached_equals_full(positional: Positional, attention_only: bool, seed: u64) {
         let (cfg, net) = tiny(positional, attention_only);
+        let model = as_model(&cfg, &net);
         let device = Device::flex();
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         let block = cfg.block_size;
@@ -233,7 +264,7 @@ mod tests {
             ] {
                 let prompt: Vec<u32> = (0..prompt_len).map(|_| rng.random_range(2..98)).collect();
                 let mut dec = if lean {
-                    Decoder::lean(&cfg, &net, head_mask.as_ref())
+                    Decoder::lean(&model, head_mask.as_ref())
                 } else {
                     Decoder::new(&net, &device, head_mask.clone())
                 };
@@ -271,9 +302,10 @@ mod tests {
     #[test]
     fn push_without_prefill_starts_a_sequence() {
         let (cfg, net) = tiny(Positional::Rotary, true);
+        let model = as_model(&cfg, &net);
         for mut dec in [
             Decoder::new(&net, &Device::flex(), None),
-            Decoder::lean(&cfg, &net, None),
+            Decoder::lean(&model, None),
         ] {
             let step = dec.push(10);
             assert_eq!(dec.window(), &[BOS, 10]);

@@ -13,12 +13,15 @@
 //! network, and this path only reads its weights. Tests check it against the burn forward
 //! (max |Δlogit| < 1e-4), with and without the KV cache, rotary or learned positions, MLPs and
 //! ablated heads.
+//!
+//! Its length (≈690 lines of code, the rest tests) is the forward pass itself: weights, kernels,
+//! cache and attention kept in one file so the hot loop can be read and measured in one place.
 
 use burn::nn::{LayerNorm, Linear};
 use ndarray::{ArrayView2, ArrayViewMut2, ShapeBuilder, linalg::general_mat_mul};
 
 use crate::config::{ModelConfig, Positional};
-use crate::decoding::to_vec;
+use crate::tensors::to_vec;
 use crate::transformer::{Transformer, rotary_tables};
 
 /// Layer norm epsilon (burn's `LayerNormConfig` default, which the network uses).
@@ -685,7 +688,7 @@ fn erf(x: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decoding::{batch_tokens, to_vec};
+    use crate::tensors::{batch_tokens, to_vec};
     use crate::transformer::tests::{max_abs_diff, tiny};
     use crate::transformer::{ForwardOptions, HeadMask};
     use burn::tensor::Device;

@@ -1,6 +1,7 @@
 //! ICL Playground's model: a small decoder-only character-level transformer in burn, with
 //! attention outputs, head ablation, KV-cache decoding, sampling and a weight file format.
 
+pub mod analysis;
 pub mod backend;
 pub mod bench;
 pub mod config;
@@ -17,9 +18,11 @@ pub mod rule_eval;
 pub mod rules;
 pub mod sampling;
 pub mod tasks;
+pub mod tensors;
 pub mod tokenizer;
 #[cfg(feature = "native")]
 pub mod train;
+pub mod train_config;
 pub mod transformer;
 pub mod weights;
 

@@ -3,14 +3,18 @@
 //!
 //! Reported probabilities are always the model's own (softmax of the logits at temperature 1);
 //! temperature, top-k and top-p only shape the distribution a token is drawn from.
+//!
+//! Its length is ≈490 lines of code (the rest tests): the generator, its sampling rules and
+//! scoring share the window, the engine and the per-token report.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::decoding::{Decoder, Step, batch_tokens, to_vec};
-use crate::lean::LeanNet;
+pub use crate::decoding::Engine;
+use crate::decoding::{Decoder, Step, window};
 use crate::model::Model;
+use crate::tensors::{batch_tokens, to_vec};
 use crate::tokenizer::BOS;
 use crate::transformer::{ForwardOptions, HeadMask};
 
@@ -151,7 +155,7 @@ impl<'a> Generator<'a> {
     ) -> Result<Self, SamplingError> {
         config.validate()?;
         let enc = model.tokenizer.encode(prompt);
-        let mut decoder = Decoder::lean(&model.config, &model.net, head_mask.as_ref());
+        let mut decoder = Decoder::on(model, Engine::default(), head_mask.as_ref());
         let step = decoder.prefill(&enc.ids);
         let stop = (config.max_new_tokens == 0).then_some(StopReason::MaxTokens);
         Ok(Self {
@@ -335,20 +339,9 @@ pub fn score(model: &Model, prompt: &str, continuation: &str) -> Result<Score, S
 }
 
 /// Rows scored in one burn forward pass by [`Engine::Burn`] (bounds the attention maps'
-/// memory).
+/// memory). The burn engine pads rows on the right; causal attention keeps the padding from
+/// changing any scored position. The lean engine reads rows without padding, several at once.
 const SCORE_CHUNK: usize = 8;
-
-/// What runs the forward passes of scoring.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Engine {
-    /// The lean path ([`crate::lean`]): rows without padding, several read together: the
-    /// default.
-    #[default]
-    Lean,
-    /// The burn network, [`SCORE_CHUNK`] rows per forward pass, padded on the right (causal
-    /// attention keeps the padding from changing any scored position).
-    Burn,
-}
 
 /// [`score`] for many `(prompt, continuation)` pairs. Equal to scoring one by one, up to
 /// rounding, on either engine.
@@ -375,9 +368,8 @@ pub fn score_batch_on(
             if c.len() >= room {
                 return Err(SamplingError::ContinuationTooLong(c.len()));
             }
-            let keep = p.len().min(room - c.len());
-            let mut ids = vec![BOS];
-            ids.extend_from_slice(&p[p.len() - keep..]);
+            // The prompt's window leaves room for the whole continuation.
+            let (mut ids, _) = window(&p, model.config.block_size - c.len());
             let first = ids.len();
             ids.extend_from_slice(&c);
             Ok((ids, first))
@@ -420,11 +412,11 @@ fn score_row(ids: &[u32], first: usize, logits: &[f32], vocab: usize) -> Score {
     }
 }
 
-/// Tokens read together by one [`LeanNet::forward_many`] when scoring.
+/// Tokens read together by one [`crate::lean::LeanNet::forward_many`] when scoring.
 const SCORE_TOKENS: usize = 1024;
 
 fn score_lean(model: &Model, rows: &[&(Vec<u32>, usize)]) -> Vec<Score> {
-    let net = LeanNet::new(&model.config, &model.net);
+    let net = model.lean();
     let mut cache = net.cache();
     let mut out = Vec::with_capacity(rows.len());
     let mut i = 0;
@@ -494,7 +486,7 @@ fn argmax(row: &[f32]) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::config::ModelConfig;
     use burn::tensor::Device;
@@ -502,7 +494,8 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    fn model() -> Model {
+    /// A random 2-layer attention-only model with a 32-token window.
+    pub(crate) fn model() -> Model {
         let cfg = ModelConfig {
             block_size: 32,
             ..ModelConfig::preset("attn2").unwrap()

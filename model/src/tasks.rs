@@ -16,6 +16,9 @@
 //! tasks draw a new random rule per episode, so only the examples can teach it (0-shot is at
 //! chance). Words come from `data/words.txt` (a list written for this project), split into
 //! training and held-out words by a fixed hash; evaluation uses only held-out words.
+//!
+//! Its length is ≈530 lines of code (the rest tests): thirteen task generators with a worked
+//! example each, and the template every prompt is written in.
 
 use rand::Rng;
 use rand::seq::{IndexedRandom, SliceRandom};
@@ -145,13 +148,50 @@ impl Template {
         format!("{space}{output}")
     }
 
+    /// How one example `x → y` is written: its pieces in order, each marked `true` when it
+    /// belongs to the answer (the output and the separator that ends it). Training's loss
+    /// weights and the page's answer highlighting both read this layout.
+    pub fn spans<'a>(&'a self, x: &'a str, y: &'a str) -> [(&'a str, bool); 6] {
+        [
+            (&self.input_prefix, false),
+            (x, false),
+            (&self.separator, false),
+            (&self.output_prefix, false),
+            (y, true),
+            (&self.separator, true),
+        ]
+    }
+
+    /// Which of a window's characters (one string each, as the page shows them) are answer
+    /// characters: those after an output prefix, up to the separator, spaces excepted.
+    pub fn answer_positions(&self, chars: &[&str]) -> Vec<bool> {
+        // Whether the characters up to `i` end with `s`.
+        let ends_with = |i: usize, s: &str| {
+            let n = s.chars().count();
+            n > 0 && i + 1 >= n && chars[i + 1 - n..=i].concat() == s
+        };
+        let sep_len = self.separator.chars().count();
+        let mut answer = vec![false; chars.len()];
+        let mut inside = false;
+        for i in 0..chars.len() {
+            if inside {
+                answer[i] = chars[i] != " ";
+                if ends_with(i, &self.separator) {
+                    inside = false;
+                    answer[i + 1 - sep_len..=i].fill(false);
+                }
+            }
+            if ends_with(i, self.output_prefix.trim_end()) {
+                inside = true;
+            }
+        }
+        answer
+    }
+
     fn push_example(&self, s: &mut String, x: &str, y: &str) {
-        s.push_str(&self.input_prefix);
-        s.push_str(x);
-        s.push_str(&self.separator);
-        s.push_str(&self.output_prefix);
-        s.push_str(y);
-        s.push_str(&self.separator);
+        for (part, _) in self.spans(x, y) {
+            s.push_str(part);
+        }
     }
 }
 
@@ -485,9 +525,9 @@ impl Episode {
 /// way to predict the second and later copies is to look back at the first. The period varies
 /// widely so that heads attending at fixed offsets cannot stand in for an induction head.
 pub fn induction_text(rng: &mut impl Rng, len: usize) -> String {
-    const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
     let n = rng.random_range(10..=(len / 2).clamp(10, 120));
-    let unit: Vec<u8> = (0..n).map(|_| *CHARS.choose(rng).expect("chars")).collect();
+    let chars = crate::tokenizer::ALPHANUMERIC.as_bytes();
+    let unit: Vec<u8> = (0..n).map(|_| *chars.choose(rng).expect("chars")).collect();
     unit.iter().cycle().take(len).map(|&b| b as char).collect()
 }
 
@@ -512,6 +552,30 @@ mod tests {
         for (c, (name, _)) in CATEGORIES.iter().enumerate() {
             assert!(category_words(c, Split::HeldOut).len() >= 3, "{name}");
         }
+    }
+
+    #[test]
+    fn answers_are_found_with_any_separator() {
+        let chars = |s: &str| s.chars().map(String::from).collect::<Vec<_>>();
+        let marks = |t: &Template, s: &str| {
+            let c = chars(s);
+            let refs: Vec<&str> = c.iter().map(String::as_str).collect();
+            t.answer_positions(&refs)
+                .iter()
+                .map(|&a| if a { '^' } else { '.' })
+                .collect::<String>()
+        };
+        let t = Template::default();
+        assert_eq!(marks(&t, "in: ab\nout: ba\nin: c"), "............^^......");
+        let bars = Template {
+            separator: " | ".into(),
+            ..Template::default()
+        };
+        let text = "in: ab | out: ba | in: c";
+        assert_eq!(marks(&bars, text), "..............^^........");
+        // The layout training writes is the layout the page reads back.
+        let written: String = bars.spans("ab", "ba").iter().map(|s| s.0).collect();
+        assert_eq!(written, "in: ab | out: ba | ");
     }
 
     #[test]

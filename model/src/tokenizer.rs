@@ -15,6 +15,9 @@ pub const UNK: u32 = 1;
 pub const BOS_TEXT: &str = "<bos>";
 /// How `<unk>` is written in vocabularies and token views.
 pub const UNK_TEXT: &str = "<unk>";
+/// Letters and digits: the characters of the random strings that induction is trained and
+/// measured on.
+pub const ALPHANUMERIC: &str = "abcdefghijklmnopqrstuvwxyz0123456789";
 /// What [`Tokenizer::decode`] writes for `<unk>`: the Unicode replacement character.
 pub const UNK_CHAR: char = '\u{FFFD}';
 

@@ -5,6 +5,9 @@
 //! The batch of step `s` is drawn from an RNG seeded by `(seed, s)`, so a resumed run sees the
 //! same data as an uninterrupted one. Optimiser moments are not stored in checkpoints (they
 //! would triple the shipped size); a resumed run restarts them, with a short re-warmup.
+//!
+//! Its length is ≈510 lines of code (the rest tests): the step, the loop, checkpoints, curves,
+//! resume and publishing are one run's life and share its state.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,13 +22,14 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::backend::Backend;
-use crate::config::ModelConfig;
-pub use crate::curves::{CurvePoint, Curves, TrainConfig};
-use crate::decoding::batch_tokens;
+use crate::config::{ModelConfig, Preset};
+pub use crate::curves::{CurvePoint, Curves};
 use crate::manifest::{CheckpointEntry, ModelEntry, TrainingInfo, publish};
-use crate::metrics::{head_scores, icl_scores};
+use crate::metrics::{HEAD_PROBE, head_scores, icl_scores};
 use crate::model::Model;
+use crate::tensors::batch_tokens;
 use crate::tokenizer::Tokenizer;
+pub use crate::train_config::TrainConfig;
 use crate::transformer::{ForwardOptions, Transformer};
 use crate::weights::{DType, export, from_bytes, to_bytes, to_bytes_mixed};
 
@@ -114,7 +118,8 @@ fn evaluate(
     acc: (f32, f32, usize, usize),
     tokens: u64,
 ) -> CurvePoint {
-    let scores = head_scores(net, device, 1234, 8, 48);
+    let p = HEAD_PROBE;
+    let scores = head_scores(net, device, p.seed, p.strings, p.len);
     let icl = icl_scores(net, device, 4321, 2);
     CurvePoint {
         step,
@@ -263,31 +268,15 @@ pub fn train(
                 cfg.tokens_after(done, block),
             ));
             acc = (0.0, 0.0, 0, 0);
-            let model = Model {
-                config: config.clone(),
-                tokenizer: tok.clone(),
-                net: valid,
-                device: plain.clone(),
-            };
+            let model = Model::new(config.clone(), tok.clone(), valid, plain.clone());
             write_checkpoint(&model, cfg, paths, done, &curves)?;
         } else if done % RESUME_EVERY == 0 {
             // Late checkpoints are far apart: keep the resumable state fresh in between.
-            let model = Model {
-                config: config.clone(),
-                tokenizer: tok.clone(),
-                net: net.valid(),
-                device: plain.clone(),
-            };
+            let model = Model::new(config.clone(), tok.clone(), net.valid(), plain.clone());
             write_resume(&model, cfg, paths, done)?;
         }
     }
-    let model = Model {
-        config,
-        tokenizer: tok,
-        net: net.valid(),
-        device: plain,
-    };
-    Ok(model)
+    Ok(Model::new(config, tok, net.valid(), plain))
 }
 
 /// Recomputes the scores of every point of a model's curves (head scores, ICL score, copy
@@ -455,26 +444,28 @@ fn write_checkpoint(
 }
 
 fn display_name(preset: &str) -> String {
-    match preset {
-        "attn1" => "1-layer attention-only".into(),
-        "attn2" => "2-layer attention-only".into(),
-        "base" => "4-layer transformer".into(),
-        "learner" => "5-layer rule learner".into(),
-        p => p.to_string(),
+    match Preset::from_name(preset) {
+        Ok(Preset::Attn1) => "1-layer attention-only".into(),
+        Ok(Preset::Attn2) => "2-layer attention-only".into(),
+        Ok(Preset::Base) => "4-layer transformer".into(),
+        Ok(Preset::Learner) => "5-layer rule learner".into(),
+        Err(_) => preset.to_string(),
     }
 }
 
 fn description(cfg: &TrainConfig) -> String {
-    match cfg.preset.as_str() {
-        "attn1" => "One attention layer and no MLPs: it cannot form an induction head.".into(),
-        "attn2" => {
+    match Preset::from_name(&cfg.preset) {
+        Ok(Preset::Attn1) => {
+            "One attention layer and no MLPs: it cannot form an induction head.".into()
+        }
+        Ok(Preset::Attn2) => {
             "Two attention layers, no MLPs: the smallest model that forms induction heads.".into()
         }
-        "learner" => "Five layers with MLPs, meta-trained on a space of string programs (one to \
-                      three steps such as drop(1) | upper(last)) on visitor-like inputs: it \
-                      learns a rule it never saw from the examples."
+        Ok(Preset::Learner) => "Five layers with MLPs, meta-trained on a space of string programs \
+                      (one to three steps such as drop(1) | upper(last)) on visitor-like inputs: \
+                      it learns a rule it never saw from the examples."
             .into(),
-        "base" => {
+        Ok(Preset::Base) => {
             let Some((p, rest)) = cfg.phases.split_first() else {
                 return "Four layers with MLPs, trained on few-shot tasks: the in-context learner."
                     .into();
@@ -504,7 +495,7 @@ fn description(cfg: &TrainConfig) -> String {
                 )
             }
         }
-        p => format!("Preset {p}"),
+        Err(_) => format!("Preset {}", cfg.preset),
     }
 }
 
@@ -520,35 +511,8 @@ pub fn paths(dir: &Path, state: &Path, id: &str) -> Paths {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::curves::{PHASE_WARMUP, Phase};
     use crate::data::DataMix;
-    use crate::tasks::Task;
-
-    #[test]
-    fn task_lists_weight_the_mix_and_bad_settings_are_refused() {
-        let mut c = TrainConfig::for_preset("attn2").unwrap();
-        assert_eq!(c.data_mix().unwrap().tasks, Task::ALL.to_vec());
-        c.tasks = Some(vec!["copy".into(), " substitution".into(), "copy".into()]);
-        let mix = c.data_mix().unwrap();
-        assert_eq!(mix.tasks, vec![Task::Copy, Task::Substitution, Task::Copy]);
-        c.tasks = Some(vec!["copy".into(), "cipher".into()]);
-        let err = c.data_mix().unwrap_err();
-        assert!(
-            err.contains("\"cipher\"") && err.contains("substitution"),
-            "{err}"
-        );
-        c.tasks = None;
-        c.answer_weight = 0.0;
-        assert!(c.data_mix().unwrap_err().contains("answer weight"));
-        // Settings written before these fields existed read back as the defaults.
-        let old = serde_json::to_string(&TrainConfig::for_preset("attn2").unwrap()).unwrap();
-        assert!(
-            !old.contains("answer_weight") && !old.contains("tasks") && !old.contains("phases"),
-            "{old}"
-        );
-        let back: TrainConfig = serde_json::from_str(&old).unwrap();
-        assert_eq!(back, TrainConfig::for_preset("attn2").unwrap());
-    }
+    use crate::train_config::Phase;
 
     #[test]
     fn answer_weight_changes_the_objective_not_the_reported_losses() {
@@ -573,163 +537,6 @@ mod tests {
         let (lo, hi) = (total.min(answer), total.max(answer));
         assert!(w > lo && w < hi, "{w} not in {lo}..{hi}");
         assert!((w - answer).abs() < (total - answer).abs());
-    }
-
-    #[test]
-    fn schedule_warms_up_then_decays() {
-        let c = TrainConfig {
-            steps: 1000,
-            warmup: 100,
-            ..TrainConfig::for_preset("attn2").unwrap()
-        };
-        assert!(c.lr_at(0) < c.lr_at(50) && c.lr_at(50) < c.lr_at(99));
-        assert!((c.lr_at(100) - c.lr).abs() < 1e-9);
-        assert!((c.lr_at(999) - c.lr * c.min_lr_frac).abs() < 1e-5);
-        let s = c.checkpoint_steps();
-        assert!(
-            s.len() >= 10 && s[0] == 10 && *s.last().unwrap() == 1000,
-            "{s:?}"
-        );
-        assert!(s.windows(2).all(|w| w[0] < w[1]));
-        // Early ones are log-spaced; the evenly spaced ones cover the late steps.
-        assert!(s[1] < 20, "{s:?}");
-        assert!((1..=8).all(|i| s.contains(&(125 * i))), "{s:?}");
-    }
-
-    /// A second phase after base's 3,000 steps keeps the schedule and checkpoints of the run
-    /// that ends there; it warms up to its own peak and decays to the floor.
-    #[test]
-    fn a_second_phase_keeps_the_first_phases_schedule() {
-        let c = TrainConfig {
-            steps: 4500,
-            phases: vec![Phase::per_letter(3000)],
-            tasks: None,
-            window: None,
-            ..TrainConfig::for_preset("base").unwrap()
-        };
-        let p = c.phases[0].clone();
-        let first = TrainConfig {
-            steps: p.from,
-            phases: Vec::new(),
-            ..c.clone()
-        };
-        for s in [0, 50, 99, 100, 1500, p.from - 1] {
-            assert_eq!(c.lr_at(s), first.lr_at(s), "step {s}");
-        }
-        assert!((c.lr_at(p.from) - p.lr / PHASE_WARMUP as f64).abs() < 1e-12);
-        assert!((c.lr_at(p.from + PHASE_WARMUP - 1) - p.lr).abs() < 1e-12);
-        assert!((c.lr_at(c.steps - 1) - p.lr * c.min_lr_frac).abs() < 1e-5);
-        let mut expected = first.checkpoint_steps();
-        expected.extend([p.from + (c.steps - p.from) / 2, c.steps]);
-        assert_eq!(c.checkpoint_steps(), expected);
-        assert_eq!(c.phase_mix(1).unwrap().0.tasks, Task::ALL.to_vec());
-        let (mix2, weight2) = c.phase_mix(2).unwrap();
-        assert_eq!(weight2, p.answer_weight);
-        let drawn = |t: Task| mix2.tasks.iter().filter(|&&x| x == t).count();
-        assert!(drawn(Task::Substitution) > drawn(Task::Copy));
-        assert!(Task::ALL.iter().all(|&t| drawn(t) >= 1), "every task stays");
-        let late = TrainConfig {
-            steps: p.from,
-            ..c.clone()
-        };
-        assert!(late.data_mix().unwrap_err().contains("phase 2 starts"));
-        let data = c.describe_data();
-        assert!(
-            data.contains("from step 3000") && data.contains("substitution ×4"),
-            "{data}"
-        );
-    }
-
-    /// base is a curriculum: per-letter rules in short rows, then every task in full ones.
-    #[test]
-    fn base_trains_short_substitution_rows_before_every_task() {
-        let c = TrainConfig::for_preset("base").unwrap();
-        let block = ModelConfig::preset("base").unwrap().block_size;
-        let p = c.phases[0].clone();
-        assert_eq!(c.window_at(0, block), 128);
-        assert_eq!(c.window_at(p.from - 1, block), 128);
-        assert_eq!(c.window_at(p.from, block), block);
-        let (first, w1) = c.phase_mix(1).unwrap();
-        let subs = first
-            .tasks
-            .iter()
-            .filter(|&&t| t == Task::Substitution)
-            .count();
-        assert!(
-            subs * 2 > first.tasks.len() && w1 > 1.0,
-            "{:?}",
-            first.tasks
-        );
-        assert_eq!(c.phase_mix(2).unwrap().0.tasks.len(), p.tasks.len());
-        assert!(
-            Task::ALL
-                .iter()
-                .all(|t| p.tasks.iter().any(|n| n == t.name()))
-        );
-        assert_eq!(
-            c.tokens_after(c.steps, block),
-            (c.batch_size * (p.from * 128 + (c.steps - p.from) * block)) as u64
-        );
-        let s = c.checkpoint_steps();
-        assert!(s.len() >= 10 && s.contains(&p.from) && s[0] == 10, "{s:?}");
-        let data = c.describe_data();
-        assert!(
-            data.contains("episodes of copy, substitution ×2 (training words) in 128-character rows with answers weighted ×3; from step 3000, 13 tasks weighted"),
-            "{data}"
-        );
-        let short = TrainConfig {
-            window: Some(8),
-            ..c.clone()
-        };
-        assert!(
-            short
-                .data_mix()
-                .unwrap_err()
-                .contains("first phase's window")
-        );
-    }
-
-    /// base's third phase restarts the schedule where the second ends, draws the fixed rules
-    /// it still gets wrong most and adds one checkpoint; the first two phases' schedule and
-    /// checkpoints are those of a run that ends at its start.
-    #[test]
-    fn base_ends_with_a_phase_weighted_to_the_fixed_rules() {
-        let c = TrainConfig::for_preset("base").unwrap();
-        let [p2, p3] = [&c.phases[0], &c.phases[1]];
-        assert_eq!((p2.from, p3.from, c.steps), (3000, 5500, 6300));
-        let before = c.ending_at(p3.from);
-        assert_eq!(before.phases, c.phases[..1]);
-        for s in [0, 2999, 3000, 3049, 4000, 5499] {
-            assert_eq!(c.lr_at(s), before.lr_at(s), "step {s}");
-            assert_eq!(c.phase_of(s), before.phase_of(s), "step {s}");
-        }
-        assert!(c.lr_at(5499) < 1.01 * p2.lr * c.min_lr_frac);
-        assert!((c.lr_at(p3.from) - p3.lr / PHASE_WARMUP as f64).abs() < 1e-12);
-        assert!((c.lr_at(p3.from + PHASE_WARMUP - 1) - p3.lr).abs() < 1e-12);
-        assert!((c.lr_at(c.steps - 1) - p3.lr * c.min_lr_frac).abs() < 1e-5);
-        assert_eq!(c.phase_of(p3.from), 3);
-        let mut expected = before.checkpoint_steps();
-        expected.push(c.steps);
-        assert_eq!(c.checkpoint_steps(), expected);
-        assert_eq!(expected.len(), 12);
-        let (mix3, weight3) = c.phase_mix(3).unwrap();
-        assert_eq!(weight3, 3.0);
-        let drawn = |t: Task| mix3.tasks.iter().filter(|&&x| x == t).count();
-        let weights: Vec<usize> = Task::ALL.iter().map(|&t| drawn(t)).collect();
-        // copy, reverse, uppercase, first, last, sort, repeat, drop vowels, length, Caesar,
-        // substitution, category, lookup.
-        assert_eq!(weights, [1, 2, 1, 1, 1, 3, 2, 3, 1, 3, 2, 1, 1]);
-        let data = c.describe_data();
-        assert!(
-            data.ends_with("; from step 5500, 13 tasks weighted reverse ×2, sort_letters ×3, repeat_twice ×2, drop_vowels ×3, caesar ×3, substitution ×2 with answers weighted ×3"),
-            "{data}"
-        );
-        let swapped = TrainConfig {
-            phases: vec![p3.clone(), p2.clone()],
-            ..c.clone()
-        };
-        let err = swapped.data_mix().unwrap_err();
-        assert!(err.contains("phase 3 starts at step 3000"), "{err}");
     }
 
     /// A finished run continued by its later phases ends where a run with every phase from the
@@ -808,7 +615,7 @@ mod tests {
             .encode_with_bos("in: stone\nout: enots")
             .ids;
         let logits = |m: &Model| {
-            crate::decoding::to_vec(
+            crate::tensors::to_vec(
                 m.net
                     .forward(
                         batch_tokens(std::slice::from_ref(&ids), &m.device),
@@ -902,40 +709,5 @@ mod tests {
         // Resuming a finished run changes nothing and loads.
         train(&cfg, Backend::Flex, &p, true, |_, _, _| {}).unwrap();
         std::fs::remove_dir_all(dir).unwrap();
-    }
-
-    #[test]
-    fn the_learner_meta_trains_on_programs_in_two_windows() {
-        let c = TrainConfig::for_preset(crate::curves::LEARNER).unwrap();
-        let steps = c.checkpoint_steps();
-        assert_eq!(steps.len(), 10, "{steps:?}");
-        assert_eq!(*steps.last().unwrap(), c.steps);
-        assert_eq!(c.window_at(0, 256), 128);
-        assert_eq!(c.window_at(c.phases[0].from, 256), 256);
-        let mix = c.data_mix().unwrap();
-        let p = mix.programs.as_ref().unwrap();
-        assert!(p.pool.is_none() && p.share > 0.5);
-        assert!(c.phase_mix(2).unwrap().0.programs.is_some());
-        assert!(
-            c.describe_data().contains("string programs"),
-            "{}",
-            c.describe_data()
-        );
-        let back: TrainConfig = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
-        assert_eq!(back, c);
-        // The diversity probes' pool is drawn from the seed.
-        let probe = TrainConfig {
-            programs: Some(crate::curves::Programs {
-                distinct: Some(16),
-                ..c.programs.clone().unwrap()
-            }),
-            ..c
-        };
-        let pool = probe.data_mix().unwrap().programs.unwrap().pool.unwrap();
-        assert_eq!(pool.len(), 16);
-        assert_eq!(
-            pool,
-            probe.data_mix().unwrap().programs.unwrap().pool.unwrap()
-        );
     }
 }

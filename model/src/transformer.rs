@@ -3,6 +3,9 @@
 //! Attention is written by hand, so every layer's attention pattern comes back with the logits
 //! and any set of heads can be ablated. References: Vaswani et al. 2017; Radford et al. 2019;
 //! Su et al. 2021 (rotary positions); Elhage et al. 2021 (attention-only transformers).
+//!
+//! Its length is ≈510 lines of code (the rest tests): the network, its initialisation, rotary
+//! positions and head ablation are one model and are read together.
 
 use burn::module::{Module, ModuleVisitor, Param};
 use burn::nn::{
@@ -23,6 +26,77 @@ fn fan_in(d_in: usize) -> f64 {
 }
 /// Rotary base frequency (Su et al. 2021).
 const ROPE_BASE: f32 = 10_000.0;
+
+/// The whole network: embeddings, blocks, final norm, unembedding.
+#[derive(Module, Debug)]
+pub struct Transformer {
+    pub tok_emb: Embedding,
+    pub pos_emb: Option<Embedding>,
+    pub blocks: Vec<Block>,
+    pub ln_f: LayerNorm,
+    pub lm_head: Linear,
+    n_heads: usize,
+    block_size: usize,
+}
+
+/// One pre-norm block: `x + attn(ln1(x))`, then `x + mlp(ln2(x))` when it has an MLP.
+#[derive(Module, Debug)]
+pub struct Block {
+    pub ln1: LayerNorm,
+    pub attn: Attention,
+    pub ln2: Option<LayerNorm>,
+    pub mlp: Option<Mlp>,
+}
+
+/// Multi-head causal self-attention with separate Q, K, V, O projections (no biases, so an
+/// ablated head contributes exactly zero).
+#[derive(Module, Debug)]
+pub struct Attention {
+    pub query: Linear,
+    pub key: Linear,
+    pub value: Linear,
+    pub output: Linear,
+    n_heads: usize,
+    d_head: usize,
+    rotary: bool,
+}
+
+/// The position-wise MLP of a block.
+#[derive(Module, Debug)]
+pub struct Mlp {
+    pub up: Linear,
+    pub down: Linear,
+}
+
+/// Options of one forward pass.
+#[derive(Debug, Clone, Default)]
+pub struct ForwardOptions<'a> {
+    /// Heads to ablate; `None` keeps all.
+    pub head_mask: Option<&'a HeadMask>,
+    /// Also return the residual stream after each block (for a logit lens).
+    pub residuals: bool,
+}
+
+/// Everything one forward pass returns.
+#[derive(Debug, Clone)]
+pub struct ForwardOutput {
+    /// `[batch, seq, vocab]` next-token logits.
+    pub logits: Tensor<3>,
+    /// Per layer, `[batch, n_heads, seq, kv]` attention weights (rows sum to 1; `kv` is `seq`
+    /// for a full forward and the cached length for a decode step).
+    pub attention: Vec<Tensor<4>>,
+    /// Per layer, `[batch, seq, d_model]` residual stream after the block, if asked for.
+    pub residuals: Option<Vec<Tensor<3>>>,
+}
+
+/// Keys and values of one layer for positions `0..capacity`, filled up to the decoder's length.
+#[derive(Debug, Clone)]
+pub struct LayerKv {
+    /// `[batch, n_heads, capacity, d_head]`.
+    pub k: Tensor<4>,
+    /// `[batch, n_heads, capacity, d_head]`.
+    pub v: Tensor<4>,
+}
 
 /// Which heads contribute to the residual stream. An ablated head's output is multiplied by 0.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,77 +166,6 @@ impl HeadMask {
         let n = v.len();
         Some(Tensor::from_data(TensorData::new(v, [1, n, 1, 1]), device))
     }
-}
-
-/// Options of one forward pass.
-#[derive(Debug, Clone, Default)]
-pub struct ForwardOptions<'a> {
-    /// Heads to ablate; `None` keeps all.
-    pub head_mask: Option<&'a HeadMask>,
-    /// Also return the residual stream after each block (for a logit lens).
-    pub residuals: bool,
-}
-
-/// Everything one forward pass returns.
-#[derive(Debug, Clone)]
-pub struct ForwardOutput {
-    /// `[batch, seq, vocab]` next-token logits.
-    pub logits: Tensor<3>,
-    /// Per layer, `[batch, n_heads, seq, kv]` attention weights (rows sum to 1; `kv` is `seq`
-    /// for a full forward and the cached length for a decode step).
-    pub attention: Vec<Tensor<4>>,
-    /// Per layer, `[batch, seq, d_model]` residual stream after the block, if asked for.
-    pub residuals: Option<Vec<Tensor<3>>>,
-}
-
-/// Keys and values of one layer for positions `0..capacity`, filled up to the decoder's length.
-#[derive(Debug, Clone)]
-pub struct LayerKv {
-    /// `[batch, n_heads, capacity, d_head]`.
-    pub k: Tensor<4>,
-    /// `[batch, n_heads, capacity, d_head]`.
-    pub v: Tensor<4>,
-}
-
-/// Multi-head causal self-attention with separate Q, K, V, O projections (no biases, so an
-/// ablated head contributes exactly zero).
-#[derive(Module, Debug)]
-pub struct Attention {
-    pub query: Linear,
-    pub key: Linear,
-    pub value: Linear,
-    pub output: Linear,
-    n_heads: usize,
-    d_head: usize,
-    rotary: bool,
-}
-
-/// The position-wise MLP of a block.
-#[derive(Module, Debug)]
-pub struct Mlp {
-    pub up: Linear,
-    pub down: Linear,
-}
-
-/// One pre-norm block: `x + attn(ln1(x))`, then `x + mlp(ln2(x))` when it has an MLP.
-#[derive(Module, Debug)]
-pub struct Block {
-    pub ln1: LayerNorm,
-    pub attn: Attention,
-    pub ln2: Option<LayerNorm>,
-    pub mlp: Option<Mlp>,
-}
-
-/// The whole network: embeddings, blocks, final norm, unembedding.
-#[derive(Module, Debug)]
-pub struct Transformer {
-    pub tok_emb: Embedding,
-    pub pos_emb: Option<Embedding>,
-    pub blocks: Vec<Block>,
-    pub ln_f: LayerNorm,
-    pub lm_head: Linear,
-    n_heads: usize,
-    block_size: usize,
 }
 
 fn linear(d_in: usize, d_out: usize, std: f64, device: &Device) -> Linear {
@@ -286,80 +289,6 @@ fn rotary(x: Tensor<4>, start: usize) -> Tensor<4> {
     Tensor::cat(vec![r1, r2], 3)
 }
 
-impl Attention {
-    /// Width of one head.
-    pub fn d_head(&self) -> usize {
-        self.d_head
-    }
-
-    /// `[batch, seq, d_model]` → `[batch, n_heads, seq, d_head]`.
-    fn split(&self, x: Tensor<3>) -> Tensor<4> {
-        let [b, s, _] = x.dims();
-        x.reshape([b, s, self.n_heads, self.d_head]).swap_dims(1, 2)
-    }
-
-    /// Self-attention over `x` (`[batch, seq, d_model]`, absolute positions `start..start+seq`).
-    ///
-    /// With `kv`, the new keys and values are written into the cache at `start..start+seq` and
-    /// the queries attend to cached positions `0..start+seq`; without it, `start` must be 0.
-    ///
-    /// # Shapes
-    /// - returns (`[batch, seq, d_model]` output, `[batch, n_heads, seq, kv_len]` weights)
-    pub fn forward(
-        &self,
-        x: Tensor<3>,
-        start: usize,
-        kv: Option<&mut LayerKv>,
-        head_factor: Option<Tensor<4>>,
-    ) -> (Tensor<3>, Tensor<4>) {
-        let [b, s, d] = x.dims();
-        let mut q = self.split(self.query.forward(x.clone()));
-        let mut k = self.split(self.key.forward(x.clone()));
-        let v = self.split(self.value.forward(x));
-        if self.rotary {
-            q = rotary(q, start);
-            k = rotary(k, start);
-        }
-        let end = start + s;
-        let (k, v) = match kv {
-            Some(cache) => {
-                let h = self.n_heads;
-                let dh = self.d_head;
-                cache.k = cache
-                    .k
-                    .clone()
-                    .slice_assign([0..b, 0..h, start..end, 0..dh], k);
-                cache.v = cache
-                    .v
-                    .clone()
-                    .slice_assign([0..b, 0..h, start..end, 0..dh], v);
-                (
-                    cache.k.clone().slice([0..b, 0..h, 0..end, 0..dh]),
-                    cache.v.clone().slice([0..b, 0..h, 0..end, 0..dh]),
-                )
-            }
-            None => (k, v),
-        };
-        // [batch, heads, seq, kv_len]
-        let mut scores = q
-            .matmul(k.swap_dims(2, 3))
-            .div_scalar((self.d_head as f32).sqrt());
-        if s > 1 {
-            // Query i sits at position start+i and may see keys 0..=start+i.
-            let mask = Tensor::<2, Bool>::tril_mask([s, end], start as i64, &scores.device());
-            scores = scores.mask_fill(mask.unsqueeze::<4>(), -1e9);
-        }
-        let weights = softmax(scores, 3);
-        // [batch, heads, seq, d_head]
-        let mut ctx = weights.clone().matmul(v);
-        if let Some(f) = head_factor {
-            ctx = ctx * f;
-        }
-        let ctx = ctx.swap_dims(1, 2).reshape([b, s, d]);
-        (self.output.forward(ctx), weights)
-    }
-}
-
 impl Transformer {
     /// The same network with the heads `mask` ablates switched off in the weights: their
     /// rows of the attention output projection are zeroed. The projections have no bias, so
@@ -434,14 +363,8 @@ impl Transformer {
         for (layer, block) in self.blocks.iter().enumerate() {
             let factor = opts.head_mask.and_then(|m| m.layer_factor(layer, &device));
             let kv = cache.as_deref_mut().map(|c| &mut c[layer]);
-            let (a, w) = block
-                .attn
-                .forward(block.ln1.forward(x.clone()), start, kv, factor);
-            x = x + a;
-            if let (Some(ln2), Some(mlp)) = (&block.ln2, &block.mlp) {
-                let h = gelu(mlp.up.forward(ln2.forward(x.clone())));
-                x = x + mlp.down.forward(h);
-            }
+            let w;
+            (x, w) = block.forward(x, start, kv, factor);
             attention.push(w);
             if let Some(r) = residuals.as_mut() {
                 r.push(x.clone());
@@ -475,6 +398,114 @@ impl Transformer {
                 }
             })
             .collect()
+    }
+}
+
+impl Block {
+    /// One pre-norm block: attention, then the MLP (when the block has one), each added to the
+    /// residual stream. Returns the stream and the block's attention weights.
+    ///
+    /// # Shapes
+    /// - `x`: `[batch, seq, d_model]` → `[batch, seq, d_model]`
+    /// - attention: `[batch, n_heads, seq, start + seq]`
+    pub fn forward(
+        &self,
+        x: Tensor<3>,
+        start: usize,
+        kv: Option<&mut LayerKv>,
+        head_factor: Option<Tensor<4>>,
+    ) -> (Tensor<3>, Tensor<4>) {
+        let (a, w) = self
+            .attn
+            .forward(self.ln1.forward(x.clone()), start, kv, head_factor);
+        let x = x + a;
+        let x = match (&self.ln2, &self.mlp) {
+            (Some(ln2), Some(mlp)) => x.clone() + mlp.forward(ln2.forward(x)),
+            _ => x,
+        };
+        (x, w)
+    }
+}
+
+impl Attention {
+    /// Width of one head.
+    pub fn d_head(&self) -> usize {
+        self.d_head
+    }
+
+    /// `[batch, seq, d_model]` → `[batch, n_heads, seq, d_head]`.
+    fn split(&self, x: Tensor<3>) -> Tensor<4> {
+        let [b, s, _] = x.dims();
+        x.reshape([b, s, self.n_heads, self.d_head]).swap_dims(1, 2)
+    }
+
+    /// Self-attention over `x` (`[batch, seq, d_model]`, absolute positions `start..start+seq`).
+    ///
+    /// With `kv`, the new keys and values are written into the cache at `start..start+seq` and
+    /// the queries attend to cached positions `0..start+seq`; without it, `start` must be 0.
+    ///
+    /// # Shapes
+    /// - returns (`[batch, seq, d_model]` output, `[batch, n_heads, seq, kv_len]` weights)
+    pub fn forward(
+        &self,
+        x: Tensor<3>,
+        start: usize,
+        kv: Option<&mut LayerKv>,
+        head_factor: Option<Tensor<4>>,
+    ) -> (Tensor<3>, Tensor<4>) {
+        let [b, s, d] = x.dims();
+        let mut q = self.split(self.query.forward(x.clone()));
+        let mut k = self.split(self.key.forward(x.clone()));
+        let v = self.split(self.value.forward(x));
+        if self.rotary {
+            q = rotary(q, start);
+            k = rotary(k, start);
+        }
+        let end = start + s;
+        let (k, v) = match kv {
+            Some(cache) => {
+                let h = self.n_heads;
+                let dh = self.d_head;
+                cache.k = cache
+                    .k
+                    .clone()
+                    .slice_assign([0..b, 0..h, start..end, 0..dh], k);
+                cache.v = cache
+                    .v
+                    .clone()
+                    .slice_assign([0..b, 0..h, start..end, 0..dh], v);
+                (
+                    cache.k.clone().slice([0..b, 0..h, 0..end, 0..dh]),
+                    cache.v.clone().slice([0..b, 0..h, 0..end, 0..dh]),
+                )
+            }
+            None => (k, v),
+        };
+        // [batch, heads, seq, kv_len]
+        let mut scores = q
+            .matmul(k.swap_dims(2, 3))
+            .div_scalar((self.d_head as f32).sqrt());
+        if s > 1 {
+            // Query i sits at position start+i and may see keys 0..=start+i.
+            let mask = Tensor::<2, Bool>::tril_mask([s, end], start as i64, &scores.device());
+            scores = scores.mask_fill(mask.unsqueeze::<4>(), -1e9);
+        }
+        let weights = softmax(scores, 3);
+        // [batch, heads, seq, d_head]
+        let mut ctx = weights.clone().matmul(v);
+        if let Some(f) = head_factor {
+            ctx = ctx * f;
+        }
+        let ctx = ctx.swap_dims(1, 2).reshape([b, s, d]);
+        (self.output.forward(ctx), weights)
+    }
+}
+
+impl Mlp {
+    /// # Shapes
+    /// - `x`: `[batch, seq, d_model]` → `[batch, seq, d_model]`
+    pub fn forward(&self, x: Tensor<3>) -> Tensor<3> {
+        self.down.forward(gelu(self.up.forward(x)))
     }
 }
 
@@ -524,7 +555,7 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn tokens(ids: &[u32]) -> Tensor<2, Int> {
-        crate::decoding::batch_tokens(&[ids.to_vec()], &Device::flex())
+        crate::tensors::batch_tokens(&[ids.to_vec()], &Device::flex())
     }
 
     pub(crate) fn values<const D: usize>(t: Tensor<D>) -> Vec<f32> {

@@ -19,6 +19,9 @@
 //! then each tensor's name and shape against the network the config describes. Every failure is
 //! a [`WeightsError`]; nothing panics on bad bytes, and nothing large is allocated before the
 //! checksum and the size limit have passed.
+//!
+//! Its length is ≈540 lines of code (the rest tests, many of them on damaged files): reading
+//! untrusted bytes safely needs every check written out.
 
 use std::collections::BTreeMap;
 
@@ -384,12 +387,7 @@ pub fn from_bytes(bytes: &[u8], device: &Device) -> Result<(Model, FileInfo), We
             problem: "not part of this model".into(),
         });
     }
-    let model = Model {
-        config,
-        tokenizer,
-        net,
-        device: device.clone(),
-    };
+    let model = Model::new(config, tokenizer, net, device.clone());
     Ok((
         model,
         FileInfo {
@@ -428,7 +426,7 @@ pub fn f16_error(model: &Model) -> Result<F16Error, WeightsError> {
 
 /// Compares the model with what `bytes` (an encoding of it) load as, on [`PRECISION_PROMPTS`].
 pub fn encoding_error(model: &Model, bytes: &[u8]) -> Result<F16Error, WeightsError> {
-    use crate::decoding::to_vec;
+    use crate::tensors::to_vec;
     use crate::transformer::ForwardOptions;
     let (half, _) = from_bytes(bytes, &model.device)?;
     let vocab = model.config.vocab_size;
@@ -455,7 +453,7 @@ pub fn encoding_error(model: &Model, bytes: &[u8]) -> Result<F16Error, WeightsEr
         let ids = model.tokenizer.encode_with_bos(p).ids;
         let n = ids.len().min(model.config.block_size);
         let t = |m: &Model| {
-            let x = crate::decoding::batch_tokens(&[ids[..n].to_vec()], &m.device);
+            let x = crate::tensors::batch_tokens(&[ids[..n].to_vec()], &m.device);
             to_vec(m.net.forward(x, &ForwardOptions::default()).logits)
         };
         let (a, b) = (t(model), t(&half));
@@ -548,7 +546,7 @@ pub fn load_verified(
 mod tests {
     use super::*;
     use crate::config::Positional;
-    use crate::decoding::to_vec;
+    use crate::tensors::to_vec;
     use crate::transformer::ForwardOptions;
     use crate::transformer::tests::{max_abs_diff, tokens};
     #[cfg(target_arch = "wasm32")]

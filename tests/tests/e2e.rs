@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use icl_model::backend::Backend;
 use icl_model::manifest::{MANIFEST_FILE, Manifest};
 use icl_model::model::Model;
@@ -58,8 +59,7 @@ impl Site {
     }
 
     async fn browser(&self) -> Client {
-        ClientBuilder::rustls()
-            .expect("TLS roots load")
+        ClientBuilder::new(HttpConnector::new())
             .capabilities(ChromeDriver::capabilities())
             .connect(&self.driver.url())
             .await
@@ -771,13 +771,7 @@ async fn explain_panels_sweep_ablate_scrub_and_share() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let attn2 = native_model_of("attn2", None);
-    let masked = Model {
-        net: attn2
-            .net
-            .clone()
-            .with_heads_ablated(&HeadMask::from_ablated(2, 4, &[(1, 3)])),
-        ..attn2.clone()
-    };
+    let masked = attn2.with_heads_ablated(&HeadMask::from_ablated(2, 4, &[(1, 3)]));
     assert_eq!(whole.text, native_greedy(&attn2, &prompt).0);
     assert_eq!(cut.text, native_greedy(&masked, &prompt).0);
     let (before, after) = (

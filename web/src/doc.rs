@@ -71,17 +71,22 @@ pub struct Sampling {
 }
 
 impl Default for Sampling {
+    /// The model crate's defaults, as the page shows them.
     fn default() -> Self {
+        let d = SamplingConfig::default();
         Self {
-            temperature: 0.0,
-            top_k: 0,
-            top_p: 1.0,
-            max_new_tokens: 32,
-            seed: 0,
-            stop_at_newline: true,
+            temperature: d.temperature,
+            top_k: d.top_k,
+            top_p: d.top_p,
+            max_new_tokens: d.max_new_tokens,
+            seed: d.seed,
+            stop_at_newline: d.stop == [NEWLINE],
         }
     }
 }
+
+/// The stop sequence "stop at newline" sets.
+const NEWLINE: &str = "\n";
 
 impl Sampling {
     /// The model crate's settings.
@@ -93,7 +98,7 @@ impl Sampling {
             seed: self.seed,
             max_new_tokens: self.max_new_tokens,
             stop: if self.stop_at_newline {
-                vec!["\n".to_string()]
+                vec![NEWLINE.to_string()]
             } else {
                 Vec::new()
             },
@@ -120,7 +125,7 @@ pub enum Vary {
 
 /// Seed of the random strings the head scores use by default: the one training records in the
 /// curves, so a checkpoint's live scores equal its curves' numbers.
-pub const HEAD_SEED: u64 = 1234;
+pub const HEAD_SEED: u64 = icl_model::metrics::HEAD_PROBE.seed;
 /// Most heads the page lets a visitor ablate at once.
 pub const MAX_ABLATED: usize = 64;
 
@@ -205,12 +210,13 @@ pub enum DocError {
     TooManyExamples(usize),
     #[error("the {0} is longer than {1} characters")]
     TooLong(&'static str, usize),
-    #[error("the model name {0:?} is not a valid model id")]
-    BadModel(String),
+    // Neither message quotes the name: it comes from a link, and links come from strangers.
+    #[error("its model name is not a valid model id")]
+    BadModel,
     #[error("the setting {0} is not a number")]
     NotANumber(&'static str),
-    #[error("the preset {0:?} does not exist")]
-    BadPreset(String),
+    #[error("it names a preset that does not exist")]
+    BadPreset,
     #[error("it switches off {0} heads; at most {MAX_ABLATED} can be")]
     TooManyAblated(usize),
 }
@@ -273,13 +279,13 @@ impl Doc {
                 && m.chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
             if !ok {
-                return Err(DocError::BadModel(m.chars().take(80).collect()));
+                return Err(DocError::BadModel);
             }
         }
         if let Some(p) = &self.preset {
             for name in std::iter::once(&p.task).chain(&p.flip) {
                 if Task::from_name(name).is_none() {
-                    return Err(DocError::BadPreset(name.chars().take(80).collect()));
+                    return Err(DocError::BadPreset);
                 }
             }
         }
@@ -325,6 +331,11 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_page_starts_from_the_model_crates_sampling_defaults() {
+        assert_eq!(Sampling::default().config(), SamplingConfig::default());
+    }
+
+    #[test]
     fn builder_prompt_and_expected_follow_the_template() {
         let d = Doc::default();
         assert_eq!(
@@ -366,7 +377,7 @@ mod tests {
             model: Some("<img src=x>".into()),
             ..Doc::default()
         };
-        assert!(matches!(d.checked(), Err(DocError::BadModel(_))));
+        assert!(matches!(d.checked(), Err(DocError::BadModel)));
         let d = Doc {
             query: "x".repeat(MAX_TEXT + 1),
             ..Doc::default()

@@ -1,8 +1,11 @@
 //! ICL Playground's page: a yew app (main thread, UI only) and a web worker that runs the model.
 
 pub mod app;
+pub mod comparison;
 pub mod components;
 pub mod doc;
+pub mod glyph;
+pub mod hooks;
 pub mod presets;
 pub mod protocol;
 pub mod share;

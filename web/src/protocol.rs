@@ -1,11 +1,12 @@
 //! Messages between the page and the model worker (a serde enum each way).
 
 use icl_model::curves::CurvePoint;
-use icl_model::eval::{Labels, SweepPoint};
-use icl_model::metrics::{HeadScores, PromptHeads};
-use icl_model::sampling::{SamplingConfig, TokenInfo};
+use icl_model::eval::SweepPoint;
+use icl_model::sampling::{SamplingConfig, StopReason, TokenInfo};
 use icl_model::tasks::Template;
 use serde::{Deserialize, Serialize};
+
+pub use icl_model::analysis::{Compared, Explanation, SweepSource};
 
 /// Which weights a request runs on: a model of the manifest or one of its training
 /// checkpoints, with some heads switched off.
@@ -17,42 +18,6 @@ pub struct Target {
     pub checkpoint: Option<u64>,
     /// Ablated heads as `(layer, head)`.
     pub ablated: Vec<(usize, usize)>,
-}
-
-/// The prompts an ICL curve is measured on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum SweepSource {
-    /// Fresh held-out episodes of a preset task (seeded), `queries` per shot count, their
-    /// outputs rewritten by `labels` (the model crate's `sweep_task`).
-    Task {
-        task: String,
-        seed: u64,
-        queries: usize,
-        labels: Labels,
-    },
-    /// The visitor's own examples, leave-one-out (the model crate's `sweep_examples`).
-    Examples(Vec<(String, String)>),
-}
-
-/// What the explain panels show about one prompt and one set of weights.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Explanation {
-    /// The window's tokens as characters (`<bos>` first); the first `skipped` prompt
-    /// characters did not fit.
-    pub chars: Vec<String>,
-    pub skipped: usize,
-    pub layers: usize,
-    pub heads: usize,
-    /// Attention weights `[layer][head][query][key]` over the window, flattened.
-    pub attention: Vec<f32>,
-    /// Head scores on fresh repeated random strings (seeded).
-    pub random: HeadScores,
-    /// Head scores on the prompt itself.
-    pub prompt: PromptHeads,
-    /// A repeated random string (`<bos>` and two copies) and the loss (nats) of each of its
-    /// tokens after the first.
-    pub repeat: String,
-    pub repeat_losses: Vec<f32>,
 }
 
 /// What the page asks of the worker.
@@ -109,15 +74,23 @@ pub struct Variant {
     pub expected: Option<String>,
 }
 
-/// The result for one [`Variant`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Compared {
-    pub text: String,
-    pub exact_match: Option<bool>,
-    /// Log-probability (nats) of the expected completion.
-    pub logprob: Option<f32>,
-    /// Why the variant has no result (e.g. its model could not be loaded).
-    pub error: Option<String>,
+/// Why a completion ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Ended {
+    /// The visitor pressed Stop.
+    Stopped,
+    /// The model reached a stop sequence or the token limit.
+    Finished(StopReason),
+}
+
+impl std::fmt::Display for Ended {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Ended::Stopped => write!(f, "stopped"),
+            Ended::Finished(StopReason::StopSequence(s)) => write!(f, "stop sequence {s:?}"),
+            Ended::Finished(StopReason::MaxTokens) => write!(f, "max tokens"),
+        }
+    }
 }
 
 /// A model the page can offer.
@@ -170,7 +143,7 @@ pub enum FromWorker {
     Done {
         run: u64,
         text: String,
-        reason: String,
+        reason: Ended,
     },
     /// Scores computed after a run.
     Analysis {

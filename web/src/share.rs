@@ -74,11 +74,13 @@ pub fn decode(fragment: &str) -> Result<Doc, LinkError> {
             LinkError::Damaged
         }
     })?;
+    // serde's message can quote the link's own text, so only its kind and place are shown.
     let doc: Doc = serde_json::from_slice(&json).map_err(|e| {
-        // serde's message names the field, never the link's text.
-        let mut m = e.to_string();
-        m.truncate(200);
-        LinkError::BadState(m)
+        let what = match e.classify() {
+            serde_json::error::Category::Data => "a value has the wrong type or is missing",
+            _ => "it is not well-formed JSON",
+        };
+        LinkError::BadState(format!("{what} (line {}, column {})", e.line(), e.column()))
     })?;
     Ok(doc.checked()?)
 }
@@ -209,7 +211,61 @@ mod tests {
         assert_eq!(decode(&encode(&x)).unwrap(), x);
     }
 
+    /// Any JSON text packed as a link, as a crafted link would be.
+    fn pack(json: &str) -> String {
+        let packed = miniz_oxide::deflate::compress_to_vec_zlib(json.as_bytes(), 6);
+        format!("v{VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+    }
+
+    /// Every string in `v` replaced by `text`; every number by `text` too when `retype`.
+    fn fill(v: &mut serde_json::Value, text: &str, retype: bool) {
+        use serde_json::Value;
+        match v {
+            Value::String(s) => *s = text.to_string(),
+            Value::Number(_) if retype => *v = Value::String(text.to_string()),
+            Value::Array(a) => a.iter_mut().for_each(|x| fill(x, text, retype)),
+            Value::Object(o) => o.values_mut().for_each(|x| fill(x, text, retype)),
+            _ => {}
+        }
+    }
+
+    /// A link whose document has a wrong type beside 150 `é`s used to panic the page: the
+    /// error message was cut at byte 200, inside a character.
+    #[test]
+    fn a_wrongly_typed_field_of_multibyte_text_is_a_clear_error() {
+        let json = format!(r#"{{"query":"{}","examples":7}}"#, "é".repeat(150));
+        let err = decode(&pack(&json)).unwrap_err();
+        assert!(matches!(err, LinkError::BadState(_)), "{err}");
+        assert!(!err.to_string().contains('é'), "{err}");
+    }
+
     proptest! {
+        #[test]
+        fn crafted_documents_with_multibyte_text_never_panic_nor_echo(
+            text in "[é€😀\u{301}\u{202e}a-z\"\\\\<>]{1,200}",
+            retype in any::<bool>(),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let mut v = serde_json::to_value(sample_doc()).unwrap();
+            fill(&mut v, &text, retype);
+            let json = v.to_string();
+            // The whole document, and the document cut at any character.
+            let at = cut.index(json.chars().count() + 1);
+            let head: String = json.chars().take(at).collect();
+            for candidate in [json.clone(), head] {
+                match decode(&pack(&candidate)) {
+                    Ok(d) => prop_assert_eq!(d.query.as_str(), text.as_str()),
+                    Err(e) => {
+                        let shown = e.to_string();
+                        prop_assert!(
+                            !shown.contains(['é', '€', '😀', '<', '\\', '"']),
+                            "{}", shown
+                        );
+                    }
+                }
+            }
+        }
+
         #[test]
         fn decoding_any_string_never_panics(s in ".{0,300}") {
             let _ = decode(&s);

@@ -14,6 +14,8 @@ use crate::share::{self, LinkError};
 pub const DRAFT_KEY: &str = "icl-playground.draft";
 /// Where an unreadable draft is kept, so nothing is lost.
 pub const BROKEN_KEY: &str = "icl-playground.draft.unreadable";
+/// Where the draft a shared link replaced is kept.
+pub const REPLACED_KEY: &str = "icl-playground.draft.replaced";
 const DRAFT_VERSION: u32 = 1;
 
 #[derive(Serialize, Deserialize)]
@@ -119,6 +121,14 @@ pub mod browser {
             let _ = s.set_item(BROKEN_KEY, &text);
             let _ = s.remove_item(DRAFT_KEY);
         })
+    }
+
+    /// Keeps `doc` under [`REPLACED_KEY`] before a link replaces it; `Err` when the browser
+    /// refuses.
+    pub fn keep_replaced(doc: &Doc) -> Result<(), String> {
+        storage()?
+            .set_item(REPLACED_KEY, &draft_json(doc))
+            .map_err(|_| "the replaced draft could not be kept (browser storage is full)".into())
     }
 
     /// Saves the draft; `Err` when the browser refuses (quota, private mode).

@@ -65,20 +65,16 @@ fn write_model_list(quick: bool) -> Result<(), String> {
 fn browser(env: &tools::Env, quick: bool, simd: bool) -> Result<Vec<Figure>, String> {
     write_model_list(quick)?;
     let mut cmd = cargo();
-    cmd.args([
-        "test",
-        "-p",
-        "icl-model",
-        "--no-default-features",
+    // The quick run builds exactly as the wasm tests did (flex only), so it reuses their build;
+    // the full run adds ndarray to compare the backends.
+    cmd.args(crate::wasm_test_args()).args([
         "--features",
         "browser-bench",
-        "--target",
-        "wasm32-unknown-unknown",
         "--test",
         "bench_browser",
     ]);
     if !quick {
-        cmd.arg("--release");
+        cmd.args(["--features", "ndarray-backend"]);
     }
     if !simd {
         // RUSTFLAGS replaces `.cargo/config.toml`'s flags for the target (a
@@ -206,24 +202,21 @@ fn figure_row(f: &Figure, limits: &std::collections::BTreeMap<String, f64>) -> S
 
 /// Runs every benchmark and writes the report; returns where it went.
 pub fn bench(quick: bool) -> Result<std::path::PathBuf, String> {
-    let env = tools::ensure(true)?;
+    bench_with(&tools::ensure(true)?, quick)
+}
+
+/// [`bench`] with the tools already installed.
+pub fn bench_with(env: &tools::Env, quick: bool) -> Result<std::path::PathBuf, String> {
     let dir = root().join("target/bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let native_json = dir.join("native.json");
     // Natively, criterion measures the same jobs the browser runs. The full run uses the
-    // bench profile (release); the quick one reuses the test build.
+    // bench profile (release); the quick one reuses the test build (the whole workspace, as
+    // the native tests select it, so the features and the build are the same).
     let mut cmd = cargo();
     if quick {
-        cmd.args([
-            "test",
-            "-p",
-            "icl-model",
-            "--bench",
-            "native",
-            "--",
-            "--bench",
-        ])
-        .env("ICL_BENCH_QUICK", "1");
+        cmd.args(["test", "--workspace", "--bench", "native", "--", "--bench"])
+            .env("ICL_BENCH_QUICK", "1");
     } else {
         cmd.args(["bench", "-p", "icl-model", "--bench", "native"]);
     }
@@ -232,14 +225,14 @@ pub fn bench(quick: bool) -> Result<std::path::PathBuf, String> {
     let native: Vec<Figure> =
         serde_json::from_str(&std::fs::read_to_string(&native_json).map_err(|e| e.to_string())?)
             .map_err(|e| e.to_string())?;
-    let mut browser = browser(&env, quick, true)?;
+    let mut browser = browser(env, quick, true)?;
     if !quick {
-        browser.extend(browser_nosimd(&env)?);
+        browser.extend(browser_nosimd(env)?);
     }
     let dist = root().join("dist");
     // The full run measures the site as the working tree builds it now.
     if !quick || !dist.join("index.html").exists() {
-        crate::build_site(&env)?;
+        crate::build_site(env)?;
     }
     let sizes = wasm_sizes(&dist);
     let report = serde_json::json!({

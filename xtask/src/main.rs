@@ -14,6 +14,8 @@ mod tools;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// Where `cargo xtask serve` listens.
 const SERVE_ADDR: &str = "127.0.0.1:8080";
@@ -25,13 +27,34 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Each step's name and wall-clock time, in the order they ended.
+static STEPS: Mutex<Vec<(String, Duration)>> = Mutex::new(Vec::new());
+
+/// Notes how long a step took, for [`print_steps`].
+fn record(step: &str, took: Duration) {
+    if let Ok(mut steps) = STEPS.lock() {
+        steps.push((step.to_string(), took));
+    }
+}
+
+/// The table of steps and their seconds, printed at the end of a run, passed or failed.
+fn print_steps() {
+    let steps = STEPS.lock().map(|s| s.clone()).unwrap_or_default();
+    println!("\nseconds per step:");
+    for (step, took) in steps {
+        println!("{:>8.1}  {step}", took.as_secs_f64());
+    }
+}
+
 /// Runs a command in the repository root, echoing it; errors name the failed step.
 fn run(step: &str, cmd: &mut Command) -> Result<(), String> {
     eprintln!("\n==> {step}: {cmd:?}");
+    let started = Instant::now();
     let status = cmd
         .current_dir(root())
         .status()
         .map_err(|e| format!("{step}: {e}"))?;
+    record(step, started.elapsed());
     if status.success() {
         Ok(())
     } else {
@@ -50,6 +73,7 @@ struct Counts {
 /// Runs a test command, streaming its output and adding up its `test result:` lines.
 fn run_tests(step: &str, cmd: &mut Command, counts: &mut Counts) -> Result<(), String> {
     eprintln!("\n==> {step}: {cmd:?}");
+    let started = Instant::now();
     let mut child = cmd
         .current_dir(root())
         .stdout(Stdio::piped())
@@ -75,6 +99,7 @@ fn run_tests(step: &str, cmd: &mut Command, counts: &mut Counts) -> Result<(), S
         }
     }
     let status = child.wait().map_err(|e| e.to_string())?;
+    record(step, started.elapsed());
     if status.success() {
         Ok(())
     } else {
@@ -108,8 +133,25 @@ fn serve() -> Result<(), String> {
     Ok(())
 }
 
+/// The wasm tests of the model crate. They are built in release, without proptest and with
+/// the page's own wasm dependencies, so that the site's build and the browser benchmark reuse
+/// what they compiled (`model/Cargo.toml` says how).
+fn wasm_test_args() -> [&'static str; 7] {
+    [
+        "test",
+        "-p",
+        "icl-model",
+        "--no-default-features",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--release",
+    ]
+}
+
+/// Every native cargo command selects the whole workspace, so that cargo resolves the same
+/// features each time and compiles each dependency once for all of them.
 fn test() -> Result<Counts, String> {
-    let env = tools::ensure(true)?;
+    let pending = tools::ensure_in_background(true)?;
     let mut counts = Counts::default();
     run("rustfmt", cargo().args(["fmt", "--all", "--check"]))?;
     run(
@@ -148,17 +190,11 @@ fn test() -> Result<Counts, String> {
         cargo().args(["test", "--workspace"]),
         &mut counts,
     )?;
+    let env = pending.wait()?;
     run_tests(
         "wasm tests in headless Chromium",
         cargo()
-            .args([
-                "test",
-                "-p",
-                "icl-model",
-                "--no-default-features",
-                "--target",
-                "wasm32-unknown-unknown",
-            ])
+            .args(wasm_test_args())
             .env("PATH", &env.path)
             .env("CHROMEDRIVER", &env.chromedriver),
         &mut counts,
@@ -169,8 +205,7 @@ fn test() -> Result<Counts, String> {
         cargo()
             .args([
                 "test",
-                "-p",
-                "icl-tests",
+                "--workspace",
                 "--test",
                 "e2e",
                 "--",
@@ -181,7 +216,7 @@ fn test() -> Result<Counts, String> {
             .env("CHROMEDRIVER", &env.chromedriver),
         &mut counts,
     )?;
-    bench::bench(true)?;
+    bench::bench_with(&env, true)?;
     Ok(counts)
 }
 
@@ -198,6 +233,7 @@ fn main() -> ExitCode {
         },
         Some("test") => match test() {
             Ok(c) => {
+                print_steps();
                 println!(
                     "\nxtask test: every step passed in {:.0} s ({} ignored)",
                     start.elapsed().as_secs_f64(),
@@ -207,6 +243,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(e) => {
+                print_steps();
                 eprintln!("\nerror: {e}");
                 println!(
                     "xtask test: FAILED after {:.0} s",

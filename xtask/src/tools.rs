@@ -6,10 +6,35 @@
 //! and chromedriver through apt-get.
 
 use std::ffi::OsString;
+use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::thread::JoinHandle;
 
-use crate::{root, run};
+use crate::root;
+
+/// Where an install step's output goes: the terminal, or a log file when the installs run
+/// in the background beside the first test steps.
+#[derive(Clone, Copy)]
+enum Out<'a> {
+    Terminal,
+    Log(&'a Path),
+}
+
+impl Out<'_> {
+    fn run(self, step: &str, cmd: &mut Command) -> Result<(), String> {
+        if let Out::Log(path) = self {
+            let file = File::options()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            let err = file.try_clone().map_err(|e| e.to_string())?;
+            cmd.stdout(Stdio::from(file)).stderr(Stdio::from(err));
+        }
+        crate::run(step, cmd)
+    }
+}
 
 /// trunk release used to build the site (0.21 builds with the stable toolchain here).
 const TRUNK_VERSION: &str = "0.21.14";
@@ -73,7 +98,7 @@ fn is_root() -> bool {
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
-fn apt_install(packages: &[&str], why: &str) -> Result<(), String> {
+fn apt_install(out: Out, packages: &[&str], why: &str) -> Result<(), String> {
     let has_apt = Path::new("/usr/bin/apt-get").exists();
     if !(has_apt && is_root()) {
         return Err(format!(
@@ -81,11 +106,11 @@ fn apt_install(packages: &[&str], why: &str) -> Result<(), String> {
             packages.join(" ")
         ));
     }
-    run(
+    out.run(
         "apt-get update",
         Command::new("apt-get").args(["update", "-q"]),
     )?;
-    run(
+    out.run(
         &format!("install {}", packages.join(" ")),
         Command::new("apt-get")
             .args(["install", "-y", "-q", "--no-install-recommends"])
@@ -94,17 +119,17 @@ fn apt_install(packages: &[&str], why: &str) -> Result<(), String> {
     )
 }
 
-/// Makes sure every tool is there; `browser` adds Chromium and chromedriver (for tests).
-pub fn ensure(browser: bool) -> Result<Env, String> {
-    let bin = cargo_bin();
-    let tools_bin = root().join(".tools/node_modules/.bin");
-    let mut dirs = vec![tools_bin.clone(), bin.clone()];
+/// The project's tools first, then `PATH`.
+fn tool_path() -> Result<OsString, String> {
+    let mut dirs = vec![root().join(".tools/node_modules/.bin"), cargo_bin()];
     dirs.extend(std::env::split_paths(
         &std::env::var_os("PATH").unwrap_or_default(),
     ));
-    let path = std::env::join_paths(dirs).map_err(|e| e.to_string())?;
+    std::env::join_paths(dirs).map_err(|e| e.to_string())
+}
 
-    // wasm32 target.
+/// The wasm32 standard library, which the wasm clippy step needs before anything else.
+fn ensure_target() -> Result<(), String> {
     let installed = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output();
@@ -113,17 +138,76 @@ pub fn ensure(browser: bool) -> Result<Env, String> {
             .lines()
             .any(|l| l == WASM_TARGET)
     });
-    if !has_target {
-        run(
-            "add the wasm32 target",
-            Command::new("rustup").args(["target", "add", WASM_TARGET]),
-        )?;
+    if has_target {
+        return Ok(());
     }
+    crate::run(
+        "add the wasm32 target",
+        Command::new("rustup").args(["target", "add", WASM_TARGET]),
+    )
+}
+
+/// Makes sure every tool is there; `browser` adds Chromium and chromedriver (for tests).
+pub fn ensure(browser: bool) -> Result<Env, String> {
+    ensure_target()?;
+    ensure_tools(Out::Terminal, browser)
+}
+
+/// Installs that are still running, started by [`ensure_in_background`].
+pub struct Pending {
+    handle: JoinHandle<Result<Env, String>>,
+    log: PathBuf,
+}
+
+impl Pending {
+    /// Waits for the installs; on failure the error carries the end of their log.
+    pub fn wait(self) -> Result<Env, String> {
+        let started = std::time::Instant::now();
+        let result = self
+            .handle
+            .join()
+            .unwrap_or_else(|_| Err("the install thread panicked".into()));
+        crate::record("wait for the installs", started.elapsed());
+        result.map_err(|e| {
+            let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+            let tail: Vec<&str> = log.lines().rev().take(40).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            format!(
+                "{e}\n(the last lines of {}:)\n{}",
+                self.log.display(),
+                tail.join("\n")
+            )
+        })
+    }
+}
+
+/// Adds the wasm32 target now, then installs the other tools on a thread of their own, with
+/// their output in `target/xtask-install.log`, so that they build while the first test steps
+/// (which need none of them) run; [`Pending::wait`] joins them.
+pub fn ensure_in_background(browser: bool) -> Result<Pending, String> {
+    ensure_target()?;
+    let dir = root().join("target");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let log = dir.join("xtask-install.log");
+    std::fs::write(&log, "").map_err(|e| e.to_string())?;
+    let thread_log = log.clone();
+    let handle = std::thread::spawn(move || ensure_tools(Out::Log(&thread_log), browser));
+    eprintln!(
+        "\n==> installing missing tools in the background (log: {})",
+        log.display()
+    );
+    Ok(Pending { handle, log })
+}
+
+fn ensure_tools(out: Out, browser: bool) -> Result<Env, String> {
+    let bin = cargo_bin();
+    let tools_bin = root().join(".tools/node_modules/.bin");
+    let path = tool_path()?;
 
     // trunk.
     let trunk = bin.join("trunk");
     if version_of(&trunk).as_deref() != Some(&format!("trunk {TRUNK_VERSION}")) {
-        run(
+        out.run(
             "install trunk",
             Command::new("cargo")
                 .args(["install", "--locked", "trunk", "--version", TRUNK_VERSION])
@@ -135,7 +219,7 @@ pub fn ensure(browser: bool) -> Result<Env, String> {
     // dependencies is missing from the registry mirror).
     let wb = locked_wasm_bindgen()?;
     if version_of(&bin.join("wasm-bindgen")).as_deref() != Some(&format!("wasm-bindgen {wb}")) {
-        run(
+        out.run(
             "install wasm-bindgen-cli",
             Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &wb]),
         )?;
@@ -149,11 +233,12 @@ pub fn ensure(browser: bool) -> Result<Env, String> {
     if !version_of(&tools_bin.join("wasm-opt")).is_some_and(|v| v.starts_with(&want)) {
         if which("npm", &path).is_none() {
             apt_install(
+                out,
                 &["nodejs", "npm"],
                 "npm (needed for wasm-opt from the binaryen package)",
             )?;
         }
-        run(
+        out.run(
             "install wasm-opt (npm binaryen)",
             Command::new("npm")
                 .args([
@@ -172,7 +257,11 @@ pub fn ensure(browser: bool) -> Result<Env, String> {
     let mut chromedriver = PathBuf::from("chromedriver");
     if browser {
         if which("chromedriver", &path).is_none() || which("chromium", &path).is_none() {
-            apt_install(&["chromium", "chromium-driver"], "Chromium or chromedriver")?;
+            apt_install(
+                out,
+                &["chromium", "chromium-driver"],
+                "Chromium or chromedriver",
+            )?;
         }
         chromedriver = which("chromedriver", &path)
             .ok_or("chromedriver is not on PATH after installing it")?;

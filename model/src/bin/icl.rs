@@ -4,6 +4,9 @@
 //! icl init --preset attn2                 # random weights into public/models + manifest
 //! icl complete --model attn2 --prompt "in: stone\nout:" [--json]
 //! ```
+//!
+//! Its length is the command line's subcommands (train, zoo, eval, complete, init...), each a
+//! short function over the library; splitting them would only scatter the argument types.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -11,13 +14,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use icl_model::backend::Backend;
-use icl_model::config::ModelConfig;
-use icl_model::curves::Phase;
+use icl_model::config::{ModelConfig, Preset};
 use icl_model::eval::evaluate;
 use icl_model::manifest::{MANIFEST_FILE, Manifest, ModelEntry, TrainingInfo, publish};
 use icl_model::model::Model;
 use icl_model::sampling::{SamplingConfig, complete};
 use icl_model::train::{TrainConfig, paths, train};
+use icl_model::train_config::Phase;
 use icl_model::weights::{export, from_bytes, load_verified};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
@@ -126,7 +129,7 @@ impl Overrides {
         cfg.window = self.window.or(cfg.window);
         if self.programs_distinct.is_some() || self.programs_share.is_some() {
             // A preset without programs takes the learner's mix.
-            let learner = TrainConfig::for_preset(icl_model::curves::LEARNER)
+            let learner = TrainConfig::for_preset(Preset::Learner.name())
                 .map_err(|e| e.to_string())?
                 .programs;
             let p = cfg
@@ -479,8 +482,9 @@ fn run(cli: Cli) -> Result<(), String> {
             };
             // Two single-threaded runs side by side use the 2 cores best.
             let (a, b) = std::thread::scope(|s| {
-                let small = s.spawn(|| one("attn1").and_then(|()| one("attn2")));
-                let big = s.spawn(|| one("base"));
+                let small =
+                    s.spawn(|| one(Preset::Attn1.name()).and_then(|()| one(Preset::Attn2.name())));
+                let big = s.spawn(|| one(Preset::Base.name()));
                 (small.join(), big.join())
             });
             a.map_err(|_| "a training thread panicked".to_string())??;

@@ -1,6 +1,7 @@
 //! The streamed completion: one chip per token shaded by its probability, with its top-5
 //! alternatives on hover or focus, and the comparison with the expected answer.
 
+use crate::glyph::shown;
 use icl_model::sampling::TokenInfo;
 use yew::prelude::*;
 
@@ -16,15 +17,6 @@ pub struct CompletionProps {
     pub expected: Option<String>,
     /// Its log-probability (nats) under the model, once scored.
     pub expected_logprob: Option<f32>,
-}
-
-/// How a token is shown: whitespace made visible.
-pub fn shown(text: &str) -> String {
-    match text {
-        "\n" => "↵".to_string(),
-        " " => "␣".to_string(),
-        t => t.to_string(),
-    }
 }
 
 /// The alternatives of one token: probability bars of the five most likely characters.

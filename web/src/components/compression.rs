@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::components::completion::shown;
+use crate::glyph::shown;
 use crate::state::Analysis;
 
 /// Bits per character deflate needs for `text` (raw deflate, best level).

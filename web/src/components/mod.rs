@@ -1,9 +1,17 @@
 //! Page components, one per file.
 
+pub mod attention_view;
 pub mod builder;
 pub mod chart;
+pub mod compare;
 pub mod completion;
 pub mod compression;
-pub mod explain;
+pub mod heads;
+pub mod icl_curve;
+pub mod link_choice;
+pub mod messages;
 pub mod model_status;
+pub mod run_panel;
+pub mod scaling_strip;
 pub mod settings;
+pub mod training;

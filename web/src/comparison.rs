@@ -1,0 +1,284 @@
+//! What the explain panels ask the worker for, as pure functions of the document and the
+//! models: how a target is named, which held-out batch a curve is measured on, and the
+//! columns of a comparison.
+
+use icl_model::eval::Labels;
+use icl_model::tasks::Task;
+
+use crate::components::heads::head_name;
+use crate::doc::{Doc, Vary};
+use crate::presets;
+use crate::protocol::{ModelSummary, SweepSource, Target};
+
+/// Shot counts of the ICL curve.
+pub const SWEEP_KS: [usize; 9] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+/// Held-out queries per shot count.
+pub const SWEEP_QUERIES: usize = 16;
+
+/// How a target is named on charts and tables: `base @ step 845 − L1H3` (the default model
+/// is the first of `models`).
+pub fn target_label(t: &Target, models: &[ModelSummary]) -> String {
+    let id = t
+        .model
+        .clone()
+        .or_else(|| models.first().map(|m| m.id.clone()))
+        .unwrap_or_default();
+    let mut s = id;
+    if let Some(c) = t.checkpoint {
+        s += &format!(" @ step {c}");
+    }
+    if !t.ablated.is_empty() {
+        let names: Vec<String> = t.ablated.iter().map(|&h| head_name(h)).collect();
+        s += &format!(" − {}", names.join(","));
+    }
+    s
+}
+
+/// The held-out batch the document is measured on: fresh episodes of its preset's task, or
+/// its own examples when it has no preset (or one the model crate does not know).
+pub fn sweep_source(doc: &Doc, labels: Labels) -> SweepSource {
+    match doc
+        .preset
+        .as_ref()
+        .and_then(|p| Some((p, Task::from_name(&p.task)?)))
+    {
+        Some((p, task)) => SweepSource::Task {
+            task,
+            seed: p.seed,
+            queries: SWEEP_QUERIES,
+            labels,
+        },
+        None => SweepSource::Examples(
+            doc.examples
+                .iter()
+                .map(|e| (e.input.clone(), e.output.clone()))
+                .collect(),
+        ),
+    }
+}
+
+/// The curve's batch in words.
+pub fn source_words(doc: &Doc) -> String {
+    match &doc.preset {
+        Some(p) => format!(
+            "{SWEEP_QUERIES} fresh held-out queries of the preset “{}” per k",
+            p.task
+        ),
+        None => "your own examples, each left out in turn as the query".to_string(),
+    }
+}
+
+/// One column of a comparison, as the page builds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub label: String,
+    pub target: Target,
+    /// The document the column's prompt, sampling and expected answer come from.
+    pub doc: Doc,
+    /// Shot count and labels of its held-out batch (none for sampling variants, whose
+    /// greedy batch would be the same for every column).
+    pub batch: Option<(usize, Labels)>,
+    /// Parameters of its model.
+    pub params: u64,
+}
+
+fn column(
+    label: impl Into<String>,
+    target: Target,
+    doc: Doc,
+    batch: Option<(usize, Labels)>,
+    params: u64,
+) -> Column {
+    Column {
+        label: label.into(),
+        target,
+        doc,
+        batch,
+        params,
+    }
+}
+
+/// The model `id` names, or the default (first) one.
+pub fn model_of<'a>(models: &'a [ModelSummary], id: Option<&String>) -> Option<&'a ModelSummary> {
+    models.iter().find(|m| Some(&m.id) == id).or(models.first())
+}
+
+/// The columns of a comparison of `doc` on what its explore settings vary.
+pub fn columns(doc: &Doc, models: &[ModelSummary]) -> Vec<Column> {
+    let target = doc.target();
+    let k = doc.examples.len();
+    let here = model_of(models, doc.model.as_ref()).map_or(0, |m| m.params);
+    match doc.explore.vary {
+        Vary::Shots => (0..=k.min(8))
+            .map(|i| {
+                let mut d = doc.clone();
+                d.examples.truncate(i);
+                let batch = Some((i, Labels::Correct));
+                column(format!("{i} examples"), target.clone(), d, batch, here)
+            })
+            .collect(),
+        Vary::Model => models
+            .iter()
+            .map(|m| {
+                let t = Target {
+                    model: Some(m.id.clone()),
+                    ..Target::default()
+                };
+                let batch = Some((k, Labels::Correct));
+                column(m.id.clone(), t, doc.clone(), batch, m.params)
+            })
+            .collect(),
+        Vary::Checkpoint => {
+            let steps = model_of(models, doc.model.as_ref())
+                .map(|m| m.checkpoints.clone())
+                .unwrap_or_default();
+            steps
+                .iter()
+                .map(|&s| Some(s))
+                .chain(std::iter::once(None))
+                .map(|c| {
+                    let t = Target {
+                        checkpoint: c,
+                        ..target.clone()
+                    };
+                    let label = c.map_or("final".to_string(), |s| format!("step {s}"));
+                    column(label, t, doc.clone(), Some((k, Labels::Correct)), here)
+                })
+                .collect()
+        }
+        Vary::Sampling => [(0.0, 0), (0.5, 1), (1.0, 1), (1.0, 2), (1.5, 3)]
+            .iter()
+            .map(|&(temperature, seed)| {
+                let mut d = doc.clone();
+                d.sampling.temperature = temperature;
+                d.sampling.seed = seed;
+                let label = if temperature == 0.0 {
+                    "greedy".to_string()
+                } else {
+                    format!("T = {temperature}, seed {seed}")
+                };
+                column(label, target.clone(), d, None, here)
+            })
+            .collect(),
+        Vary::Labels => {
+            let flipped = presets::flip(doc);
+            let wrong = presets::wrong_rule(doc);
+            let shuffled = presets::shuffle_labels(doc, 1);
+            vec![
+                column(
+                    "correct",
+                    target.clone(),
+                    doc.clone(),
+                    Some((k, Labels::Correct)),
+                    here,
+                ),
+                column(
+                    "shuffled",
+                    target.clone(),
+                    shuffled,
+                    Some((k, Labels::Shuffled)),
+                    here,
+                ),
+                column(
+                    "flipped",
+                    target,
+                    flipped,
+                    Some((k, Labels::Flipped(wrong))),
+                    here,
+                ),
+            ]
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::{Example, PresetRef};
+
+    fn models() -> Vec<ModelSummary> {
+        ["base", "attn2"]
+            .iter()
+            .enumerate()
+            .map(|(i, id)| ModelSummary {
+                id: id.to_string(),
+                name: id.to_string(),
+                description: String::new(),
+                params: 1000 * (i as u64 + 1),
+                bytes: 0,
+                checkpoints: vec![10, 100],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn targets_are_named_by_model_step_and_heads() {
+        let m = models();
+        assert_eq!(target_label(&Target::default(), &m), "base");
+        let t = Target {
+            model: Some("attn2".into()),
+            checkpoint: Some(845),
+            ablated: vec![(1, 3), (0, 0)],
+        };
+        assert_eq!(target_label(&t, &m), "attn2 @ step 845 − L1H3,L0H0");
+        assert_eq!(target_label(&Target::default(), &[]), "");
+    }
+
+    #[test]
+    fn presets_sweep_fresh_episodes_and_own_examples_leave_one_out() {
+        let mut doc = Doc {
+            preset: Some(PresetRef {
+                task: "reverse".into(),
+                seed: 9,
+                used: 0,
+                flip: None,
+            }),
+            ..Doc::default()
+        };
+        assert_eq!(
+            sweep_source(&doc, Labels::Correct),
+            SweepSource::Task {
+                task: Task::Reverse,
+                seed: 9,
+                queries: SWEEP_QUERIES,
+                labels: Labels::Correct
+            }
+        );
+        // A preset the model crate does not know is measured on the examples themselves.
+        doc.preset.as_mut().unwrap().task = "no such task".into();
+        doc.examples = vec![Example::new("ab", "ba")];
+        assert_eq!(
+            sweep_source(&doc, Labels::Correct),
+            SweepSource::Examples(vec![("ab".into(), "ba".into())])
+        );
+        assert!(source_words(&doc).contains("no such task"));
+        doc.preset = None;
+        assert!(source_words(&doc).contains("your own examples"));
+    }
+
+    #[test]
+    fn every_kind_of_comparison_has_its_columns() {
+        let m = models();
+        let mut doc = Doc::default();
+        let k = doc.examples.len();
+        let shots = columns(&doc, &m);
+        assert_eq!(shots.len(), k.min(8) + 1);
+        assert_eq!(shots[0].doc.examples.len(), 0);
+        assert!(shots.iter().all(|c| c.params == 1000));
+        doc.explore.vary = Vary::Model;
+        let by_model = columns(&doc, &m);
+        assert_eq!(
+            by_model.iter().map(|c| c.params).collect::<Vec<_>>(),
+            [1000, 2000]
+        );
+        doc.explore.vary = Vary::Checkpoint;
+        let labels: Vec<String> = columns(&doc, &m).into_iter().map(|c| c.label).collect();
+        assert_eq!(labels, ["step 10", "step 100", "final"]);
+        doc.explore.vary = Vary::Sampling;
+        assert!(columns(&doc, &m).iter().all(|c| c.batch.is_none()));
+        doc.explore.vary = Vary::Labels;
+        let l = columns(&doc, &m);
+        assert_eq!(l.len(), 3);
+        assert_eq!(l[1].batch, Some((k, Labels::Shuffled)));
+    }
+}

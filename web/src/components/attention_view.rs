@@ -1,0 +1,135 @@
+//! The attention view: where each head of a layer looks from one character of the window,
+//! and which example character each answer character attends to most.
+
+use std::rc::Rc;
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::heads::head_name;
+use crate::doc::Doc;
+use crate::glyph::shown;
+use crate::protocol::Explanation;
+
+#[derive(Properties, PartialEq)]
+pub struct AttentionProps {
+    pub doc: Doc,
+    pub explanation: Option<Rc<Explanation>>,
+    pub on_doc: Callback<Doc>,
+}
+
+/// Where each head looks: pick a character of the prompt (the query) and every head of the
+/// layer shades the characters it attends to. Answer characters point to the example
+/// character they attend to most.
+#[function_component]
+pub fn AttentionView(p: &AttentionProps) -> Html {
+    let Some(x) = &p.explanation else {
+        return html! {};
+    };
+    let n = x.chars.len();
+    let e = &p.doc.explore;
+    let layer = e.layer.min(x.layers.saturating_sub(1));
+    let q = e.focus.filter(|&q| q < n).unwrap_or(n.saturating_sub(1));
+    let at = |h: usize, q: usize, k: usize| x.attention[((layer * x.heads + h) * n + q) * n + k];
+    let heads: Vec<usize> = match e.head {
+        Some(h) if h < x.heads => vec![h],
+        _ => (0..x.heads).collect(),
+    };
+    let pick = |q: usize| {
+        let (doc, cb) = (p.doc.clone(), p.on_doc.clone());
+        Callback::from(move |_: MouseEvent| {
+            let mut d = doc.clone();
+            d.explore.focus = Some(q);
+            cb.emit(d);
+        })
+    };
+    let on_layer = {
+        let (doc, cb) = (p.doc.clone(), p.on_doc.clone());
+        Callback::from(move |ev: Event| {
+            let mut d = doc.clone();
+            d.explore.layer = ev
+                .target_unchecked_into::<HtmlSelectElement>()
+                .value()
+                .parse()
+                .unwrap_or(0);
+            cb.emit(d);
+        })
+    };
+    let on_head = {
+        let (doc, cb) = (p.doc.clone(), p.on_doc.clone());
+        Callback::from(move |ev: Event| {
+            let mut d = doc.clone();
+            d.explore.head = ev
+                .target_unchecked_into::<HtmlSelectElement>()
+                .value()
+                .parse()
+                .ok();
+            cb.emit(d);
+        })
+    };
+    let text: Vec<&str> = x.chars.iter().map(String::as_str).collect();
+    let answer = p.doc.template.answer_positions(&text);
+    let links: Vec<(usize, usize, f32)> = (0..n)
+        .filter(|&i| answer[i])
+        .filter_map(|i| {
+            (0..i)
+                .filter(|&k| !answer[k] && k > 0)
+                .map(|k| {
+                    let w: f32 =
+                        heads.iter().map(|&h| at(h, i, k)).sum::<f32>() / heads.len() as f32;
+                    (k, w)
+                })
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(k, w)| (i, k, w))
+        })
+        .collect();
+    let focus_link = links.iter().find(|l| l.0 == q).map(|l| l.1);
+    html! {
+        <section class="panel" aria-labelledby="attn-h" id="attention">
+            <h2 id="attn-h">{ "Attention" }</h2>
+            <p class="explain">{ "Click a character: each head's row shades the characters that position attends to (darker = more). Answer characters are underlined; the box marks the example character the chosen heads attend to most." }</p>
+            <div class="row wrap">
+                <label for="attn-layer">{ "Layer" }</label>
+                <select id="attn-layer" onchange={on_layer}>
+                    { for (0..x.layers).map(|l| html! { <option value={l.to_string()} selected={l == layer}>{ format!("layer {l}") }</option> }) }
+                </select>
+                <label for="attn-head">{ "Head" }</label>
+                <select id="attn-head" onchange={on_head}>
+                    <option value="all" selected={e.head.is_none()}>{ "all heads" }</option>
+                    { for (0..x.heads).map(|h| html! { <option value={h.to_string()} selected={e.head == Some(h)}>{ format!("head {h}") }</option> }) }
+                </select>
+                <span class="hint" id="attn-focus" data-q={q.to_string()}>{ format!("query: position {q}, “{}”{}", shown(&x.chars[q]), if x.skipped > 0 { format!(" ({} leading characters did not fit the window)", x.skipped) } else { String::new() }) }</span>
+            </div>
+            <div class="attn-text mono" aria-label="the window; click a character to see where the heads look from it">
+                { for (0..n).map(|k| {
+                    let w: f32 = heads.iter().map(|&h| at(h, q, k)).sum::<f32>() / heads.len() as f32;
+                    html! {
+                        <button class={classes!("ch", answer[k].then_some("answer"), (k == q).then_some("query"), (Some(k) == focus_link).then_some("linked"))}
+                            style={format!("--a:{:.3}", w.sqrt())} data-k={k.to_string()} data-w={w.to_string()}
+                            title={format!("position {k}: attention {w:.3}")} onclick={pick(k)}>{ shown(&x.chars[k]) }</button>
+                    }
+                }) }
+            </div>
+            <details>
+                <summary>{ format!("Per head, from position {q}") }</summary>
+                <table class="attn-heads">
+                    <thead><tr><th scope="col">{ "head" }</th><th scope="col">{ "looks most at" }</th><th scope="col">{ "weight" }</th></tr></thead>
+                    <tbody>
+                        { for (0..x.heads).map(|h| {
+                            let (k, w) = (0..=q).map(|k| (k, at(h, q, k))).max_by(|a, b| a.1.total_cmp(&b.1)).unwrap_or((0, 0.0));
+                            html! { <tr><td>{ head_name((layer, h)) }</td><td>{ format!("position {k} “{}”", shown(&x.chars[k])) }</td><td>{ format!("{w:.2}") }</td></tr> }
+                        }) }
+                    </tbody>
+                </table>
+            </details>
+            <details>
+                <summary>{ format!("Answer characters → the example character they attend to most ({} links)", links.len()) }</summary>
+                <ol class="links">
+                    { for links.iter().map(|&(i, k, w)| html! {
+                        <li>{ format!("{i} “{}” → {k} “{}” ({w:.2})", shown(&x.chars[i]), shown(&x.chars[k])) }</li>
+                    }) }
+                </ol>
+            </details>
+        </section>
+    }
+}

@@ -1,0 +1,103 @@
+//! The compare view: completions side by side as one thing varies (shots, model,
+//! checkpoint, sampling, labels), each scored on its held-out batch.
+
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::scaling_strip::ScalingStrip;
+use crate::doc::{Doc, Vary};
+use crate::state::Comparison;
+
+#[derive(Properties, PartialEq)]
+pub struct CompareProps {
+    pub doc: Doc,
+    pub comparison: Option<Comparison>,
+    pub busy: bool,
+    pub on_doc: Callback<Doc>,
+    pub on_compare: Callback<()>,
+}
+
+fn vary_name(v: Vary) -> &'static str {
+    match v {
+        Vary::Shots => "number of examples",
+        Vary::Model => "model",
+        Vary::Checkpoint => "training checkpoint",
+        Vary::Sampling => "temperature and seed",
+        Vary::Labels => "labels (correct, shuffled, flipped)",
+    }
+}
+
+const VARIES: [Vary; 5] = [
+    Vary::Shots,
+    Vary::Model,
+    Vary::Checkpoint,
+    Vary::Sampling,
+    Vary::Labels,
+];
+
+/// Completions side by side for one varied setting, with a batch score per column.
+#[function_component]
+pub fn Compare(p: &CompareProps) -> Html {
+    let on_vary = {
+        let (doc, cb) = (p.doc.clone(), p.on_doc.clone());
+        Callback::from(move |e: Event| {
+            let i: usize = e
+                .target_unchecked_into::<HtmlSelectElement>()
+                .value()
+                .parse()
+                .unwrap_or(0);
+            let mut d = doc.clone();
+            d.explore.vary = VARIES[i.min(VARIES.len() - 1)];
+            cb.emit(d);
+        })
+    };
+    let compare = p.on_compare.reform(|_: MouseEvent| ());
+    let selected = VARIES
+        .iter()
+        .position(|v| *v == p.doc.explore.vary)
+        .unwrap_or(0);
+    html! {
+        <section class="panel" aria-labelledby="compare-h" id="compare">
+            <h2 id="compare-h">{ "Compare" }</h2>
+            <p class="explain">{ "Change one thing and see the completions side by side. Each column also scores a batch of held-out queries (fresh words of the same preset, or your examples left out one at a time)." }</p>
+            <div class="row wrap">
+                <label for="vary">{ "Vary" }</label>
+                <select id="vary" onchange={on_vary}>
+                    { for VARIES.iter().enumerate().map(|(i, v)| html! {
+                        <option value={i.to_string()} selected={i == selected}>{ vary_name(*v) }</option>
+                    }) }
+                </select>
+                <button id="run-compare" onclick={compare} disabled={p.busy}>{ "Compare" }</button>
+            </div>
+            if let Some(c) = &p.comparison {
+                <table class="compare" id="compare-table" data-done={c.done.to_string()}>
+                    <thead><tr>
+                        <th scope="col">{ vary_name(c.vary) }</th><th scope="col">{ "completion" }</th>
+                        <th scope="col">{ "exact" }</th><th scope="col">{ "log p (expected)" }</th>
+                        <th scope="col">{ "batch: exact · mean log p" }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for c.labels.iter().enumerate().map(|(i, label)| {
+                            let r = c.results.get(i).cloned().flatten();
+                            let b = c.batches.get(i).and_then(|b| b.1.clone());
+                            html! {
+                                <tr class="compare-row" data-index={i.to_string()}>
+                                    <th scope="row">{ label }</th>
+                                    <td class="mono">{ match &r { None => "…".to_string(), Some(r) => r.error.clone().unwrap_or_else(|| crate::glyph::shown(&r.text)) } }</td>
+                                    <td data-match={r.as_ref().and_then(|r| r.exact_match).map(|m| m.to_string()).unwrap_or_default()}>
+                                        { match r.as_ref().and_then(|r| r.exact_match) { Some(true) => "✓", Some(false) => "✗", None => "–" } }</td>
+                                    <td>{ r.as_ref().and_then(|r| r.logprob).map(|l| format!("{l:.2}")).unwrap_or_else(|| "–".into()) }</td>
+                                    <td class="batch" data-exact={b.as_ref().map(|b| b.exact_match.to_string()).unwrap_or_default()}>
+                                        { b.map(|b| format!("{:.0} % · {:.2} (n = {})", 100.0 * b.exact_match, b.mean_logprob, b.n)).unwrap_or_else(|| "–".into()) }</td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+                if c.vary == Vary::Model && c.done {
+                    <ScalingStrip comparison={c.clone()} />
+                }
+            }
+        </section>
+    }
+}

@@ -1,0 +1,62 @@
+//! The ICL curve: exact match and mean log-probability of the right answer against the
+//! number of examples, for every measured series.
+
+use yew::prelude::*;
+
+use super::chart::{Axis, COLORS, Chart, Line};
+use crate::state::Series;
+
+#[derive(Properties, PartialEq)]
+pub struct CurveProps {
+    pub series: Vec<Series>,
+    pub busy: bool,
+    pub on_measure: Callback<()>,
+    pub on_clear: Callback<()>,
+    /// What the sweep is measured on, in words.
+    pub source: AttrValue,
+}
+
+/// Exact match and mean log-probability of the right answer against the number of shots.
+#[function_component]
+pub fn IclCurve(p: &CurveProps) -> Html {
+    let mut lines = Vec::new();
+    for (i, s) in p.series.iter().enumerate() {
+        let color = COLORS[i % COLORS.len()];
+        let pts = |f: fn(&icl_model::eval::SweepPoint) -> f64| {
+            s.points.iter().map(|q| (q.k as f64, f(q))).collect()
+        };
+        lines.push(Line {
+            label: format!("{}: exact match (%)", s.label),
+            color,
+            axis: Axis::Left,
+            dashed: false,
+            points: pts(|q| 100.0 * f64::from(q.exact_match)),
+        });
+        lines.push(Line {
+            label: format!("{}: mean log p of the answer (nats)", s.label),
+            color,
+            axis: Axis::Right,
+            dashed: true,
+            points: pts(|q| f64::from(q.mean_logprob)),
+        });
+    }
+    let measure = p.on_measure.reform(|_: MouseEvent| ());
+    let clear = p.on_clear.reform(|_: MouseEvent| ());
+    html! {
+        <section class="panel" aria-labelledby="curve-h" id="icl-curve">
+            <h2 id="curve-h">{ "ICL curve" }</h2>
+            <p class="explain">{ "How the answer improves with the number of examples (k), on " }{ p.source.clone() }
+                { ". Exact match can jump from 0 to 100 % while the log-probability of the right answer rises smoothly: a whole word is right only once every letter is, so a sharp \"emergence\" in the first can be a gradual change measured coarsely (Schaeffer et al. 2023)." }</p>
+            <div class="row wrap">
+                <button id="measure-curve" onclick={measure} disabled={p.busy}>{ "Measure k = 0…8" }</button>
+                <button id="clear-curves" class="secondary" onclick={clear} disabled={p.series.is_empty()}>{ "Clear" }</button>
+                <span class="hint">{ "Measure again after switching model, checkpoint or heads to overlay curves." }</span>
+            </div>
+            if !lines.is_empty() {
+                <Chart id="curve-chart" title="Exact match (left axis, solid) and mean log-probability of the right answer (right axis, dashed) against the number of examples"
+                    x_label="examples in the prompt (k)" left_label="exact match (%)" right_label={Some(AttrValue::from("mean log p (nats)"))}
+                    left_range={Some((0.0, 100.0))} lines={lines} />
+            }
+        </section>
+    }
+}

@@ -1,0 +1,62 @@
+//! The Run panel: Run, Stop and Copy link, the note when the weights are altered, the share
+//! link and the settings.
+
+use yew::prelude::*;
+
+use super::settings::Settings;
+use crate::doc::Doc;
+use crate::protocol::ModelSummary;
+
+#[derive(Properties, PartialEq)]
+pub struct RunPanelProps {
+    pub doc: Doc,
+    pub models: Vec<ModelSummary>,
+    pub ready: bool,
+    pub running: bool,
+    /// `base @ step 845 − L1H3` when the weights are not the final ones with every head.
+    pub altered: Option<String>,
+    /// The last copied share link.
+    pub share_url: Option<String>,
+    pub on_run: Callback<()>,
+    pub on_stop: Callback<()>,
+    pub on_share: Callback<()>,
+    pub on_doc: Callback<Doc>,
+}
+
+#[function_component]
+pub fn RunPanel(p: &RunPanelProps) -> Html {
+    let on_reset_weights = {
+        let (doc, cb) = (p.doc.clone(), p.on_doc.clone());
+        Callback::from(move |_: MouseEvent| {
+            let mut d = doc.clone();
+            d.explore.ablated.clear();
+            d.explore.checkpoint = None;
+            cb.emit(d);
+        })
+    };
+    let click = |cb: &Callback<()>| cb.reform(|_: MouseEvent| ());
+    html! {
+        <section class="panel" aria-labelledby="run-h">
+            <h2 id="run-h">{ "2 · Run" }</h2>
+            <p class="explain">{ "The model reads the prompt once, then writes one character at a time, each time picking from its predicted probabilities." }</p>
+            <div class="row wrap">
+                <button id="run" onclick={click(&p.on_run)} disabled={!p.ready || p.running} title="Ctrl+Enter">{ "Run" }</button>
+                <button id="stop" class="secondary" onclick={click(&p.on_stop)} disabled={!p.running}>{ "Stop" }</button>
+                <button id="share" class="secondary" onclick={click(&p.on_share)}>{ "Copy link" }</button>
+            </div>
+            if let Some(label) = &p.altered {
+                <p id="weights-note" class="notice">
+                    { format!("Every run uses {label}. ") }
+                    <button class="secondary" onclick={on_reset_weights}>{ "Final weights, all heads" }</button>
+                </p>
+            }
+            if let Some(url) = &p.share_url {
+                <p class="share">
+                    <label for="share-url">{ "Link to exactly this (copied to the clipboard where the browser allows):" }</label>
+                    <input id="share-url" type="text" readonly=true value={url.clone()} />
+                </p>
+            }
+            <Settings doc={p.doc.clone()} models={p.models.clone()} on_change={p.on_doc.clone()} />
+        </section>
+    }
+}

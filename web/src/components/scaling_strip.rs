@@ -1,0 +1,39 @@
+//! The scaling strip under a comparison of models: score against parameter count.
+
+use yew::prelude::*;
+
+use crate::state::Comparison;
+
+#[derive(Properties, PartialEq)]
+pub struct ScalingProps {
+    pub comparison: Comparison,
+}
+
+/// The same prompt's answer log-probability across the zoo's sizes.
+#[function_component]
+pub fn ScalingStrip(p: &ScalingProps) -> Html {
+    let c = &p.comparison;
+    let mut rows: Vec<(u64, String, f32)> = c
+        .labels
+        .iter()
+        .zip(&c.params)
+        .zip(&c.results)
+        .filter_map(|((l, &n), r)| Some((n, l.clone(), r.as_ref()?.logprob?)))
+        .collect();
+    rows.sort_by_key(|r| r.0);
+    let worst = rows.iter().map(|r| r.2).fold(-1.0, f32::min);
+    html! {
+        <div id="scaling" class="scaling">
+            <h3>{ "Scaling strip: log p of the expected answer by model size" }</h3>
+            <ol>
+                { for rows.iter().map(|(n, l, lp)| html! {
+                    <li data-params={n.to_string()} data-logprob={lp.to_string()}>
+                        <span class="who">{ format!("{l} ({n} parameters)") }</span>
+                        <span class="bar" style={format!("width:{:.0}%", 100.0 * (1.0 - lp / worst).max(0.02))}></span>
+                        <span class="val">{ format!("{lp:.2} nats") }</span>
+                    </li>
+                }) }
+            </ol>
+        </div>
+    }
+}

@@ -1,0 +1,156 @@
+//! The jobs the visitor starts (a run, Stop, an ICL curve, a comparison, a retried load), as
+//! callbacks that tell the state and the worker together. Every job gets its id from
+//! [`next_job`], the one source of ids.
+
+use icl_model::eval::{Labels, SweepPoint};
+use yew::prelude::*;
+
+use super::{Bridge, Store};
+use crate::comparison::{SWEEP_KS, columns, sweep_source, target_label};
+use crate::protocol::{ToWorker, Variant};
+use crate::state::{Action, Comparison, ModelStatus, RunState};
+
+thread_local! {
+    static JOBS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// A fresh id for a worker job; the worker's answers carry it, so answers to an older job
+/// are told apart.
+pub fn next_job() -> u64 {
+    JOBS.with(|j| {
+        j.set(j.get() + 1);
+        j.get()
+    })
+}
+
+/// The page's job callbacks.
+#[derive(Clone)]
+pub struct Jobs {
+    /// Complete the prompt (ignored while one runs or no model is ready).
+    pub run: Callback<()>,
+    pub stop: Callback<()>,
+    /// Measure the ICL curve of the current target.
+    pub measure: Callback<()>,
+    /// Compare the columns the explore settings vary.
+    pub compare: Callback<()>,
+    /// Load the document's model again.
+    pub retry: Callback<()>,
+}
+
+#[hook]
+pub fn use_jobs(bridge: &Bridge, state: &Store) -> Jobs {
+    let run = {
+        let (bridge, state) = (bridge.clone(), state.clone());
+        Callback::from(move |_: ()| {
+            if !matches!(state.model, ModelStatus::Ready(_)) || state.run_state == RunState::Running
+            {
+                return;
+            }
+            let run = next_job();
+            let prompt = state.doc.prompt();
+            let expected = state.doc.expected_completion();
+            state.dispatch(Action::Start {
+                run,
+                prompt: prompt.clone(),
+                expected: expected.clone(),
+            });
+            bridge.send(ToWorker::Generate {
+                run,
+                prompt,
+                sampling: state.doc.sampling.config(),
+                expected,
+                target: state.doc.target(),
+            });
+        })
+    };
+    let stop = {
+        let bridge = bridge.clone();
+        Callback::from(move |_: ()| bridge.send(ToWorker::Stop))
+    };
+    let measure = {
+        let (bridge, state) = (bridge.clone(), state.clone());
+        Callback::from(move |_: ()| {
+            let run = next_job();
+            let target = state.doc.target();
+            let label = target_label(&target, &state.models);
+            state.dispatch(Action::SweepStarted { run, label });
+            bridge.send(ToWorker::Sweep {
+                run,
+                target,
+                template: state.doc.template.clone(),
+                source: sweep_source(&state.doc, Labels::Correct),
+                ks: SWEEP_KS.to_vec(),
+            });
+        })
+    };
+    let compare = {
+        let (bridge, state) = (bridge.clone(), state.clone());
+        Callback::from(move |_: ()| start_comparison(&bridge, &state))
+    };
+    let retry = {
+        let (bridge, state) = (bridge.clone(), state.clone());
+        Callback::from(move |_: ()| {
+            super::model_loading::load(&bridge, &state, state.doc.model.clone());
+        })
+    };
+    // Switching heads, checkpoint or model re-measures the curve when one is on the chart, so
+    // the new curve lies over the old one.
+    {
+        let (measure, has_curves) = (measure.clone(), !state.series.is_empty());
+        use_effect_with(state.doc.target(), move |_| {
+            if has_curves {
+                measure.emit(());
+            }
+        });
+    }
+    Jobs {
+        run,
+        stop,
+        measure,
+        compare,
+        retry,
+    }
+}
+
+/// Sends a comparison: one completion per column, and each column's held-out batch as a
+/// one-point sweep of its own.
+fn start_comparison(bridge: &Bridge, state: &Store) {
+    let run = next_job();
+    let cols = columns(&state.doc, &state.models);
+    let batches: Vec<(u64, Option<SweepPoint>)> = cols
+        .iter()
+        .map(|c| (if c.batch.is_some() { next_job() } else { 0 }, None))
+        .collect();
+    state.dispatch(Action::CompareStarted(Comparison {
+        run,
+        vary: state.doc.explore.vary,
+        labels: cols.iter().map(|c| c.label.clone()).collect(),
+        params: cols.iter().map(|c| c.params).collect(),
+        results: vec![None; cols.len()],
+        batches: batches.clone(),
+        done: false,
+    }));
+    bridge.send(ToWorker::Compare {
+        run,
+        variants: cols
+            .iter()
+            .map(|c| Variant {
+                target: c.target.clone(),
+                prompt: c.doc.prompt(),
+                sampling: c.doc.sampling.config(),
+                expected: c.doc.expected_completion(),
+            })
+            .collect(),
+    });
+    for (c, (job, _)) in cols.iter().zip(&batches) {
+        if let Some((k, labels)) = c.batch {
+            bridge.send(ToWorker::Sweep {
+                run: *job,
+                target: c.target.clone(),
+                template: c.doc.template.clone(),
+                source: sweep_source(&state.doc, labels),
+                ks: vec![k],
+            });
+        }
+    }
+}

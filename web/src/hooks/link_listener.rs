@@ -1,0 +1,63 @@
+//! Opens a link pasted into the address bar of the open page (a `hashchange`), and the URL
+//! helpers the page's links need.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use yew::prelude::*;
+
+use super::Store;
+use crate::state::Action;
+use crate::storage::{self, browser};
+
+/// The current URL's fragment, without `#`.
+pub fn current_fragment() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let f = hash.strip_prefix('#').unwrap_or(&hash);
+    (!f.is_empty()).then(|| f.to_string())
+}
+
+/// The page URL without its fragment.
+pub fn page_url() -> String {
+    let href = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    href.split('#').next().unwrap_or_default().to_string()
+}
+
+/// Removes the fragment from the address bar without reloading (the link is consumed).
+pub fn consume_fragment() {
+    if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&page_url()));
+    }
+}
+
+/// How the page starts from the saved draft and `fragment`.
+pub fn open_link(fragment: Option<String>) -> storage::Startup {
+    storage::startup(browser::load_draft(), fragment.as_deref())
+}
+
+#[hook]
+pub fn use_link_listener(state: &Store) {
+    let dispatch = state.dispatcher();
+    use_effect_with((), move |_| {
+        let listener = Closure::<dyn Fn()>::new(move || {
+            if let Some(f) = current_fragment() {
+                consume_fragment();
+                dispatch.dispatch(Action::Opened(open_link(Some(f))));
+            }
+        });
+        let window = web_sys::window();
+        if let Some(w) = &window {
+            let _ =
+                w.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(w) = window {
+                let _ = w.remove_event_listener_with_callback(
+                    "hashchange",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+        }
+    });
+}

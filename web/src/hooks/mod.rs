@@ -1,0 +1,42 @@
+//! The page's effects as hooks, one per file: each keeps one thing in step with the state
+//! (the loaded model, the saved draft, the explanation...), so `app.rs` only wires them.
+
+mod autosave;
+mod explanations;
+mod jobs;
+mod link_listener;
+mod model_loading;
+mod service_worker;
+mod training_curves;
+
+pub use autosave::use_autosave;
+pub use explanations::use_explanations;
+pub use jobs::{Jobs, next_job, use_jobs};
+pub use link_listener::{
+    consume_fragment, current_fragment, open_link, page_url, use_link_listener,
+};
+pub use model_loading::use_model_loading;
+pub use service_worker::use_service_worker;
+pub use training_curves::use_training_curves;
+
+use yew::UseReducerHandle;
+use yew_agent::reactor::UseReactorBridgeHandle;
+
+use crate::state::State;
+use crate::worker::ModelWorker;
+
+/// The connection to the model worker.
+pub type Bridge = UseReactorBridgeHandle<ModelWorker>;
+/// The page's state.
+pub type Store = UseReducerHandle<State>;
+
+/// Absolute URL of the models folder, next to the page.
+pub fn models_url() -> String {
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .unwrap_or_default();
+    web_sys::Url::new_with_base("models/", &base)
+        .map(|u| u.href())
+        .unwrap_or_else(|_| "models/".to_string())
+}

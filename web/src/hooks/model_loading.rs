@@ -1,0 +1,24 @@
+//! Loads the chosen model whenever the document's model changes.
+
+use yew::prelude::*;
+
+use super::{Bridge, Store, models_url};
+use crate::protocol::ToWorker;
+use crate::state::Action;
+
+/// Asks the worker for `model` (`None`: the default), marking the page as loading.
+pub fn load(bridge: &Bridge, state: &Store, model: Option<String>) {
+    state.dispatch(Action::Reload);
+    bridge.send(ToWorker::Load {
+        models_url: models_url(),
+        model,
+    });
+}
+
+#[hook]
+pub fn use_model_loading(bridge: &Bridge, state: &Store) {
+    let (bridge, s) = (bridge.clone(), state.clone());
+    use_effect_with(state.doc.model.clone(), move |model| {
+        load(&bridge, &s, model.clone());
+    });
+}

@@ -1,0 +1,236 @@
+//! The model worker: routes the page's requests to the model crate, one at a time, and streams
+//! the answers back. Files come through [`transport`], models from the [`store`]; what is
+//! computed about a model lives in `icl_model::analysis`. A job that runs in steps (a
+//! completion, a sweep, a comparison) checks for Stop between steps, in one place:
+//! [`Worker::stopped`].
+
+mod store;
+mod transport;
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use futures::{FutureExt, SinkExt, StreamExt};
+use icl_model::analysis::{Compared, compare, expected_logprob, explain, surprisal, sweep_point};
+use icl_model::backend::Backend;
+use icl_model::sampling::Generator;
+use yew::platform::time::sleep;
+use yew_agent::prelude::*;
+
+use crate::protocol::{Ended, FromWorker, ToWorker};
+use store::Store;
+
+type Scope = ReactorScope<ToWorker, FromWorker>;
+
+/// The backend the page's burn network runs on: `cargo xtask bench` measured flex faster than
+/// ndarray in headless Chromium for base (decode at context 32: 886 vs 436 tokens/s; the k-shot
+/// sweep 1.57 vs 1.74 s; prefill with attention 43 vs 48 ms). Generation, scoring and the
+/// attention maps run the lean path over the same weights (`icl_model::lean`); the head
+/// scores and losses on random strings run the burn network.
+pub const WEB_BACKEND: Backend = Backend::Flex;
+
+/// How often streamed tokens are sent to the page (ms).
+const FLUSH_MS: f64 = 33.0;
+
+/// The page went away: the worker stops.
+struct Gone;
+
+/// The worker's state between messages.
+struct Worker {
+    scope: Scope,
+    store: Store,
+    /// Messages that arrived during a job, handled after it in order.
+    pending: VecDeque<ToWorker>,
+}
+
+/// Runs the model in the worker, one request at a time; requests that arrive during a long
+/// job wait their turn, except Stop, which ends the job.
+#[reactor]
+pub async fn ModelWorker(scope: Scope) {
+    let mut w = Worker {
+        scope,
+        store: Store::default(),
+        pending: VecDeque::new(),
+    };
+    while let Some(msg) = w.next().await {
+        if w.handle(msg).await.is_err() {
+            return;
+        }
+    }
+}
+
+impl Worker {
+    async fn next(&mut self) -> Option<ToWorker> {
+        match self.pending.pop_front() {
+            Some(m) => Some(m),
+            None => self.scope.next().await,
+        }
+    }
+
+    async fn send(&mut self, msg: FromWorker) -> Result<(), Gone> {
+        self.scope.send(msg).await.map_err(|_| Gone)
+    }
+
+    /// Lets the event loop run so messages can arrive: `true` when Stop came (the job should
+    /// end). Other messages wait in `pending`.
+    async fn stopped(&mut self) -> Result<bool, Gone> {
+        futures::select! {
+            m = self.scope.next() => match m {
+                None => Err(Gone),
+                Some(ToWorker::Stop) => Ok(true),
+                Some(other) => {
+                    self.pending.push_back(other);
+                    Ok(false)
+                }
+            },
+            _ = sleep(Duration::ZERO).fuse() => Ok(false),
+        }
+    }
+
+    async fn handle(&mut self, msg: ToWorker) -> Result<(), Gone> {
+        match msg {
+            ToWorker::Load { models_url, model } => {
+                let name = model.clone().unwrap_or_default();
+                self.send(FromWorker::Loading { model: name }).await?;
+                match self.store.load(&mut self.scope, &models_url, model).await {
+                    Ok(loaded) => {
+                        self.send(FromWorker::Models(loaded.models)).await?;
+                        for message in loaded.notices {
+                            self.send(FromWorker::Notice { message }).await?;
+                        }
+                        self.send(FromWorker::Ready(loaded.info)).await
+                    }
+                    Err(message) => self.send(FromWorker::LoadFailed { message }).await,
+                }
+            }
+            ToWorker::Generate {
+                run,
+                prompt,
+                sampling,
+                expected,
+                target,
+            } => {
+                let m = match self.store.model(&target).await {
+                    Ok(m) => m,
+                    Err(message) => return self.send(FromWorker::Failed { run, message }).await,
+                };
+                match Generator::new(&m, &prompt, sampling, None) {
+                    Err(e) => {
+                        let message = e.to_string();
+                        self.send(FromWorker::Failed { run, message }).await
+                    }
+                    Ok(generator) => {
+                        self.stream(run, generator).await?;
+                        let s = surprisal(&m, &prompt);
+                        self.send(FromWorker::Analysis {
+                            run,
+                            bits: s.bits,
+                            skipped: s.skipped,
+                            expected_logprob: expected_logprob(&m, &prompt, expected.as_deref()),
+                        })
+                        .await
+                    }
+                }
+            }
+            ToWorker::Explain {
+                run,
+                target,
+                prompt,
+                seed,
+            } => match self.store.model(&target).await {
+                Err(e) => {
+                    let error = Some(e);
+                    self.send(FromWorker::JobDone { run, error }).await
+                }
+                Ok(m) => {
+                    let random = self.store.random_strings(&m, &target, seed);
+                    let explanation = Box::new(explain(&m, &prompt, random));
+                    self.send(FromWorker::Explained { run, explanation }).await
+                }
+            },
+            ToWorker::Sweep {
+                run,
+                target,
+                template,
+                source,
+                ks,
+            } => {
+                let error = match self.store.model(&target).await {
+                    Err(e) => Some(e),
+                    Ok(m) => {
+                        for k in ks {
+                            if self.stopped().await? {
+                                break;
+                            }
+                            let point = sweep_point(&m, &template, &source, k);
+                            self.send(FromWorker::Swept { run, point }).await?;
+                        }
+                        None
+                    }
+                };
+                self.send(FromWorker::JobDone { run, error }).await
+            }
+            ToWorker::Compare { run, variants } => {
+                for (index, v) in variants.into_iter().enumerate() {
+                    if self.stopped().await? {
+                        break;
+                    }
+                    let result = match self.store.model(&v.target).await {
+                        Ok(m) => compare(&m, &v.prompt, v.sampling, v.expected.as_deref()),
+                        Err(e) => Compared::failed(e),
+                    };
+                    self.send(FromWorker::ComparedOne { run, index, result })
+                        .await?;
+                }
+                self.send(FromWorker::JobDone { run, error: None }).await
+            }
+            ToWorker::Curves { model } => match self.store.curves(&model).await {
+                Ok(points) => self.send(FromWorker::Curves { model, points }).await,
+                Err(message) => self.send(FromWorker::Notice { message }).await,
+            },
+            ToWorker::Stop => Ok(()),
+        }
+    }
+
+    /// Streams tokens until the generator ends or Stop arrives, then says how it ended.
+    async fn stream(&mut self, run: u64, mut generator: Generator<'_>) -> Result<(), Gone> {
+        self.send(FromWorker::Started {
+            run,
+            unknown_chars: generator.unknown_chars(),
+            dropped_tokens: generator.dropped_tokens(),
+        })
+        .await?;
+        let mut stopped = false;
+        let mut batch = Vec::new();
+        // The first token goes out at once.
+        let mut flushed = 0.0;
+        for token in generator.by_ref() {
+            batch.push(token);
+            // At most ~30 messages a second reach the page, however fast the model is.
+            if js_sys::Date::now() - flushed >= FLUSH_MS {
+                let tokens = std::mem::take(&mut batch);
+                self.send(FromWorker::Tokens { run, tokens }).await?;
+                flushed = js_sys::Date::now();
+            }
+            if self.stopped().await? {
+                stopped = true;
+                break;
+            }
+        }
+        if !batch.is_empty() {
+            self.send(FromWorker::Tokens { run, tokens: batch }).await?;
+        }
+        let c = generator.into_completion();
+        let reason = if stopped {
+            Ended::Stopped
+        } else {
+            Ended::Finished(c.stop)
+        };
+        self.send(FromWorker::Done {
+            run,
+            text: c.text,
+            reason,
+        })
+        .await
+    }
+}

@@ -1,0 +1,249 @@
+//! The worker's models: where they are, the manifest that lists them, the weights loaded so
+//! far (most recently used kept), and the random-string scores of the last explanation.
+
+use icl_model::analysis::{RandomStrings, random_strings};
+use icl_model::curves::{CurvePoint, Curves};
+use icl_model::manifest::{MANIFEST_FILE, Manifest, ModelEntry};
+use icl_model::model::Model;
+use icl_model::transformer::HeadMask;
+
+use super::Scope;
+use super::transport::{
+    Fetched, FileRef, cache_key, evict_stale, fetch_weights, manifest, open_cache,
+    text_network_first,
+};
+use crate::protocol::{ModelInfo, ModelSummary, Target};
+
+/// Models kept loaded in this worker.
+const KEEP_LOADED: usize = 6;
+
+const STORAGE_FULL: &str =
+    "this browser's storage is full, so the model is kept in memory for this visit only";
+
+/// What the worker knows: where the models are, their list, and the weights loaded so far.
+#[derive(Default)]
+pub(super) struct Store {
+    base: String,
+    manifest: Option<Manifest>,
+    /// By file, most recently used last.
+    loaded: Vec<(String, Model)>,
+    /// The last random-string scores, with the target and seed they were measured for.
+    random: Option<(Target, u64, RandomStrings)>,
+}
+
+/// What a load produced besides the model.
+pub(super) struct Loaded {
+    pub info: ModelInfo,
+    pub models: Vec<ModelSummary>,
+    /// Said to the visitor (e.g. the cache is full, or the asked-for model does not exist).
+    pub notices: Vec<String>,
+}
+
+fn short(s: &str) -> String {
+    s.chars().take(40).collect()
+}
+
+impl Store {
+    /// The manifest entry of `id` (`None`: the default model).
+    fn entry(&self, id: Option<&str>) -> Result<&ModelEntry, String> {
+        let m = self
+            .manifest
+            .as_ref()
+            .ok_or("the model list is not loaded yet")?;
+        match id {
+            None => m
+                .models
+                .first()
+                .ok_or_else(|| "the model list is empty".into()),
+            Some(id) => m
+                .get(id)
+                .ok_or_else(|| format!("there is no model called {:?}", short(id))),
+        }
+    }
+
+    fn file(&self, target: &Target) -> Result<FileRef, String> {
+        let e = self.entry(target.model.as_deref())?;
+        Ok(match target.checkpoint {
+            None => FileRef {
+                name: e.name.clone(),
+                file: e.file.clone(),
+                bytes: e.bytes,
+                sha256: e.sha256.clone(),
+            },
+            Some(step) => {
+                let c = e
+                    .checkpoints
+                    .iter()
+                    .find(|c| c.step == step)
+                    .ok_or_else(|| format!("{} has no checkpoint at step {step}", e.name))?;
+                FileRef {
+                    name: format!("{} at step {step}", e.name),
+                    file: c.file.clone(),
+                    bytes: c.bytes,
+                    sha256: c.sha256.clone(),
+                }
+            }
+        })
+    }
+
+    /// The random-string scores of `target` at `seed`, computed once and kept until either
+    /// changes (a run changes the prompt, not these).
+    pub fn random_strings(&mut self, m: &Model, target: &Target, seed: u64) -> RandomStrings {
+        match &self.random {
+            Some((t, s, r)) if t == target && *s == seed => r.clone(),
+            _ => {
+                let r = random_strings(m, seed);
+                self.random = Some((target.clone(), seed, r.clone()));
+                r
+            }
+        }
+    }
+
+    fn remember(&mut self, file: String, model: Model) {
+        self.loaded.retain(|(f, _)| *f != file);
+        self.loaded.push((file, model));
+        if self.loaded.len() > KEEP_LOADED {
+            self.loaded.remove(0);
+        }
+    }
+
+    /// The weights `target` names, with its heads ablated: from memory, the cache or the
+    /// network (verified either way).
+    pub async fn model(&mut self, target: &Target) -> Result<Model, String> {
+        let f = self.file(target)?;
+        let model = match self.loaded.iter().position(|(file, _)| *file == f.file) {
+            Some(i) => {
+                let (file, m) = self.loaded.remove(i);
+                self.loaded.push((file, m.clone()));
+                m
+            }
+            None => {
+                let cache = open_cache().await;
+                let m = fetch_weights(None, &self.base, cache.as_ref(), &f)
+                    .await?
+                    .model;
+                self.remember(f.file.clone(), m.clone());
+                m
+            }
+        };
+        if target.ablated.is_empty() {
+            return Ok(model);
+        }
+        let c = &model.config;
+        Ok(model.with_heads_ablated(&HeadMask::from_ablated(
+            c.n_layers,
+            c.n_heads,
+            &target.ablated,
+        )))
+    }
+
+    /// Fetches the manifest, then the model's file, as [`fetch_weights`] does, and evicts
+    /// cached files the manifest no longer lists.
+    pub async fn load(
+        &mut self,
+        scope: &mut Scope,
+        models_url: &str,
+        id: Option<String>,
+    ) -> Result<Loaded, String> {
+        let base = models_url.trim_end_matches('/').to_string();
+        let cache = open_cache().await;
+        self.manifest = Some(manifest(&base, cache.as_ref()).await?);
+        self.base = base.clone();
+        let mut notices = Vec::new();
+        let entry = match self.entry(id.as_deref()) {
+            Ok(e) => e,
+            Err(_) => {
+                notices.push(format!(
+                    "there is no model called \"{}\"; the default model is used instead",
+                    short(id.as_deref().unwrap_or_default())
+                ));
+                self.entry(None)?
+            }
+        };
+        let entry = entry.clone();
+        let manifest = self.manifest.clone().unwrap_or_default();
+        let models = manifest.models.iter().map(summary).collect();
+        let target = Target {
+            model: Some(entry.id.clone()),
+            ..Target::default()
+        };
+        let f = self.file(&target)?;
+        let Fetched {
+            model,
+            from_cache,
+            stored,
+        } = fetch_weights(Some(scope), &base, cache.as_ref(), &f).await?;
+        if let Some(c) = &cache {
+            if !stored {
+                notices.push(STORAGE_FULL.into());
+            }
+            evict_stale(c, &cached_files(&base, &manifest)).await;
+        }
+        self.remember(f.file.clone(), model.clone());
+        Ok(Loaded {
+            info: info(&entry, &model, from_cache),
+            models,
+            notices,
+        })
+    }
+
+    /// A model's training curves, from the network or, offline, the cache.
+    pub async fn curves(&self, id: &str) -> Result<Vec<CurvePoint>, String> {
+        let entry = self.entry(Some(id))?;
+        let file = entry
+            .curves
+            .as_ref()
+            .ok_or_else(|| format!("{} has no training curves", entry.name))?;
+        let url = format!("{}/{file}", self.base);
+        let text = text_network_first(&url, open_cache().await.as_ref()).await?;
+        let c: Curves = serde_json::from_str(&text)
+            .map_err(|e| format!("the training curves are broken: {e}"))?;
+        Ok(c.points)
+    }
+}
+
+/// The cache keys of every file `manifest` lists (weights, checkpoints, curves, itself).
+fn cached_files(base: &str, manifest: &Manifest) -> Vec<String> {
+    let mut keep: Vec<String> = manifest
+        .models
+        .iter()
+        .flat_map(|e| {
+            std::iter::once((e.file.clone(), e.sha256.clone())).chain(
+                e.checkpoints
+                    .iter()
+                    .map(|c| (c.file.clone(), c.sha256.clone())),
+            )
+        })
+        .map(|(f, h)| cache_key(&format!("{base}/{f}"), &h))
+        .collect();
+    keep.push(format!("{base}/{MANIFEST_FILE}"));
+    keep.extend(
+        manifest
+            .models
+            .iter()
+            .filter_map(|e| e.curves.as_ref())
+            .map(|c| format!("{base}/{c}")),
+    );
+    keep
+}
+
+fn summary(e: &ModelEntry) -> ModelSummary {
+    ModelSummary {
+        id: e.id.clone(),
+        name: e.name.clone(),
+        description: e.description.clone(),
+        params: e.params,
+        bytes: e.bytes,
+        checkpoints: e.checkpoints.iter().map(|c| c.step).collect(),
+    }
+}
+
+fn info(entry: &ModelEntry, model: &Model, from_cache: bool) -> ModelInfo {
+    ModelInfo {
+        id: entry.id.clone(),
+        name: entry.name.clone(),
+        params: model.num_params() as u64,
+        block_size: model.config.block_size,
+        from_cache,
+    }
+}
