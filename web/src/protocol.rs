@@ -127,6 +127,9 @@ pub enum FromWorker {
     Progress { loaded: u64, total: u64 },
     /// The model is verified and ready.
     Ready(ModelInfo),
+    /// The model asked for is not in the manifest; the default model `used` was loaded
+    /// instead (sent after its [`FromWorker::Ready`]).
+    UnknownModel { requested: String, used: String },
     /// The model could not be loaded; the message says why and what to do.
     LoadFailed { message: String },
     /// Something the visitor should know that is not an error (e.g. offline storage is full).

@@ -343,6 +343,16 @@ impl State {
             FromWorker::Ready(info) => self.model = ModelStatus::Ready(info),
             FromWorker::LoadFailed { message } => self.model = ModelStatus::Failed(message),
             FromWorker::Notice { message } => self.say(message),
+            FromWorker::UnknownModel { requested, used } => {
+                // Only when the page still asks for that model (the visitor may have chosen
+                // another since); the document then names the model that runs.
+                if self.doc.model.as_deref() == Some(requested.as_str()) {
+                    self.doc.model = Some(used.clone());
+                }
+                self.say(format!(
+                    "This page has no model with the name the link or draft gave; the model {used} is used instead."
+                ));
+            }
             FromWorker::Explained { run, explanation } if run == self.explain_run => {
                 self.explanation = Some(Rc::new(*explanation));
             }
@@ -450,6 +460,34 @@ mod tests {
             prompt: "p".into(),
             expected: Some(" a".into()),
         }
+    }
+
+    #[test]
+    fn an_unknown_model_becomes_the_default_in_the_document_too() {
+        let asked = State {
+            doc: Doc {
+                model: Some("gone".into()),
+                ..Doc::default()
+            },
+            ..State::default()
+        };
+        let unknown = |requested: &str| {
+            Action::Worker(FromWorker::UnknownModel {
+                requested: requested.into(),
+                used: "base".into(),
+            })
+        };
+        let s = apply(Rc::new(asked.clone()), unknown("gone"));
+        assert_eq!(s.doc.model.as_deref(), Some("base"));
+        assert!(
+            s.messages[0].contains("base is used instead"),
+            "{:?}",
+            s.messages
+        );
+        assert!(!s.messages[0].contains("gone"));
+        // The visitor chose another model since: their choice stays.
+        let s = apply(Rc::new(asked), unknown("older"));
+        assert_eq!(s.doc.model.as_deref(), Some("gone"));
     }
 
     #[test]

@@ -18,7 +18,11 @@ pub fn load(bridge: &Bridge, state: &Store, model: Option<String>) {
 #[hook]
 pub fn use_model_loading(bridge: &Bridge, state: &Store) {
     let (bridge, s) = (bridge.clone(), state.clone());
+    let ready = state.ready_model();
     use_effect_with(state.doc.model.clone(), move |model| {
-        load(&bridge, &s, model.clone());
+        // An unknown model replaced by the default one that is already loaded.
+        if model.is_none() || *model != ready {
+            load(&bridge, &s, model.clone());
+        }
     });
 }

@@ -98,7 +98,15 @@ impl Worker {
                         for message in loaded.notices {
                             self.send(FromWorker::Notice { message }).await?;
                         }
-                        self.send(FromWorker::Ready(loaded.info)).await
+                        let used = loaded.info.id.clone();
+                        self.send(FromWorker::Ready(loaded.info)).await?;
+                        match loaded.unknown {
+                            Some(requested) => {
+                                self.send(FromWorker::UnknownModel { requested, used })
+                                    .await
+                            }
+                            None => Ok(()),
+                        }
                     }
                     Err(message) => self.send(FromWorker::LoadFailed { message }).await,
                 }

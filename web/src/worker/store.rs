@@ -35,8 +35,10 @@ pub(super) struct Store {
 pub(super) struct Loaded {
     pub info: ModelInfo,
     pub models: Vec<ModelSummary>,
-    /// Said to the visitor (e.g. the cache is full, or the asked-for model does not exist).
+    /// Said to the visitor (e.g. the cache is full).
     pub notices: Vec<String>,
+    /// The id asked for, when it is not in the manifest and the default was loaded instead.
+    pub unknown: Option<String>,
 }
 
 fn short(s: &str) -> String {
@@ -150,15 +152,9 @@ impl Store {
         self.manifest = Some(manifest(&base, cache.as_ref()).await?);
         self.base = base.clone();
         let mut notices = Vec::new();
-        let entry = match self.entry(id.as_deref()) {
-            Ok(e) => e,
-            Err(_) => {
-                notices.push(format!(
-                    "there is no model called \"{}\"; the default model is used instead",
-                    short(id.as_deref().unwrap_or_default())
-                ));
-                self.entry(None)?
-            }
+        let (entry, unknown) = match self.entry(id.as_deref()) {
+            Ok(e) => (e, None),
+            Err(_) => (self.entry(None)?, id),
         };
         let entry = entry.clone();
         let manifest = self.manifest.clone().unwrap_or_default();
@@ -184,6 +180,7 @@ impl Store {
             info: info(&entry, &model, from_cache),
             models,
             notices,
+            unknown,
         })
     }
 
