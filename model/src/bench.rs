@@ -10,11 +10,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::backend::Backend;
 use crate::config::ModelConfig;
-use crate::decoding::Decoder;
+use crate::decoding::{Decoder, Engine};
 use crate::eval::{Labels, score_answers_on, sweep_items};
 use crate::lean::Keep;
 use crate::model::Model;
-use crate::sampling::Engine;
 use crate::tasks::{Task, Template};
 use crate::tensors::{batch_tokens, to_vec};
 use crate::tokenizer::Tokenizer;
