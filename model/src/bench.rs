@@ -160,6 +160,26 @@ pub fn sweep_ms(m: &Model, clock: Clock, queries: usize, engine: Engine, iters: 
     clock() - start
 }
 
+/// [`sweep_ms`] on the lean engine with the lean weights built afresh for every shot count,
+/// as the page did before [`Model`] kept them: beside the `lean` sweep, what keeping them saves.
+pub fn sweep_rebuilt_ms(m: &Model, clock: Clock, queries: usize, iters: usize) -> f64 {
+    let template = Template::default();
+    let start = clock();
+    for _ in 0..iters {
+        for k in 0..=8 {
+            let items = sweep_items(Task::FirstLetter, k, queries, SWEEP_SEED, Labels::Correct);
+            let fresh = Model::new(
+                m.config.clone(),
+                m.tokenizer.clone(),
+                m.net.clone(),
+                m.device.clone(),
+            );
+            let _ = score_answers_on(&fresh, &template, &items, Engine::Lean);
+        }
+    }
+    clock() - start
+}
+
 /// Floating-point operations of [`sweep_ms`]'s forward passes: every token of every scored
 /// window (prompt, answer and separator), counted as [`flops_per_token`] at half its window.
 pub fn sweep_flop(m: &Model, queries: usize) -> f64 {
@@ -398,6 +418,16 @@ pub fn jobs(loaded: &[Loaded], clock: Clock, quick: bool) -> Vec<Job<'_>> {
                     Some(flop),
                     Per::Ms,
                     Box::new(move |iters| sweep_ms(m, clock, q, engine, iters)),
+                ));
+            }
+            if lean && !quick {
+                out.push(job(
+                    LEAN,
+                    "sweep-rebuilding-lean",
+                    q,
+                    Some(flop),
+                    Per::Ms,
+                    Box::new(move |iters| sweep_rebuilt_ms(m, clock, q, iters)),
                 ));
             }
         }
