@@ -782,6 +782,14 @@ mod tests {
             .replace("\"d_model\":64", "\"d_model\":4096")
             .replace("\"n_layers\":2", "\"n_layers\":64");
         assert!(from_bytes(&reseal(huge), &dev).is_err());
+        // A valid shape over the parameter budget is refused before anything is allocated.
+        let over_budget = header
+            .replace("\"d_model\":64", "\"d_model\":1024")
+            .replace("\"n_layers\":2", "\"n_layers\":64");
+        assert!(matches!(
+            from_bytes(&reseal(over_budget), &dev),
+            Err(WeightsError::TooLarge(p)) if p > MAX_PARAMS
+        ));
         let renamed = header.replacen("query", "quarry", 1);
         assert!(matches!(
             from_bytes(&reseal(renamed), &dev),

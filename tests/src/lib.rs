@@ -9,6 +9,10 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+/// The sub-path the end-to-end tests serve the site under, as GitHub Pages serves a project's
+/// site (`/<repository>/`); the site is built for it.
+pub const SUB_PATH: &str = "/icl-playground/";
+
 /// MIME type by file extension (browsers insist on `application/wasm` for streaming compile).
 pub fn mime(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
@@ -16,6 +20,7 @@ pub fn mime(path: &Path) -> &'static str {
         "js" => "text/javascript; charset=utf-8",
         "wasm" => "application/wasm",
         "json" => "application/json",
+        "webmanifest" => "application/manifest+json",
         "css" => "text/css; charset=utf-8",
         "svg" => "image/svg+xml",
         "png" => "image/png",
@@ -39,9 +44,12 @@ pub fn resolve(root: &Path, url: &str) -> Option<PathBuf> {
     }
 }
 
-/// A static file server on a background thread; stops when dropped.
+/// A static file server on a background thread; stops when dropped. Like GitHub Pages, it
+/// serves the site under a path (`mount`) and answers a missing file with the site's
+/// `404.html`, status 404.
 pub struct StaticServer {
     pub addr: SocketAddr,
+    mount: String,
     server: Arc<tiny_http::Server>,
     /// While set, every request gets 503 (the site is unreachable).
     offline: Arc<std::sync::atomic::AtomicBool>,
@@ -49,14 +57,20 @@ pub struct StaticServer {
 }
 
 impl StaticServer {
-    /// Serves `root` on `addr` (use port 0 for any free port).
+    /// Serves `root` at `/` on `addr` (use port 0 for any free port).
     pub fn start(root: &Path, addr: &str) -> io::Result<Self> {
+        Self::start_at(root, addr, "/")
+    }
+
+    /// Serves `root` under `mount` (`/`, or a sub-path like [`SUB_PATH`]) on `addr`.
+    pub fn start_at(root: &Path, addr: &str, mount: &str) -> io::Result<Self> {
         let server = Arc::new(tiny_http::Server::http(addr).map_err(io::Error::other)?);
         let addr = server
             .server_addr()
             .to_ip()
             .ok_or_else(|| io::Error::other("server has no IP address"))?;
         let root = root.to_path_buf();
+        let prefix = mount.to_string();
         let s = server.clone();
         let offline = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let off = offline.clone();
@@ -67,13 +81,27 @@ impl StaticServer {
                         .respond(tiny_http::Response::from_string("offline").with_status_code(503));
                     continue;
                 }
-                let file =
-                    resolve(&root, req.url()).and_then(|p| std::fs::read(&p).ok().map(|b| (p, b)));
+                let file = req
+                    .url()
+                    .strip_prefix(prefix.as_str())
+                    .and_then(|rest| resolve(&root, rest))
+                    .and_then(|p| std::fs::read(&p).ok().map(|b| (p, b)));
+                let (status, file) = match file {
+                    Some(f) => (200, Some(f)),
+                    None => {
+                        let p = root.join("404.html");
+                        (404, std::fs::read(&p).ok().map(|b| (p, b)))
+                    }
+                };
                 let _ = match file {
                     Some((p, bytes)) => {
                         let ct = tiny_http::Header::from_bytes("Content-Type", mime(&p))
                             .expect("valid header");
-                        req.respond(tiny_http::Response::from_data(bytes).with_header(ct))
+                        req.respond(
+                            tiny_http::Response::from_data(bytes)
+                                .with_header(ct)
+                                .with_status_code(status),
+                        )
                     }
                     None => req.respond(
                         tiny_http::Response::from_string("not found").with_status_code(404),
@@ -83,6 +111,7 @@ impl StaticServer {
         });
         Ok(Self {
             addr,
+            mount: mount.to_string(),
             server,
             offline,
             thread: Some(thread),
@@ -95,9 +124,9 @@ impl StaticServer {
             .store(offline, std::sync::atomic::Ordering::SeqCst);
     }
 
-    /// `http://addr/`.
+    /// `http://addr/mount`.
     pub fn url(&self) -> String {
-        format!("http://{}/", self.addr)
+        format!("http://{}{}", self.addr, self.mount)
     }
 
     /// Serves until the process ends.

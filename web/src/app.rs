@@ -2,7 +2,6 @@
 //! it, and the panels. The model runs in the worker; this thread only renders.
 
 use yew::prelude::*;
-use yew_agent::reactor::{ReactorEvent, ReactorProvider, use_reactor_bridge};
 
 use crate::comparison::{model_of, source_words, target_label};
 use crate::components::attention_view::AttentionView;
@@ -15,16 +14,17 @@ use crate::components::icl_curve::IclCurve;
 use crate::components::link_choice::LinkChoice;
 use crate::components::messages::Messages;
 use crate::components::model_status::ModelStatusLine;
+use crate::components::recover::Recover;
 use crate::components::run_panel::RunPanel;
 use crate::components::training::Training;
 use crate::hooks::{
     Store, consume_fragment, current_fragment, open_link, page_url, use_autosave, use_explanations,
     use_jobs, use_link_listener, use_model_loading, use_service_worker, use_training_curves,
+    use_worker,
 };
 use crate::share;
 use crate::state::{Action, RunState, State};
 use crate::storage::browser;
-use crate::worker::ModelWorker;
 
 /// A callback that dispatches the action `f` makes of its argument.
 fn dispatching<T: 'static>(state: &Store, f: impl Fn(T) -> Action + 'static) -> Callback<T> {
@@ -47,31 +47,24 @@ fn share_callback(state: &Store) -> Callback<()> {
 
 /// Keeps the draft or opens the waiting link; the replaced draft stays recoverable.
 fn choose_callback(state: &Store) -> Callback<bool> {
-    let (dispatch, doc) = (state.dispatcher(), state.doc.clone());
-    Callback::from(move |keep_mine: bool| {
-        if !keep_mine && let Err(e) = browser::keep_replaced(&doc) {
-            dispatch.dispatch(Action::Message(e));
-        }
-        dispatch.dispatch(Action::ResolveLink { keep_mine });
+    dispatching(state, |keep_mine| Action::ResolveLink {
+        keep_mine,
+        now: browser::now(),
     })
 }
 
+/// The page.
 #[function_component]
-fn Playground() -> Html {
+pub fn App() -> Html {
     let state = use_reducer(|| {
         // The link is taken out of the address bar before it is read, so a link that breaks
         // the page cannot break it again on reload.
         let fragment = current_fragment();
         consume_fragment();
-        State::from_startup(open_link(fragment))
+        let startup = open_link(fragment);
+        State::from_startup(startup, browser::set_aside_list())
     });
-    let bridge = {
-        let dispatch = state.dispatcher();
-        use_reactor_bridge::<ModelWorker, _>(move |event| match event {
-            ReactorEvent::Output(msg) => dispatch.dispatch(Action::Worker(msg)),
-            ReactorEvent::Finished => dispatch.dispatch(Action::WorkerGone),
-        })
-    };
+    let bridge = use_worker(&state);
     use_model_loading(&bridge, &state);
     use_autosave(&state);
     use_service_worker();
@@ -108,6 +101,7 @@ fn Playground() -> Html {
                 <LinkChoice link={link.clone()} on_choose={choose_callback(&state)} />
             }
             <Messages messages={state.messages.clone()} on_dismiss={dispatching(&state, |_: ()| Action::DismissMessages)} />
+            <Recover items={state.set_aside.clone()} on_recover={dispatching(&state, |index| Action::Recover { index, now: browser::now() })} />
             <div class="layout">
                 <div class="col">
                     <Builder doc={state.doc.clone()} block_size={state.block_size()} on_change={on_doc.clone()} on_message={dispatching(&state, Action::Message)} />
@@ -138,15 +132,5 @@ fn Playground() -> Html {
             </div>
             <p id="status" class="status" role="status" aria-live="polite">{ state.status_line() }</p>
         </main>
-    }
-}
-
-/// The root component: connects the page to the model worker.
-#[function_component]
-pub fn App() -> Html {
-    html! {
-        <ReactorProvider<ModelWorker> path="worker.js">
-            <Playground />
-        </ReactorProvider<ModelWorker>>
     }
 }

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 pub const MAX_EXAMPLES: usize = 64;
 /// Longest text field (characters).
 pub const MAX_TEXT: usize = 2_000;
+/// Longest raw prompt (characters).
+pub const MAX_RAW: usize = 4 * MAX_TEXT;
 /// Longest template part (characters).
 pub const MAX_TEMPLATE: usize = 32;
 /// Most new tokens one run may ask for.
@@ -229,7 +231,43 @@ fn check_len(what: &'static str, s: &str, max: usize) -> Result<(), DocError> {
     }
 }
 
+/// Cuts `s` to at most `max` characters (never inside one); `true` when it was cut.
+pub fn clamp_text(s: &mut String, max: usize) -> bool {
+    match s.char_indices().nth(max) {
+        Some((at, _)) => {
+            s.truncate(at);
+            true
+        }
+        None => false,
+    }
+}
+
 impl Doc {
+    /// The document cut to the page's limits (texts, examples, switched-off heads), and
+    /// whether anything was cut. The page's inputs and its reducer hold every edit to these.
+    pub fn clamped(mut self) -> (Doc, bool) {
+        let mut cut = self.examples.len() > MAX_EXAMPLES;
+        self.examples.truncate(MAX_EXAMPLES);
+        let mut texts: Vec<(&mut String, usize)> = vec![
+            (&mut self.query, MAX_TEXT),
+            (&mut self.expected, MAX_TEXT),
+            (&mut self.raw, MAX_RAW),
+            (&mut self.template.input_prefix, MAX_TEMPLATE),
+            (&mut self.template.output_prefix, MAX_TEMPLATE),
+            (&mut self.template.separator, MAX_TEMPLATE),
+        ];
+        for e in &mut self.examples {
+            texts.push((&mut e.input, MAX_TEXT));
+            texts.push((&mut e.output, MAX_TEXT));
+        }
+        for (s, max) in texts {
+            cut |= clamp_text(s, max);
+        }
+        cut |= self.explore.ablated.len() > MAX_ABLATED;
+        self.explore.ablated.truncate(MAX_ABLATED);
+        (self, cut)
+    }
+
     /// The prompt the model reads.
     pub fn prompt(&self) -> String {
         match self.view {
@@ -269,7 +307,7 @@ impl Doc {
         }
         check_len("query", &self.query, MAX_TEXT)?;
         check_len("expected answer", &self.expected, MAX_TEXT)?;
-        check_len("raw prompt", &self.raw, 4 * MAX_TEXT)?;
+        check_len("raw prompt", &self.raw, MAX_RAW)?;
         check_len("input prefix", &self.template.input_prefix, MAX_TEMPLATE)?;
         check_len("output prefix", &self.template.output_prefix, MAX_TEMPLATE)?;
         check_len("separator", &self.template.separator, MAX_TEMPLATE)?;
@@ -383,6 +421,27 @@ mod tests {
             ..Doc::default()
         };
         assert!(matches!(d.checked(), Err(DocError::TooLong("query", _))));
+    }
+
+    #[test]
+    fn clamped_cuts_at_characters_and_leaves_a_document_checked_accepts() {
+        let mut d = Doc {
+            query: "é".repeat(MAX_TEXT + 3),
+            raw: "🙂".repeat(MAX_RAW),
+            examples: vec![Example::new("a", "ß".repeat(MAX_TEXT * 2)); MAX_EXAMPLES + 2],
+            ..Doc::default()
+        };
+        d.template.separator = "→".repeat(MAX_TEMPLATE + 1);
+        let (c, cut) = d.clone().clamped();
+        assert!(cut);
+        assert_eq!(c.query, "é".repeat(MAX_TEXT));
+        assert_eq!(c.raw, d.raw, "a text at its limit is kept whole");
+        assert_eq!(c.examples.len(), MAX_EXAMPLES);
+        assert_eq!(c.examples[0].output.chars().count(), MAX_TEXT);
+        assert_eq!(c.template.separator.chars().count(), MAX_TEMPLATE);
+        assert!(c.clone().checked().is_ok());
+        assert_eq!(c.clone().clamped(), (c, false));
+        assert_eq!(Doc::default().clamped(), (Doc::default(), false));
     }
 
     #[test]

@@ -62,6 +62,8 @@ pub enum ToWorker {
     /// End the current job (a completion, a sweep or a comparison) after the step being
     /// computed.
     Stop,
+    /// Panics the worker: the end-to-end test of the page's worker supervisor sends it.
+    Crash,
 }
 
 /// One column of a comparison.
@@ -180,4 +182,24 @@ pub enum FromWorker {
         model: String,
         points: Vec<CurvePoint>,
     },
+}
+
+/// What travels from the worker to the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Envelope {
+    /// The worker's wasm is running: messages can be delivered.
+    Loaded,
+    Out(FromWorker),
+    /// The worker panicked (the panic message); it is dead from here on.
+    Panicked(String),
+}
+
+/// The bytes a message travels as (bincode).
+pub fn pack<T: Serialize>(msg: &T) -> Vec<u8> {
+    bincode::serialize(msg).expect("a message serialises")
+}
+
+/// A message from its bytes; `None` when they are not one.
+pub fn unpack<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    bincode::deserialize(bytes).ok()
 }

@@ -212,7 +212,7 @@ mod tests {
     }
 
     /// Any JSON text packed as a link, as a crafted link would be.
-    fn pack(json: &str) -> String {
+    pub(super) fn pack(json: &str) -> String {
         let packed = miniz_oxide::deflate::compress_to_vec_zlib(json.as_bytes(), 6);
         format!("v{VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
     }
@@ -301,3 +301,7 @@ mod golden {
         println!("explore {}", super::encode(&super::tests::explore_doc()));
     }
 }
+
+#[cfg(test)]
+#[path = "share_fuzz.rs"]
+mod fuzz;

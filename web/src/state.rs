@@ -12,7 +12,7 @@ use yew::Reducible;
 
 use crate::doc::Doc;
 use crate::protocol::{Compared, Ended, Explanation, FromWorker, ModelInfo, ModelSummary};
-use crate::storage::Startup;
+use crate::storage::{SET_ASIDE_KEEP, SetAside, Startup, Why, draft_json, meet};
 
 /// Where the model is.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,7 +115,18 @@ pub struct State {
     pub comparison: Option<Comparison>,
     /// Training curves by model id.
     pub curves: Vec<(String, Rc<Vec<CurvePoint>>)>,
+    /// Earlier work set aside (oldest first), for Recover; saved as it changes.
+    pub set_aside: Vec<SetAside>,
+    /// The stored draft could not be set aside: autosave must not overwrite it.
+    pub protect_draft: bool,
+    /// Workers started after a crash (the page reloads the model when it changes).
+    pub worker_restarts: u32,
+    /// Crashes since the model was last ready: past [`MAX_RESTARTS`] the page stops trying.
+    pub crashes_since_ready: u32,
 }
+
+/// Crashes in a row after which the page stops starting new workers (Retry starts one).
+pub const MAX_RESTARTS: u32 = 3;
 
 impl Default for State {
     fn default() -> Self {
@@ -141,19 +152,39 @@ impl Default for State {
             series: Vec::new(),
             comparison: None,
             curves: Vec::new(),
+            set_aside: Vec::new(),
+            protect_draft: false,
+            worker_restarts: 0,
+            crashes_since_ready: 0,
         }
     }
 }
 
 impl State {
     /// The state a page opens with.
-    pub fn from_startup(s: Startup) -> Self {
+    pub fn from_startup(s: Startup, set_aside: Vec<SetAside>) -> Self {
         Self {
             doc: s.doc,
             pending_link: s.pending_link,
             messages: s.messages,
+            protect_draft: s.protect_draft,
+            set_aside,
             ..Self::default()
         }
+    }
+
+    /// Sets the document on screen aside (when it holds anything) before it is replaced.
+    fn keep_aside(&mut self, now: f64) {
+        if self.doc.is_default() {
+            return;
+        }
+        self.set_aside.push(SetAside {
+            when: now,
+            why: Why::Replaced,
+            text: draft_json(&self.doc),
+        });
+        let excess = self.set_aside.len().saturating_sub(SET_ASIDE_KEEP);
+        self.set_aside.drain(..excess);
     }
 
     /// The line the `role=status` region announces.
@@ -192,17 +223,26 @@ pub enum Action {
         expected: Option<String>,
     },
     Worker(FromWorker),
-    WorkerGone,
+    /// The worker died (why); the supervisor has ended it.
+    WorkerCrashed(String),
     /// Loading again (Retry, or another model picked).
     Reload,
     /// A page message.
     Message(String),
     DismissMessages,
-    /// A link was opened while the page was open.
-    Opened(Startup),
-    /// The visitor chose between their draft (`true`) and a link's document.
+    /// A link was opened while the page was open: its document, or the message saying why
+    /// it could not be opened. It meets the document on screen.
+    LinkOpened(Result<Doc, String>),
+    /// The visitor chose between the document on screen (`true`) and a link's document; the
+    /// one replaced is set aside (at `now`, ms since 1970).
     ResolveLink {
         keep_mine: bool,
+        now: f64,
+    },
+    /// Restore the set-aside entry at this index; the document on screen is set aside.
+    Recover {
+        index: usize,
+        now: f64,
     },
     Shared(String),
     /// An explanation was asked for with this run id.
@@ -224,7 +264,8 @@ impl Reducible for State {
         let mut s = (*self).clone();
         match action {
             Action::SetDoc(d) => {
-                s.doc = d;
+                // The inputs hold these limits too; the reducer is where they are kept.
+                s.doc = d.clamped().0;
                 s.share_url = None;
             }
             Action::Start {
@@ -247,10 +288,7 @@ impl Reducible for State {
                 s.model = ModelStatus::loading();
                 s.error = None;
             }
-            Action::WorkerGone => {
-                s.error = Some("the model worker stopped; reload the page".into());
-                s.run_state = RunState::Idle;
-            }
+            Action::WorkerCrashed(why) => s.worker_crashed(&why),
             Action::Message(m) => s.say(m),
             Action::Explaining(run) => s.explain_run = run,
             Action::SweepStarted { run, label } => {
@@ -267,19 +305,26 @@ impl Reducible for State {
             Action::ClearSeries => s.series.clear(),
             Action::CompareStarted(c) => s.comparison = Some(c),
             Action::DismissMessages => s.messages.clear(),
-            Action::Opened(o) => {
-                s.messages.extend(o.messages);
-                if o.pending_link.is_some() {
-                    s.pending_link = o.pending_link;
-                } else {
-                    s.doc = o.doc;
-                }
+            Action::LinkOpened(Ok(link)) => {
+                let (doc, pending) = meet(&s.doc, link);
+                s.doc = doc;
+                s.pending_link = pending;
             }
-            Action::ResolveLink { keep_mine } => {
+            Action::LinkOpened(Err(message)) => s.say(message),
+            Action::ResolveLink { keep_mine, now } => {
                 if let Some(link) = s.pending_link.take()
                     && !keep_mine
                 {
+                    s.keep_aside(now);
                     s.doc = link;
+                }
+            }
+            Action::Recover { index, now } => {
+                if let Some(doc) = s.set_aside.get(index).and_then(SetAside::doc) {
+                    s.set_aside.remove(index);
+                    s.keep_aside(now);
+                    s.doc = doc;
+                    s.share_url = None;
                 }
             }
             Action::Shared(url) => s.share_url = Some(url),
@@ -294,6 +339,30 @@ impl State {
     fn say(&mut self, message: String) {
         if !self.messages.contains(&message) {
             self.messages.push(message);
+        }
+    }
+
+    /// Ends what the dead worker was doing and, unless it keeps crashing, asks for a new one.
+    fn worker_crashed(&mut self, why: &str) {
+        let why: String = why.chars().take(200).collect();
+        self.crashes_since_ready += 1;
+        if self.run_state == RunState::Running {
+            self.run_state = RunState::Idle;
+        }
+        for series in &mut self.series {
+            series.done = true;
+        }
+        if let Some(c) = &mut self.comparison {
+            c.done = true;
+        }
+        if self.crashes_since_ready > MAX_RESTARTS {
+            self.model = ModelStatus::Failed(format!("the model worker keeps stopping ({why})"));
+        } else {
+            self.worker_restarts += 1;
+            self.model = ModelStatus::loading();
+            self.say(format!(
+                "The model worker stopped ({why}). A new one was started and the model is loading again: run again once it is ready."
+            ));
         }
     }
 
@@ -340,7 +409,10 @@ impl State {
                     self.model = ModelStatus::Loading { loaded, total };
                 }
             }
-            FromWorker::Ready(info) => self.model = ModelStatus::Ready(info),
+            FromWorker::Ready(info) => {
+                self.model = ModelStatus::Ready(info);
+                self.crashes_since_ready = 0;
+            }
             FromWorker::LoadFailed { message } => self.model = ModelStatus::Failed(message),
             FromWorker::Notice { message } => self.say(message),
             FromWorker::UnknownModel { requested, used } => {
@@ -577,15 +649,42 @@ mod tests {
             query: "theirs".into(),
             ..Doc::default()
         };
-        let s = Rc::new(State::from_startup(Startup {
-            doc: mine.clone(),
-            pending_link: Some(theirs.clone()),
-            messages: vec![],
-        }));
-        let kept = apply(s.clone(), Action::ResolveLink { keep_mine: true });
-        assert_eq!((kept.doc.clone(), kept.pending_link.clone()), (mine, None));
-        let taken = apply(s, Action::ResolveLink { keep_mine: false });
+        let s = Rc::new(State::from_startup(
+            Startup {
+                doc: mine.clone(),
+                pending_link: Some(theirs.clone()),
+                messages: vec![],
+                protect_draft: false,
+            },
+            vec![],
+        ));
+        let kept = apply(
+            s.clone(),
+            Action::ResolveLink {
+                keep_mine: true,
+                now: 1.0,
+            },
+        );
+        assert_eq!(
+            (kept.doc.clone(), kept.pending_link.clone()),
+            (mine.clone(), None)
+        );
+        assert!(kept.set_aside.is_empty());
+        let taken = apply(
+            s,
+            Action::ResolveLink {
+                keep_mine: false,
+                now: 2.0,
+            },
+        );
         assert_eq!(taken.doc, theirs);
+        // The replaced work is set aside, and Recover brings it back (setting the link's aside).
+        assert_eq!(taken.set_aside.len(), 1);
+        assert_eq!(taken.set_aside[0].doc(), Some(mine.clone()));
+        let back = apply(taken.clone(), Action::Recover { index: 0, now: 3.0 });
+        assert_eq!(back.doc, mine);
+        assert_eq!(back.set_aside.len(), 1);
+        assert_eq!(back.set_aside[0].doc(), Some(theirs));
         let p = apply(
             taken,
             Action::Worker(FromWorker::Progress {
@@ -594,6 +693,70 @@ mod tests {
             }),
         );
         assert_eq!(p.status_line(), "Loading the model… 25%");
+    }
+
+    #[test]
+    fn a_link_opened_later_meets_the_document_on_screen() {
+        let on_screen = Doc {
+            query: "typed, not yet saved".into(),
+            ..Doc::default()
+        };
+        let link = Doc {
+            query: "from the link".into(),
+            ..Doc::default()
+        };
+        let s = apply(Rc::new(State::default()), Action::SetDoc(on_screen.clone()));
+        let asked = apply(s.clone(), Action::LinkOpened(Ok(link.clone())));
+        assert_eq!(asked.doc, on_screen);
+        assert_eq!(asked.pending_link, Some(link.clone()));
+        let broken = apply(
+            s,
+            Action::LinkOpened(Err("This link could not be opened".into())),
+        );
+        assert_eq!(broken.doc, on_screen);
+        assert_eq!(broken.messages.len(), 1);
+        // Nothing of the visitor's on screen: the link opens.
+        let opened = apply(
+            Rc::new(State::default()),
+            Action::LinkOpened(Ok(link.clone())),
+        );
+        assert_eq!(
+            (opened.doc.clone(), opened.pending_link.clone()),
+            (link, None)
+        );
+    }
+
+    #[test]
+    fn a_crashed_worker_ends_its_jobs_and_restarts_a_few_times() {
+        let running = apply(
+            Rc::new(State::default()),
+            Action::Start {
+                run: 1,
+                prompt: "in: a\nout:".into(),
+                expected: None,
+            },
+        );
+        let s = apply(running, Action::WorkerCrashed("boom".into()));
+        assert_eq!(s.run_state, RunState::Idle);
+        assert_eq!(s.worker_restarts, 1);
+        assert_eq!(s.model, ModelStatus::loading());
+        assert!(s.messages[0].contains("boom"));
+        let mut s = s;
+        for _ in 0..MAX_RESTARTS {
+            s = apply(s, Action::WorkerCrashed("boom".into()));
+        }
+        assert_eq!(s.worker_restarts, MAX_RESTARTS);
+        assert!(matches!(s.model, ModelStatus::Failed(_)));
+    }
+
+    #[test]
+    fn edits_are_held_to_the_limits() {
+        let long = Doc {
+            query: "é".repeat(crate::doc::MAX_TEXT + 10),
+            ..Doc::default()
+        };
+        let s = apply(Rc::new(State::default()), Action::SetDoc(long));
+        assert_eq!(s.doc.query.chars().count(), crate::doc::MAX_TEXT);
     }
 
     fn point(k: usize) -> SweepPoint {

@@ -232,7 +232,7 @@ pub fn bench_with(env: &tools::Env, quick: bool) -> Result<std::path::PathBuf, S
     let dist = root().join("dist");
     // The full run measures the site as the working tree builds it now.
     if !quick || !dist.join("index.html").exists() {
-        crate::build_site(env)?;
+        crate::build_site(env, crate::site::SUB_PATH)?;
     }
     let sizes = wasm_sizes(&dist);
     let report = serde_json::json!({

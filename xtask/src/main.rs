@@ -5,10 +5,14 @@
 //! - `cargo xtask test`: install what is missing, then fmt, clippy, native tests, wasm tests in
 //!   headless Chromium, the end-to-end tests and a one-iteration benchmark smoke check;
 //!   prints a summary line.
+//! - `cargo xtask site [--public-url PATH]`: the release site for hosting under `PATH`
+//!   (default `/`) in `dist/`, as the GitHub Pages workflow builds it. `serve` takes the same
+//!   option.
 //! - `cargo xtask bench [--quick]`: speed figures natively and in headless Chromium, written
 //!   to `target/bench/report.json` and `report.md`.
 
 mod bench;
+mod site;
 mod tools;
 
 use std::io::{BufRead, BufReader};
@@ -16,6 +20,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+/// Cases of the share-link fuzzing (web/src/share_fuzz.rs) in each test run: about 20 s.
+const FUZZ_CASES: u32 = 50_000;
 
 /// Where `cargo xtask serve` listens.
 const SERVE_ADDR: &str = "127.0.0.1:8080";
@@ -112,18 +119,63 @@ fn cargo() -> Command {
 }
 
 /// `trunk build --release --offline` into `dist/`.
-fn build_site(env: &tools::Env) -> Result<PathBuf, String> {
+/// Builds the release site into `dist/` for serving under `public_url` (`/`, or a sub-path
+/// such as `/icl-playground/`). Trunk's post-build hook (`Trunk.toml`) runs
+/// [`site::finish`] on it.
+fn build_site(env: &tools::Env, public_url: &str) -> Result<PathBuf, String> {
     let mut cmd = Command::new(&env.trunk);
-    cmd.args(["build", "--release", "--offline"])
-        .env("PATH", &env.path);
+    cmd.args([
+        "build",
+        "--release",
+        "--offline",
+        "--public-url",
+        public_url,
+    ])
+    .env("PATH", &env.path);
     run("build the site", &mut cmd)?;
     Ok(root().join("dist"))
 }
 
-fn serve() -> Result<(), String> {
+/// The value of `--public-url` in `args`, or `default`.
+fn public_url<'a>(args: &'a [String], default: &'a str) -> Result<&'a str, String> {
+    match args.iter().position(|a| a == "--public-url") {
+        None => Ok(default),
+        Some(i) => match args.get(i + 1) {
+            Some(u) if u.starts_with('/') && u.ends_with('/') => Ok(u),
+            _ => Err(
+                "--public-url takes a path that starts and ends with /, e.g. /icl-playground/"
+                    .into(),
+            ),
+        },
+    }
+}
+
+/// `cargo xtask site [--public-url PATH]`: the hosted artifact in `dist/`.
+fn site_command(args: &[String]) -> Result<(), String> {
+    let url = public_url(args, "/")?;
     let env = tools::ensure(false)?;
-    let dist = build_site(&env)?;
-    let server = icl_tests::StaticServer::start(&dist, SERVE_ADDR)
+    let dist = build_site(&env, url)?;
+    println!(
+        "
+the site for {url} is in {}",
+        dist.display()
+    );
+    Ok(())
+}
+
+/// Trunk's post-build hook: finishes the staged site (see [`site`]).
+fn finish_site() -> Result<(), String> {
+    let dir = std::env::var("TRUNK_STAGING_DIR")
+        .map_err(|_| "finish-site runs as trunk's post-build hook (no TRUNK_STAGING_DIR)")?;
+    let url = std::env::var("TRUNK_PUBLIC_URL").unwrap_or_else(|_| "/".into());
+    site::finish(Path::new(&dir), &url)
+}
+
+fn serve(args: &[String]) -> Result<(), String> {
+    let url = public_url(args, "/")?;
+    let env = tools::ensure(false)?;
+    let dist = build_site(&env, url)?;
+    let server = icl_tests::StaticServer::start_at(&dist, SERVE_ADDR, url)
         .map_err(|e| format!("cannot listen on {SERVE_ADDR}: {e}"))?;
     println!(
         "\nICL Playground is served at {}  (Ctrl-C to stop)",
@@ -187,7 +239,9 @@ fn test() -> Result<Counts, String> {
     )?;
     run_tests(
         "native tests",
-        cargo().args(["test", "--workspace"]),
+        cargo()
+            .args(["test", "--workspace"])
+            .env("ICL_FUZZ_CASES", FUZZ_CASES.to_string()),
         &mut counts,
     )?;
     let env = pending.wait()?;
@@ -199,7 +253,7 @@ fn test() -> Result<Counts, String> {
             .env("CHROMEDRIVER", &env.chromedriver),
         &mut counts,
     )?;
-    let dist = build_site(&env)?;
+    let dist = build_site(&env, site::SUB_PATH)?;
     run_tests(
         "end-to-end tests in headless Chromium",
         cargo()
@@ -213,6 +267,7 @@ fn test() -> Result<Counts, String> {
                 "--test-threads=1",
             ])
             .env("ICL_DIST", &dist)
+            .env("ICL_AXE", &env.axe)
             .env("CHROMEDRIVER", &env.chromedriver),
         &mut counts,
     )?;
@@ -224,7 +279,21 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let start = std::time::Instant::now();
     match args.first().map(String::as_str) {
-        Some("serve") => match serve() {
+        Some("serve") => match serve(&args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Some("site") => match site_command(&args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Some("finish-site") => match finish_site() {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");

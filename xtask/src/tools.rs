@@ -40,12 +40,16 @@ impl Out<'_> {
 const TRUNK_VERSION: &str = "0.21.14";
 /// npm package version of binaryen whose wasm-opt reads today's wasm-bindgen output.
 const BINARYEN_VERSION: &str = "132.0.0";
+/// npm package version of axe-core, the accessibility checker the end-to-end tests run.
+const AXE_VERSION: &str = "4.14.1";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 /// Paths the later steps use.
 pub struct Env {
     pub trunk: PathBuf,
     pub chromedriver: PathBuf,
+    /// axe-core's `axe.min.js`.
+    pub axe: PathBuf,
     /// `PATH` with the project's tools first.
     pub path: OsString,
 }
@@ -225,12 +229,21 @@ fn ensure_tools(out: Out, browser: bool) -> Result<Env, String> {
         )?;
     }
 
-    // wasm-opt from the npm package binaryen.
+    // wasm-opt from the npm package binaryen, and axe-core, in one npm install (npm removes
+    // packages a later install does not name).
     let want = format!(
         "wasm-opt version {}",
         BINARYEN_VERSION.split('.').next().unwrap_or("")
     );
-    if !version_of(&tools_bin.join("wasm-opt")).is_some_and(|v| v.starts_with(&want)) {
+    let modules = root().join(".tools/node_modules");
+    let axe = modules.join("axe-core/axe.min.js");
+    let axe_version = std::fs::read_to_string(modules.join("axe-core/package.json"))
+        .ok()
+        .and_then(|p| serde_json::from_str::<serde_json::Value>(&p).ok())
+        .and_then(|p| p["version"].as_str().map(String::from));
+    if !version_of(&tools_bin.join("wasm-opt")).is_some_and(|v| v.starts_with(&want))
+        || axe_version.as_deref() != Some(AXE_VERSION)
+    {
         if which("npm", &path).is_none() {
             apt_install(
                 out,
@@ -239,7 +252,7 @@ fn ensure_tools(out: Out, browser: bool) -> Result<Env, String> {
             )?;
         }
         out.run(
-            "install wasm-opt (npm binaryen)",
+            "install wasm-opt (npm binaryen) and axe-core",
             Command::new("npm")
                 .args([
                     "install",
@@ -249,7 +262,8 @@ fn ensure_tools(out: Out, browser: bool) -> Result<Env, String> {
                     "--no-fund",
                     "--no-save",
                 ])
-                .arg(format!("binaryen@{BINARYEN_VERSION}")),
+                .arg(format!("binaryen@{BINARYEN_VERSION}"))
+                .arg(format!("axe-core@{AXE_VERSION}")),
         )?;
     }
 
@@ -269,6 +283,7 @@ fn ensure_tools(out: Out, browser: bool) -> Result<Env, String> {
     Ok(Env {
         trunk,
         chromedriver,
+        axe,
         path,
     })
 }

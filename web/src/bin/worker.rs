@@ -1,8 +1,5 @@
 //! Entry point of the model worker.
 
-use yew_agent::Registrable;
-
 fn main() {
-    console_error_panic_hook::set_once();
-    icl_web::worker::ModelWorker::registrar().register();
+    icl_web::worker::start();
 }

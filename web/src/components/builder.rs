@@ -6,7 +6,7 @@ use icl_model::tokenizer::Tokenizer;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::doc::{Doc, Example, MAX_EXAMPLES, View};
+use crate::doc::{Doc, Example, MAX_EXAMPLES, MAX_RAW, MAX_TEXT, View};
 use crate::presets::{self, apply_preset, explain, flip, label, more_examples};
 
 /// A fresh random seed (presets and shuffles are reproducible from it; it goes into links).
@@ -55,6 +55,28 @@ pub struct BuilderProps {
 
 fn input_value(e: InputEvent) -> String {
     e.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+/// The fields near their limit (90 % or more), as "query: 1,950 of 2,000 characters".
+fn near_limits(doc: &Doc) -> Vec<String> {
+    let mut fields: Vec<(String, &str, usize)> = Vec::new();
+    if doc.view == View::Raw {
+        fields.push(("Prompt".into(), &doc.raw, MAX_RAW));
+    } else {
+        fields.push(("Query".into(), &doc.query, MAX_TEXT));
+        for (i, e) in doc.examples.iter().enumerate() {
+            fields.push((format!("Example {} input", i + 1), &e.input, MAX_TEXT));
+            fields.push((format!("Example {} output", i + 1), &e.output, MAX_TEXT));
+        }
+    }
+    fields.push(("Expected".into(), &doc.expected, MAX_TEXT));
+    fields
+        .into_iter()
+        .filter_map(|(name, text, max)| {
+            let n = text.chars().count();
+            (n * 10 >= max * 9).then(|| format!("{name}: {n} of {max} characters"))
+        })
+        .collect()
 }
 
 #[function_component]
@@ -185,17 +207,17 @@ pub fn Builder(props: &BuilderProps) -> Html {
         html! {
             <li class="example" key={i}>
                 <input class="ex-in" type="text" spellcheck="false" aria-label={format!("Example {n} input")}
-                    value={ex.input.clone()} oninput={change(false)} />
+                    maxlength={MAX_TEXT.to_string()} value={ex.input.clone()} oninput={change(false)} />
                 <span class="arrow" aria-hidden="true">{ "→" }</span>
                 <input class="ex-out" type="text" spellcheck="false" aria-label={format!("Example {n} output")}
-                    value={ex.output.clone()} oninput={change(true)} />
+                    maxlength={MAX_TEXT.to_string()} value={ex.output.clone()} oninput={change(true)} />
                 <span class="ex-tools">
                     <button class="icon" aria-label={format!("Move example {n} up")} disabled={i == 0}
                         onclick={op(|v, i| v.swap(i - 1, i))}>{ "↑" }</button>
                     <button class="icon" aria-label={format!("Move example {n} down")} disabled={i + 1 == len}
                         onclick={op(|v, i| v.swap(i, i + 1))}>{ "↓" }</button>
                     <button class="icon" aria-label={format!("Duplicate example {n}")} disabled={len >= MAX_EXAMPLES}
-                        onclick={op(|v, i| { let e = v[i].clone(); v.insert(i + 1, e) })}>{ "Dup" }</button>
+                        title="Duplicate" onclick={op(|v, i| { let e = v[i].clone(); v.insert(i + 1, e) })}>{ "⧉" }</button>
                     <button class="icon" aria-label={format!("Remove example {n}")}
                         onclick={op(|v, i| { v.remove(i); })}>{ "✕" }</button>
                 </span>
@@ -225,6 +247,7 @@ pub fn Builder(props: &BuilderProps) -> Html {
     });
     let builder = doc.view == View::Builder;
     let t = &doc.template;
+    let limits = near_limits(doc);
 
     html! {
         <section class="panel" aria-labelledby="examples-h">
@@ -265,9 +288,9 @@ pub fn Builder(props: &BuilderProps) -> Html {
                 </div>
                 <div class="fields">
                     <label for="query">{ "Query" }</label>
-                    <input id="query" type="text" spellcheck="false" value={doc.query.clone()} oninput={edit(|d, v| d.query = v)} />
+                    <input id="query" type="text" spellcheck="false" maxlength={MAX_TEXT.to_string()} value={doc.query.clone()} oninput={edit(|d, v| d.query = v)} />
                     <label for="expected" title="Optional: compared with the completion">{ "Expected" }</label>
-                    <input id="expected" type="text" spellcheck="false" value={doc.expected.clone()} oninput={edit(|d, v| d.expected = v)} />
+                    <input id="expected" type="text" spellcheck="false" maxlength={MAX_TEXT.to_string()} value={doc.expected.clone()} oninput={edit(|d, v| d.expected = v)} />
                 </div>
                 <details class="template">
                     <summary>{ "Template" }</summary>
@@ -283,9 +306,12 @@ pub fn Builder(props: &BuilderProps) -> Html {
                 </details>
             } else {
                 <label for="prompt">{ "Prompt" }</label>
-                <textarea id="prompt" rows="8" spellcheck="false" value={doc.raw.clone()} oninput={on_raw} />
+                <textarea id="prompt" rows="8" spellcheck="false" maxlength={MAX_RAW.to_string()} value={doc.raw.clone()} oninput={on_raw} />
                 <label for="expected">{ "Expected completion" }<span class="hint">{ " (optional)" }</span></label>
-                <input id="expected" type="text" spellcheck="false" value={doc.expected.clone()} oninput={edit(|d, v| d.expected = v)} />
+                <input id="expected" type="text" spellcheck="false" maxlength={MAX_TEXT.to_string()} value={doc.expected.clone()} oninput={edit(|d, v| d.expected = v)} />
+            }
+            if !limits.is_empty() {
+                <p id="limits" class="limit">{ format!("Near the page's limit: {}.", limits.join("; ")) }</p>
             }
             <h3 class="sub">{ "What the model reads" }<span class="hint">{ format!(" · {window}") }</span></h3>
             <pre id="preview" class="preview">{ prompt }</pre>
@@ -298,6 +324,21 @@ pub fn Builder(props: &BuilderProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fields_near_their_limit_are_named() {
+        let mut d = Doc::default();
+        assert!(near_limits(&d).is_empty());
+        d.query = "é".repeat(MAX_TEXT * 9 / 10);
+        d.examples[1].output = "x".repeat(MAX_TEXT);
+        assert_eq!(
+            near_limits(&d),
+            vec![
+                format!("Query: {} of {MAX_TEXT} characters", MAX_TEXT * 9 / 10),
+                format!("Example 2 output: {MAX_TEXT} of {MAX_TEXT} characters"),
+            ]
+        );
+    }
 
     #[test]
     fn template_escapes_round_trip() {

@@ -11,6 +11,7 @@ pub mod icl_curve;
 pub mod link_choice;
 pub mod messages;
 pub mod model_status;
+pub mod recover;
 pub mod run_panel;
 pub mod scaling_strip;
 pub mod settings;

@@ -1,4 +1,5 @@
-//! Saves the draft on every change; says once if the browser refuses.
+//! Saves the draft and the set-aside list on every change; says once if the browser refuses.
+//! A stored draft that could not be set aside is never saved over.
 
 use yew::prelude::*;
 
@@ -9,8 +10,17 @@ use crate::storage::browser;
 #[hook]
 pub fn use_autosave(state: &Store) {
     let dispatch = state.dispatcher();
-    use_effect_with(state.doc.clone(), move |doc| {
-        if let Err(e) = browser::save_draft(doc) {
+    let protect = state.protect_draft;
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(state.doc.clone(), move |doc| {
+            if !protect && let Err(e) = browser::save_draft(doc) {
+                dispatch.dispatch(Action::Message(e));
+            }
+        });
+    }
+    use_effect_with(state.set_aside.clone(), move |items| {
+        if let Err(e) = browser::save_set_aside(items) {
             dispatch.dispatch(Action::Message(e));
         }
     });

@@ -6,6 +6,7 @@ use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
 use super::Store;
+use crate::share;
 use crate::state::Action;
 use crate::storage::{self, browser};
 
@@ -36,6 +37,11 @@ pub fn open_link(fragment: Option<String>) -> storage::Startup {
     storage::startup(browser::load_draft(), fragment.as_deref())
 }
 
+/// A link opened while the page is open: it meets the document on screen, not the stored one.
+fn link_opened(fragment: &str) -> Action {
+    Action::LinkOpened(share::decode(fragment).map_err(|e| storage::link_message(&e)))
+}
+
 #[hook]
 pub fn use_link_listener(state: &Store) {
     let dispatch = state.dispatcher();
@@ -43,7 +49,7 @@ pub fn use_link_listener(state: &Store) {
         let listener = Closure::<dyn Fn()>::new(move || {
             if let Some(f) = current_fragment() {
                 consume_fragment();
-                dispatch.dispatch(Action::Opened(open_link(Some(f))));
+                dispatch.dispatch(link_opened(&f));
             }
         });
         let window = web_sys::window();

@@ -7,6 +7,7 @@ mod jobs;
 mod link_listener;
 mod model_loading;
 mod service_worker;
+mod supervisor;
 mod training_curves;
 
 pub use autosave::use_autosave;
@@ -17,16 +18,12 @@ pub use link_listener::{
 };
 pub use model_loading::use_model_loading;
 pub use service_worker::use_service_worker;
+pub use supervisor::{Bridge, use_worker};
 pub use training_curves::use_training_curves;
 
 use yew::UseReducerHandle;
-use yew_agent::reactor::UseReactorBridgeHandle;
 
 use crate::state::State;
-use crate::worker::ModelWorker;
-
-/// The connection to the model worker.
-pub type Bridge = UseReactorBridgeHandle<ModelWorker>;
 /// The page's state.
 pub type Store = UseReducerHandle<State>;
 

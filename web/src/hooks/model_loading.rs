@@ -1,4 +1,5 @@
-//! Loads the chosen model whenever the document's model changes.
+//! Loads the chosen model whenever the document's model changes, and again in the new worker
+//! after a crash.
 
 use yew::prelude::*;
 
@@ -17,6 +18,14 @@ pub fn load(bridge: &Bridge, state: &Store, model: Option<String>) {
 
 #[hook]
 pub fn use_model_loading(bridge: &Bridge, state: &Store) {
+    {
+        let (bridge, s) = (bridge.clone(), state.clone());
+        use_effect_with(state.worker_restarts, move |restarts| {
+            if *restarts > 0 {
+                load(&bridge, &s, s.doc.model.clone());
+            }
+        });
+    }
     let (bridge, s) = (bridge.clone(), state.clone());
     let ready = state.ready_model();
     use_effect_with(state.doc.model.clone(), move |model| {

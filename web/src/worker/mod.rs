@@ -4,23 +4,24 @@
 //! completion, a sweep, a comparison) checks for Stop between steps, in one place:
 //! [`Worker::stopped`].
 
+mod channel;
 mod store;
 mod transport;
 
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use futures::{FutureExt, SinkExt, StreamExt};
+use futures::FutureExt;
 use icl_model::analysis::{Compared, compare, expected_logprob, explain, surprisal, sweep_point};
 use icl_model::backend::Backend;
 use icl_model::sampling::Generator;
 use yew::platform::time::sleep;
-use yew_agent::prelude::*;
 
 use crate::protocol::{Ended, FromWorker, ToWorker};
+use channel::{Channel, Gone};
 use store::Store;
 
-type Scope = ReactorScope<ToWorker, FromWorker>;
+type Scope = Channel;
 
 /// The backend the page's burn network runs on: `cargo xtask bench` measured flex faster than
 /// ndarray in headless Chromium for base (decode at context 32: 886 vs 436 tokens/s; the k-shot
@@ -32,9 +33,6 @@ pub const WEB_BACKEND: Backend = Backend::Flex;
 /// How often streamed tokens are sent to the page (ms).
 const FLUSH_MS: f64 = 33.0;
 
-/// The page went away: the worker stops.
-struct Gone;
-
 /// The worker's state between messages.
 struct Worker {
     scope: Scope,
@@ -43,10 +41,14 @@ struct Worker {
     pending: VecDeque<ToWorker>,
 }
 
+/// Starts the worker: listens to the page and runs its requests.
+pub fn start() {
+    wasm_bindgen_futures::spawn_local(run(Channel::open()));
+}
+
 /// Runs the model in the worker, one request at a time; requests that arrive during a long
 /// job wait their turn, except Stop, which ends the job.
-#[reactor]
-pub async fn ModelWorker(scope: Scope) {
+async fn run(scope: Scope) {
     let mut w = Worker {
         scope,
         store: Store::default(),
@@ -68,7 +70,7 @@ impl Worker {
     }
 
     async fn send(&mut self, msg: FromWorker) -> Result<(), Gone> {
-        self.scope.send(msg).await.map_err(|_| Gone)
+        self.scope.send(msg).await
     }
 
     /// Lets the event loop run so messages can arrive: `true` when Stop came (the job should
@@ -196,7 +198,8 @@ impl Worker {
                 Ok(points) => self.send(FromWorker::Curves { model, points }).await,
                 Err(message) => self.send(FromWorker::Notice { message }).await,
             },
-            ToWorker::Stop => Ok(()),
+            // Crash never gets here: the channel panics on it as it arrives.
+            ToWorker::Stop | ToWorker::Crash => Ok(()),
         }
     }
 

@@ -192,9 +192,10 @@ impl Store {
             .as_ref()
             .ok_or_else(|| format!("{} has no training curves", entry.name))?;
         let url = format!("{}/{file}", self.base);
-        let text = text_network_first(&url, open_cache().await.as_ref()).await?;
-        let c: Curves = serde_json::from_str(&text)
-            .map_err(|e| format!("the training curves are broken: {e}"))?;
+        let c: Curves = text_network_first(&url, open_cache().await.as_ref(), |text| {
+            serde_json::from_str(text).map_err(|e| format!("the training curves are broken: {e}"))
+        })
+        .await?;
         Ok(c.points)
     }
 }

@@ -1,7 +1,6 @@
 //! How the worker gets files: HTTP with download progress, and the Cache API store that keeps
 //! verified weight files (keyed by URL and SHA-256) and small text files for offline visits.
 
-use futures::SinkExt;
 use icl_model::manifest::{MANIFEST_FILE, Manifest};
 use icl_model::model::Model;
 use icl_model::weights::load_verified;
@@ -152,27 +151,41 @@ pub(super) async fn evict_stale(cache: &Cache, keep: &[String]) {
 
 /// Fetches the manifest: the network first, the cached copy when offline.
 pub(super) async fn manifest(base: &str, cache: Option<&Cache>) -> Result<Manifest, String> {
-    let text = text_network_first(&format!("{base}/{MANIFEST_FILE}"), cache).await?;
-    Manifest::parse(&text).map_err(|e| format!("the model list is broken: {e}"))
+    text_network_first(&format!("{base}/{MANIFEST_FILE}"), cache, |text| {
+        Manifest::parse(text).map_err(|e| format!("the model list is broken: {e}"))
+    })
+    .await
 }
 
-/// A small text file from the network, kept in the cache for offline visits; the cached copy
-/// when the network fails.
-pub(super) async fn text_network_first(url: &str, cache: Option<&Cache>) -> Result<String, String> {
-    match fetch(url).await {
+/// A small text file from the network, read by `parse`, and kept in the cache for offline
+/// visits only once it parses: a captive portal's page served with 200 never replaces a good
+/// copy. The cached copy when the network fails or sends something that does not parse.
+pub(super) async fn text_network_first<T>(
+    url: &str,
+    cache: Option<&Cache>,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<T, String> {
+    let error = match fetch(url).await {
         Ok(resp) => {
             let text = response_text(resp).await?;
-            if let Some(c) = cache
-                && let Ok(r) = Response::new_with_opt_str(Some(&text))
-            {
-                let _ = JsFuture::from(c.put_with_str(url, &r)).await;
+            match parse(&text) {
+                Ok(value) => {
+                    if let Some(c) = cache
+                        && let Ok(r) = Response::new_with_opt_str(Some(&text))
+                    {
+                        // A failed write (quota) only costs the offline copy.
+                        let _ = JsFuture::from(c.put_with_str(url, &r)).await;
+                    }
+                    return Ok(value);
+                }
+                Err(e) => e,
             }
-            Ok(text)
         }
-        Err(e) => match cached(cache, url).await {
-            Some(resp) => response_text(resp).await,
-            None => Err(e),
-        },
+        Err(e) => e,
+    };
+    match cached(cache, url).await {
+        Some(resp) => parse(&response_text(resp).await?).map_err(|_| error),
+        None => Err(error),
     }
 }
 
