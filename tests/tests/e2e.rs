@@ -851,6 +851,33 @@ async fn damaged_weights_fail_clearly_and_good_ones_are_cached() {
         Some("true")
     );
 
+    // A captive portal answers the model list with its own page and status 200: the page
+    // reads its cached copy, and the portal's page never replaces it in the cache.
+    let manifest_path = root.join("models").join(MANIFEST_FILE);
+    let manifest_text = std::fs::read_to_string(&manifest_path).unwrap();
+    std::fs::write(
+        &manifest_path,
+        "<!doctype html><title>Sign in to the Wi-Fi</title>",
+    )
+    .unwrap();
+    c.refresh().await.unwrap();
+    wait_ready(&c).await;
+    let cached_list = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             caches.open('icl-playground-models')
+               .then(c => c.keys().then(k => k.find(r => r.url.endsWith('/manifest.json'))).then(r => c.match(r)))
+               .then(r => r.text()).then(done).catch(e => done('error: ' + e));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        cached_list.as_str().unwrap().trim_start().starts_with('{'),
+        "the cached model list was replaced: {cached_list}"
+    );
+    std::fs::write(&manifest_path, manifest_text).unwrap();
+
     // Offline: with the site unreachable, the page and the model still load from this browser.
     let shell = c
         .execute_async(
