@@ -11,12 +11,15 @@ pub mod decoding;
 pub mod eval;
 pub mod inputs;
 pub mod lean;
+pub mod live;
 pub mod manifest;
 pub mod metrics;
 pub mod model;
 pub mod rule_eval;
 pub mod rules;
 pub mod sampling;
+#[cfg(feature = "train")]
+pub mod step;
 pub mod tasks;
 pub mod tensors;
 pub mod tokenizer;

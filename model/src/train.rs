@@ -13,13 +13,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use burn::module::Module;
-use burn::optim::grad_clipping::GradientClippingConfig;
-use burn::optim::{AdamWConfig, GradientsParams};
-use burn::tensor::activation::log_softmax;
-use burn::tensor::{Device, Tensor, TensorData};
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
+use burn::tensor::Device;
 
 use crate::backend::Backend;
 use crate::config::{ModelConfig, Preset};
@@ -27,10 +21,10 @@ pub use crate::curves::{CurvePoint, Curves};
 use crate::manifest::{CheckpointEntry, ModelEntry, TrainingInfo, publish};
 use crate::metrics::{HEAD_PROBE, head_scores, icl_scores};
 use crate::model::Model;
-use crate::tensors::batch_tokens;
+use crate::step::Stepper;
 use crate::tokenizer::Tokenizer;
 pub use crate::train_config::TrainConfig;
-use crate::transformer::{ForwardOptions, Transformer};
+use crate::transformer::Transformer;
 use crate::weights::{DType, export, from_bytes, to_bytes, to_bytes_mixed};
 
 /// Where a run writes.
@@ -53,61 +47,6 @@ impl Paths {
     fn resume_file(&self) -> PathBuf {
         self.state.join(&self.id).join("resume.bin")
     }
-}
-
-/// Cross-entropy of one batch: `(objective, mean loss over real tokens, mean loss over answer
-/// tokens)`. The objective weights answer tokens by `answer_weight` (1: the plain mean).
-fn batch_loss(
-    net: &Transformer,
-    rows: &[crate::data::Sequence],
-    device: &Device,
-    answer_weight: f32,
-) -> (Tensor<1>, f32, f32) {
-    let block = rows[0].ids.len() - 1;
-    let b = rows.len();
-    let inputs: Vec<Vec<u32>> = rows.iter().map(|r| r.ids[..block].to_vec()).collect();
-    let targets: Vec<i64> = rows
-        .iter()
-        .flat_map(|r| r.ids[1..].iter().map(|&i| i64::from(i)))
-        .collect();
-    let mask: Vec<f32> = rows
-        .iter()
-        .flat_map(|r| r.loss_mask.iter().copied())
-        .collect();
-    let answer: Vec<f32> = rows
-        .iter()
-        .flat_map(|r| r.answer_mask.iter().map(|&a| f32::from(u8::from(a))))
-        .collect();
-    let out = net.forward(batch_tokens(&inputs, device), &ForwardOptions::default());
-    let lp = log_softmax(out.logits, 2);
-    let t =
-        Tensor::<3, burn::tensor::Int>::from_data(TensorData::new(targets, [b, block, 1]), device);
-    // [batch, block]
-    let nll = lp.gather(2, t).reshape([b, block]).neg();
-    let m = Tensor::<2>::from_data(TensorData::new(mask.clone(), [b, block]), device);
-    let a = Tensor::<2>::from_data(TensorData::new(answer.clone(), [b, block]), device);
-    let count = mask.iter().sum::<f32>().max(1.0);
-    let answer_count = answer.iter().sum::<f32>();
-    let total = (nll.clone().detach() * m.clone())
-        .sum()
-        .into_scalar::<f32>()
-        / count;
-    let answer_loss = if answer_count > 0.0 {
-        (nll.clone().detach() * a.clone())
-            .sum()
-            .into_scalar::<f32>()
-            / answer_count
-    } else {
-        f32::NAN
-    };
-    let loss = if answer_weight == 1.0 {
-        (nll * m).sum().div_scalar(count)
-    } else {
-        let w = m + a.mul_scalar(answer_weight - 1.0);
-        let weight = count + answer_count * (answer_weight - 1.0);
-        (nll * w).sum().div_scalar(weight)
-    };
-    (loss, total, answer_loss)
 }
 
 fn evaluate(
@@ -153,14 +92,11 @@ pub fn train(
     let plain = backend.device();
     let device = plain.clone().autodiff();
     let tok = Tokenizer::default();
-    let mixes = (1..=cfg.phases.len() + 1)
-        .map(|phase| cfg.phase_mix(phase))
-        .collect::<Result<Vec<_>, _>>()?;
     let checkpoints = cfg.checkpoint_steps();
     std::fs::create_dir_all(paths.dir.join(&paths.id)).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(paths.state.join(&paths.id)).map_err(|e| e.to_string())?;
 
-    let (mut net, mut curves, start) = match (resume, std::fs::read(paths.resume_file())) {
+    let (net, mut curves, start) = match (resume, std::fs::read(paths.resume_file())) {
         (true, Ok(bytes)) => {
             let (m, info) = from_bytes(&bytes, &device).map_err(|e| format!("resume file: {e}"))?;
             let step: usize = info
@@ -205,60 +141,37 @@ pub fn train(
             )
         }
     };
-    let fresh_optim = || {
-        AdamWConfig::new()
-            .with_weight_decay(cfg.weight_decay)
-            .with_beta_2(0.95)
-            .with_grad_clipping(Some(GradientClippingConfig::Norm(cfg.grad_clip)))
-            .init()
-    };
-    let mut optim = fresh_optim();
-    let phase_starts: Vec<usize> = cfg.phases.iter().map(|p| p.from).collect();
     let block = config.block_size;
+    let mut stepper = Stepper::new(cfg, config.clone(), plain.clone(), Some((net, start)))?;
     let mut acc = (0.0f32, 0.0f32, 0usize, 0usize);
     if start == 0 {
-        let valid = net.valid();
-        curves
-            .points
-            .push(evaluate(&valid, &plain, 0, cfg, (0.0, 0.0, 0, 0), 0));
+        curves.points.push(evaluate(
+            &stepper.valid(),
+            &plain,
+            0,
+            cfg,
+            (0.0, 0.0, 0, 0),
+            0,
+        ));
     }
     let started = Instant::now();
-    for step in start..cfg.steps {
-        let mut rng =
-            ChaCha8Rng::seed_from_u64(cfg.seed.wrapping_mul(1_000_003).wrapping_add(step as u64));
-        let (mix, answer_weight) = &mixes[cfg.phase_of(step) - 1];
-        if phase_starts.contains(&step) && step > start {
-            // A later phase starts its optimiser afresh, as a resume at its start does.
-            optim = fresh_optim();
-        }
-        let rows: Vec<_> = (0..cfg.batch_size)
-            .map(|_| mix.sequence(&mut rng, &tok, cfg.window_at(step, block)))
-            .collect();
-        let (loss, total, answer) = batch_loss(&net, &rows, &device, *answer_weight);
-        let grads = GradientsParams::from_grads(loss.backward(), &net);
-        // After a resume the optimiser restarts: re-warm over 50 steps (a later phase warms up
-        // by its own schedule).
-        let rewarm = if start > 0 && !phase_starts.contains(&start) {
-            ((step - start + 1) as f64 / 50.0).min(1.0)
-        } else {
-            1.0
-        };
-        net = optim.step(cfg.lr_at(step) * rewarm, net, grads);
-        acc.0 += total;
+    for _ in start..cfg.steps {
+        let l = stepper.step();
+        acc.0 += l.loss;
         acc.2 += 1;
-        if answer.is_finite() {
-            acc.1 += answer;
+        if l.answer_loss.is_finite() {
+            acc.1 += l.answer_loss;
             acc.3 += 1;
         }
-        let done = step + 1;
+        let done = stepper.step;
         progress(
             done,
-            total,
+            l.loss,
             (cfg.tokens_after(done, block) - cfg.tokens_after(start, block)) * 1_000
                 / started.elapsed().as_millis().max(1) as u64,
         );
         if checkpoints.contains(&done) {
-            let valid = net.valid();
+            let valid = stepper.valid();
             curves.points.push(evaluate(
                 &valid,
                 &plain,
@@ -272,11 +185,10 @@ pub fn train(
             write_checkpoint(&model, cfg, paths, done, &curves)?;
         } else if done % RESUME_EVERY == 0 {
             // Late checkpoints are far apart: keep the resumable state fresh in between.
-            let model = Model::new(config.clone(), tok.clone(), net.valid(), plain.clone());
-            write_resume(&model, cfg, paths, done)?;
+            write_resume(&stepper.model(), cfg, paths, done)?;
         }
     }
-    Ok(Model::new(config, tok, net.valid(), plain))
+    Ok(stepper.model())
 }
 
 /// Recomputes the scores of every point of a model's curves (head scores, ICL score, copy
@@ -512,7 +424,12 @@ pub fn paths(dir: &Path, state: &Path, id: &str) -> Paths {
 mod tests {
     use super::*;
     use crate::data::DataMix;
+    use crate::step::batch_loss;
+    use crate::tensors::batch_tokens;
     use crate::train_config::Phase;
+    use crate::transformer::ForwardOptions;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
 
     #[test]
     fn answer_weight_changes_the_objective_not_the_reported_losses() {

@@ -188,12 +188,14 @@ fn serve(args: &[String]) -> Result<(), String> {
 /// The wasm tests of the model crate. They are built in release, without proptest and with
 /// the page's own wasm dependencies, so that the site's build and the browser benchmark reuse
 /// what they compiled (`model/Cargo.toml` says how).
-fn wasm_test_args() -> [&'static str; 7] {
+fn wasm_test_args() -> [&'static str; 9] {
     [
         "test",
         "-p",
         "icl-model",
         "--no-default-features",
+        "--features",
+        "train",
         "--target",
         "wasm32-unknown-unknown",
         "--release",

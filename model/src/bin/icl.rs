@@ -142,8 +142,101 @@ impl Overrides {
     }
 }
 
+/// Changes to a live preset (`icl live-probe`).
+#[derive(clap::Args)]
+struct LiveArgs {
+    /// 1 or 2 layers.
+    #[arg(long, default_value_t = 2)]
+    layers: usize,
+    #[arg(long)]
+    d_model: Option<usize>,
+    #[arg(long)]
+    block: Option<usize>,
+    #[arg(long)]
+    batch: Option<usize>,
+    #[arg(long)]
+    lr: Option<f64>,
+    #[arg(long)]
+    induction_fraction: Option<f32>,
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Seconds of training (evaluation not counted).
+    #[arg(long, default_value_t = 60.0)]
+    seconds: f64,
+    /// Steps between head scores.
+    #[arg(long, default_value_t = 25)]
+    every: usize,
+}
+
+impl LiveArgs {
+    fn live(&self) -> icl_model::live::Live {
+        let base = if self.layers == 1 {
+            icl_model::live::Live::ONE
+        } else {
+            icl_model::live::Live::TWO
+        };
+        icl_model::live::Live {
+            n_layers: self.layers,
+            d_model: self.d_model.unwrap_or(base.d_model),
+            block: self.block.unwrap_or(base.block),
+            batch: self.batch.unwrap_or(base.batch),
+            lr: self.lr.unwrap_or(base.lr),
+            induction_fraction: self.induction_fraction.unwrap_or(base.induction_fraction),
+            ..base
+        }
+    }
+}
+
+/// Trains a live preset for a fixed time, printing the head scores every few steps and when
+/// the top induction score first passed 0.4.
+fn live_probe(args: &LiveArgs, backend: Backend) -> Result<(), String> {
+    use icl_model::metrics::{HEAD_PROBE, head_scores};
+    let live = args.live();
+    let cfg = live.train_config(args.seed);
+    let mut stepper =
+        icl_model::step::Stepper::new(&cfg, live.model_config(), backend.device(), None)?;
+    println!("{live:?}");
+    println!("step\tseconds\ttok/s\tloss\tinduction\tprevious");
+    let (mut trained, mut passed) = (0.0f64, None);
+    while trained < args.seconds {
+        let t = std::time::Instant::now();
+        let mut loss = 0.0;
+        for _ in 0..args.every {
+            loss = stepper.step().loss;
+        }
+        trained += t.elapsed().as_secs_f64();
+        let s = head_scores(
+            &stepper.valid(),
+            stepper.device(),
+            HEAD_PROBE.seed,
+            HEAD_PROBE.strings,
+            HEAD_PROBE.len,
+        );
+        let (ind, prev) = (
+            s.top_induction(),
+            icl_model::metrics::max_score(&s.previous_token),
+        );
+        if ind >= 0.4 && passed.is_none() {
+            passed = Some((stepper.step, trained));
+        }
+        println!(
+            "{}\t{trained:.1}\t{:.0}\t{loss:.3}\t{ind:.3}\t{prev:.3}",
+            stepper.step,
+            (stepper.step * live.tokens_per_step()) as f64 / trained
+        );
+    }
+    match passed {
+        Some((step, s)) => println!("induction 0.4 passed at step {step}, {s:.1} s of training"),
+        None => println!("induction stayed under 0.4 for {:.0} s", args.seconds),
+    }
+    Ok(())
+}
+
 #[derive(Subcommand)]
 enum Command {
+    /// Train a live preset for some seconds and print its head scores (choosing the page's
+    /// live presets).
+    LiveProbe(LiveArgs),
     /// Write a model with random weights of a preset and list it in the manifest.
     Init {
         /// attn1, attn2 or base.
@@ -357,6 +450,7 @@ fn train_one(
 
 fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
+        Command::LiveProbe(args) => live_probe(&args, cli.backend),
         Command::Train {
             preset,
             id,
