@@ -226,8 +226,13 @@ mod tests {
 
     fn losses(n: usize) -> Vec<f32> {
         let live = Live::TWO;
-        let mut s = Stepper::new(&live.train_config(7), live.model_config(), Device::flex(), None)
-            .expect("the live preset is valid");
+        let mut s = Stepper::new(
+            &live.train_config(7),
+            live.model_config(),
+            Device::flex(),
+            None,
+        )
+        .expect("the live preset is valid");
         (0..n).map(|_| s.step().loss).collect()
     }
 
