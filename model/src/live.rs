@@ -9,6 +9,9 @@ use crate::config::{ModelConfig, Positional};
 use crate::tokenizer::Tokenizer;
 use crate::train_config::TrainConfig;
 
+/// The top induction score at which the page says the induction head formed.
+pub const PHASE_CHANGE_INDUCTION: f32 = 0.4;
+
 /// A live preset: the model's shape and the run's settings.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Live {

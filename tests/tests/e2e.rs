@@ -761,6 +761,78 @@ async fn accessibility_checks_find_nothing() {
     c.close().await.unwrap();
 }
 
+/// The step the live run reports, and whether it is training.
+async fn live_step(c: &Client) -> (usize, bool) {
+    let v = js(
+        c,
+        "const e = document.querySelector('#live-status'); return [e.dataset.step || '0', e.dataset.training];",
+        vec![],
+    )
+    .await;
+    (
+        v[0].as_str().unwrap().parse().unwrap_or(0),
+        v[1] == json!("true"),
+    )
+}
+
+/// Press Train on the 2-layer live preset: the status and chart move, Pause stops the step
+/// counter within a step, Resume continues it, and within a minute of training the head
+/// table shows an induction score past 0.4 with the phase change marked.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built site and chromedriver: run by cargo xtask test"]
+async fn live_training_forms_an_induction_head_in_the_tab() {
+    let site = Site::start();
+    let c = site.open_ready(None).await;
+    click(&c, "#live-train").await;
+    wait_for(&c, "#live-chart", 30).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    eprintln!(
+        "DEBUG {} | {}",
+        text(&c, "#live-status").await,
+        text(&c, "#messages").await
+    );
+    click(&c, "#live-pause").await;
+    wait_for(&c, "#live-status[data-training=false]", 10).await;
+    let (paused_at, _) = live_step(&c).await;
+    assert!(paused_at > 0);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        live_step(&c).await,
+        (paused_at, false),
+        "Pause stops the steps"
+    );
+    assert_eq!(text(&c, "#live-train").await, "Resume");
+    click(&c, "#live-train").await;
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .every(Duration::from_millis(100))
+        .for_element(Locator::Css("#live-status[data-training=true]"))
+        .await
+        .unwrap();
+    let started = Instant::now();
+    wait_for(&c, "#live-formed", 150).await;
+    let status = text(&c, "#live-status").await;
+    println!(
+        "live training: induction head formed ({} s of wall time after resuming): {status}",
+        started.elapsed().as_secs()
+    );
+    let (formed_at, _) = live_step(&c).await;
+    assert!(formed_at > paused_at, "Resume continued the run");
+    let top: f64 = js(
+        &c,
+        "return Math.max(...[...document.querySelectorAll('#live-heads tbody tr td:nth-child(2)')].map(t => Number(t.textContent)));",
+        vec![],
+    )
+    .await
+    .as_f64()
+    .unwrap();
+    assert!(top >= 0.4, "the head table shows the induction head: {top}");
+    click(&c, "#live-pause").await;
+    wait_for(&c, "#live-status[data-training=false]", 10).await;
+    assert_eq!(policy_violations(&c).await, Vec::<String>::new());
+    c.close().await.unwrap();
+}
+
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {

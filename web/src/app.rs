@@ -12,6 +12,7 @@ use crate::components::compression::Compression;
 use crate::components::heads::Heads;
 use crate::components::icl_curve::IclCurve;
 use crate::components::link_choice::LinkChoice;
+use crate::components::live_training::LiveTraining;
 use crate::components::messages::Messages;
 use crate::components::model_status::ModelStatusLine;
 use crate::components::recover::Recover;
@@ -19,8 +20,8 @@ use crate::components::run_panel::RunPanel;
 use crate::components::training::Training;
 use crate::hooks::{
     Store, consume_fragment, current_fragment, open_link, page_url, use_autosave, use_explanations,
-    use_jobs, use_link_listener, use_model_loading, use_service_worker, use_training_curves,
-    use_worker,
+    use_jobs, use_link_listener, use_live_training, use_model_loading, use_service_worker,
+    use_training_curves, use_worker,
 };
 use crate::share;
 use crate::state::{Action, RunState, State};
@@ -72,6 +73,7 @@ pub fn App() -> Html {
     use_explanations(&bridge, &state);
     use_training_curves(&bridge, &state);
     let jobs = use_jobs(&bridge, &state);
+    let live = use_live_training(&bridge, &state);
 
     let on_doc = dispatching(&state, Action::SetDoc);
     let on_key = {
@@ -130,6 +132,9 @@ pub fn App() -> Html {
                     <AttentionView doc={state.doc.clone()} explanation={state.explanation.clone()} on_doc={on_doc} />
                 </div>
             </div>
+            <h2 class="part">{ "Train it yourself" }</h2>
+            <LiveTraining live={state.live.clone()} settings={state.live_settings.clone()}
+                on_settings={dispatching(&state, Action::LiveSettings)} on_train={live.train} on_pause={live.pause} on_reset={live.reset} />
             <p id="status" class="status" role="status" aria-live="polite">{ state.status_line() }</p>
         </main>
     }

@@ -6,6 +6,7 @@ pub mod components;
 pub mod doc;
 pub mod glyph;
 pub mod hooks;
+pub mod live;
 pub mod presets;
 pub mod protocol;
 pub mod share;

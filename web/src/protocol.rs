@@ -64,6 +64,14 @@ pub enum ToWorker {
     Stop,
     /// Panics the worker: the end-to-end test of the page's worker supervisor sends it.
     Crash,
+    /// Train the live model (a new one unless these settings are the paused run's) until
+    /// Stop, another request, or the end of its schedule.
+    Train {
+        run: u64,
+        settings: crate::live::LiveSettings,
+    },
+    /// Forget the live model.
+    ResetTraining,
 }
 
 /// One column of a comparison.
@@ -121,6 +129,13 @@ pub struct ModelInfo {
 /// What the worker tells the page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FromWorker {
+    /// The live run `run` now.
+    Trained {
+        run: u64,
+        point: Box<crate::live::LivePoint>,
+    },
+    /// The live run `run` stopped training (Pause, another request, or its schedule ended).
+    TrainingPaused { run: u64 },
     /// The manifest's models, default first.
     Models(Vec<ModelSummary>),
     /// A model is being fetched.

@@ -11,6 +11,7 @@ use icl_model::sampling::TokenInfo;
 use yew::Reducible;
 
 use crate::doc::Doc;
+use crate::live::{LiveRun, LiveSettings};
 use crate::protocol::{Compared, Ended, Explanation, FromWorker, ModelInfo, ModelSummary};
 use crate::storage::{SET_ASIDE_KEEP, SetAside, Startup, Why, draft_json, meet};
 
@@ -123,6 +124,10 @@ pub struct State {
     pub worker_restarts: u32,
     /// Crashes since the model was last ready: past [`MAX_RESTARTS`] the page stops trying.
     pub crashes_since_ready: u32,
+    /// The model trained in this tab.
+    pub live: LiveRun,
+    /// The live training settings as shown (applied by the next Train).
+    pub live_settings: LiveSettings,
 }
 
 /// Crashes in a row after which the page stops starting new workers (Retry starts one).
@@ -156,6 +161,8 @@ impl Default for State {
             protect_draft: false,
             worker_restarts: 0,
             crashes_since_ready: 0,
+            live: LiveRun::default(),
+            live_settings: LiveSettings::default(),
         }
     }
 }
@@ -247,6 +254,12 @@ pub enum Action {
     Shared(String),
     /// An explanation was asked for with this run id.
     Explaining(u64),
+    /// The live training settings were edited.
+    LiveSettings(LiveSettings),
+    /// Live training started (or resumed) as this run with the shown settings.
+    LiveStarted(u64),
+    /// The live model was forgotten.
+    LiveReset,
     /// An ICL curve is being measured.
     SweepStarted {
         run: u64,
@@ -303,6 +316,12 @@ impl Reducible for State {
                 }
             }
             Action::ClearSeries => s.series.clear(),
+            Action::LiveSettings(l) => s.live_settings = l,
+            Action::LiveStarted(run) => {
+                let settings = s.live_settings.clone();
+                s.live.start(run, settings);
+            }
+            Action::LiveReset => s.live = LiveRun::default(),
             Action::CompareStarted(c) => s.comparison = Some(c),
             Action::DismissMessages => s.messages.clear(),
             Action::LinkOpened(Ok(link)) => {
@@ -346,6 +365,7 @@ impl State {
     fn worker_crashed(&mut self, why: &str) {
         let why: String = why.chars().take(200).collect();
         self.crashes_since_ready += 1;
+        self.live.training = false;
         if self.run_state == RunState::Running {
             self.run_state = RunState::Idle;
         }
@@ -415,6 +435,8 @@ impl State {
             }
             FromWorker::LoadFailed { message } => self.model = ModelStatus::Failed(message),
             FromWorker::Notice { message } => self.say(message),
+            FromWorker::Trained { run, point } => self.live.reported(run, *point),
+            FromWorker::TrainingPaused { run } => self.live.paused(run),
             FromWorker::UnknownModel { requested, used } => {
                 // Only when the page still asks for that model (the visitor may have chosen
                 // another since); the document then names the model that runs.

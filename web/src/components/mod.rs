@@ -9,6 +9,7 @@ pub mod compression;
 pub mod heads;
 pub mod icl_curve;
 pub mod link_choice;
+pub mod live_training;
 pub mod messages;
 pub mod model_status;
 pub mod recover;

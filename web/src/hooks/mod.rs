@@ -5,6 +5,7 @@ mod autosave;
 mod explanations;
 mod jobs;
 mod link_listener;
+mod live_training;
 mod model_loading;
 mod service_worker;
 mod supervisor;
@@ -16,6 +17,7 @@ pub use jobs::{Jobs, next_job, use_jobs};
 pub use link_listener::{
     consume_fragment, current_fragment, open_link, page_url, use_link_listener,
 };
+pub use live_training::{LiveJobs, use_live_training};
 pub use model_loading::use_model_loading;
 pub use service_worker::use_service_worker;
 pub use supervisor::{Bridge, use_worker};

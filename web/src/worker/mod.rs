@@ -5,6 +5,7 @@
 //! [`Worker::stopped`].
 
 mod channel;
+mod live;
 mod store;
 mod transport;
 
@@ -19,6 +20,7 @@ use yew::platform::time::sleep;
 
 use crate::protocol::{Ended, FromWorker, ToWorker};
 use channel::{Channel, Gone};
+use live::{LiveTrainer, REPORT_MS};
 use store::Store;
 
 type Scope = Channel;
@@ -39,6 +41,8 @@ struct Worker {
     store: Store,
     /// Messages that arrived during a job, handled after it in order.
     pending: VecDeque<ToWorker>,
+    /// The live training run, if one was started.
+    live: Option<LiveTrainer>,
 }
 
 /// Starts the worker: listens to the page and runs its requests.
@@ -53,6 +57,7 @@ async fn run(scope: Scope) {
         scope,
         store: Store::default(),
         pending: VecDeque::new(),
+        live: None,
     };
     while let Some(msg) = w.next().await {
         if w.handle(msg).await.is_err() {
@@ -198,9 +203,71 @@ impl Worker {
                 Ok(points) => self.send(FromWorker::Curves { model, points }).await,
                 Err(message) => self.send(FromWorker::Notice { message }).await,
             },
+            ToWorker::Train { run, settings } => self.train(run, settings).await,
+            ToWorker::ResetTraining => {
+                self.live = None;
+                Ok(())
+            }
             // Crash never gets here: the channel panics on it as it arrives.
             ToWorker::Stop | ToWorker::Crash => Ok(()),
         }
+    }
+
+    /// Trains the live model until Stop, another request or the end of its schedule,
+    /// reporting every [`REPORT_MS`].
+    async fn train(&mut self, run: u64, settings: crate::live::LiveSettings) -> Result<(), Gone> {
+        if !self.live.as_ref().is_some_and(|l| l.settings == settings) {
+            match LiveTrainer::new(settings) {
+                Ok(t) => self.live = Some(t),
+                Err(message) => {
+                    self.send(FromWorker::Notice { message }).await?;
+                    return self.send(FromWorker::TrainingPaused { run }).await;
+                }
+            }
+        }
+        let (mut sum, mut n, mut last) = (0.0f32, 0usize, f64::NEG_INFINITY);
+        loop {
+            if self.stopped().await? || !self.between_steps().await? {
+                break;
+            }
+            let Some(t) = self.live.as_mut() else { break };
+            if t.finished() {
+                break;
+            }
+            sum += t.step();
+            n += 1;
+            let now = js_sys::Date::now();
+            if now - last >= REPORT_MS {
+                let point = Box::new(t.point(sum / n as f32));
+                (sum, n, last) = (0.0, 0, now);
+                self.send(FromWorker::Trained { run, point }).await?;
+            }
+        }
+        if n > 0
+            && let Some(t) = &self.live
+        {
+            let point = Box::new(t.point(sum / n as f32));
+            self.send(FromWorker::Trained { run, point }).await?;
+        }
+        self.send(FromWorker::TrainingPaused { run }).await
+    }
+
+    /// Answers, between two training steps, the requests the page makes by itself (an
+    /// explanation, training curves); `false` when a request the visitor made waits (a run, a
+    /// sweep...): training then pauses for it.
+    async fn between_steps(&mut self) -> Result<bool, Gone> {
+        while let Some(msg) = self.pending.pop_front() {
+            if !matches!(msg, ToWorker::Explain { .. } | ToWorker::Curves { .. }) {
+                self.pending.push_front(msg);
+                return Ok(false);
+            }
+            // `handle` may train, which may call this: the future is boxed to break the cycle.
+            let answer: std::pin::Pin<
+                Box<dyn std::future::Future<Output = Result<(), Gone>> + '_>,
+            > = Box::pin(self.handle(msg));
+            answer.await?;
+        }
+        Ok(true)
     }
 
     /// Streams tokens until the generator ends or Stop arrives, then says how it ended.

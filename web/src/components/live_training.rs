@@ -1,0 +1,179 @@
+//! "Train a model in this tab": Train, Pause and Reset a small attention-only model in the
+//! worker, and watch its loss, its losses on the two copies of a repeated string, and its
+//! heads' scores, with the step where the induction head formed marked.
+
+use icl_model::live::PHASE_CHANGE_INDUCTION;
+use icl_model::metrics::max_score;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::chart::{Axis, COLORS, Chart, Line};
+use crate::live::{LiveRun, LiveSettings};
+
+#[derive(Properties, PartialEq)]
+pub struct LiveTrainingProps {
+    pub live: LiveRun,
+    /// The settings shown (edited before Train).
+    pub settings: LiveSettings,
+    pub on_settings: Callback<LiveSettings>,
+    pub on_train: Callback<()>,
+    pub on_pause: Callback<()>,
+    pub on_reset: Callback<()>,
+}
+
+fn curve(live: &LiveRun, f: impl Fn(&crate::live::LivePoint) -> f32) -> Vec<(f64, f64)> {
+    live.points
+        .iter()
+        .map(|p| (p.step as f64, f64::from(f(p))))
+        .collect()
+}
+
+#[function_component]
+pub fn LiveTraining(p: &LiveTrainingProps) -> Html {
+    let s = &p.settings;
+    let edit = |f: fn(&mut LiveSettings, String)| {
+        let (s, cb) = (s.clone(), p.on_settings.clone());
+        Callback::from(move |e: Event| {
+            let target = e.target_unchecked_into::<HtmlInputElement>();
+            let mut next = s.clone();
+            f(&mut next, target.value());
+            cb.emit(next);
+        })
+    };
+    let on_layers = {
+        let (s, cb) = (s.clone(), p.on_settings.clone());
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            cb.emit(LiveSettings {
+                layers: v.parse().unwrap_or(2),
+                ..s.clone()
+            });
+        })
+    };
+    let live = &p.live;
+    let same = live.settings == *s && !live.points.is_empty();
+    let formed = live.formed_at();
+    let lines = vec![
+        Line {
+            label: "training loss".into(),
+            color: COLORS[0],
+            axis: Axis::Left,
+            dashed: false,
+            points: curve(live, |q| q.loss),
+        },
+        Line {
+            label: "loss on the first copy of a repeated string".into(),
+            color: COLORS[5],
+            axis: Axis::Left,
+            dashed: true,
+            points: curve(live, |q| q.scores.loss_first_copy),
+        },
+        Line {
+            label: "loss on its second copy".into(),
+            color: COLORS[2],
+            axis: Axis::Left,
+            dashed: true,
+            points: curve(live, |q| q.scores.loss_second_copy),
+        },
+        Line {
+            label: "top induction score".into(),
+            color: COLORS[1],
+            axis: Axis::Right,
+            dashed: false,
+            points: curve(live, |q| q.scores.top_induction()),
+        },
+        Line {
+            label: "top previous-token score".into(),
+            color: COLORS[4],
+            axis: Axis::Right,
+            dashed: true,
+            points: curve(live, |q| max_score(&q.scores.previous_token)),
+        },
+    ];
+    let status = match live.last() {
+        None if live.training => "Starting…".to_string(),
+        None => "Not trained yet.".to_string(),
+        Some(q) => format!(
+            "{} step {} · {:.0} s of training · {:.0} tokens/s · loss {:.2} · top induction {:.2}",
+            if live.training {
+                "Training:"
+            } else {
+                "Paused at"
+            },
+            q.step,
+            q.seconds,
+            q.tokens_per_s,
+            q.loss,
+            q.scores.top_induction()
+        ),
+    };
+    let heads = live.last().map(|q| {
+        let rows = q.scores.induction.iter().enumerate().flat_map(|(l, layer)| {
+            (0..layer.len()).map(move |h| (l, h))
+        });
+        html! {
+            <table id="live-heads" class="scores">
+                <caption>{ format!("Head scores at step {}", q.step) }</caption>
+                <thead><tr><th scope="col">{ "head" }</th><th scope="col">{ "induction" }</th><th scope="col">{ "prefix matching" }</th><th scope="col">{ "previous token" }</th></tr></thead>
+                <tbody>
+                    { for rows.map(|(l, h)| {
+                        let at = |v: &Vec<Vec<f32>>| v.get(l).and_then(|x| x.get(h)).copied().unwrap_or(0.0);
+                        html! {
+                            <tr data-head={format!("L{l}H{h}")}>
+                                <th scope="row">{ format!("L{l}H{h}") }</th>
+                                <td>{ format!("{:.2}", at(&q.scores.induction)) }</td>
+                                <td>{ format!("{:.2}", at(&q.scores.prefix_matching)) }</td>
+                                <td>{ format!("{:.2}", at(&q.scores.previous_token)) }</td>
+                            </tr>
+                        }
+                    }) }
+                </tbody>
+            </table>
+        }
+    });
+    html! {
+        <section class="panel" aria-labelledby="live-h" id="live">
+            <h2 id="live-h">{ "Train a model in this tab" }</h2>
+            <p class="explain">{ "A small attention-only model trains here, in your browser, on repeated random strings and few-shot examples. Watch the loss sit on a plateau, then drop as a previous-token head and an induction head appear together: the phase change. The 1-layer model is the control: with no earlier layer to find the previous token, it cannot build an induction head." }</p>
+            <div class="row wrap">
+                <label for="live-layers">{ "Model" }</label>
+                <select id="live-layers" onchange={on_layers} disabled={live.training}>
+                    <option value="2" selected={s.layers != 1}>{ "2 layers (forms an induction head)" }</option>
+                    <option value="1" selected={s.layers == 1}>{ "1 layer (the control)" }</option>
+                </select>
+                <label for="live-seed">{ "Seed" }</label>
+                <input id="live-seed" type="number" min="0" value={s.seed.to_string()} disabled={live.training}
+                    onchange={edit(|s, v| if let Ok(x) = v.parse() { s.seed = x })} />
+                <label for="live-lr">{ "Learning rate" }</label>
+                <input id="live-lr" type="number" min="0.0001" max="0.1" step="0.0005" value={s.lr.to_string()} disabled={live.training}
+                    onchange={edit(|s, v| if let Ok(x) = v.parse::<f64>() && x.is_finite() && x > 0.0 { s.lr = x.min(0.1) })} />
+                <label for="live-mix">{ "Repeated strings" }</label>
+                <input id="live-mix" type="range" min="0" max="1" step="0.05" value={s.induction_fraction.to_string()} disabled={live.training}
+                    aria-valuetext={format!("{:.0} % repeated random strings, the rest few-shot examples", s.induction_fraction * 100.0)}
+                    onchange={edit(|s, v| if let Ok(x) = v.parse::<f32>() { s.induction_fraction = x.clamp(0.0, 1.0) })} />
+                <span class="hint">{ format!("{:.0} % repeated strings", s.induction_fraction * 100.0) }</span>
+            </div>
+            <div class="row">
+                if live.training {
+                    <button id="live-pause" onclick={p.on_pause.reform(|_: MouseEvent| ())}>{ "Pause" }</button>
+                } else {
+                    <button id="live-train" onclick={p.on_train.reform(|_: MouseEvent| ())}>{ if same { "Resume" } else { "Train" } }</button>
+                }
+                <button id="live-reset" class="secondary" onclick={p.on_reset.reform(|_: MouseEvent| ())} disabled={live.points.is_empty() && !live.training}>{ "Reset" }</button>
+            </div>
+            <p id="live-status" class="status-line" aria-live="polite"
+                data-step={live.last().map(|q| q.step.to_string()).unwrap_or_default()}
+                data-training={live.training.to_string()}
+                data-top={live.last().map(|q| q.scores.top_induction().to_string()).unwrap_or_default()}>{ status }</p>
+            if let Some(step) = formed {
+                <p id="live-formed" class="ok">{ format!("The induction head formed at step {step}: the top induction score passed {PHASE_CHANGE_INDUCTION}.") }</p>
+            }
+            if !live.points.is_empty() {
+                <Chart id="live-chart" title="Live training: losses (left axis) and top induction and previous-token scores (right axis) against step"
+                    x_label="training step" left_label="nats per character" right_label={Some(AttrValue::from("score"))}
+                    right_range={Some((0.0, 1.0))} marker={formed.map(|s| s as f64)} lines={lines} />
+            }
+            { for heads }
+        </section>
+    }
+}

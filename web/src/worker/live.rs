@@ -1,0 +1,69 @@
+//! The worker's live run: the same training step as `icl train` ([`Stepper`]), its clock, and
+//! the points it reports to the page.
+
+use icl_model::metrics::{HEAD_PROBE, head_scores};
+use icl_model::step::Stepper;
+
+use super::WEB_BACKEND;
+use crate::live::{LivePoint, LiveSettings};
+
+/// How often a training run reports (ms): charts move at least once a second.
+pub(super) const REPORT_MS: f64 = 500.0;
+
+pub(super) struct LiveTrainer {
+    pub settings: LiveSettings,
+    pub stepper: Stepper,
+    /// Seconds spent in training steps.
+    pub seconds: f64,
+    tokens_per_step: usize,
+}
+
+impl LiveTrainer {
+    pub fn new(settings: LiveSettings) -> Result<Self, String> {
+        let live = settings.live();
+        let stepper = Stepper::new(
+            &live.train_config(settings.seed),
+            live.model_config(),
+            WEB_BACKEND.device(),
+            None,
+        )?;
+        Ok(Self {
+            settings,
+            stepper,
+            seconds: 0.0,
+            tokens_per_step: live.tokens_per_step(),
+        })
+    }
+
+    /// Whether the run's schedule has ended.
+    pub fn finished(&self) -> bool {
+        self.stepper.step >= self.stepper.cfg.steps
+    }
+
+    /// Trains one step; its loss.
+    pub fn step(&mut self) -> f32 {
+        let t = js_sys::Date::now();
+        let loss = self.stepper.step().loss;
+        self.seconds += (js_sys::Date::now() - t) / 1000.0;
+        loss
+    }
+
+    /// The run now, with `loss` the mean training loss since the last point.
+    pub fn point(&self, loss: f32) -> LivePoint {
+        let p = HEAD_PROBE;
+        LivePoint {
+            step: self.stepper.step,
+            seconds: self.seconds,
+            tokens_per_s: (self.stepper.step * self.tokens_per_step) as f64
+                / self.seconds.max(1e-3),
+            loss,
+            scores: head_scores(
+                &self.stepper.valid(),
+                self.stepper.device(),
+                p.seed,
+                p.strings,
+                p.len,
+            ),
+        }
+    }
+}
