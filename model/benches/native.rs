@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use icl_model::bench::{Clock, Figure, jobs, load_all};
+use icl_model::bench::{Clock, Figure, TRAIN, jobs, load_all, train_stepper};
 use icl_model::manifest::{MANIFEST_FILE, Manifest};
 
 fn root() -> PathBuf {
@@ -63,11 +63,32 @@ fn main() -> Result<(), String> {
         .configure_from_args();
     let tick: Clock = clock;
     let mut all = jobs(&loaded, tick, quick);
+    // Training runs on one thread, as in the browser's worker; the other jobs on all cores.
+    let one_thread = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .map_err(|e| e.to_string())?;
     for job in &mut all {
         let id = job.id();
-        c.bench_function(&id, |b| {
-            b.iter_custom(|iters| Duration::from_secs_f64((job.run)(iters as usize) / 1e3))
-        });
+        if job.what == TRAIN {
+            // The job's own steps, run inside the one-thread pool.
+            let mut stepper = train_stepper();
+            c.bench_function(&id, |b| {
+                b.iter_custom(|iters| {
+                    let start = Instant::now();
+                    one_thread.install(|| {
+                        for _ in 0..iters {
+                            stepper.step();
+                        }
+                    });
+                    start.elapsed()
+                })
+            });
+        } else {
+            c.bench_function(&id, |b| {
+                b.iter_custom(|iters| Duration::from_secs_f64((job.run)(iters as usize) / 1e3))
+            });
+        }
     }
     c.final_summary();
     let figures: Vec<Figure> = all

@@ -318,6 +318,48 @@ impl Job<'_> {
     }
 }
 
+/// Training steps of the 2-layer live preset (seeded weights, the batches of its steps in
+/// order): the work the page's Train button does. Natively the runner measures it on one
+/// thread, as the browser's worker has.
+#[cfg(feature = "train")]
+fn train_job<'a>(clock: Clock) -> Job<'a> {
+    let live = crate::live::Live::TWO;
+    let tokens = live.tokens_per_step();
+    let mut stepper = train_stepper();
+    Job {
+        backend: Backend::Flex.to_string(),
+        what: TRAIN.into(),
+        model: "live2".into(),
+        size: tokens,
+        // Forward and backward: about three forwards' work per token.
+        flop: Some(3.0 * flops_per_token(&live.model_config(), live.block / 2) * tokens as f64),
+        per: Per::Tokens(tokens),
+        run: Box::new(move |iters| {
+            let start = clock();
+            for _ in 0..iters {
+                stepper.step();
+            }
+            clock() - start
+        }),
+    }
+}
+
+/// The run the training job steps: the 2-layer live preset from seed 0.
+#[cfg(feature = "train")]
+pub fn train_stepper() -> crate::step::Stepper {
+    let live = crate::live::Live::TWO;
+    crate::step::Stepper::new(
+        &live.train_config(0),
+        live.model_config(),
+        Backend::Flex.device(),
+        None,
+    )
+    .expect("the live preset is valid")
+}
+
+/// The `what` of the training job.
+pub const TRAIN: &str = "train";
+
 /// Every benchmark over the loaded models; `quick` keeps one short case of each kind (the
 /// smoke check). Shared by the browser runner ([`run_all`]) and the native criterion runner
 /// (`model/benches/native.rs`).
@@ -336,6 +378,8 @@ pub fn jobs(loaded: &[Loaded], clock: Clock, quick: bool) -> Vec<Job<'_>> {
             run: Box::new(move |iters| matmul_ms(&device, clock, n, iters)),
         });
     }
+    #[cfg(feature = "train")]
+    out.push(train_job(clock));
     for l in loaded {
         let m = &l.model;
         let lean = l.backend == Backend::Flex;

@@ -200,6 +200,24 @@ fn figure_row(f: &Figure, limits: &std::collections::BTreeMap<String, f64>) -> S
     )
 }
 
+/// Training speed in the browser against natively (both one thread), same preset, same run.
+fn training_ratio(native: &[Figure], browser: &[Figure]) -> Option<String> {
+    let train = |figures: &[Figure]| {
+        figures
+            .iter()
+            .find(|f| {
+                f.get("what").and_then(Value::as_str) == Some("train")
+                    && f.get("backend").and_then(Value::as_str) == Some("flex")
+            })
+            .and_then(|f| f.get("value").and_then(Value::as_f64))
+    };
+    let (n, b) = (train(native)?, train(browser)?);
+    Some(format!(
+        "Training (live2, one thread): browser {b:.0} tokens/s, native {n:.0} tokens/s: {:.0} % of native.",
+        100.0 * b / n
+    ))
+}
+
 /// Runs every benchmark and writes the report; returns where it went.
 pub fn bench(quick: bool) -> Result<std::path::PathBuf, String> {
     bench_with(&tools::ensure(true)?, quick)
@@ -255,6 +273,9 @@ pub fn bench_with(env: &tools::Env, quick: bool) -> Result<std::path::PathBuf, S
     for f in &all {
         md += &figure_row(f, &limits);
         md.push('\n');
+    }
+    if let Some(line) = training_ratio(&native, &browser) {
+        md += &format!("\n{line}\n");
     }
     md += "\n| wasm file | bytes | gzip |\n|---|---|---|\n";
     for (f, raw, gz) in &sizes {
