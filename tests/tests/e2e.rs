@@ -783,14 +783,15 @@ async fn live_step(c: &Client) -> (usize, bool) {
 async fn live_training_forms_an_induction_head_in_the_tab() {
     let site = Site::start();
     let c = site.open_ready(None).await;
+    js(
+        &c,
+        "window.longTasks = []; new PerformanceObserver(l => window.longTasks.push(...l.getEntries().map(e => e.duration))).observe({ type: 'longtask' }); return 0;",
+        vec![],
+    )
+    .await;
     click(&c, "#live-train").await;
     wait_for(&c, "#live-chart", 30).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    eprintln!(
-        "DEBUG {} | {}",
-        text(&c, "#live-status").await,
-        text(&c, "#messages").await
-    );
     click(&c, "#live-pause").await;
     wait_for(&c, "#live-status[data-training=false]", 10).await;
     let (paused_at, _) = live_step(&c).await;
@@ -830,7 +831,48 @@ async fn live_training_forms_an_induction_head_in_the_tab() {
     click(&c, "#live-pause").await;
     wait_for(&c, "#live-status[data-training=false]", 10).await;
     assert_eq!(policy_violations(&c).await, Vec::<String>::new());
+    // While the worker trained, the main thread never blocked for 200 ms.
+    let longest = js(&c, "return Math.max(0, ...window.longTasks);", vec![])
+        .await
+        .as_f64()
+        .unwrap();
+    println!("longest main-thread task while training: {longest:.0} ms");
+    assert!(longest < 200.0, "a main-thread task took {longest:.0} ms");
+
+    // A link carries the run: a fresh visitor's tab trains it again to the same step and
+    // reaches the same weights (the same head scores and repeated-string losses).
+    let (step, _) = live_step(&c).await;
+    let table = text(&c, "#live-heads tbody").await;
+    let losses = js(
+        &c,
+        "return document.querySelector('#live-status').dataset.copyLosses;",
+        vec![],
+    )
+    .await;
+    click(&c, "#share").await;
+    let link = value(&c, "#share-url").await;
     c.close().await.unwrap();
+    let fresh = site.open_ready(Some(&link)).await;
+    fresh
+        .wait()
+        .at_most(Duration::from_secs(150))
+        .every(Duration::from_millis(200))
+        .for_element(Locator::Css(&format!(
+            "#live-status[data-training=false][data-step='{step}']"
+        )))
+        .await
+        .expect("the link's run is trained again to its step");
+    assert_eq!(text(&fresh, "#live-heads tbody").await, table);
+    assert_eq!(
+        js(
+            &fresh,
+            "return document.querySelector('#live-status').dataset.copyLosses;",
+            vec![]
+        )
+        .await,
+        losses
+    );
+    fresh.close().await.unwrap();
 }
 
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {

@@ -35,7 +35,12 @@ fn dispatching<T: 'static>(state: &Store, f: impl Fn(T) -> Action + 'static) -> 
 
 /// Copies the link to exactly this state and shows it.
 fn share_callback(state: &Store) -> Callback<()> {
-    let (dispatch, doc) = (state.dispatcher(), state.doc.clone());
+    let (dispatch, mut doc) = (state.dispatcher(), state.doc.clone());
+    // A live run goes with the link: its settings and the step it reached.
+    doc.live = state.live.last().map(|p| crate::doc::LiveLink {
+        settings: state.live.settings.clone(),
+        step: p.step,
+    });
     Callback::from(move |_: ()| {
         let url = format!("{}#{}", page_url(), share::encode(&doc));
         if let Some(w) = web_sys::window() {

@@ -182,6 +182,18 @@ pub struct Doc {
     /// before they existed: defaults).
     #[serde(default)]
     pub explore: Explore,
+    /// A live training run to reproduce: its settings and the step it reached (only in links;
+    /// the page takes it out when it opens them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<LiveLink>,
+}
+
+/// A live run in a link: training is deterministic from the settings, so the page trains to
+/// `step` again and reaches the same weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveLink {
+    pub settings: crate::live::LiveSettings,
+    pub step: usize,
 }
 
 impl Default for Doc {
@@ -201,6 +213,7 @@ impl Default for Doc {
             model: None,
             sampling: Sampling::default(),
             explore: Explore::default(),
+            live: None,
         }
     }
 }
@@ -326,6 +339,14 @@ impl Doc {
                     return Err(DocError::BadPreset);
                 }
             }
+        }
+        if let Some(l) = &mut self.live {
+            // What Train would use, and no further than the run's schedule.
+            let live = l.settings.live();
+            l.settings.layers = live.n_layers;
+            l.settings.lr = live.lr;
+            l.settings.induction_fraction = live.induction_fraction;
+            l.step = l.step.min(live.steps);
         }
         let x = &mut self.explore;
         if x.ablated.len() > MAX_ABLATED {

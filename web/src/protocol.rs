@@ -69,6 +69,8 @@ pub enum ToWorker {
     Train {
         run: u64,
         settings: crate::live::LiveSettings,
+        /// Pause at this step (a link's run reproduced).
+        until: Option<usize>,
     },
     /// Forget the live model.
     ResetTraining,

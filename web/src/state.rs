@@ -128,6 +128,8 @@ pub struct State {
     pub live: LiveRun,
     /// The live training settings as shown (applied by the next Train).
     pub live_settings: LiveSettings,
+    /// A link's live run, to train again to its step (taken out of the document).
+    pub live_replay: Option<crate::doc::LiveLink>,
 }
 
 /// Crashes in a row after which the page stops starting new workers (Retry starts one).
@@ -163,6 +165,7 @@ impl Default for State {
             crashes_since_ready: 0,
             live: LiveRun::default(),
             live_settings: LiveSettings::default(),
+            live_replay: None,
         }
     }
 }
@@ -170,8 +173,11 @@ impl Default for State {
 impl State {
     /// The state a page opens with.
     pub fn from_startup(s: Startup, set_aside: Vec<SetAside>) -> Self {
+        let mut doc = s.doc;
+        let live_replay = doc.live.take();
         Self {
-            doc: s.doc,
+            doc,
+            live_replay,
             pending_link: s.pending_link,
             messages: s.messages,
             protect_draft: s.protect_draft,
@@ -324,7 +330,10 @@ impl Reducible for State {
             Action::LiveReset => s.live = LiveRun::default(),
             Action::CompareStarted(c) => s.comparison = Some(c),
             Action::DismissMessages => s.messages.clear(),
-            Action::LinkOpened(Ok(link)) => {
+            Action::LinkOpened(Ok(mut link)) => {
+                if let Some(l) = link.live.take() {
+                    s.live_replay = Some(l);
+                }
                 let (doc, pending) = meet(&s.doc, link);
                 s.doc = doc;
                 s.pending_link = pending;
@@ -769,6 +778,47 @@ mod tests {
         }
         assert_eq!(s.worker_restarts, MAX_RESTARTS);
         assert!(matches!(s.model, ModelStatus::Failed(_)));
+    }
+
+    #[test]
+    fn a_links_live_run_is_taken_out_to_be_trained_again() {
+        use crate::doc::LiveLink;
+        let doc = Doc {
+            live: Some(LiveLink {
+                settings: LiveSettings::default(),
+                step: 700,
+            }),
+            ..Doc::default()
+        };
+        let back = crate::share::decode(&crate::share::encode(&doc)).unwrap();
+        assert_eq!(back.live, doc.live);
+        let s = State::from_startup(
+            Startup {
+                doc: back,
+                pending_link: None,
+                messages: vec![],
+                protect_draft: false,
+            },
+            vec![],
+        );
+        assert_eq!(s.doc.live, None, "the draft does not keep it");
+        assert_eq!(s.live_replay.map(|l| l.step), Some(700));
+        let far = Doc {
+            live: Some(LiveLink {
+                settings: LiveSettings {
+                    layers: 9,
+                    ..LiveSettings::default()
+                },
+                step: 1_000_000,
+            }),
+            ..Doc::default()
+        }
+        .checked()
+        .unwrap()
+        .live
+        .unwrap();
+        let two = icl_model::live::Live::TWO;
+        assert_eq!((far.settings.layers, far.step), (two.n_layers, two.steps));
     }
 
     #[test]

@@ -164,7 +164,8 @@ pub fn LiveTraining(p: &LiveTrainingProps) -> Html {
             <p id="live-status" class="status-line" aria-live="polite"
                 data-step={live.last().map(|q| q.step.to_string()).unwrap_or_default()}
                 data-training={live.training.to_string()}
-                data-top={live.last().map(|q| q.scores.top_induction().to_string()).unwrap_or_default()}>{ status }</p>
+                data-top={live.last().map(|q| q.scores.top_induction().to_string()).unwrap_or_default()}
+                data-copy-losses={live.last().map(|q| format!("{} {}", q.scores.loss_first_copy, q.scores.loss_second_copy)).unwrap_or_default()}>{ status }</p>
             if let Some(step) = formed {
                 <p id="live-formed" class="ok">{ format!("The induction head formed at step {step}: the top induction score passed {PHASE_CHANGE_INDUCTION}.") }</p>
             }

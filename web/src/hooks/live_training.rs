@@ -31,9 +31,26 @@ pub fn use_live_training(bridge: &Bridge, state: &Store) -> LiveJobs {
             bridge.send(ToWorker::Train {
                 run,
                 settings: state.live_settings.clone(),
+                until: None,
             });
         })
     };
+    // A link's run: train it again to the step it reached.
+    {
+        let (bridge, state) = (bridge.clone(), state.clone());
+        use_effect_with(state.live_replay.clone(), move |replay| {
+            if let Some(link) = replay {
+                let run = next_job();
+                state.dispatch(Action::LiveSettings(link.settings.clone()));
+                state.dispatch(Action::LiveStarted(run));
+                bridge.send(ToWorker::Train {
+                    run,
+                    settings: link.settings.clone(),
+                    until: Some(link.step),
+                });
+            }
+        });
+    }
     let pause = {
         let bridge = bridge.clone();
         Callback::from(move |_: ()| bridge.send(ToWorker::Stop))

@@ -203,7 +203,11 @@ impl Worker {
                 Ok(points) => self.send(FromWorker::Curves { model, points }).await,
                 Err(message) => self.send(FromWorker::Notice { message }).await,
             },
-            ToWorker::Train { run, settings } => self.train(run, settings).await,
+            ToWorker::Train {
+                run,
+                settings,
+                until,
+            } => self.train(run, settings, until).await,
             ToWorker::ResetTraining => {
                 self.live = None;
                 Ok(())
@@ -215,8 +219,17 @@ impl Worker {
 
     /// Trains the live model until Stop, another request or the end of its schedule,
     /// reporting every [`REPORT_MS`].
-    async fn train(&mut self, run: u64, settings: crate::live::LiveSettings) -> Result<(), Gone> {
-        if !self.live.as_ref().is_some_and(|l| l.settings == settings) {
+    async fn train(
+        &mut self,
+        run: u64,
+        settings: crate::live::LiveSettings,
+        until: Option<usize>,
+    ) -> Result<(), Gone> {
+        let reusable = self
+            .live
+            .as_ref()
+            .is_some_and(|l| l.settings == settings && until.is_none_or(|u| l.stepper.step <= u));
+        if !reusable {
             match LiveTrainer::new(settings) {
                 Ok(t) => self.live = Some(t),
                 Err(message) => {
@@ -231,7 +244,7 @@ impl Worker {
                 break;
             }
             let Some(t) = self.live.as_mut() else { break };
-            if t.finished() {
+            if t.finished() || until.is_some_and(|u| t.stepper.step >= u) {
                 break;
             }
             sum += t.step();
