@@ -146,6 +146,11 @@ impl Drop for StaticServer {
     }
 }
 
+/// Where the headless browser saves downloads.
+pub fn download_dir() -> PathBuf {
+    std::env::temp_dir().join(format!("icl-e2e-downloads-{}", std::process::id()))
+}
+
 /// A chromedriver process on a free local port; killed when dropped.
 pub struct ChromeDriver {
     pub port: u16,
@@ -199,7 +204,13 @@ impl ChromeDriver {
             "--disable-sync",
             "--window-size=1280,900",
         ];
-        let mut opts = serde_json::json!({ "args": args });
+        let mut opts = serde_json::json!({
+            "args": args,
+            "prefs": {
+                "download.default_directory": download_dir().to_string_lossy(),
+                "download.prompt_for_download": false,
+            },
+        });
         if let Ok(bin) = std::env::var("CHROME_BIN") {
             opts["binary"] = bin.into();
         } else if Path::new("/usr/bin/chromium").exists() {

@@ -13,7 +13,7 @@ use icl_model::manifest::{MANIFEST_FILE, Manifest};
 use icl_model::model::Model;
 use icl_model::sampling::{SamplingConfig, complete};
 use icl_model::weights::load_verified;
-use icl_tests::{ChromeDriver, SUB_PATH, StaticServer, repo_root};
+use icl_tests::{ChromeDriver, SUB_PATH, StaticServer, download_dir, repo_root};
 use serde_json::json;
 
 fn dist() -> PathBuf {
@@ -838,6 +838,36 @@ async fn live_training_forms_an_induction_head_in_the_tab() {
         .unwrap();
     println!("longest main-thread task while training: {longest:.0} ms");
     assert!(longest < 200.0, "a main-thread task took {longest:.0} ms");
+
+    // The live model is a model of the page: it completes a prompt.
+    js(
+        &c,
+        "const s = document.querySelector('#model'); s.value = 'live'; s.dispatchEvent(new Event('change', { bubbles: true })); return 0;",
+        vec![],
+    )
+    .await;
+    let live_run = run(&c).await;
+    assert!(!live_run.ids.is_empty(), "the live model completes");
+    // Download weights: the project's weight file of the live model at that step.
+    let (at, _) = live_step(&c).await;
+    click(&c, "#live-export").await;
+    let name = wait_for(&c, "#live-download", 30)
+        .await
+        .attr("download")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(name, format!("live2_step{at}.bin"));
+    let file = download_dir().join(&name);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !file.exists() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let bytes = std::fs::read(&file).expect("the weights were downloaded");
+    let (model, info) = icl_model::weights::from_bytes(&bytes, &Backend::Flex.device())
+        .expect("the downloaded file is a weight file");
+    assert_eq!(model.config.n_layers, 2);
+    assert_eq!(info.info.get("step"), Some(&at.to_string()));
 
     // A link carries the run: a fresh visitor's tab trains it again to the same step and
     // reaches the same weights (the same head scores and repeated-string losses).

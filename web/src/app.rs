@@ -96,6 +96,24 @@ pub fn App() -> Html {
     let altered = (!target.ablated.is_empty() || target.checkpoint.is_some())
         .then(|| target_label(&target, &state.models));
     let expected_logprob = state.analysis.as_ref().and_then(|a| a.expected_logprob);
+    // The model trained in this tab is offered beside the list once it has trained.
+    let mut run_models = state.models.clone();
+    if let Some(p) = state.live.last() {
+        let live = state.live.settings.live();
+        run_models.push(crate::protocol::ModelSummary {
+            id: crate::protocol::LIVE_MODEL.into(),
+            name: format!(
+                "Trained in this tab ({} layer{}, step {})",
+                live.n_layers,
+                if live.n_layers == 1 { "" } else { "s" },
+                p.step
+            ),
+            description: String::new(),
+            params: live.model_config().param_count() as u64,
+            bytes: 0,
+            checkpoints: Vec::new(),
+        });
+    }
 
     html! {
         <main onkeydown={on_key}>
@@ -114,7 +132,7 @@ pub fn App() -> Html {
                     <Builder doc={state.doc.clone()} block_size={state.block_size()} on_change={on_doc.clone()} on_message={dispatching(&state, Action::Message)} />
                 </div>
                 <div class="col">
-                    <RunPanel doc={state.doc.clone()} models={state.models.clone()} ready={ready} running={state.run_state == RunState::Running}
+                    <RunPanel doc={state.doc.clone()} models={run_models} ready={ready} running={state.run_state == RunState::Running}
                         altered={altered} share_url={state.share_url.clone()} on_run={jobs.run.clone()} on_stop={jobs.stop.clone()}
                         on_share={share_callback(&state)} on_doc={on_doc.clone()} />
                     if let Some(n) = &state.notice { <p class="notice" id="run-notice">{ n }</p> }
@@ -139,7 +157,8 @@ pub fn App() -> Html {
             </div>
             <h2 class="part">{ "Train it yourself" }</h2>
             <LiveTraining live={state.live.clone()} settings={state.live_settings.clone()}
-                on_settings={dispatching(&state, Action::LiveSettings)} on_train={live.train} on_pause={live.pause} on_reset={live.reset} />
+                file={state.live_file.clone()} on_settings={dispatching(&state, Action::LiveSettings)}
+                on_train={live.train} on_pause={live.pause} on_reset={live.reset} on_export={live.export} />
             <p id="status" class="status" role="status" aria-live="polite">{ state.status_line() }</p>
         </main>
     }

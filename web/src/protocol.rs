@@ -20,6 +20,9 @@ pub struct Target {
     pub ablated: Vec<(usize, usize)>,
 }
 
+/// The model id of the model trained in this tab: requests for it run on the live weights.
+pub const LIVE_MODEL: &str = "live";
+
 /// What the page asks of the worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
@@ -74,6 +77,8 @@ pub enum ToWorker {
     },
     /// Forget the live model.
     ResetTraining,
+    /// The live model's weight file (answered by `LiveWeights`).
+    ExportLive,
 }
 
 /// One column of a comparison.
@@ -138,6 +143,8 @@ pub enum FromWorker {
     },
     /// The live run `run` stopped training (Pause, another request, or its schedule ended).
     TrainingPaused { run: u64 },
+    /// The live model as the project's weight file.
+    LiveWeights { name: String, bytes: Vec<u8> },
     /// The manifest's models, default first.
     Models(Vec<ModelSummary>),
     /// A model is being fetched.

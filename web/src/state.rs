@@ -130,6 +130,8 @@ pub struct State {
     pub live_settings: LiveSettings,
     /// A link's live run, to train again to its step (taken out of the document).
     pub live_replay: Option<crate::doc::LiveLink>,
+    /// The live model's weight file, once asked for: its name and bytes.
+    pub live_file: Option<Rc<(String, Vec<u8>)>>,
 }
 
 /// Crashes in a row after which the page stops starting new workers (Retry starts one).
@@ -166,6 +168,7 @@ impl Default for State {
             live: LiveRun::default(),
             live_settings: LiveSettings::default(),
             live_replay: None,
+            live_file: None,
         }
     }
 }
@@ -327,7 +330,10 @@ impl Reducible for State {
                 let settings = s.live_settings.clone();
                 s.live.start(run, settings);
             }
-            Action::LiveReset => s.live = LiveRun::default(),
+            Action::LiveReset => {
+                s.live = LiveRun::default();
+                s.live_file = None;
+            }
             Action::CompareStarted(c) => s.comparison = Some(c),
             Action::DismissMessages => s.messages.clear(),
             Action::LinkOpened(Ok(mut link)) => {
@@ -405,6 +411,9 @@ impl State {
 
     /// The window of the model that is ready, if any.
     pub fn block_size(&self) -> Option<usize> {
+        if self.doc.model.as_deref() == Some(crate::protocol::LIVE_MODEL) {
+            return Some(self.live.settings.live().block);
+        }
         match &self.model {
             ModelStatus::Ready(i) => Some(i.block_size),
             _ => None,
@@ -446,6 +455,9 @@ impl State {
             FromWorker::Notice { message } => self.say(message),
             FromWorker::Trained { run, point } => self.live.reported(run, *point),
             FromWorker::TrainingPaused { run } => self.live.paused(run),
+            FromWorker::LiveWeights { name, bytes } => {
+                self.live_file = Some(Rc::new((name, bytes)))
+            }
             FromWorker::UnknownModel { requested, used } => {
                 // Only when the page still asks for that model (the visitor may have chosen
                 // another since); the document then names the model that runs.

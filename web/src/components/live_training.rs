@@ -19,6 +19,50 @@ pub struct LiveTrainingProps {
     pub on_train: Callback<()>,
     pub on_pause: Callback<()>,
     pub on_reset: Callback<()>,
+    /// The live model's weight file, once asked for.
+    pub file: Option<std::rc::Rc<(String, Vec<u8>)>>,
+    pub on_export: Callback<()>,
+}
+
+/// A download link for `file` (an object URL, revoked when the file changes), clicked once
+/// when it appears.
+#[function_component]
+fn Download(p: &DownloadProps) -> Html {
+    let url = use_memo(p.file.clone(), |file| {
+        let bytes = js_sys::Uint8Array::from(file.1.as_slice());
+        let parts = js_sys::Array::of1(&bytes);
+        web_sys::Blob::new_with_u8_array_sequence(&parts)
+            .ok()
+            .and_then(|b| web_sys::Url::create_object_url_with_blob(&b).ok())
+    });
+    let link = use_node_ref();
+    {
+        let (url, link) = (url.clone(), link.clone());
+        use_effect_with(url, move |url| {
+            if let Some(a) = link.cast::<web_sys::HtmlElement>() {
+                a.click();
+            }
+            let url = (**url).clone();
+            move || {
+                if let Some(u) = url {
+                    let _ = web_sys::Url::revoke_object_url(&u);
+                }
+            }
+        });
+    }
+    match &*url {
+        Some(u) => html! {
+            <a id="live-download" ref={link} href={u.clone()} download={p.file.0.clone()} data-size={p.file.1.len().to_string()}>
+                { format!("Save {} ({} kB)", p.file.0, p.file.1.len() / 1000) }
+            </a>
+        },
+        None => html! { <span class="notice">{ "This browser could not make the file." }</span> },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DownloadProps {
+    file: std::rc::Rc<(String, Vec<u8>)>,
 }
 
 fn curve(live: &LiveRun, f: impl Fn(&crate::live::LivePoint) -> f32) -> Vec<(f64, f64)> {
@@ -159,6 +203,8 @@ pub fn LiveTraining(p: &LiveTrainingProps) -> Html {
                 } else {
                     <button id="live-train" onclick={p.on_train.reform(|_: MouseEvent| ())}>{ if same { "Resume" } else { "Train" } }</button>
                 }
+                <button id="live-export" class="secondary" onclick={p.on_export.reform(|_: MouseEvent| ())} disabled={live.points.is_empty() || live.training}>{ "Download weights" }</button>
+                if let Some(f) = &p.file { <Download file={f.clone()} /> }
                 <button id="live-reset" class="secondary" onclick={p.on_reset.reform(|_: MouseEvent| ())} disabled={live.points.is_empty() && !live.training}>{ "Reset" }</button>
             </div>
             <p id="live-status" class="status-line" aria-live="polite"

@@ -16,6 +16,8 @@ pub struct LiveJobs {
     pub pause: Callback<()>,
     /// Forget the live model.
     pub reset: Callback<()>,
+    /// Ask for the live model's weight file.
+    pub export: Callback<()>,
 }
 
 #[hook]
@@ -65,9 +67,14 @@ pub fn use_live_training(bridge: &Bridge, state: &Store) -> LiveJobs {
             state.dispatch(Action::LiveReset);
         })
     };
+    let export = {
+        let bridge = bridge.clone();
+        Callback::from(move |_: ()| bridge.send(ToWorker::ExportLive))
+    };
     LiveJobs {
         train,
         pause,
         reset,
+        export,
     }
 }

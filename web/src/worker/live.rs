@@ -3,6 +3,7 @@
 
 use icl_model::metrics::{HEAD_PROBE, head_scores};
 use icl_model::step::Stepper;
+use icl_model::weights::{DType, to_bytes};
 
 use super::WEB_BACKEND;
 use crate::live::{LivePoint, LiveSettings};
@@ -46,6 +47,27 @@ impl LiveTrainer {
         let loss = self.stepper.step().loss;
         self.seconds += (js_sys::Date::now() - t) / 1000.0;
         loss
+    }
+
+    /// The live model as the project's weight file (f32), with its name.
+    pub fn weight_file(&self) -> (String, Vec<u8>) {
+        let step = self.stepper.step.to_string();
+        let info = std::collections::BTreeMap::from([
+            ("step".to_string(), step.clone()),
+            (
+                "trained".to_string(),
+                "in the ICL Playground's tab".to_string(),
+            ),
+            (
+                "settings".to_string(),
+                serde_json::to_string(&self.settings).unwrap_or_default(),
+            ),
+        ]);
+        let bytes = to_bytes(&self.stepper.model(), DType::F32, &info);
+        (
+            format!("live{}_step{step}.bin", self.settings.layers),
+            bytes,
+        )
     }
 
     /// The run now, with `loss` the mean training loss since the last point.

@@ -15,6 +15,7 @@ use std::time::Duration;
 use futures::FutureExt;
 use icl_model::analysis::{Compared, compare, expected_logprob, explain, surprisal, sweep_point};
 use icl_model::backend::Backend;
+use icl_model::model::Model;
 use icl_model::sampling::Generator;
 use yew::platform::time::sleep;
 
@@ -125,7 +126,7 @@ impl Worker {
                 expected,
                 target,
             } => {
-                let m = match self.store.model(&target).await {
+                let m = match self.model(&target).await {
                     Ok(m) => m,
                     Err(message) => return self.send(FromWorker::Failed { run, message }).await,
                 };
@@ -152,13 +153,18 @@ impl Worker {
                 target,
                 prompt,
                 seed,
-            } => match self.store.model(&target).await {
+            } => match self.model(&target).await {
                 Err(e) => {
                     let error = Some(e);
                     self.send(FromWorker::JobDone { run, error }).await
                 }
                 Ok(m) => {
-                    let random = self.store.random_strings(&m, &target, seed);
+                    // The live model changes with every step: its scores are not kept.
+                    let random = if target.model.as_deref() == Some(crate::protocol::LIVE_MODEL) {
+                        icl_model::analysis::random_strings(&m, seed)
+                    } else {
+                        self.store.random_strings(&m, &target, seed)
+                    };
                     let explanation = Box::new(explain(&m, &prompt, random));
                     self.send(FromWorker::Explained { run, explanation }).await
                 }
@@ -170,7 +176,7 @@ impl Worker {
                 source,
                 ks,
             } => {
-                let error = match self.store.model(&target).await {
+                let error = match self.model(&target).await {
                     Err(e) => Some(e),
                     Ok(m) => {
                         for k in ks {
@@ -190,7 +196,7 @@ impl Worker {
                     if self.stopped().await? {
                         break;
                     }
-                    let result = match self.store.model(&v.target).await {
+                    let result = match self.model(&v.target).await {
                         Ok(m) => compare(&m, &v.prompt, v.sampling, v.expected.as_deref()),
                         Err(e) => Compared::failed(e),
                     };
@@ -212,6 +218,16 @@ impl Worker {
                 self.live = None;
                 Ok(())
             }
+            ToWorker::ExportLive => match &self.live {
+                Some(t) => {
+                    let (name, bytes) = t.weight_file();
+                    self.send(FromWorker::LiveWeights { name, bytes }).await
+                }
+                None => {
+                    let message = "no model was trained in this tab yet".to_string();
+                    self.send(FromWorker::Notice { message }).await
+                }
+            },
             // Crash never gets here: the channel panics on it as it arrives.
             ToWorker::Stop | ToWorker::Crash => Ok(()),
         }
@@ -263,6 +279,19 @@ impl Worker {
             self.send(FromWorker::Trained { run, point }).await?;
         }
         self.send(FromWorker::TrainingPaused { run }).await
+    }
+
+    /// The weights `target` names: the live model's as they are now, or a model of the
+    /// manifest.
+    async fn model(&mut self, target: &crate::protocol::Target) -> Result<Model, String> {
+        if target.model.as_deref() != Some(crate::protocol::LIVE_MODEL) {
+            return self.store.model(target).await;
+        }
+        let live = self
+            .live
+            .as_ref()
+            .ok_or("no model was trained in this tab yet: press Train first")?;
+        Ok(store::ablated(live.stepper.model(), &target.ablated))
     }
 
     /// Answers, between two training steps, the requests the page makes by itself (an

@@ -45,6 +45,15 @@ fn short(s: &str) -> String {
     s.chars().take(40).collect()
 }
 
+/// `model` with the heads `ablated` (as `(layer, head)`) switched off.
+pub(super) fn ablated(model: Model, ablated: &[(usize, usize)]) -> Model {
+    if ablated.is_empty() {
+        return model;
+    }
+    let c = &model.config;
+    model.with_heads_ablated(&HeadMask::from_ablated(c.n_layers, c.n_heads, ablated))
+}
+
 impl Store {
     /// The manifest entry of `id` (`None`: the default model).
     fn entry(&self, id: Option<&str>) -> Result<&ModelEntry, String> {
@@ -128,15 +137,7 @@ impl Store {
                 m
             }
         };
-        if target.ablated.is_empty() {
-            return Ok(model);
-        }
-        let c = &model.config;
-        Ok(model.with_heads_ablated(&HeadMask::from_ablated(
-            c.n_layers,
-            c.n_heads,
-            &target.ablated,
-        )))
+        Ok(ablated(model, &target.ablated))
     }
 
     /// Fetches the manifest, then the model's file, as [`fetch_weights`] does, and evicts
