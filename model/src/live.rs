@@ -3,7 +3,12 @@
 //! has no earlier layer to find the previous token). Their shapes and settings were chosen
 //! from native probes (`icl live-probe`; the figures are in `docs/PERFORMANCE.md`).
 
+use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
+
+use crate::metrics::{HEAD_PROBE, HeadScores, repeated_string};
+use crate::tensors::{batch_tokens, to_vec};
+use crate::transformer::{ForwardOptions, Transformer};
 
 use crate::config::{ModelConfig, Positional};
 use crate::tokenizer::Tokenizer;
@@ -83,4 +88,34 @@ impl Live {
     pub fn tokens_per_step(&self) -> usize {
         self.batch * (self.block - 1)
     }
+}
+
+/// Where the head with the top induction score in `scores` looks on one repeated random string
+/// (`<bos> r r`, the head probe's first seed): `(layer, head, size, weights)` with the
+/// `size × size` weights row by row.
+pub fn top_induction_pattern(
+    net: &Transformer,
+    device: &Device,
+    scores: &HeadScores,
+) -> Option<(usize, usize, usize, Vec<f32>)> {
+    let (layer, head) = scores
+        .induction
+        .iter()
+        .enumerate()
+        .flat_map(|(l, hs)| hs.iter().enumerate().map(move |(h, &s)| (l, h, s)))
+        .max_by(|a, b| a.2.total_cmp(&b.2))
+        .map(|(l, h, _)| (l, h))?;
+    let ids = repeated_string(HEAD_PROBE.seed, (net.block_size() - 1) / 2);
+    let out = net.forward(
+        batch_tokens(std::slice::from_ref(&ids), device),
+        &ForwardOptions::default(),
+    );
+    let w = out.attention.into_iter().nth(layer)?;
+    let [_, heads, size, kv] = w.dims();
+    if head >= heads || size != kv {
+        return None;
+    }
+    let all = to_vec(w.reshape([heads * size * kv]));
+    let one = all[head * size * size..(head + 1) * size * size].to_vec();
+    Some((layer, head, size, one))
 }

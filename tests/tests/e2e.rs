@@ -838,6 +838,14 @@ async fn live_training_forms_an_induction_head_in_the_tab() {
     .as_f64()
     .unwrap();
     assert!(top >= 0.4, "the head table shows the induction head: {top}");
+    // The top induction head's pattern on a repeated string is drawn (one image, from data).
+    let pattern = js(
+        &c,
+        "const i = document.querySelector('#live-pattern img'); return i.complete && i.naturalWidth > 0 && i.src.startsWith('data:image/bmp') ? i.naturalWidth : 0;",
+        vec![],
+    )
+    .await;
+    assert!(pattern.as_u64().unwrap_or(0) > 10, "pattern: {pattern}");
     click(&c, "#live-pause").await;
     wait_for(&c, "#live-status[data-training=false]", 10).await;
     assert_eq!(policy_violations(&c).await, Vec::<String>::new());

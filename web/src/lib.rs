@@ -5,6 +5,7 @@ pub mod comparison;
 pub mod components;
 pub mod doc;
 pub mod glyph;
+pub mod heatmap;
 pub mod hooks;
 pub mod live;
 pub mod presets;

@@ -63,6 +63,20 @@ pub struct LivePoint {
     pub loss: f32,
     /// Per-head scores and the losses on a repeated random string.
     pub scores: HeadScores,
+    /// Where the top induction head looks on one repeated random string.
+    #[serde(default)]
+    pub pattern: Option<HeadPattern>,
+}
+
+/// One head's attention on one repeated random string (`<bos> r r`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeadPattern {
+    pub layer: usize,
+    pub head: usize,
+    /// Positions (rows and columns).
+    pub size: usize,
+    /// `size × size` weights, row (query) by row; rows sum to 1 over the columns up to them.
+    pub weights: Vec<f32>,
 }
 
 /// A live run on the page.
@@ -139,6 +153,7 @@ mod tests {
                 loss_first_copy: 4.0,
                 loss_second_copy: 1.0,
             },
+            pattern: None,
         }
     }
 

@@ -220,6 +220,13 @@ pub fn LiveTraining(p: &LiveTrainingProps) -> Html {
                     x_label="training step" left_label="nats per character" right_label={Some(AttrValue::from("score"))}
                     right_range={Some((0.0, 1.0))} marker={formed.map(|s| s as f64)} lines={lines} />
             }
+            if let Some(pat) = live.last().and_then(|q| q.pattern.as_ref()) {
+                <figure id="live-pattern" class="pattern" data-head={format!("L{}H{}", pat.layer, pat.head)}>
+                    <img src={crate::heatmap::data_url(pat.size, &pat.weights)} width="252" height="252"
+                        alt={format!("Attention of head L{}H{} on a repeated random string of {} positions.", pat.layer, pat.head, pat.size)} />
+                    <figcaption>{ format!("Where L{}H{}, the top induction head now, looks on a repeated random string: each row is a position reading, each column a position it attends to (darker: more). An induction head draws a stripe in the lower half, just right of the diagonal's copy: each character of the second copy looks at the character after its first occurrence.", pat.layer, pat.head) }</figcaption>
+                </figure>
+            }
             { for heads }
         </section>
     }

@@ -1,12 +1,13 @@
 //! The worker's live run: the same training step as `icl train` ([`Stepper`]), its clock, and
 //! the points it reports to the page.
 
+use icl_model::live::top_induction_pattern;
 use icl_model::metrics::{HEAD_PROBE, head_scores};
 use icl_model::step::Stepper;
 use icl_model::weights::{DType, to_bytes};
 
 use super::WEB_BACKEND;
-use crate::live::{LivePoint, LiveSettings};
+use crate::live::{HeadPattern, LivePoint, LiveSettings};
 
 /// How often a training run reports (ms): charts move at least once a second.
 pub(super) const REPORT_MS: f64 = 500.0;
@@ -73,19 +74,24 @@ impl LiveTrainer {
     /// The run now, with `loss` the mean training loss since the last point.
     pub fn point(&self, loss: f32) -> LivePoint {
         let p = HEAD_PROBE;
+        let net = self.stepper.valid();
+        let scores = head_scores(&net, self.stepper.device(), p.seed, p.strings, p.len);
+        let pattern = top_induction_pattern(&net, self.stepper.device(), &scores).map(
+            |(layer, head, size, weights)| HeadPattern {
+                layer,
+                head,
+                size,
+                weights,
+            },
+        );
         LivePoint {
             step: self.stepper.step,
             seconds: self.seconds,
             tokens_per_s: (self.stepper.step * self.tokens_per_step) as f64
                 / self.seconds.max(1e-3),
             loss,
-            scores: head_scores(
-                &self.stepper.valid(),
-                self.stepper.device(),
-                p.seed,
-                p.strings,
-                p.len,
-            ),
+            scores,
+            pattern,
         }
     }
 }
