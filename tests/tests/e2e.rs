@@ -869,6 +869,27 @@ async fn live_training_forms_an_induction_head_in_the_tab() {
     .await;
     let live_run = run(&c).await;
     assert!(!live_run.ids.is_empty(), "the live model completes");
+    // Compare by model: the live model is a row beside the shipped ones (attn2 among them).
+    let vary = c.find(Locator::Css("#vary")).await.unwrap();
+    vary.select_by_value("1").await.unwrap();
+    click(&c, "#run-compare").await;
+    wait_for(&c, "#compare-table[data-done=true]", 120).await;
+    let rows = js(
+        &c,
+        "return [...document.querySelectorAll('#compare-table .compare-row th')].map(t => t.textContent);",
+        vec![],
+    )
+    .await;
+    let rows: Vec<String> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        rows.iter().any(|r| r.contains("live")) && rows.iter().any(|r| r.contains("attn2")),
+        "{rows:?}"
+    );
     // Download weights: the project's weight file of the live model at that step.
     let (at, _) = live_step(&c).await;
     click(&c, "#live-export").await;

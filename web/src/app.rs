@@ -96,24 +96,7 @@ pub fn App() -> Html {
     let altered = (!target.ablated.is_empty() || target.checkpoint.is_some())
         .then(|| target_label(&target, &state.models));
     let expected_logprob = state.analysis.as_ref().and_then(|a| a.expected_logprob);
-    // The model trained in this tab is offered beside the list once it has trained.
-    let mut run_models = state.models.clone();
-    if let Some(p) = state.live.last() {
-        let live = state.live.settings.live();
-        run_models.push(crate::protocol::ModelSummary {
-            id: crate::protocol::LIVE_MODEL.into(),
-            name: format!(
-                "Trained in this tab ({} layer{}, step {})",
-                live.n_layers,
-                if live.n_layers == 1 { "" } else { "s" },
-                p.step
-            ),
-            description: String::new(),
-            params: live.model_config().param_count() as u64,
-            bytes: 0,
-            checkpoints: Vec::new(),
-        });
-    }
+    let run_models = state.models_with_live();
 
     html! {
         <main onkeydown={on_key}>

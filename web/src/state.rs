@@ -401,6 +401,28 @@ impl State {
         }
     }
 
+    /// The models of the list, and the model trained in this tab once it has trained (Run
+    /// and Compare offer it beside the shipped ones).
+    pub fn models_with_live(&self) -> Vec<ModelSummary> {
+        let mut models = self.models.clone();
+        if let Some(p) = self.live.last() {
+            let live = self.live.settings.live();
+            let s = if live.n_layers == 1 { "" } else { "s" };
+            models.push(ModelSummary {
+                id: crate::protocol::LIVE_MODEL.into(),
+                name: format!(
+                    "Trained in this tab ({} layer{s}, step {})",
+                    live.n_layers, p.step
+                ),
+                description: String::new(),
+                params: live.model_config().param_count(),
+                bytes: 0,
+                checkpoints: Vec::new(),
+            });
+        }
+        models
+    }
+
     /// The id of the model that is loaded and ready, if any.
     pub fn ready_model(&self) -> Option<String> {
         match &self.model {

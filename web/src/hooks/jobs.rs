@@ -116,7 +116,7 @@ pub fn use_jobs(bridge: &Bridge, state: &Store) -> Jobs {
 /// one-point sweep of its own.
 fn start_comparison(bridge: &Bridge, state: &Store) {
     let run = next_job();
-    let cols = columns(&state.doc, &state.models);
+    let cols = columns(&state.doc, &state.models_with_live());
     let batches: Vec<(u64, Option<SweepPoint>)> = cols
         .iter()
         .map(|c| (if c.batch.is_some() { next_job() } else { 0 }, None))
