@@ -771,6 +771,21 @@ async fn accessibility_checks_find_nothing() {
     c.close().await.unwrap();
 }
 
+/// Compares the models of the page side by side; each row's label and whether it matched.
+async fn compare_by_model(c: &Client) -> serde_json::Value {
+    let vary = c.find(Locator::Css("#vary")).await.unwrap();
+    vary.select_by_value("1").await.unwrap();
+    click(c, "#run-compare").await;
+    wait_for(c, "#compare-table[data-done=true]", 120).await;
+    js(
+        c,
+        "return [...document.querySelectorAll('#compare-table .compare-row')]
+            .map(r => [r.querySelector('th').textContent, r.querySelector('[data-match]').dataset.match]);",
+        vec![],
+    )
+    .await
+}
+
 /// The step the live run reports, and whether it is training.
 async fn live_step(c: &Client) -> (usize, bool) {
     let v = js(
@@ -870,21 +885,12 @@ async fn live_training_forms_an_induction_head_in_the_tab() {
     let live_run = run(&c).await;
     assert!(!live_run.ids.is_empty(), "the live model completes");
     // Compare by model: the live model is a row beside the shipped ones (attn2 among them).
-    let vary = c.find(Locator::Css("#vary")).await.unwrap();
-    vary.select_by_value("1").await.unwrap();
-    click(&c, "#run-compare").await;
-    wait_for(&c, "#compare-table[data-done=true]", 120).await;
-    let rows = js(
-        &c,
-        "return [...document.querySelectorAll('#compare-table .compare-row th')].map(t => t.textContent);",
-        vec![],
-    )
-    .await;
-    let rows: Vec<String> = rows
+    let rows: Vec<String> = compare_by_model(&c)
+        .await
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r.as_str().unwrap().to_string())
+        .map(|r| r[0].as_str().unwrap().to_string())
         .collect();
     assert!(
         rows.iter().any(|r| r.contains("live")) && rows.iter().any(|r| r.contains("attn2")),
@@ -1202,17 +1208,7 @@ async fn explain_panels_sweep_ablate_scrub_and_share() {
     }
     println!("sweep k=0..8 x 16 queries on base in the browser: {sweep_ms} ms; exact {exact:?}");
     // Compare across the zoo: one row per model, each scored, and the scaling strip.
-    let vary = c.find(Locator::Css("#vary")).await.unwrap();
-    vary.select_by_value("1").await.unwrap();
-    click(&c, "#run-compare").await;
-    wait_for(&c, "#compare-table[data-done=true]", 120).await;
-    let rows = js(
-        &c,
-        "return [...document.querySelectorAll('#compare-table .compare-row')]
-            .map(r => [r.querySelector('th').textContent, r.querySelector('[data-match]').dataset.match]);",
-        vec![],
-    )
-    .await;
+    let rows = compare_by_model(&c).await;
     println!("compare by model: {rows}");
     assert_eq!(rows.as_array().unwrap().len(), 3, "{rows}");
     let strip = wait_for(&c, "#scaling li", 60).await;
