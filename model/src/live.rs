@@ -54,6 +54,11 @@ impl Live {
         ..Live::TWO
     };
 
+    /// The 1-layer control for `n_layers == 1`, otherwise the 2-layer model.
+    pub fn for_layers(n_layers: usize) -> Live {
+        if n_layers == 1 { Live::ONE } else { Live::TWO }
+    }
+
     /// Its model's shape.
     pub fn model_config(&self) -> ModelConfig {
         ModelConfig::new(

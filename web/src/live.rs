@@ -2,7 +2,7 @@
 //! whether it is training. The worker owns the weights ([`crate::worker`]).
 
 use icl_model::live::{Live, PHASE_CHANGE_INDUCTION};
-use icl_model::metrics::{HeadScores, max_score};
+use icl_model::metrics::HeadScores;
 use serde::{Deserialize, Serialize};
 
 /// What a visitor chooses before pressing Train; with the seed, a run is reproducible.
@@ -30,11 +30,7 @@ impl Default for LiveSettings {
 impl LiveSettings {
     /// The preset these settings make.
     pub fn live(&self) -> Live {
-        let base = if self.layers == 1 {
-            Live::ONE
-        } else {
-            Live::TWO
-        };
+        let base = Live::for_layers(self.layers);
         Live {
             lr: if self.lr.is_finite() && self.lr > 0.0 {
                 self.lr.min(0.1)
@@ -102,11 +98,6 @@ impl LiveRun {
     /// The last point, if any.
     pub fn last(&self) -> Option<&LivePoint> {
         self.points.last()
-    }
-
-    /// Top previous-token score of a point.
-    pub fn previous(p: &LivePoint) -> f32 {
-        max_score(&p.scores.previous_token)
     }
 
     /// A point for `run` arrived (older runs' points are dropped).

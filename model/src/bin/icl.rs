@@ -170,11 +170,7 @@ struct LiveArgs {
 
 impl LiveArgs {
     fn live(&self) -> icl_model::live::Live {
-        let base = if self.layers == 1 {
-            icl_model::live::Live::ONE
-        } else {
-            icl_model::live::Live::TWO
-        };
+        let base = icl_model::live::Live::for_layers(self.layers);
         icl_model::live::Live {
             n_layers: self.layers,
             d_model: self.d_model.unwrap_or(base.d_model),
