@@ -9,17 +9,16 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use burn::tensor::Device;
 use criterion::Criterion;
-use icl_model::bench::{Clock, Figure, TRAIN, jobs, load_all, train_stepper};
+use icl_model::bench::{
+    Clock, Figure, MATMUL_ONE_THREAD, TRAIN, jobs, load_all, matmul_ms, native_clock, race_figures,
+    train_stepper,
+};
 use icl_model::manifest::{MANIFEST_FILE, Manifest};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn clock() -> f64 {
-    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
-    START.get_or_init(Instant::now).elapsed().as_secs_f64() * 1000.0
 }
 
 /// Median time per iteration (ms) criterion estimated for `id`.
@@ -61,7 +60,7 @@ fn main() -> Result<(), String> {
         .measurement_time(Duration::from_millis(measure))
         .sample_size(10)
         .configure_from_args();
-    let tick: Clock = clock;
+    let tick: Clock = native_clock;
     let mut all = jobs(&loaded, tick, quick);
     // Training runs on one thread, as in the browser's worker; the other jobs on all cores.
     let one_thread = rayon::ThreadPoolBuilder::new()
@@ -90,11 +89,36 @@ fn main() -> Result<(), String> {
             });
         }
     }
+    // The matmul limit on the one thread training has (flex's product is multi-threaded).
+    let device = Device::flex();
+    let n = if quick { 64 } else { 512 };
+    let one_thread_matmul = format!("flex.{MATMUL_ONE_THREAD}.-.{n}");
+    c.bench_function(&one_thread_matmul, |b| {
+        b.iter_custom(|iters| {
+            let ms = one_thread.install(|| matmul_ms(&device, native_clock, n, iters as usize));
+            Duration::from_secs_f64(ms / 1e3)
+        })
+    });
     c.final_summary();
-    let figures: Vec<Figure> = all
+    let mut figures: Vec<Figure> = all
         .iter()
         .map(|job| estimate_ms(&criterion_dir, &job.id()).map(|ms| job.figure("native", ms)))
         .collect::<Result<_, _>>()?;
+    let ms = estimate_ms(&criterion_dir, &one_thread_matmul)?;
+    figures.push(Figure {
+        place: "native".into(),
+        backend: "flex".into(),
+        what: MATMUL_ONE_THREAD.into(),
+        model: String::new(),
+        size: n,
+        value: 2.0 * (n as f64).powi(3) / (ms / 1e3) / 1e9,
+        unit: "GFLOP/s".into(),
+        gflops: None,
+    });
+    if !quick {
+        // Minutes, not a criterion sample: once, on one thread like the browser's worker.
+        figures.extend(one_thread.install(|| race_figures("native", &device, native_clock))?);
+    }
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     }

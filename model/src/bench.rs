@@ -40,6 +40,17 @@ pub struct Figure {
 /// A clock in milliseconds.
 pub type Clock = fn() -> f64;
 
+/// The native [`Clock`]: milliseconds since its first call.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn native_clock() -> f64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_secs_f64()
+        * 1000.0
+}
+
 /// Multiply-adds × 2 of one token's forward at context `ctx` (weights, attention scores and
 /// weighted values; layer norms and softmax are left out).
 pub fn flops_per_token(c: &ModelConfig, ctx: usize) -> f64 {
@@ -357,8 +368,70 @@ pub fn train_stepper() -> crate::step::Stepper {
     .expect("the live preset is valid")
 }
 
+/// The `what` of the native matmul on one thread: the limit of the training job, which runs
+/// on one thread in both places.
+pub const MATMUL_ONE_THREAD: &str = "matmul-one-thread";
+
 /// The `what` of the training job.
 pub const TRAIN: &str = "train";
+
+/// The `what` of the seconds of training the 2-layer live preset takes to form its induction
+/// head (its `size` is the step it formed at).
+pub const TO_INDUCTION: &str = "to-induction-0.4";
+
+/// The `what` of the 1-layer control's top induction score after [`CONTROL_SECONDS`] of
+/// training.
+pub const CONTROL_INDUCTION: &str = "control-induction";
+
+/// Seconds the 1-layer control trains for: the page's promise is "within a minute".
+pub const CONTROL_SECONDS: usize = 60;
+
+/// The live presets raced against the clock from seed 0 on `device` (the runner puts it on one
+/// thread): the 2-layer model until its induction head forms (at most two minutes), and the
+/// 1-layer control for [`CONTROL_SECONDS`]. The heads are scored every 25 steps, off the clock.
+#[cfg(feature = "train")]
+pub fn race_figures(place: &str, device: &Device, clock: Clock) -> Result<Vec<Figure>, String> {
+    use crate::live::Live;
+    use crate::race::{Until, race};
+    let figure = |what: &str, model: &str, size, value, unit: &str| Figure {
+        place: place.to_string(),
+        backend: Backend::Flex.to_string(),
+        what: what.to_string(),
+        model: model.to_string(),
+        size,
+        value,
+        unit: unit.to_string(),
+        gflops: None,
+    };
+    let until = Until {
+        seconds: 120.0,
+        formed: true,
+    };
+    let two = race(&Live::TWO, 0, device.clone(), clock, until, 25, |_| ())?;
+    let formed = match two.passed {
+        Some((step, seconds)) => figure(TO_INDUCTION, "live2", step, seconds, "s"),
+        None => figure(
+            TO_INDUCTION,
+            "live2",
+            two.last.step,
+            two.last.seconds,
+            "s (not formed)",
+        ),
+    };
+    let until = Until {
+        seconds: CONTROL_SECONDS as f64,
+        formed: false,
+    };
+    let one = race(&Live::ONE, 0, device.clone(), clock, until, 25, |_| ())?;
+    let control = figure(
+        CONTROL_INDUCTION,
+        "live1",
+        CONTROL_SECONDS,
+        f64::from(one.last.induction),
+        "score",
+    );
+    Ok(vec![formed, control])
+}
 
 /// Every benchmark over the loaded models; `quick` keeps one short case of each kind (the
 /// smoke check). Shared by the browser runner ([`run_all`]) and the native criterion runner

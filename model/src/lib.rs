@@ -15,6 +15,8 @@ pub mod live;
 pub mod manifest;
 pub mod metrics;
 pub mod model;
+#[cfg(feature = "train")]
+pub mod race;
 pub mod rule_eval;
 pub mod rules;
 pub mod sampling;

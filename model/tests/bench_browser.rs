@@ -29,8 +29,16 @@ fn browser_figures() {
         .iter()
         .map(|(id, bytes, sha)| (id.to_string(), bytes.to_vec(), sha.to_string()))
         .collect();
-    let figures = icl_model::bench::run_all("browser", &models, now, QUICK);
+    let mut figures = icl_model::bench::run_all("browser", &models, now, QUICK);
     assert!(!figures.is_empty());
+    // The race to the induction head takes minutes: the full run, with SIMD (the site's build).
+    if !QUICK && cfg!(target_feature = "simd128") {
+        let device = burn::tensor::Device::flex();
+        figures.extend(
+            icl_model::bench::race_figures("browser", &device, now)
+                .expect("the live presets train"),
+        );
+    }
     for f in figures {
         console_log!(
             "BENCH {}",

@@ -86,8 +86,9 @@ fn browser(env: &tools::Env, quick: bool, simd: bool) -> Result<Vec<Figure>, Str
         .env("CARGO_TARGET_DIR", root().join("target/nosimd"));
     }
     cmd.args(["--", "--nocapture"])
-        // The full run takes minutes; the runner's default limit is far shorter.
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "900")
+        // The full run takes minutes (the race to an induction head alone two or three); the
+        // runner's default limit is far shorter.
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "1800")
         .env("PATH", &env.path)
         .env("CHROMEDRIVER", &env.chromedriver)
         .current_dir(root())
@@ -200,22 +201,56 @@ fn figure_row(f: &Figure, limits: &std::collections::BTreeMap<String, f64>) -> S
     )
 }
 
-/// Training speed in the browser against natively (both one thread), same preset, same run.
-fn training_ratio(native: &[Figure], browser: &[Figure]) -> Option<String> {
-    let train = |figures: &[Figure]| {
-        figures
-            .iter()
-            .find(|f| {
-                f.get("what").and_then(Value::as_str) == Some("train")
-                    && f.get("backend").and_then(Value::as_str) == Some("flex")
-            })
-            .and_then(|f| f.get("value").and_then(Value::as_f64))
-    };
-    let (n, b) = (train(native)?, train(browser)?);
-    Some(format!(
-        "Training (live2, one thread): browser {b:.0} tokens/s, native {n:.0} tokens/s: {:.0} % of native.",
-        100.0 * b / n
+/// The value of the first figure with `what` (and backend flex).
+fn value_of(figures: &[Figure], what: &str) -> Option<(f64, u64, String)> {
+    let f = figures.iter().find(|f| {
+        f.get("what").and_then(Value::as_str) == Some(what)
+            && f.get("backend").and_then(Value::as_str) == Some("flex")
+    })?;
+    Some((
+        f.get("value").and_then(Value::as_f64)?,
+        f.get("size").and_then(Value::as_u64).unwrap_or(0),
+        f.get("unit")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
     ))
+}
+
+/// Live training in the browser against natively (both one thread), same preset, same run:
+/// tokens/s and their ratio, the one-thread matmul limit of each, the seconds to the
+/// induction head and the 1-layer control's score.
+fn training_lines(native: &[Figure], browser: &[Figure]) -> Vec<String> {
+    let mut out = Vec::new();
+    if let (Some((n, ..)), Some((b, ..))) = (value_of(native, "train"), value_of(browser, "train"))
+    {
+        out.push(format!(
+            "Training (live2, one thread): browser {b:.0} tokens/s, native {n:.0} tokens/s: {:.0} % of native.",
+            100.0 * b / n
+        ));
+    }
+    if let (Some((n, ..)), Some((b, ..))) = (
+        value_of(native, "matmul-one-thread"),
+        value_of(browser, "matmul"),
+    ) {
+        out.push(format!(
+            "Matmul limit on one thread: browser {b:.1} GFLOP/s, native {n:.1} GFLOP/s: {:.0} % of native.",
+            100.0 * b / n
+        ));
+    }
+    for (place, figures) in [("browser", browser), ("native", native)] {
+        if let Some((s, step, unit)) = value_of(figures, "to-induction-0.4") {
+            out.push(format!(
+                "Induction head (live2, seed 0), {place}: top induction 0.4 after {s:.1} {unit} of training, step {step}."
+            ));
+        }
+        if let Some((score, secs, _)) = value_of(figures, "control-induction") {
+            out.push(format!(
+                "1-layer control (live1, seed 0), {place}: top induction {score:.3} after {secs} s."
+            ));
+        }
+    }
+    out
 }
 
 /// Runs every benchmark and writes the report; returns where it went.
@@ -274,8 +309,9 @@ pub fn bench_with(env: &tools::Env, quick: bool) -> Result<std::path::PathBuf, S
         md += &figure_row(f, &limits);
         md.push('\n');
     }
-    if let Some(line) = training_ratio(&native, &browser) {
-        md += &format!("\n{line}\n");
+    let lines = training_lines(&native, &browser);
+    if !lines.is_empty() {
+        md += &format!("\n{}\n", lines.join("\n"));
     }
     md += "\n| wasm file | bytes | gzip |\n|---|---|---|\n";
     for (f, raw, gz) in &sizes {

@@ -186,42 +186,30 @@ impl LiveArgs {
 /// Trains a live preset for a fixed time, printing the head scores every few steps and when
 /// the top induction score first passed 0.4.
 fn live_probe(args: &LiveArgs, backend: Backend) -> Result<(), String> {
-    use icl_model::metrics::{HEAD_PROBE, head_scores};
+    use icl_model::bench::native_clock;
+    use icl_model::race::{Until, race};
     let live = args.live();
-    let cfg = live.train_config(args.seed);
-    let mut stepper =
-        icl_model::step::Stepper::new(&cfg, live.model_config(), backend.device(), None)?;
     println!("{live:?}");
     println!("step\tseconds\ttok/s\tloss\tinduction\tprevious");
-    let (mut trained, mut passed) = (0.0f64, None);
-    while trained < args.seconds {
-        let t = std::time::Instant::now();
-        let mut loss = 0.0;
-        for _ in 0..args.every {
-            loss = stepper.step().loss;
-        }
-        trained += t.elapsed().as_secs_f64();
-        let s = head_scores(
-            &stepper.valid(),
-            stepper.device(),
-            HEAD_PROBE.seed,
-            HEAD_PROBE.strings,
-            HEAD_PROBE.len,
-        );
-        let (ind, prev) = (
-            s.top_induction(),
-            icl_model::metrics::max_score(&s.previous_token),
-        );
-        if ind >= 0.4 && passed.is_none() {
-            passed = Some((stepper.step, trained));
-        }
-        println!(
-            "{}\t{trained:.1}\t{:.0}\t{loss:.3}\t{ind:.3}\t{prev:.3}",
-            stepper.step,
-            (stepper.step * live.tokens_per_step()) as f64 / trained
-        );
-    }
-    match passed {
+    let until = Until {
+        seconds: args.seconds,
+        formed: false,
+    };
+    let r = race(
+        &live,
+        args.seed,
+        backend.device(),
+        native_clock,
+        until,
+        args.every,
+        |r| {
+            println!(
+                "{}\t{:.1}\t{:.0}\t{:.3}\t{:.3}\t{:.3}",
+                r.step, r.seconds, r.tokens_per_s, r.loss, r.induction, r.previous
+            )
+        },
+    )?;
+    match r.passed {
         Some((step, s)) => println!("induction 0.4 passed at step {step}, {s:.1} s of training"),
         None => println!("induction stayed under 0.4 for {:.0} s", args.seconds),
     }

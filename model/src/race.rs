@@ -1,0 +1,118 @@
+//! A live preset trained against the clock: steps of [`Stepper`] with the heads scored every
+//! few steps (the scoring's time not counted), until the top induction score passes
+//! [`PHASE_CHANGE_INDUCTION`] or the time is up. `icl live-probe` prints its rows; the
+//! benchmarks report its time to the phase change and the 1-layer control's score.
+
+use burn::tensor::Device;
+
+use crate::bench::Clock;
+use crate::live::{Live, PHASE_CHANGE_INDUCTION};
+use crate::metrics::{HEAD_PROBE, head_scores, max_score};
+use crate::step::Stepper;
+
+/// The scores after one stretch of steps.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RaceRow {
+    pub step: usize,
+    /// Seconds of training so far.
+    pub seconds: f64,
+    pub tokens_per_s: f64,
+    pub loss: f32,
+    pub induction: f32,
+    pub previous: f32,
+}
+
+/// How a race ended.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Race {
+    /// The step and seconds of training at which the top induction score first passed
+    /// [`PHASE_CHANGE_INDUCTION`].
+    pub passed: Option<(usize, f64)>,
+    /// The last row scored.
+    pub last: RaceRow,
+}
+
+/// When a race stops.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Until {
+    /// Seconds of training at most.
+    pub seconds: f64,
+    /// Stop as soon as the induction score passes the phase change.
+    pub formed: bool,
+}
+
+/// Trains `live` from `seed` on `device` until `until`, scoring the heads every `every` steps; `row` sees
+/// each scored row. The run itself is the page's (same [`Stepper`], same batches).
+pub fn race(
+    live: &Live,
+    seed: u64,
+    device: Device,
+    clock: Clock,
+    until: Until,
+    every: usize,
+    mut row: impl FnMut(&RaceRow),
+) -> Result<Race, String> {
+    let mut stepper = Stepper::new(&live.train_config(seed), live.model_config(), device, None)?;
+    let mut trained_ms = 0.0;
+    let mut passed = None;
+    loop {
+        let start = clock();
+        let mut loss = 0.0;
+        for _ in 0..every.max(1) {
+            loss = stepper.step().loss;
+        }
+        trained_ms += clock() - start;
+        let s = head_scores(
+            &stepper.valid(),
+            stepper.device(),
+            HEAD_PROBE.seed,
+            HEAD_PROBE.strings,
+            HEAD_PROBE.len,
+        );
+        let seconds = trained_ms / 1000.0;
+        let last = RaceRow {
+            step: stepper.step,
+            seconds,
+            tokens_per_s: (stepper.step * live.tokens_per_step()) as f64 / seconds.max(1e-9),
+            loss,
+            induction: s.top_induction(),
+            previous: max_score(&s.previous_token),
+        };
+        row(&last);
+        if passed.is_none() && last.induction >= PHASE_CHANGE_INDUCTION {
+            passed = Some((last.step, seconds));
+        }
+        if seconds >= until.seconds || (until.formed && passed.is_some()) {
+            return Ok(Race { passed, last });
+        }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::bench::native_clock;
+
+    #[test]
+    fn a_race_scores_every_stretch_and_stops_on_time() {
+        let mut rows = Vec::new();
+        let until = Until {
+            seconds: 0.0,
+            formed: false,
+        };
+        let r = race(&Live::ONE, 0, Device::flex(), native_clock, until, 2, |r| {
+            rows.push(*r)
+        })
+        .unwrap();
+        // Time is up after the first stretch: one row, at step 2, scores in range.
+        assert_eq!(rows.len(), 1);
+        assert_eq!(r.last, rows[0]);
+        assert_eq!(r.last.step, 2);
+        assert!(r.last.tokens_per_s > 0.0 && r.last.loss.is_finite());
+        assert!((0.0..=1.0).contains(&r.last.induction));
+        assert_eq!(
+            r.passed, None,
+            "an untrained 1-layer model has no induction head"
+        );
+    }
+}
