@@ -209,6 +209,8 @@ impl ChromeDriver {
             "prefs": {
                 "download.default_directory": download_dir().to_string_lossy(),
                 "download.prompt_for_download": false,
+                // Several files in a row (a chart's four formats) without asking.
+                "profile.default_content_setting_values.automatic_downloads": 1,
             },
         });
         if let Ok(bin) = std::env::var("CHROME_BIN") {

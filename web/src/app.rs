@@ -9,6 +9,7 @@ use crate::components::builder::Builder;
 use crate::components::compare::Compare;
 use crate::components::completion::Completion;
 use crate::components::compression::Compression;
+use crate::components::focus_tip::FocusTip;
 use crate::components::heads::Heads;
 use crate::components::icl_curve::IclCurve;
 use crate::components::link_choice::LinkChoice;
@@ -48,6 +49,23 @@ fn share_callback(state: &Store) -> Callback<()> {
             let _ = w.navigator().clipboard().write_text(&url);
         }
         dispatch.dispatch(Action::Shared(url));
+    })
+}
+
+/// Saves one JSON file made from the state at the time of the click, named after `view`.
+fn export_callback(
+    state: &Store,
+    view: &'static str,
+    make: fn(&crate::state::State) -> serde_json::Value,
+) -> Callback<()> {
+    let state = state.clone();
+    Callback::from(move |_: ()| {
+        let name = format!("{}.json", state.file_stem(view));
+        let text = serde_json::to_string_pretty(&make(&state)).unwrap_or_default();
+        // The download is the answer; only a failure needs words.
+        if let Err(e) = crate::download::save(&name, "application/json", text.as_bytes()) {
+            state.dispatch(Action::Message(e));
+        }
     })
 }
 
@@ -117,10 +135,12 @@ pub fn App() -> Html {
                 <div class="col">
                     <RunPanel doc={state.doc.clone()} models={run_models} ready={ready} running={state.run_state == RunState::Running}
                         altered={altered} share_url={state.share_url.clone()} on_run={jobs.run.clone()} on_stop={jobs.stop.clone()}
-                        on_share={share_callback(&state)} on_doc={on_doc.clone()} />
+                        on_share={share_callback(&state)} on_doc={on_doc.clone()}
+                        on_export_all={export_callback(&state, "icl-playground", |s| crate::bundle::all(s, &format!("{}#{}", page_url(), share::encode(&s.doc))))} />
                     if let Some(n) = &state.notice { <p class="notice" id="run-notice">{ n }</p> }
                     <Completion tokens={state.tokens.clone()} run_state={state.run_state} text={state.text.clone()}
-                        reason={state.reason.as_ref().map(ToString::to_string)} expected={state.run_expected.clone()} expected_logprob={expected_logprob} />
+                        reason={state.reason.as_ref().map(ToString::to_string)} expected={state.run_expected.clone()} expected_logprob={expected_logprob}
+                        on_export={export_callback(&state, "completion", crate::bundle::completion)} />
                     <Compression analysis={state.analysis.clone()} />
                 </div>
             </div>
@@ -128,13 +148,13 @@ pub fn App() -> Html {
             <div class="layout">
                 <div class="col">
                     <IclCurve series={state.series.clone()} busy={busy} on_measure={jobs.measure.clone()}
-                        on_clear={dispatching(&state, |_: ()| Action::ClearSeries)} source={source_words(&state.doc)} />
+                        on_clear={dispatching(&state, |_: ()| Action::ClearSeries)} source={source_words(&state.doc)} file={state.file_stem("icl-curve")} />
                     <Compare doc={state.doc.clone()} comparison={state.comparison.clone()} busy={busy} on_doc={on_doc.clone()} on_compare={jobs.compare.clone()} />
                     <Training doc={state.doc.clone()} model={model_of(&state.models, state.doc.model.as_ref()).cloned()} curves={state.current_curves()}
-                        live_top={state.explanation.as_ref().map(|x| x.random.top_induction())} on_doc={on_doc.clone()} />
+                        live_top={state.explanation.as_ref().map(|x| x.random.top_induction())} on_doc={on_doc.clone()} file={state.file_stem("training")} />
                 </div>
                 <div class="col">
-                    <Heads doc={state.doc.clone()} explanation={state.explanation.clone()} on_doc={on_doc.clone()} />
+                    <Heads doc={state.doc.clone()} explanation={state.explanation.clone()} on_doc={on_doc.clone()} file={state.file_stem("repeat")} />
                     <AttentionView doc={state.doc.clone()} explanation={state.explanation.clone()} on_doc={on_doc} />
                 </div>
             </div>
@@ -143,6 +163,7 @@ pub fn App() -> Html {
                 file={state.live_file.clone()} on_settings={dispatching(&state, Action::LiveSettings)}
                 on_train={live.train} on_pause={live.pause} on_reset={live.reset} on_export={live.export} />
             <p id="status" class="status" role="status" aria-live="polite">{ state.status_line() }</p>
+            <FocusTip />
         </main>
     }
 }

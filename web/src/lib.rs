@@ -1,15 +1,20 @@
 //! ICL Playground's page: a yew app (main thread, UI only) and a web worker that runs the model.
 
+pub mod about;
 pub mod app;
+pub mod bundle;
 pub mod comparison;
 pub mod components;
 pub mod doc;
+pub mod download;
+pub mod export;
 pub mod glyph;
 pub mod heatmap;
 pub mod hooks;
 pub mod live;
 pub mod presets;
 pub mod protocol;
+pub mod region;
 pub mod share;
 pub mod state;
 pub mod storage;

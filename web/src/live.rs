@@ -76,7 +76,7 @@ pub struct HeadPattern {
 }
 
 /// A live run on the page.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct LiveRun {
     pub settings: LiveSettings,
     /// The request that trains it now (0: none yet).

@@ -46,7 +46,7 @@ pub enum RunState {
 }
 
 /// Scores of the last run's prompt and expected answer.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Analysis {
     /// The prompt that was scored.
     pub prompt: String,
@@ -58,7 +58,7 @@ pub struct Analysis {
 }
 
 /// One line of the ICL curve chart: a sweep of one model (checkpoint, ablation).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Series {
     pub run: u64,
     pub label: String,
@@ -67,7 +67,7 @@ pub struct Series {
 }
 
 /// A comparison: one row per variant, filled as results arrive.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Comparison {
     pub run: u64,
     pub vary: crate::doc::Vary,
@@ -448,6 +448,18 @@ impl State {
     }
 
     /// The training curves of the current model, once fetched.
+    /// The name (without extension) of an export of `view`: the view, the model it shows and
+    /// the checkpoint or live step, e.g. `icl-curve_base_step6300`.
+    pub fn file_stem(&self, view: &str) -> String {
+        let model = self.doc.model.clone().or_else(|| self.ready_model());
+        let step = if model.as_deref() == Some(crate::protocol::LIVE_MODEL) {
+            self.live.last().map(|p| p.step)
+        } else {
+            self.doc.explore.checkpoint.map(|c| c as usize)
+        };
+        crate::export::file_stem(view, model.as_deref(), step)
+    }
+
     pub fn current_curves(&self) -> Option<Rc<Vec<CurvePoint>>> {
         let id = match (&self.doc.model, &self.model) {
             (Some(m), _) => m.clone(),

@@ -6,6 +6,9 @@ use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use super::about_box::AboutBox;
+
+use super::attention_map::AttentionMap;
 use super::heads::head_name;
 use crate::doc::Doc;
 use crate::glyph::shown;
@@ -38,6 +41,14 @@ pub fn AttentionView(p: &AttentionProps) -> Html {
     let pick = |q: usize| {
         let (doc, cb) = (p.doc.clone(), p.on_doc.clone());
         Callback::from(move |_: MouseEvent| {
+            let mut d = doc.clone();
+            d.explore.focus = Some(q);
+            cb.emit(d);
+        })
+    };
+    let focus = {
+        let (doc, cb) = (p.doc.clone(), p.on_doc.clone());
+        Callback::from(move |q: usize| {
             let mut d = doc.clone();
             d.explore.focus = Some(q);
             cb.emit(d);
@@ -87,14 +98,15 @@ pub fn AttentionView(p: &AttentionProps) -> Html {
     html! {
         <section class="panel" aria-labelledby="attn-h" id="attention">
             <h2 id="attn-h">{ "Attention" }</h2>
+            <AboutBox about="attention" />
             <p class="explain">{ "Click a character: each head's row shades the characters that position attends to (darker = more). Answer characters are underlined; the box marks the example character the chosen heads attend to most." }</p>
             <div class="row wrap">
                 <label for="attn-layer">{ "Layer" }</label>
-                <select id="attn-layer" onchange={on_layer}>
+                <select id="attn-layer" title="The layer whose heads are shown here and in the heatmap" onchange={on_layer}>
                     { for (0..x.layers).map(|l| html! { <option value={l.to_string()} selected={l == layer}>{ format!("layer {l}") }</option> }) }
                 </select>
                 <label for="attn-head">{ "Head" }</label>
-                <select id="attn-head" onchange={on_head}>
+                <select id="attn-head" title="One head, or all heads of the layer together (their mean in the heatmap)" onchange={on_head}>
                     <option value="all" selected={e.head.is_none()}>{ "all heads" }</option>
                     { for (0..x.heads).map(|h| html! { <option value={h.to_string()} selected={e.head == Some(h)}>{ format!("head {h}") }</option> }) }
                 </select>
@@ -110,6 +122,7 @@ pub fn AttentionView(p: &AttentionProps) -> Html {
                     }
                 }) }
             </div>
+            <AttentionMap explanation={x.clone()} layer={layer} head={e.head.filter(|&h| h < x.heads)} focus={q} on_focus={focus} />
             <details>
                 <summary>{ format!("Per head, from position {q}") }</summary>
                 <table class="attn-heads">

@@ -6,6 +6,8 @@ use icl_model::tokenizer::Tokenizer;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::about_box::AboutBox;
+
 use crate::doc::{Doc, Example, MAX_EXAMPLES, MAX_RAW, MAX_TEXT, View};
 use crate::presets::{self, apply_preset, explain, flip, label, more_examples};
 
@@ -206,19 +208,19 @@ pub fn Builder(props: &BuilderProps) -> Html {
         };
         html! {
             <li class="example" key={i}>
-                <input class="ex-in" type="text" spellcheck="false" aria-label={format!("Example {n} input")}
+                <input class="ex-in" type="text" title="An example input: what the rule is applied to" spellcheck="false" aria-label={format!("Example {n} input")}
                     maxlength={MAX_TEXT.to_string()} value={ex.input.clone()} oninput={change(false)} />
                 <span class="arrow" aria-hidden="true">{ "→" }</span>
-                <input class="ex-out" type="text" spellcheck="false" aria-label={format!("Example {n} output")}
+                <input class="ex-out" type="text" title="The example output: the rule applied to the input" spellcheck="false" aria-label={format!("Example {n} output")}
                     maxlength={MAX_TEXT.to_string()} value={ex.output.clone()} oninput={change(true)} />
                 <span class="ex-tools">
-                    <button class="icon" aria-label={format!("Move example {n} up")} disabled={i == 0}
+                    <button class="icon" aria-label={format!("Move example {n} up")} title="Move up" disabled={i == 0}
                         onclick={op(|v, i| v.swap(i - 1, i))}>{ "↑" }</button>
-                    <button class="icon" aria-label={format!("Move example {n} down")} disabled={i + 1 == len}
+                    <button class="icon" aria-label={format!("Move example {n} down")} title="Move down" disabled={i + 1 == len}
                         onclick={op(|v, i| v.swap(i, i + 1))}>{ "↓" }</button>
                     <button class="icon" aria-label={format!("Duplicate example {n}")} disabled={len >= MAX_EXAMPLES}
                         title="Duplicate" onclick={op(|v, i| { let e = v[i].clone(); v.insert(i + 1, e) })}>{ "⧉" }</button>
-                    <button class="icon" aria-label={format!("Remove example {n}")}
+                    <button class="icon" aria-label={format!("Remove example {n}")} title="Remove"
                         onclick={op(|v, i| { v.remove(i); })}>{ "✕" }</button>
                 </span>
             </li>
@@ -252,15 +254,16 @@ pub fn Builder(props: &BuilderProps) -> Html {
     html! {
         <section class="panel" aria-labelledby="examples-h">
             <h2 id="examples-h">{ "1 · Examples" }</h2>
+            <AboutBox about="examples" />
             <p class="explain">{ "The model only ever sees one text: your examples written out with the template, then the query. It has to guess the rule from the examples and continue the pattern." }</p>
             <div class="tabs" role="tablist" aria-label="Prompt editor">
-                <button role="tab" id="tab-builder" aria-selected={builder.to_string()} class={classes!(builder.then_some("active"))} onclick={set_view(View::Builder)}>{ "Builder" }</button>
-                <button role="tab" id="tab-raw" aria-selected={(!builder).to_string()} class={classes!((!builder).then_some("active"))} onclick={set_view(View::Raw)}>{ "Raw prompt" }</button>
+                <button role="tab" id="tab-builder" title="Edit the prompt as examples, a query and a template" aria-selected={builder.to_string()} class={classes!(builder.then_some("active"))} onclick={set_view(View::Builder)}>{ "Builder" }</button>
+                <button role="tab" id="tab-raw" title="Edit the whole prompt as plain text" aria-selected={(!builder).to_string()} class={classes!((!builder).then_some("active"))} onclick={set_view(View::Raw)}>{ "Raw prompt" }</button>
             </div>
             if builder {
                 <div class="row wrap">
                     <label for="preset">{ "Preset" }</label>
-                    <select id="preset" onchange={on_preset}>
+                    <select id="preset" title="A task to start from, with fresh examples" onchange={on_preset}>
                         <option value="" selected={preset_task.is_none()}>{ "Your own examples" }</option>
                         <optgroup label="Rules seen in training (recognition)">
                             { for Task::ALL.into_iter().filter(|t| t.family() == Family::Recognition).map(|t| html! {
@@ -274,41 +277,41 @@ pub fn Builder(props: &BuilderProps) -> Html {
                         </optgroup>
                     </select>
                     <label for="shots">{ "k" }</label>
-                    <input id="shots" type="number" min="0" max="16" value={shots.to_string()} oninput={on_shots} />
-                    <button id="new-examples" class="secondary" onclick={on_new}>{ "New examples" }</button>
-                    <button id="more-examples" class="secondary" onclick={on_more} disabled={doc.preset.is_none()}>{ "More examples" }</button>
+                    <input id="shots" type="number" title="How many examples the preset writes (0 to 16)" min="0" max="16" value={shots.to_string()} oninput={on_shots} />
+                    <button id="new-examples" title="Draw new examples and a new query of the same task" class="secondary" onclick={on_new}>{ "New examples" }</button>
+                    <button id="more-examples" title="Add more examples of the same task" class="secondary" onclick={on_more} disabled={doc.preset.is_none()}>{ "More examples" }</button>
                 </div>
                 if let Some(t) = preset_task { <p class="explain">{ explain(t) }</p> }
                 <ol id="examples" aria-label="Examples">{ for rows }</ol>
                 <div class="row wrap">
-                    <button id="add-example" class="secondary" onclick={on_add} disabled={doc.examples.len() >= MAX_EXAMPLES}>{ "+ Add example" }</button>
-                    <button id="shuffle-order" class="secondary" onclick={on_shuffle}>{ "Shuffle order" }</button>
+                    <button id="add-example" title="Add an empty example to fill in" class="secondary" onclick={on_add} disabled={doc.examples.len() >= MAX_EXAMPLES}>{ "+ Add example" }</button>
+                    <button id="shuffle-order" title="Put the examples in a new order: does the order matter?" class="secondary" onclick={on_shuffle}>{ "Shuffle order" }</button>
                     <button id="shuffle-labels" class="secondary" onclick={on_shuffle_labels} title="Outputs permuted across inputs: the format stays, the mapping is gone">{ "Shuffle labels" }</button>
                     <button id="flip" class="secondary" onclick={act(flip)} title="Rewrite every output with a different rule">{ "Flip rule" }</button>
                 </div>
                 <div class="fields">
                     <label for="query">{ "Query" }</label>
-                    <input id="query" type="text" spellcheck="false" maxlength={MAX_TEXT.to_string()} value={doc.query.clone()} oninput={edit(|d, v| d.query = v)} />
+                    <input id="query" type="text" title="The input the model must answer, after the examples" spellcheck="false" maxlength={MAX_TEXT.to_string()} value={doc.query.clone()} oninput={edit(|d, v| d.query = v)} />
                     <label for="expected" title="Optional: compared with the completion">{ "Expected" }</label>
-                    <input id="expected" type="text" spellcheck="false" maxlength={MAX_TEXT.to_string()} value={doc.expected.clone()} oninput={edit(|d, v| d.expected = v)} />
+                    <input id="expected" type="text" title="The answer you expect: the completion is checked against it and its probability measured" spellcheck="false" maxlength={MAX_TEXT.to_string()} value={doc.expected.clone()} oninput={edit(|d, v| d.expected = v)} />
                 </div>
                 <details class="template">
                     <summary>{ "Template" }</summary>
                     <p class="explain">{ "How each example is written out. \\n is a newline. The models were trained with “in: ”, “out: ” and a newline." }</p>
                     <div class="fields three">
                         <label for="input-prefix">{ "Input prefix" }</label>
-                        <input id="input-prefix" type="text" spellcheck="false" value={escape(&t.input_prefix)} oninput={edit(|d, v| d.template.input_prefix = unescape(&v))} />
+                        <input id="input-prefix" type="text" title="Written before each input (\n is a newline)" spellcheck="false" value={escape(&t.input_prefix)} oninput={edit(|d, v| d.template.input_prefix = unescape(&v))} />
                         <label for="output-prefix">{ "Output prefix" }</label>
-                        <input id="output-prefix" type="text" spellcheck="false" value={escape(&t.output_prefix)} oninput={edit(|d, v| d.template.output_prefix = unescape(&v))} />
+                        <input id="output-prefix" type="text" title="Written before each output (\n is a newline)" spellcheck="false" value={escape(&t.output_prefix)} oninput={edit(|d, v| d.template.output_prefix = unescape(&v))} />
                         <label for="separator">{ "Separator" }</label>
-                        <input id="separator" type="text" spellcheck="false" value={escape(&t.separator)} oninput={edit(|d, v| d.template.separator = unescape(&v))} />
+                        <input id="separator" type="text" title="Written after each example (\n is a newline)" spellcheck="false" value={escape(&t.separator)} oninput={edit(|d, v| d.template.separator = unescape(&v))} />
                     </div>
                 </details>
             } else {
                 <label for="prompt">{ "Prompt" }</label>
-                <textarea id="prompt" rows="8" spellcheck="false" maxlength={MAX_RAW.to_string()} value={doc.raw.clone()} oninput={on_raw} />
+                <textarea id="prompt" title="The whole prompt the model reads, exactly" rows="8" spellcheck="false" maxlength={MAX_RAW.to_string()} value={doc.raw.clone()} oninput={on_raw} />
                 <label for="expected">{ "Expected completion" }<span class="hint">{ " (optional)" }</span></label>
-                <input id="expected" type="text" spellcheck="false" maxlength={MAX_TEXT.to_string()} value={doc.expected.clone()} oninput={edit(|d, v| d.expected = v)} />
+                <input id="expected" type="text" title="The answer you expect: the completion is checked against it and its probability measured" spellcheck="false" maxlength={MAX_TEXT.to_string()} value={doc.expected.clone()} oninput={edit(|d, v| d.expected = v)} />
             }
             if !limits.is_empty() {
                 <p id="limits" class="limit">{ format!("Near the page's limit: {}.", limits.join("; ")) }</p>

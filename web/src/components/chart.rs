@@ -1,5 +1,6 @@
-//! A small SVG line chart with labelled axes, a legend and a table of its numbers for screen
-//! readers (every chart of the explain panels is one of these).
+//! A small SVG line chart with labelled axes, a legend, a table of its numbers for screen
+//! readers, and buttons that save it as SVG, PNG, CSV or JSON (every chart of the page is one
+//! of these).
 
 use yew::prelude::*;
 
@@ -21,7 +22,7 @@ pub struct Line {
     pub points: Vec<(f64, f64)>,
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties, PartialEq, Clone)]
 pub struct ChartProps {
     pub id: AttrValue,
     /// What the chart shows, as a sentence (the table's caption).
@@ -41,6 +42,8 @@ pub struct ChartProps {
     /// A vertical marker (e.g. the current checkpoint).
     #[prop_or_default]
     pub marker: Option<f64>,
+    /// The exported files' name without extension (see [`crate::export::file_stem`]).
+    pub file: AttrValue,
 }
 
 /// Colours for series, in order (distinguishable in greyscale by their dash patterns too).
@@ -78,8 +81,82 @@ fn fmt(v: f64) -> String {
     }
 }
 
+/// The chart's exports, as the buttons make them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Svg,
+    Png,
+    Csv,
+    Json,
+}
+
+impl Format {
+    const ALL: [Format; 4] = [Format::Svg, Format::Png, Format::Csv, Format::Json];
+
+    fn ext(self) -> &'static str {
+        match self {
+            Format::Svg => "svg",
+            Format::Png => "png",
+            Format::Csv => "csv",
+            Format::Json => "json",
+        }
+    }
+
+    fn hint(self) -> &'static str {
+        match self {
+            Format::Svg => "Save the chart as SVG: a vector drawing for papers and slides",
+            Format::Png => "Save the chart as PNG: an image twice the size shown",
+            Format::Csv => "Save the chart's numbers as CSV: one row per point",
+            Format::Json => "Save the chart's numbers as JSON: labels, axes and points",
+        }
+    }
+}
+
+/// Makes and saves one export of the chart drawn in `svg`.
+fn export(p: &ChartProps, svg: &NodeRef, format: Format, status: UseStateHandle<String>) {
+    let name = format!("{}.{}", p.file, format.ext());
+    let data = crate::export::ChartData::new(
+        &p.title,
+        &p.x_label,
+        &p.left_label,
+        p.right_label.as_deref(),
+        &p.lines,
+    );
+    let standalone = || {
+        let inner = svg
+            .cast::<web_sys::Element>()
+            .map(|e| e.inner_html())
+            .unwrap_or_default();
+        let legend: Vec<(String, String, bool)> = p
+            .lines
+            .iter()
+            .map(|l| (l.label.clone(), l.color.to_string(), l.dashed))
+            .collect();
+        crate::export::standalone_svg(&inner, W, H, &p.title, &legend)
+    };
+    let said = |r: Result<(), String>, name: &str| match r {
+        Ok(()) => format!("Saved {name}"),
+        Err(e) => e,
+    };
+    let result = match format {
+        Format::Svg => crate::download::save(&name, "image/svg+xml", standalone().as_bytes()),
+        Format::Csv => crate::download::save(&name, "text/csv", data.csv().as_bytes()),
+        Format::Json => crate::download::save(&name, "application/json", data.json().as_bytes()),
+        Format::Png => {
+            let svg = standalone();
+            let h = crate::export::standalone_height(W, H, &p.title, p.lines.len());
+            let shown = name.clone();
+            crate::download::save_png(name, &svg, W, h, move |r| status.set(said(r, &shown)));
+            return;
+        }
+    };
+    status.set(said(result, &name));
+}
+
 #[function_component]
 pub fn Chart(p: &ChartProps) -> Html {
+    let svg_ref = use_node_ref();
+    let status = use_state(String::new);
     let tx = |x: f64| if p.log_x { x.max(1.0).log10() } else { x };
     let (x0, x1) = range(
         p.lines
@@ -119,7 +196,7 @@ pub fn Chart(p: &ChartProps) -> Html {
     };
     html! {
         <figure class="chart" id={p.id.clone()}>
-            <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-label={p.title.clone()}>
+            <svg ref={svg_ref.clone()} viewBox={format!("0 0 {W} {H}")} role="img" aria-label={p.title.clone()}>
                 <line class="axis" x1={PAD_L.to_string()} y1={(H - PAD_B).to_string()} x2={(W - PAD_R).to_string()} y2={(H - PAD_B).to_string()} />
                 <line class="axis" x1={PAD_L.to_string()} y1={PAD_T.to_string()} x2={PAD_L.to_string()} y2={(H - PAD_B).to_string()} />
                 { for ticks(left).map(|v| html! {
@@ -164,6 +241,21 @@ pub fn Chart(p: &ChartProps) -> Html {
                     }) }
                 </ul>
             </figcaption>
+            <div class="export" role="group" aria-label="Save this chart">
+                { for Format::ALL.iter().map(|&f| {
+                    let onclick = {
+                        let (svg_ref, status) = (svg_ref.clone(), status.clone());
+                        let p = p.clone();
+                        Callback::from(move |_: MouseEvent| export(&p, &svg_ref, f, status.clone()))
+                    };
+                    html! {
+                        <button type="button" class={format!("secondary small export-{}", f.ext())} title={f.hint()} aria-label={f.hint()} {onclick}>
+                            { f.ext().to_uppercase() }
+                        </button>
+                    }
+                }) }
+                <span class="hint export-said" aria-live="polite">{ (*status).clone() }</span>
+            </div>
             <div class="sr-only"><table>
                 <caption>{ p.title.clone() }</caption>
                 <thead><tr><th scope="col">{ "series" }</th><th scope="col">{ p.x_label.clone() }</th><th scope="col">{ "value" }</th></tr></thead>

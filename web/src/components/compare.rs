@@ -4,6 +4,8 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use super::about_box::AboutBox;
+
 use super::scaling_strip::ScalingStrip;
 use crate::doc::{Doc, Vary};
 use crate::state::Comparison;
@@ -59,15 +61,16 @@ pub fn Compare(p: &CompareProps) -> Html {
     html! {
         <section class="panel" aria-labelledby="compare-h" id="compare">
             <h2 id="compare-h">{ "Compare" }</h2>
+            <AboutBox about="compare" />
             <p class="explain">{ "Change one thing and see the completions side by side. Each column also scores a batch of held-out queries (fresh words of the same preset, or your examples left out one at a time)." }</p>
             <div class="row wrap">
                 <label for="vary">{ "Vary" }</label>
-                <select id="vary" onchange={on_vary}>
+                <select id="vary" title="What changes from one column to the next" onchange={on_vary}>
                     { for VARIES.iter().enumerate().map(|(i, v)| html! {
                         <option value={i.to_string()} selected={i == selected}>{ vary_name(*v) }</option>
                     }) }
                 </select>
-                <button id="run-compare" onclick={compare} disabled={p.busy}>{ "Compare" }</button>
+                <button id="run-compare" title="Run every column and score each on held-out queries" onclick={compare} disabled={p.busy}>{ "Compare" }</button>
             </div>
             if let Some(c) = &p.comparison {
                 <table class="compare" id="compare-table" data-done={c.done.to_string()}>

@@ -5,6 +5,8 @@ use crate::glyph::shown;
 use icl_model::sampling::TokenInfo;
 use yew::prelude::*;
 
+use super::about_box::AboutBox;
+
 use crate::state::RunState;
 
 #[derive(Properties, PartialEq)]
@@ -17,6 +19,8 @@ pub struct CompletionProps {
     pub expected: Option<String>,
     /// Its log-probability (nats) under the model, once scored.
     pub expected_logprob: Option<f32>,
+    /// Saves the completion with its per-token probabilities as JSON.
+    pub on_export: Callback<()>,
 }
 
 /// The alternatives of one token: probability bars of the five most likely characters.
@@ -87,6 +91,7 @@ pub fn Completion(props: &CompletionProps) -> Html {
     html! {
         <section class="panel" aria-labelledby="completion-h">
             <h2 id="completion-h">{ "3 · Completion" }</h2>
+            <AboutBox about="completion" />
             <p class="explain">{ "Each character the model wrote, shaded by how sure it was (darker = more probable). Hover or focus a character to see the five it considered." }</p>
             <div id="completion" data-state={state} data-text={text} aria-live="off">
                 { for chips }
@@ -95,7 +100,10 @@ pub fn Completion(props: &CompletionProps) -> Html {
             </div>
             { detail.unwrap_or_default() }
             if let Some(r) = &props.reason {
-                <p class="meta">{ format!("{} tokens, ended by {r}", props.tokens.len()) }</p>
+                <p class="meta">{ format!("{} tokens, ended by {r}", props.tokens.len()) }
+                    <button id="export-completion" type="button" class="secondary small" title="Save the completion with each character's probability and the alternatives the model considered, as JSON"
+                        onclick={props.on_export.reform(|_: MouseEvent| ())}>{ "Save as JSON" }</button>
+                </p>
             }
             { verdict.unwrap_or_default() }
         </section>

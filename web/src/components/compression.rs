@@ -3,6 +3,8 @@
 
 use yew::prelude::*;
 
+use super::about_box::AboutBox;
+
 use crate::glyph::shown;
 use crate::state::Analysis;
 
@@ -57,6 +59,7 @@ pub fn Compression(props: &CompressionProps) -> Html {
     html! {
         <section class="panel" aria-labelledby="compression-h">
             <h2 id="compression-h">{ "4 · Prediction is compression" }</h2>
+            <AboutBox about="compression" />
             <p class="explain">{ "A model that predicts well can compress well: a character costs −log₂ p bits. Red characters surprised the model; once it has learned the rule from your examples, later answers cost almost nothing, which gzip cannot do." }</p>
             { body }
         </section>

@@ -7,6 +7,8 @@ use icl_model::metrics::max_score;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::about_box::AboutBox;
+
 use super::chart::{Axis, COLORS, Chart, Line};
 use crate::doc::Doc;
 use crate::protocol::Explanation;
@@ -21,6 +23,8 @@ pub struct HeadsProps {
     pub doc: Doc,
     pub explanation: Option<Rc<Explanation>>,
     pub on_doc: Callback<Doc>,
+    /// The exports' name without extension.
+    pub file: AttrValue,
 }
 
 /// Per head: the four scores on random repeated strings and two on the prompt; a click
@@ -29,7 +33,7 @@ pub struct HeadsProps {
 pub fn Heads(p: &HeadsProps) -> Html {
     let Some(x) = &p.explanation else {
         return html! {
-            <section class="panel" id="heads"><h2>{ "Induction heads" }</h2><p class="explain">{ "Scores appear once the model is loaded." }</p></section>
+            <section class="panel" id="heads"><h2>{ "Induction heads" }</h2><AboutBox about="heads" /><p class="explain">{ "Scores appear once the model is loaded." }</p></section>
         };
     };
     let toggle = |l: usize, h: usize| {
@@ -79,10 +83,11 @@ pub fn Heads(p: &HeadsProps) -> Html {
     html! {
         <section class="panel" aria-labelledby="heads-h" id="heads" data-top-induction={max_score(&r.induction).to_string()}>
             <h2 id="heads-h">{ "Induction heads" }</h2>
+            <AboutBox about="heads" />
             <p class="explain">{ "An induction head finds the earlier occurrence of the current character and copies what came next. Scores: induction (on a repeated random string), prefix matching and previous token (where the head looks), copying (whether its output raises the logit of what it attends to). Click a head to switch it off: every panel recomputes." }</p>
             <div class="row wrap">
                 <label for="head-seed">{ "Random strings' seed" }</label>
-                <input id="head-seed" type="number" min="0" value={p.doc.explore.seed.to_string()} onchange={on_seed} />
+                <input id="head-seed" type="number" title="Seed of the random strings the head scores are measured on" min="0" value={p.doc.explore.seed.to_string()} onchange={on_seed} />
                 <span class="hint">{ format!("top induction score {:.3}", max_score(&r.induction)) }</span>
             </div>
             <div class="head-grid" role="group" aria-label="heads by layer; pressed = switched off"
@@ -119,7 +124,7 @@ pub fn Heads(p: &HeadsProps) -> Html {
             <Chart id="repeat-chart" title="Loss of each character of a random string followed by its repeat: the second half drops where an induction head copies"
                 x_label="position in the repeated string" left_label="loss (nats)" lines={vec![Line {
                     label: format!("loss per character of \"{}…\"", x.repeat.chars().take(12).collect::<String>()),
-                    color: COLORS[0], axis: Axis::Left, dashed: false, points: losses }]}
+                    color: COLORS[0], axis: Axis::Left, dashed: false, points: losses }]} file={p.file.clone()}
                 marker={Some((half as f64) + 0.5)} />
         </section>
     }

@@ -3,6 +3,8 @@
 
 use yew::prelude::*;
 
+use super::about_box::AboutBox;
+
 use super::chart::{Axis, COLORS, Chart, Line};
 use crate::state::Series;
 
@@ -14,6 +16,8 @@ pub struct CurveProps {
     pub on_clear: Callback<()>,
     /// What the sweep is measured on, in words.
     pub source: AttrValue,
+    /// The exports' name without extension.
+    pub file: AttrValue,
 }
 
 /// Exact match and mean log-probability of the right answer against the number of shots.
@@ -22,8 +26,14 @@ pub fn IclCurve(p: &CurveProps) -> Html {
     let mut lines = Vec::new();
     for (i, s) in p.series.iter().enumerate() {
         let color = COLORS[i % COLORS.len()];
+        // A shot count with nothing to score (more shots than the examples allow) is not a
+        // point: drawn as 0 % it would read as a measured failure.
         let pts = |f: fn(&icl_model::eval::SweepPoint) -> f64| {
-            s.points.iter().map(|q| (q.k as f64, f(q))).collect()
+            s.points
+                .iter()
+                .filter(|q| q.n > 0)
+                .map(|q| (q.k as f64, f(q)))
+                .collect()
         };
         lines.push(Line {
             label: format!("{}: exact match (%)", s.label),
@@ -40,22 +50,31 @@ pub fn IclCurve(p: &CurveProps) -> Html {
             points: pts(|q| f64::from(q.mean_logprob)),
         });
     }
+    let unmeasured: Vec<usize> = p
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().filter(|q| q.n == 0).map(|q| q.k))
+        .collect();
     let measure = p.on_measure.reform(|_: MouseEvent| ());
     let clear = p.on_clear.reform(|_: MouseEvent| ());
     html! {
         <section class="panel" aria-labelledby="curve-h" id="icl-curve">
             <h2 id="curve-h">{ "ICL curve" }</h2>
+            <AboutBox about="icl-curve" />
             <p class="explain">{ "How the answer improves with the number of examples (k), on " }{ p.source.clone() }
                 { ". Exact match can jump from 0 to 100 % while the log-probability of the right answer rises smoothly: a whole word is right only once every letter is, so a sharp \"emergence\" in the first can be a gradual change measured coarsely (Schaeffer et al. 2023)." }</p>
             <div class="row wrap">
-                <button id="measure-curve" onclick={measure} disabled={p.busy}>{ "Measure k = 0…8" }</button>
-                <button id="clear-curves" class="secondary" onclick={clear} disabled={p.series.is_empty()}>{ "Clear" }</button>
+                <button id="measure-curve" title="Score held-out queries with 0 to 8 examples in the prompt and draw the curve" onclick={measure} disabled={p.busy}>{ "Measure k = 0…8" }</button>
+                <button id="clear-curves" title="Remove every curve from the chart" class="secondary" onclick={clear} disabled={p.series.is_empty()}>{ "Clear" }</button>
                 <span class="hint">{ "Measure again after switching model, checkpoint or heads to overlay curves." }</span>
             </div>
+            if let (Some(lo), Some(hi)) = (unmeasured.iter().min(), unmeasured.iter().max()) {
+                <p id="curve-unmeasured" class="hint">{ format!("k = {lo}…{hi} is not drawn: leaving one of your examples out as the query leaves fewer than k to show. Add examples to measure it.") }</p>
+            }
             if !lines.is_empty() {
                 <Chart id="curve-chart" title="Exact match (left axis, solid) and mean log-probability of the right answer (right axis, dashed) against the number of examples"
                     x_label="examples in the prompt (k)" left_label="exact match (%)" right_label={Some(AttrValue::from("mean log p (nats)"))}
-                    left_range={Some((0.0, 100.0))} lines={lines} />
+                    left_range={Some((0.0, 100.0))} lines={lines} file={p.file.clone()} />
             }
         </section>
     }

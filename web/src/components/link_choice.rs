@@ -81,8 +81,8 @@ pub fn LinkChoice(p: &LinkChoiceProps) -> Html {
             <p id="link-choice-p">{ format!("The link holds other examples ({} examples, query “{}”) than the work on screen. Which do you want to keep on screen?",
                 p.link.examples.len(), p.link.query.chars().take(40).collect::<String>()) }</p>
             <div class="row">
-                <button id="keep-mine" onclick={choose(true)}>{ "Keep mine" }</button>
-                <button id="open-link" class="secondary" onclick={choose(false)}>{ "Open the link (mine is kept aside)" }</button>
+                <button id="keep-mine" title="Keep your draft; the link is not opened" onclick={choose(true)}>{ "Keep mine" }</button>
+                <button id="open-link" title="Open the link; your draft goes to Recover earlier work" class="secondary" onclick={choose(false)}>{ "Open the link (mine is kept aside)" }</button>
             </div>
         </div>
     }

@@ -7,6 +7,8 @@ use icl_model::metrics::max_score;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::about_box::AboutBox;
+
 use super::chart::{Axis, COLORS, Chart, Line};
 use crate::live::{LiveRun, LiveSettings};
 
@@ -178,34 +180,35 @@ pub fn LiveTraining(p: &LiveTrainingProps) -> Html {
     html! {
         <section class="panel" aria-labelledby="live-h" id="live">
             <h2 id="live-h">{ "Train a model in this tab" }</h2>
+            <AboutBox about="live" />
             <p class="explain">{ "A small attention-only model trains here, in your browser, on repeated random strings and few-shot examples. Watch the loss sit on a plateau, then drop as a previous-token head and an induction head appear together: the phase change. The 1-layer model is the control: with no earlier layer to find the previous token, it cannot build an induction head." }</p>
             <div class="row wrap">
                 <label for="live-layers">{ "Model" }</label>
-                <select id="live-layers" onchange={on_layers} disabled={live.training}>
+                <select id="live-layers" title="Two layers can form an induction head; one layer is the control that cannot" onchange={on_layers} disabled={live.training}>
                     <option value="2" selected={s.layers != 1}>{ "2 layers (forms an induction head)" }</option>
                     <option value="1" selected={s.layers == 1}>{ "1 layer (the control)" }</option>
                 </select>
                 <label for="live-seed">{ "Seed" }</label>
-                <input id="live-seed" type="number" min="0" value={s.seed.to_string()} disabled={live.training}
+                <input id="live-seed" type="number" title="The seed of the weights and the data: the same seed trains the same run" min="0" value={s.seed.to_string()} disabled={live.training}
                     onchange={edit(|s, v| if let Ok(x) = v.parse() { s.seed = x })} />
                 <label for="live-lr">{ "Learning rate" }</label>
-                <input id="live-lr" type="number" min="0.0001" max="0.1" step="0.0005" value={s.lr.to_string()} disabled={live.training}
+                <input id="live-lr" type="number" title="The learning rate of AdamW at the top of its schedule" min="0.0001" max="0.1" step="0.0005" value={s.lr.to_string()} disabled={live.training}
                     onchange={edit(|s, v| if let Ok(x) = v.parse::<f64>() && x.is_finite() && x > 0.0 { s.lr = x.min(0.1) })} />
                 <label for="live-mix">{ "Repeated strings" }</label>
-                <input id="live-mix" type="range" min="0" max="1" step="0.05" value={s.induction_fraction.to_string()} disabled={live.training}
+                <input id="live-mix" type="range" title="The share of repeated random strings in the data; the rest are few-shot examples" min="0" max="1" step="0.05" value={s.induction_fraction.to_string()} disabled={live.training}
                     aria-valuetext={format!("{:.0} % repeated random strings, the rest few-shot examples", s.induction_fraction * 100.0)}
                     onchange={edit(|s, v| if let Ok(x) = v.parse::<f32>() { s.induction_fraction = x.clamp(0.0, 1.0) })} />
                 <span class="hint">{ format!("{:.0} % repeated strings", s.induction_fraction * 100.0) }</span>
             </div>
             <div class="row">
                 if live.training {
-                    <button id="live-pause" onclick={p.on_pause.reform(|_: MouseEvent| ())}>{ "Pause" }</button>
+                    <button id="live-pause" title="Pause after the current step" onclick={p.on_pause.reform(|_: MouseEvent| ())}>{ "Pause" }</button>
                 } else {
-                    <button id="live-train" onclick={p.on_train.reform(|_: MouseEvent| ())}>{ if same { "Resume" } else { "Train" } }</button>
+                    <button id="live-train" title="Train in this tab; Pause stops within a step" onclick={p.on_train.reform(|_: MouseEvent| ())}>{ if same { "Resume" } else { "Train" } }</button>
                 }
-                <button id="live-export" class="secondary" onclick={p.on_export.reform(|_: MouseEvent| ())} disabled={live.points.is_empty() || live.training}>{ "Download weights" }</button>
+                <button id="live-export" title="Save the live model as a weight file of the project" class="secondary" onclick={p.on_export.reform(|_: MouseEvent| ())} disabled={live.points.is_empty() || live.training}>{ "Download weights" }</button>
                 if let Some(f) = &p.file { <Download file={f.clone()} /> }
-                <button id="live-reset" class="secondary" onclick={p.on_reset.reform(|_: MouseEvent| ())} disabled={live.points.is_empty() && !live.training}>{ "Reset" }</button>
+                <button id="live-reset" title="Throw the run away and start again from step 0" class="secondary" onclick={p.on_reset.reform(|_: MouseEvent| ())} disabled={live.points.is_empty() && !live.training}>{ "Reset" }</button>
             </div>
             <p id="live-status" class="status-line" aria-live="polite"
                 data-step={live.last().map(|q| q.step.to_string()).unwrap_or_default()}
@@ -218,7 +221,8 @@ pub fn LiveTraining(p: &LiveTrainingProps) -> Html {
             if !live.points.is_empty() {
                 <Chart id="live-chart" title="Live training: losses (left axis) and top induction and previous-token scores (right axis) against step"
                     x_label="training step" left_label="nats per character" right_label={Some(AttrValue::from("score"))}
-                    right_range={Some((0.0, 1.0))} marker={formed.map(|s| s as f64)} lines={lines} />
+                    right_range={Some((0.0, 1.0))} marker={formed.map(|s| s as f64)} lines={lines}
+                    file={crate::export::file_stem("live-training", Some(&format!("live{}", p.settings.live().n_layers)), live.last().map(|q| q.step))} />
             }
             if let Some(pat) = live.last().and_then(|q| q.pattern.as_ref()) {
                 <figure id="live-pattern" class="pattern" data-head={format!("L{}H{}", pat.layer, pat.head)}>

@@ -16,7 +16,7 @@ pub fn Messages(p: &MessagesProps) -> Html {
     html! {
         <div id="messages" class="messages" role="alert">
             { for p.messages.iter().map(|m| html! { <p class="message">{ m }</p> }) }
-            <button class="secondary" onclick={p.on_dismiss.reform(|_: MouseEvent| ())}>{ "Dismiss" }</button>
+            <button class="secondary" title="Hide these messages" onclick={p.on_dismiss.reform(|_: MouseEvent| ())}>{ "Dismiss" }</button>
         </div>
     }
 }

@@ -1,11 +1,14 @@
 //! Page components, one per file.
 
+pub mod about_box;
+pub mod attention_map;
 pub mod attention_view;
 pub mod builder;
 pub mod chart;
 pub mod compare;
 pub mod completion;
 pub mod compression;
+pub mod focus_tip;
 pub mod heads;
 pub mod icl_curve;
 pub mod link_choice;

@@ -41,7 +41,7 @@ pub fn ModelStatusLine(props: &ModelStatusProps) -> Html {
             html! {
                 <p class="model error" data-model="failed" role="alert">
                     { format!("The model could not be loaded: {message} ") }
-                    <button id="retry" onclick={retry}>{ "Retry" }</button>
+                    <button id="retry" title="Try loading the model again" onclick={retry}>{ "Retry" }</button>
                 </p>
             }
         }

@@ -32,14 +32,14 @@ pub fn Recover(p: &RecoverProps) -> Html {
                 html! {
                     <>
                         <span>{ format!("{} examples, query “{query}”", doc.examples.len()) }</span>
-                        <button class="secondary recover" onclick={p.on_recover.reform(move |_: MouseEvent| i)}>{ "Restore" }</button>
+                        <button class="secondary recover" title="Bring this earlier work back; what is on screen is set aside in turn" onclick={p.on_recover.reform(move |_: MouseEvent| i)}>{ "Restore" }</button>
                     </>
                 }
             }
             None => html! {
                 <details>
                     <summary>{ "Show the saved text (this page cannot open it)" }</summary>
-                    <textarea readonly=true rows="4" aria-label="The saved text" value={item.text.clone()} />
+                    <textarea readonly=true rows="4" title="The saved text, to copy by hand" aria-label="The saved text" value={item.text.clone()} />
                 </details>
             },
         };

@@ -3,6 +3,8 @@
 
 use yew::prelude::*;
 
+use super::about_box::AboutBox;
+
 use super::settings::Settings;
 use crate::doc::Doc;
 use crate::protocol::ModelSummary;
@@ -20,6 +22,8 @@ pub struct RunPanelProps {
     pub on_run: Callback<()>,
     pub on_stop: Callback<()>,
     pub on_share: Callback<()>,
+    /// Saves the whole state and its results as one JSON file.
+    pub on_export_all: Callback<()>,
     pub on_doc: Callback<Doc>,
 }
 
@@ -38,22 +42,24 @@ pub fn RunPanel(p: &RunPanelProps) -> Html {
     html! {
         <section class="panel" aria-labelledby="run-h">
             <h2 id="run-h">{ "2 · Run" }</h2>
+            <AboutBox about="run" />
             <p class="explain">{ "The model reads the prompt once, then writes one character at a time, each time picking from its predicted probabilities." }</p>
             <div class="row wrap">
                 <button id="run" onclick={click(&p.on_run)} disabled={!p.ready || p.running} title="Ctrl+Enter">{ "Run" }</button>
-                <button id="stop" class="secondary" onclick={click(&p.on_stop)} disabled={!p.running}>{ "Stop" }</button>
-                <button id="share" class="secondary" onclick={click(&p.on_share)}>{ "Copy link" }</button>
+                <button id="stop" title="Stop writing now" class="secondary" onclick={click(&p.on_stop)} disabled={!p.running}>{ "Stop" }</button>
+                <button id="share" class="secondary" onclick={click(&p.on_share)} title="Copy a link that opens exactly this: examples, model, settings and views">{ "Copy link" }</button>
+                <button id="export-all" class="secondary" onclick={click(&p.on_export_all)} title="Save the state and every result on the page (completion, curves, comparison, head scores, live run) as one JSON file">{ "Export all" }</button>
             </div>
             if let Some(label) = &p.altered {
                 <p id="weights-note" class="notice">
                     { format!("Every run uses {label}. ") }
-                    <button class="secondary" onclick={on_reset_weights}>{ "Final weights, all heads" }</button>
+                    <button class="secondary" onclick={on_reset_weights} title="Go back to the final weights with every head on">{ "Final weights, all heads" }</button>
                 </p>
             }
             if let Some(url) = &p.share_url {
                 <p class="share">
                     <label for="share-url">{ "Link to exactly this (copied to the clipboard where the browser allows):" }</label>
-                    <input id="share-url" type="text" readonly=true value={url.clone()} />
+                    <input id="share-url" type="text" title="The link to exactly this state" readonly=true value={url.clone()} />
                 </p>
             }
             <Settings doc={p.doc.clone()} models={p.models.clone()} on_change={p.on_doc.clone()} />

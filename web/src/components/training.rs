@@ -8,6 +8,8 @@ use icl_model::metrics::max_score;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::about_box::AboutBox;
+
 use super::chart::{Axis, COLORS, Chart, Line};
 use crate::doc::Doc;
 use crate::protocol::ModelSummary;
@@ -20,6 +22,8 @@ pub struct TrainingProps {
     /// The live top induction score at the chosen checkpoint.
     pub live_top: Option<f32>,
     pub on_doc: Callback<Doc>,
+    /// The exports' name without extension.
+    pub file: AttrValue,
 }
 
 /// The checkpoint scrubber: a slider over the model's shipped checkpoints that every panel
@@ -91,9 +95,10 @@ pub fn Training(p: &TrainingProps) -> Html {
     html! {
         <section class="panel" aria-labelledby="train-h" id="training">
             <h2 id="train-h">{ "Training checkpoints" }</h2>
+            <AboutBox about="training" />
             <p class="explain">{ "Scrub through training: every panel runs on the chosen checkpoint. The phase change is where the loss bends and the top induction score jumps together." }</p>
             <label for="checkpoint">{ format!("Checkpoint: {}", if at == last { "final weights".to_string() } else { format!("step {}", steps[at]) }) }</label>
-            <input id="checkpoint" type="range" min="0" max={last.to_string()} value={at.to_string()} oninput={on_slide}
+            <input id="checkpoint" type="range" title="Pick a training checkpoint: every panel runs on it" min="0" max={last.to_string()} value={at.to_string()} oninput={on_slide}
                 aria-valuetext={if at == last { "final weights".to_string() } else { format!("step {}", steps[at]) }} />
             <p id="checkpoint-scores" data-step={step.map(|s| s.to_string()).unwrap_or_default()}
                 data-logged-top={logged.map(|c| max_score(&c.induction).to_string()).unwrap_or_default()}
@@ -108,7 +113,7 @@ pub fn Training(p: &TrainingProps) -> Html {
             if !points.is_empty() {
                 <Chart id="training-chart" title="Training loss and ICL score (left axis) and top induction score (right axis) against training step, log scale"
                     x_label="training step (log scale)" left_label="nats" right_label={Some(AttrValue::from("induction score"))}
-                    right_range={Some((0.0, 1.0))} log_x=true marker={step.map(|s| s as f64)} lines={lines} />
+                    right_range={Some((0.0, 1.0))} log_x=true marker={step.map(|s| s as f64)} lines={lines} file={p.file.clone()} />
             }
         </section>
     }

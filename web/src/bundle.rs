@@ -1,0 +1,118 @@
+//! "Export all" and the completion's export: the page's state and results as JSON files, made
+//! from the [`State`] alone (pure, so they are tested natively).
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::state::State;
+
+/// What the files say they are, so a reader can tell them from other JSON.
+pub const FORMAT: &str = "icl-playground-export";
+/// Bumped when a field changes meaning.
+pub const VERSION: u32 = 1;
+
+fn to_value<T: Serialize>(x: &T) -> Value {
+    serde_json::to_value(x).unwrap_or(Value::Null)
+}
+
+/// The model the page shows: the document's, or the default one that is loaded.
+fn model(state: &State) -> Option<String> {
+    state.doc.model.clone().or_else(|| state.ready_model())
+}
+
+/// The last completion with each token's probability, log-probability and the alternatives
+/// the model considered.
+pub fn completion(state: &State) -> Value {
+    json!({
+        "format": FORMAT,
+        "version": VERSION,
+        "kind": "completion",
+        "model": model(state),
+        "checkpoint": state.doc.explore.checkpoint,
+        "ablated": state.doc.explore.ablated,
+        "sampling": to_value(&state.doc.sampling),
+        "prompt": state.run_prompt,
+        "expected": state.run_expected,
+        "text": state.text,
+        "ended": state.reason.as_ref().map(ToString::to_string),
+        "tokens": to_value(&state.tokens),
+    })
+}
+
+/// Everything on the page: the document (what a link carries), the link itself, the
+/// completion, its surprisal, the ICL curves, the comparison, the heads' scores (the attention
+/// weights are left out: the heatmap exports them), the training curves shown and the live run.
+pub fn all(state: &State, link: &str) -> Value {
+    let heads = state.explanation.as_ref().map(|x| {
+        let mut x = (**x).clone();
+        x.attention = Vec::new();
+        to_value(&x)
+    });
+    json!({
+        "format": FORMAT,
+        "version": VERSION,
+        "kind": "all",
+        "link": link,
+        "doc": to_value(&state.doc),
+        "model": model(state),
+        "completion": completion(state),
+        "surprisal": to_value(&state.analysis),
+        "icl_curves": to_value(&state.series),
+        "comparison": to_value(&state.comparison),
+        "heads": heads,
+        "training_curves": state.current_curves().map(|c| to_value(&*c)),
+        "live": to_value(&state.live),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use icl_model::sampling::{Alternative, TokenInfo};
+
+    fn state() -> State {
+        let mut s = State::default();
+        s.doc.model = Some("base".into());
+        s.run_prompt = "in: ab\nout: ba\nin: cd\nout: ".into();
+        s.tokens = vec![TokenInfo {
+            id: 7,
+            text: "d".into(),
+            prob: 0.75,
+            logprob: 0.75f32.ln(),
+            top: vec![Alternative {
+                id: 7,
+                text: "d".into(),
+                prob: 0.75,
+            }],
+        }];
+        s.text = Some("dc".into());
+        s
+    }
+
+    #[test]
+    fn the_completion_carries_each_token_with_its_probabilities() {
+        let v = completion(&state());
+        assert_eq!(v["format"], FORMAT);
+        assert_eq!(v["model"], "base");
+        assert_eq!(v["text"], "dc");
+        assert_eq!(v["tokens"][0]["text"], "d");
+        assert_eq!(v["tokens"][0]["prob"], 0.75);
+        assert_eq!(v["tokens"][0]["top"][0]["prob"], 0.75);
+        assert!(v["prompt"].as_str().unwrap().ends_with("out: "));
+    }
+
+    #[test]
+    fn export_all_holds_the_document_the_link_and_the_results() {
+        let s = state();
+        let v = all(&s, "https://example.org/#x");
+        assert_eq!(v["kind"], "all");
+        assert_eq!(v["link"], "https://example.org/#x");
+        assert_eq!(v["doc"], serde_json::to_value(&s.doc).unwrap());
+        assert_eq!(v["completion"]["tokens"][0]["id"], 7);
+        assert!(v["icl_curves"].as_array().unwrap().is_empty());
+        assert!(v["heads"].is_null(), "no explanation yet");
+        // It survives a round trip through text.
+        let text = serde_json::to_string(&v).unwrap();
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), v);
+    }
+}

@@ -1,0 +1,290 @@
+//! What the page's exports contain, as pure functions of what is on screen: a chart as a
+//! standalone SVG (the page's own drawing, with its title and legend and the styles the page
+//! gives it), its numbers as CSV and JSON, and the names of the files.
+
+use serde::Serialize;
+
+use crate::components::chart::{Axis, Line};
+
+/// A chart as its exports describe it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChartData {
+    pub title: String,
+    pub x_label: String,
+    pub left_label: String,
+    pub right_label: Option<String>,
+    pub series: Vec<SeriesData>,
+}
+
+/// One line of a chart.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeriesData {
+    pub label: String,
+    /// `left` or `right`.
+    pub axis: &'static str,
+    pub points: Vec<(f64, f64)>,
+}
+
+impl ChartData {
+    pub fn new(
+        title: &str,
+        x_label: &str,
+        left_label: &str,
+        right_label: Option<&str>,
+        lines: &[Line],
+    ) -> ChartData {
+        ChartData {
+            title: title.into(),
+            x_label: x_label.into(),
+            left_label: left_label.into(),
+            right_label: right_label.map(Into::into),
+            series: lines
+                .iter()
+                .map(|l| SeriesData {
+                    label: l.label.clone(),
+                    axis: match l.axis {
+                        Axis::Left => "left",
+                        Axis::Right => "right",
+                    },
+                    points: l.points.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// One row per point: `series,axis,x,y`, with the axes' labels in the header.
+    pub fn csv(&self) -> String {
+        let mut out = format!(
+            "series,axis,{},{}\n",
+            csv_field(&self.x_label),
+            csv_field("value")
+        );
+        for s in &self.series {
+            for &(x, y) in &s.points {
+                out += &format!("{},{},{x},{y}\n", csv_field(&s.label), s.axis);
+            }
+        }
+        out
+    }
+
+    pub fn json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Text for XML: `&`, `<`, `>` and quotes escaped.
+pub fn xml_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The styles the page's stylesheet gives a chart, for a file read without it.
+const CHART_STYLE: &str = ".axis{stroke:#8c959f;stroke-width:1}\
+.tick{font-size:10px;fill:#57606a}\
+.axis-label{font-size:11px;fill:#24292f}\
+.marker{stroke:#24292f;stroke-dasharray:2 3}\
+text{font-family:system-ui,sans-serif}";
+
+/// Height of the title band above the plot and of one legend row below it.
+const BAND: f64 = 22.0;
+
+/// Characters of the title on one line of a drawing `w` wide (12 px text).
+fn title_chars(w: f64) -> usize {
+    ((w - 16.0) / 6.6).max(20.0) as usize
+}
+
+/// `text` cut into lines of at most `max` characters, at spaces where it can be.
+pub fn wrap(text: &str, max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let fits = line.chars().count() + 1 + word.chars().count() <= max;
+        if !line.is_empty() && !fits {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line += word;
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The height of [`standalone_svg`] for a plot `w × h` under `title` with `legend_rows`
+/// legend rows.
+pub fn standalone_height(w: f64, h: f64, title: &str, legend_rows: usize) -> f64 {
+    let title_rows = wrap(title, title_chars(w)).len();
+    h + BAND * (title_rows + legend_rows) as f64 + 8.0
+}
+
+/// A standalone SVG of a chart: `inner` is the markup inside the page's `<svg>` (of size
+/// `w × h`), put under a title, with the legend (label, colour, dashed) below.
+pub fn standalone_svg(
+    inner: &str,
+    w: f64,
+    h: f64,
+    title: &str,
+    legend: &[(String, String, bool)],
+) -> String {
+    let total = standalone_height(w, h, title, legend.len());
+    let title_rows = wrap(title, title_chars(w));
+    let top = BAND * title_rows.len() as f64;
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {total}\" width=\"{w}\" height=\"{total}\">\
+<style>{CHART_STYLE}</style>\
+<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
+    );
+    for (i, line) in title_rows.iter().enumerate() {
+        out += &format!(
+            "<text x=\"8\" y=\"{}\" font-size=\"12\" font-weight=\"600\" fill=\"#24292f\">{}</text>",
+            15.0 + BAND * i as f64,
+            xml_text(line)
+        );
+    }
+    out += &format!("<g transform=\"translate(0 {top})\">{inner}</g>");
+    for (i, (label, colour, dashed)) in legend.iter().enumerate() {
+        let y = top + h + BAND * i as f64 + 12.0;
+        out += &format!(
+            "<line x1=\"12\" y1=\"{y}\" x2=\"36\" y2=\"{y}\" stroke=\"{}\" stroke-width=\"2\"{}/>\
+<text x=\"42\" y=\"{}\" font-size=\"11\" fill=\"#24292f\">{}</text>",
+            xml_text(colour),
+            if *dashed {
+                " stroke-dasharray=\"5 4\""
+            } else {
+                ""
+            },
+            y + 4.0,
+            xml_text(label)
+        );
+    }
+    out + "</svg>"
+}
+
+/// A file's name without extension from the view, the model and (where it applies) the
+/// training step: `icl-curve_base_step6300`. Characters other than letters, digits, `-`, `_`
+/// and `.` become `-`.
+pub fn file_stem(view: &str, model: Option<&str>, step: Option<usize>) -> String {
+    let mut stem = view.to_string();
+    if let Some(m) = model.filter(|m| !m.is_empty()) {
+        stem += "_";
+        stem += m;
+    }
+    if let Some(s) = step {
+        stem += &format!("_step{s}");
+    }
+    stem.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data() -> ChartData {
+        let lines = vec![
+            Line {
+                label: "base, exact \"match\"".into(),
+                color: "#1f6feb",
+                axis: Axis::Left,
+                dashed: false,
+                points: vec![(0.0, 10.0), (1.0, 50.5)],
+            },
+            Line {
+                label: "base, log p".into(),
+                color: "#d1242f",
+                axis: Axis::Right,
+                dashed: true,
+                points: vec![(0.0, -2.25)],
+            },
+        ];
+        ChartData::new("A <chart>", "k", "exact match (%)", Some("log p"), &lines)
+    }
+
+    #[test]
+    fn csv_has_a_row_per_point_with_quoted_labels() {
+        let csv = data().csv();
+        let rows: Vec<&str> = csv.lines().collect();
+        assert_eq!(rows[0], "series,axis,k,value");
+        assert_eq!(rows[1], "\"base, exact \"\"match\"\"\",left,0,10");
+        assert_eq!(rows[2], "\"base, exact \"\"match\"\"\",left,1,50.5");
+        assert_eq!(rows[3], "\"base, log p\",right,0,-2.25");
+        assert_eq!(rows.len(), 4);
+    }
+
+    #[test]
+    fn json_holds_labels_axes_and_points() {
+        let v: serde_json::Value = serde_json::from_str(&data().json()).unwrap();
+        assert_eq!(v["title"], "A <chart>");
+        assert_eq!(v["right_label"], "log p");
+        assert_eq!(v["series"][1]["axis"], "right");
+        assert_eq!(v["series"][0]["points"][1][1], 50.5);
+    }
+
+    #[test]
+    fn the_svg_is_the_page_drawing_under_an_escaped_title_with_a_legend() {
+        let legend = vec![
+            ("a & b".to_string(), "#1f6feb".to_string(), false),
+            ("c".to_string(), "#d1242f".to_string(), true),
+        ];
+        let svg = standalone_svg("<line class=\"axis\"/>", 560.0, 240.0, "x < y", &legend);
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(svg.contains(">x &lt; y</text>"));
+        assert!(svg.contains("<g transform=\"translate(0 22)\"><line class=\"axis\"/></g>"));
+        assert!(svg.contains(">a &amp; b</text>"));
+        assert_eq!(svg.matches("stroke-dasharray=\"5 4\"").count(), 1);
+        // Title band + plot + two legend rows + margin.
+        assert!(svg.contains("viewBox=\"0 0 560 314\""));
+        assert!(svg.ends_with("</svg>"));
+        // A long title wraps onto more bands, and the plot moves down below them.
+        let long = "word ".repeat(40);
+        let svg = standalone_svg("", 560.0, 240.0, &long, &legend);
+        assert_eq!(svg.matches("font-weight=\"600\"").count(), 3);
+        assert!(svg.contains("<g transform=\"translate(0 66)\">"));
+        assert_eq!(
+            standalone_height(560.0, 240.0, &long, 2),
+            240.0 + 22.0 * 5.0 + 8.0
+        );
+    }
+
+    #[test]
+    fn wrapping_breaks_at_spaces_and_counts_characters() {
+        assert_eq!(wrap("ab cd ef", 5), vec!["ab cd", "ef"]);
+        assert_eq!(wrap("é é é é", 3), vec!["é é", "é é"]);
+        assert_eq!(wrap("", 5), vec![""]);
+        assert_eq!(wrap("toolongword x", 4), vec!["toolongword", "x"]);
+    }
+
+    #[test]
+    fn file_names_carry_view_model_and_step() {
+        assert_eq!(
+            file_stem("icl-curve", Some("base"), Some(6300)),
+            "icl-curve_base_step6300"
+        );
+        assert_eq!(file_stem("live", None, None), "live");
+        assert_eq!(
+            file_stem("heads", Some("my model/ü"), None),
+            "heads_my-model--"
+        );
+    }
+}
