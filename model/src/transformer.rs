@@ -184,6 +184,15 @@ fn embedding(n: usize, d: usize, device: &Device) -> Embedding {
         .init(device)
 }
 
+/// Held while a network is built: burn draws initial weights lazily from one generator shared
+/// by all threads, so a network built (or loaded, whose placeholders may be drawn) on one
+/// thread must not draw between another's seeding and its draws.
+pub(crate) fn init_lock() -> std::sync::MutexGuard<'static, ()> {
+    static INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    INIT.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 impl ModelConfig {
     /// The network [`ModelConfig::init`] builds after seeding the device with `seed`, the
     /// same on every call. burn draws initial weights from one generator shared by every
@@ -197,10 +206,7 @@ impl ModelConfig {
                 let _ = param.val();
             }
         }
-        static INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
-        let _only_one = INIT
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _only_one = init_lock();
         device.seed(seed);
         let net = self.init(device);
         net.visit(&mut Draw);

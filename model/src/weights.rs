@@ -377,7 +377,10 @@ pub fn from_bytes(bytes: &[u8], device: &Device) -> Result<(Model, FileInfo), We
         device: device.clone(),
         error: None,
     };
-    let net = config.init(device).map(&mut load);
+    let net = {
+        let _no_seeded_init_meanwhile = crate::transformer::init_lock();
+        config.init(device).map(&mut load)
+    };
     if let Some(e) = load.error {
         return Err(e);
     }

@@ -24,6 +24,7 @@ use crate::hooks::{
     use_jobs, use_link_listener, use_live_training, use_model_loading, use_service_worker,
     use_training_curves, use_worker,
 };
+use crate::i18n::Lang;
 use crate::share;
 use crate::state::{Action, RunState, State};
 use crate::storage::browser;
@@ -99,6 +100,23 @@ pub fn App() -> Html {
     let live = use_live_training(&bridge, &state);
 
     let on_doc = dispatching(&state, Action::SetDoc);
+    let lang = state.doc.lang;
+    let set_lang = {
+        let (dispatch, doc) = (state.dispatcher(), state.doc.clone());
+        Callback::from(move |l: Lang| {
+            let mut d = doc.clone();
+            d.lang = l;
+            dispatch.dispatch(Action::SetDoc(d));
+        })
+    };
+    use_effect_with(lang, |lang| {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("lang", lang.code());
+        }
+    });
     let on_key = {
         let run = jobs.run.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -112,15 +130,26 @@ pub fn App() -> Html {
     let busy = state.measuring() || !ready;
     let target = state.doc.target();
     let altered = (!target.ablated.is_empty() || target.checkpoint.is_some())
-        .then(|| target_label(&target, &state.models));
+        .then(|| target_label(&target, &state.models, state.doc.lang));
     let expected_logprob = state.analysis.as_ref().and_then(|a| a.expected_logprob);
     let run_models = state.models_with_live();
 
     html! {
         <main onkeydown={on_key}>
+            <ContextProvider<Lang> context={lang}>
             <header class="top">
-                <h1>{ "ICL Playground" }</h1>
-                <p class="lede">{ "A small transformer runs in this tab. Give it a few examples of a rule and watch it continue the pattern: that is in-context learning. Nothing you type leaves your browser." }</p>
+                <div class="title-row">
+                    <h1>{ "ICL Playground" }</h1>
+                    <div class="lang-switch" role="group" aria-label={lang.t("Language")}>
+                        { for Lang::ALL.iter().map(|&l| html! {
+                            <button type="button" id={format!("lang-{}", l.code())} lang={l.code()}
+                                class={classes!("secondary", "small", (l == lang).then_some("active"))}
+                                aria-pressed={(l == lang).to_string()} title={l.t("Show the page in this language")}
+                                onclick={set_lang.reform(move |_: MouseEvent| l)}>{ l.name() }</button>
+                        }) }
+                    </div>
+                </div>
+                <p class="lede">{ lang.t("A small transformer runs in this tab. Give it a few examples of a rule and watch it continue the pattern: that is in-context learning. Nothing you type leaves your browser.") }</p>
                 <ModelStatusLine status={state.model.clone()} on_retry={jobs.retry.clone()} />
             </header>
             if let Some(link) = &state.pending_link {
@@ -139,12 +168,12 @@ pub fn App() -> Html {
                         on_export_all={export_callback(&state, "icl-playground", |s| crate::bundle::all(s, &format!("{}#{}", page_url(), share::encode(&s.doc))))} />
                     if let Some(n) = &state.notice { <p class="notice" id="run-notice">{ n }</p> }
                     <Completion tokens={state.tokens.clone()} run_state={state.run_state} text={state.text.clone()}
-                        reason={state.reason.as_ref().map(ToString::to_string)} expected={state.run_expected.clone()} expected_logprob={expected_logprob}
+                        reason={state.reason.as_ref().map(|r| r.words(lang))} expected={state.run_expected.clone()} expected_logprob={expected_logprob}
                         on_export={export_callback(&state, "completion", crate::bundle::completion)} />
                     <Compression analysis={state.analysis.clone()} />
                 </div>
             </div>
-            <h2 class="part">{ "Compare and explain" }</h2>
+            <h2 class="part">{ lang.t("Compare and explain") }</h2>
             <div class="layout">
                 <div class="col">
                     <IclCurve series={state.series.clone()} busy={busy} on_measure={jobs.measure.clone()}
@@ -158,12 +187,13 @@ pub fn App() -> Html {
                     <AttentionView doc={state.doc.clone()} explanation={state.explanation.clone()} on_doc={on_doc} />
                 </div>
             </div>
-            <h2 class="part">{ "Train it yourself" }</h2>
+            <h2 class="part">{ lang.t("Train it yourself") }</h2>
             <LiveTraining live={state.live.clone()} settings={state.live_settings.clone()}
                 file={state.live_file.clone()} on_settings={dispatching(&state, Action::LiveSettings)}
                 on_train={live.train} on_pause={live.pause} on_reset={live.reset} on_export={live.export} />
             <p id="status" class="status" role="status" aria-live="polite">{ state.status_line() }</p>
             <FocusTip />
+            </ContextProvider<Lang>>
         </main>
     }
 }

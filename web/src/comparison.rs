@@ -7,6 +7,7 @@ use icl_model::tasks::Task;
 
 use crate::components::heads::head_name;
 use crate::doc::{Doc, Vary};
+use crate::i18n::Lang;
 use crate::presets;
 use crate::protocol::{ModelSummary, SweepSource, Target};
 
@@ -17,7 +18,7 @@ pub const SWEEP_QUERIES: usize = 16;
 
 /// How a target is named on charts and tables: `base @ step 845 − L1H3` (the default model
 /// is the first of `models`).
-pub fn target_label(t: &Target, models: &[ModelSummary]) -> String {
+pub fn target_label(t: &Target, models: &[ModelSummary], lang: Lang) -> String {
     let id = t
         .model
         .clone()
@@ -25,7 +26,7 @@ pub fn target_label(t: &Target, models: &[ModelSummary]) -> String {
         .unwrap_or_default();
     let mut s = id;
     if let Some(c) = t.checkpoint {
-        s += &format!(" @ step {c}");
+        s += &lang.f(" @ step {c}", &[("c", &c)]);
     }
     if !t.ablated.is_empty() {
         let names: Vec<String> = t.ablated.iter().map(|&h| head_name(h)).collect();
@@ -60,11 +61,14 @@ pub fn sweep_source(doc: &Doc, labels: Labels) -> SweepSource {
 /// The curve's batch in words.
 pub fn source_words(doc: &Doc) -> String {
     match &doc.preset {
-        Some(p) => format!(
-            "{SWEEP_QUERIES} fresh held-out queries of the preset “{}” per k",
-            p.task
+        Some(p) => doc.lang.f(
+            "{n} fresh held-out queries of the preset “{task}” per k",
+            &[("n", &SWEEP_QUERIES), ("task", &p.task)],
         ),
-        None => "your own examples, each left out in turn as the query".to_string(),
+        None => doc
+            .lang
+            .t("your own examples, each left out in turn as the query")
+            .to_string(),
     }
 }
 
@@ -108,13 +112,20 @@ pub fn columns(doc: &Doc, models: &[ModelSummary]) -> Vec<Column> {
     let target = doc.target();
     let k = doc.examples.len();
     let here = model_of(models, doc.model.as_ref()).map_or(0, |m| m.params);
+    let lang = doc.lang;
     match doc.explore.vary {
         Vary::Shots => (0..=k.min(8))
             .map(|i| {
                 let mut d = doc.clone();
                 d.examples.truncate(i);
                 let batch = Some((i, Labels::Correct));
-                column(format!("{i} examples"), target.clone(), d, batch, here)
+                column(
+                    lang.f("{i} examples", &[("i", &i)]),
+                    target.clone(),
+                    d,
+                    batch,
+                    here,
+                )
             })
             .collect(),
         Vary::Model => models
@@ -141,7 +152,9 @@ pub fn columns(doc: &Doc, models: &[ModelSummary]) -> Vec<Column> {
                         checkpoint: c,
                         ..target.clone()
                     };
-                    let label = c.map_or("final".to_string(), |s| format!("step {s}"));
+                    let label = c.map_or(lang.t("final").to_string(), |s| {
+                        lang.f("step {s}", &[("s", &s)])
+                    });
                     column(label, t, doc.clone(), Some((k, Labels::Correct)), here)
                 })
                 .collect()
@@ -153,9 +166,12 @@ pub fn columns(doc: &Doc, models: &[ModelSummary]) -> Vec<Column> {
                 d.sampling.temperature = temperature;
                 d.sampling.seed = seed;
                 let label = if temperature == 0.0 {
-                    "greedy".to_string()
+                    lang.t("greedy").to_string()
                 } else {
-                    format!("T = {temperature}, seed {seed}")
+                    lang.f(
+                        "T = {t}, seed {seed}",
+                        &[("t", &temperature), ("seed", &seed)],
+                    )
                 };
                 column(label, target.clone(), d, None, here)
             })
@@ -166,21 +182,21 @@ pub fn columns(doc: &Doc, models: &[ModelSummary]) -> Vec<Column> {
             let shuffled = presets::shuffle_labels(doc, 1);
             vec![
                 column(
-                    "correct",
+                    lang.t("correct"),
                     target.clone(),
                     doc.clone(),
                     Some((k, Labels::Correct)),
                     here,
                 ),
                 column(
-                    "shuffled",
+                    lang.t("shuffled"),
                     target.clone(),
                     shuffled,
                     Some((k, Labels::Shuffled)),
                     here,
                 ),
                 column(
-                    "flipped",
+                    lang.t("flipped"),
                     target,
                     flipped,
                     Some((k, Labels::Flipped(wrong))),
@@ -214,14 +230,17 @@ mod tests {
     #[test]
     fn targets_are_named_by_model_step_and_heads() {
         let m = models();
-        assert_eq!(target_label(&Target::default(), &m), "base");
+        assert_eq!(target_label(&Target::default(), &m, Lang::En), "base");
         let t = Target {
             model: Some("attn2".into()),
             checkpoint: Some(845),
             ablated: vec![(1, 3), (0, 0)],
         };
-        assert_eq!(target_label(&t, &m), "attn2 @ step 845 − L1H3,L0H0");
-        assert_eq!(target_label(&Target::default(), &[]), "");
+        assert_eq!(
+            target_label(&t, &m, Lang::En),
+            "attn2 @ step 845 − L1H3,L0H0"
+        );
+        assert_eq!(target_label(&Target::default(), &[], Lang::En), "");
     }
 
     #[test]

@@ -186,6 +186,9 @@ pub struct Doc {
     /// the page takes it out when it opens them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live: Option<LiveLink>,
+    /// The page's language (absent in links made before it existed: English).
+    #[serde(default)]
+    pub lang: crate::i18n::Lang,
 }
 
 /// A live run in a link: training is deterministic from the settings, so the page trains to
@@ -214,6 +217,7 @@ impl Default for Doc {
             sampling: Sampling::default(),
             explore: Explore::default(),
             live: None,
+            lang: crate::i18n::Lang::En,
         }
     }
 }

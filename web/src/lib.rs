@@ -11,6 +11,7 @@ pub mod export;
 pub mod glyph;
 pub mod heatmap;
 pub mod hooks;
+pub mod i18n;
 pub mod live;
 pub mod presets;
 pub mod protocol;

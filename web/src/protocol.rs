@@ -100,6 +100,19 @@ pub enum Ended {
     Finished(StopReason),
 }
 
+impl Ended {
+    /// Why the completion ended, in the page's language.
+    pub fn words(&self, lang: crate::i18n::Lang) -> String {
+        match self {
+            Ended::Stopped => lang.t("stopped").to_string(),
+            Ended::Finished(StopReason::StopSequence(s)) => {
+                lang.f("stop sequence {s}", &[("s", &format!("{s:?}"))])
+            }
+            Ended::Finished(StopReason::MaxTokens) => lang.t("max tokens").to_string(),
+        }
+    }
+}
+
 impl std::fmt::Display for Ended {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -205,17 +205,22 @@ impl State {
 
     /// The line the `role=status` region announces.
     pub fn status_line(&self) -> String {
+        let lang = self.doc.lang;
+        let fixed = |en: &'static str| lang.t(en).to_string();
         match (&self.model, self.run_state, &self.error) {
-            (_, _, Some(e)) => format!("Error: {e}"),
-            (ModelStatus::Loading { loaded, total }, _, _) if *total > 0 => format!(
-                "Loading the model… {:.0}%",
-                100.0 * *loaded as f64 / *total as f64
+            (_, _, Some(e)) => lang.f("Error: {e}", &[("e", &lang.t_owned(e))]),
+            (ModelStatus::Loading { loaded, total }, _, _) if *total > 0 => lang.f(
+                "Loading the model… {pct}%",
+                &[(
+                    "pct",
+                    &format!("{:.0}", 100.0 * *loaded as f64 / *total as f64),
+                )],
             ),
-            (ModelStatus::Loading { .. }, _, _) => "Loading the model…".to_string(),
-            (ModelStatus::Failed(_), _, _) => "The model could not be loaded.".to_string(),
-            (_, RunState::Running, _) => "Generating…".to_string(),
-            (_, RunState::Done, _) => "Done.".to_string(),
-            (_, RunState::Idle, _) => "Ready.".to_string(),
+            (ModelStatus::Loading { .. }, _, _) => fixed("Loading the model…"),
+            (ModelStatus::Failed(_), _, _) => fixed("The model could not be loaded."),
+            (_, RunState::Running, _) => fixed("Generating…"),
+            (_, RunState::Done, _) => fixed("Done."),
+            (_, RunState::Idle, _) => fixed("Ready."),
         }
     }
 
@@ -395,9 +400,11 @@ impl State {
         } else {
             self.worker_restarts += 1;
             self.model = ModelStatus::loading();
-            self.say(format!(
-                "The model worker stopped ({why}). A new one was started and the model is loading again: run again once it is ready."
-            ));
+            let said = self.doc.lang.f(
+                "The model worker stopped ({why}). A new one was started and the model is loading again: run again once it is ready.",
+                &[("why", &why)],
+            );
+            self.say(said);
         }
     }
 
@@ -407,13 +414,17 @@ impl State {
         let mut models = self.models.clone();
         if let Some(p) = self.live.last() {
             let live = self.live.settings.live();
-            let s = if live.n_layers == 1 { "" } else { "s" };
+            let name = if live.n_layers == 1 {
+                "Trained in this tab (1 layer, step {step})"
+            } else {
+                "Trained in this tab ({n} layers, step {step})"
+            };
             models.push(ModelSummary {
                 id: crate::protocol::LIVE_MODEL.into(),
-                name: format!(
-                    "Trained in this tab ({} layer{s}, step {})",
-                    live.n_layers, p.step
-                ),
+                name: self
+                    .doc
+                    .lang
+                    .f(name, &[("n", &live.n_layers), ("step", &p.step)]),
                 description: String::new(),
                 params: live.model_config().param_count(),
                 bytes: 0,
@@ -498,9 +509,11 @@ impl State {
                 if self.doc.model.as_deref() == Some(requested.as_str()) {
                     self.doc.model = Some(used.clone());
                 }
-                self.say(format!(
-                    "This page has no model with the name the link or draft gave; the model {used} is used instead."
-                ));
+                let said = self.doc.lang.f(
+                    "This page has no model with the name the link or draft gave; the model {used} is used instead.",
+                    &[("used", &used)],
+                );
+                self.say(said);
             }
             FromWorker::Explained { run, explanation } if run == self.explain_run => {
                 self.explanation = Some(Rc::new(*explanation));

@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use crate::i18n::use_lang;
+
 #[derive(Properties, PartialEq)]
 pub struct AboutBoxProps {
     /// The panel's key in [`crate::about::ABOUT`].
@@ -10,15 +12,16 @@ pub struct AboutBoxProps {
 
 #[function_component]
 pub fn AboutBox(p: &AboutBoxProps) -> Html {
+    let lang = use_lang();
     let Some(a) = crate::about::about(p.about) else {
         return html! {};
     };
     html! {
         <details class="about" data-about={a.key}>
-            <summary>{ "What am I seeing?" }</summary>
-            <p class="about-what">{ a.what }</p>
-            <p class="about-why"><strong>{ "Why it matters: " }</strong>{ a.why }</p>
-            <p class="about-paper">{ "Read: " }<a href={a.url} target="_blank" rel="noopener noreferrer">{ a.paper }</a></p>
+            <summary>{ lang.t("What am I seeing?") }</summary>
+            <p class="about-what">{ lang.t(a.what) }</p>
+            <p class="about-why"><strong>{ lang.t("Why it matters: ") }</strong>{ lang.t(a.why) }</p>
+            <p class="about-paper">{ lang.t("Read: ") }<a href={a.url} target="_blank" rel="noopener noreferrer">{ lang.t(a.paper) }</a></p>
         </details>
     }
 }

@@ -6,6 +6,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::i18n::use_lang;
+
 use crate::glyph::shown;
 use crate::heatmap::rect_data_url;
 use crate::protocol::Explanation;
@@ -38,6 +40,7 @@ fn band(range: std::ops::Range<usize>, of: &std::ops::Range<usize>) -> (f64, f64
 
 #[function_component]
 pub fn AttentionMap(p: &AttentionMapProps) -> Html {
+    let lang = use_lang();
     let x = p.explanation.clone();
     let n = x.chars.len();
     let zoom = use_state(|| None::<Region>);
@@ -152,8 +155,8 @@ pub fn AttentionMap(p: &AttentionMapProps) -> Html {
         }
     };
     let what = match p.head {
-        Some(h) => format!("head {h} of layer {}", p.layer),
-        None => format!("the mean of layer {}'s heads", p.layer),
+        Some(h) => lang.f("head {h} of layer {l}", &[("h", &h), ("l", &p.layer)]),
+        None => lang.f("the mean of layer {l}'s heads", &[("l", &p.layer)]),
     };
     // The rectangle being dragged out, as CSS.
     let dragged = drag.filter(|(a, b)| a != b).map(|(a, b)| {
@@ -168,30 +171,30 @@ pub fn AttentionMap(p: &AttentionMapProps) -> Html {
     html! {
         <div class="amap-panel">
             <div class="row wrap">
-                <span class="hint">{ format!("The whole pattern of {what}: row = the position reading, column = the position read; brighter = more attention. Drag to zoom; click a cell to pick its row and column; arrow keys move, Esc zooms out.") }</span>
+                <span class="hint">{ lang.f("The whole pattern of {what}: row = the position reading, column = the position read; brighter = more attention. Drag to zoom; click a cell to pick its row and column; arrow keys move, Esc zooms out.", &[("what", &what)]) }</span>
                 <button id="amap-reset" type="button" class="secondary small" onclick={reset} disabled={region.is_full(n)}
-                    title="Show the whole window again">{ "Zoom out" }</button>
+                    title={lang.t("Show the whole window again")}>{ lang.t("Zoom out") }</button>
             </div>
             <div id="amap" class="amap" data-n={n.to_string()}
                 data-rows={format!("{}-{}", region.rows.start, region.rows.end)}
                 data-cols={format!("{}-{}", region.cols.start, region.cols.end)}
                 data-row={q.to_string()} data-col={col.map(|c| c.to_string()).unwrap_or_default()}>
-                <div class="amap-cols" aria-hidden="true">
+                <div class="amap-cols" aria-hidden="true" translate="no">
                     { for region.cols.clone().filter(|k| (k - region.cols.start) % stride_c == 0).map(|k| html! {
                         <button type="button" tabindex="-1" class={classes!("amap-label", (Some(k) == col).then_some("picked"))}
-                            style={style_band(false, k..k + 1)} title={format!("source position {k} “{}”", shown(&x.chars[k]))}
+                            style={style_band(false, k..k + 1)} title={lang.f("source position {k} “{c}”", &[("k", &k), ("c", &shown(&x.chars[k]))])}
                             onclick={pick_col(k)}>{ shown(&x.chars[k]) }</button>
                     }) }
                 </div>
-                <div class="amap-rows" aria-hidden="true">
+                <div class="amap-rows" aria-hidden="true" translate="no">
                     { for region.rows.clone().filter(|r| (r - region.rows.start) % stride_r == 0).map(|r| html! {
                         <button type="button" tabindex="-1" class={classes!("amap-label", (r == q).then_some("picked"))}
-                            style={style_band(true, r..r + 1)} title={format!("destination position {r} “{}”", shown(&x.chars[r]))}
+                            style={style_band(true, r..r + 1)} title={lang.f("destination position {r} “{c}”", &[("r", &r), ("c", &shown(&x.chars[r]))])}
                             onclick={pick_row(r)}>{ shown(&x.chars[r]) }</button>
                     }) }
                 </div>
                 <div class="amap-plot" ref={plot} tabindex="0" role="img"
-                    aria-label={format!("Attention heatmap of {what}, rows {} to {}, columns {} to {}; the table below reads the picked row", region.rows.start, region.rows.end - 1, region.cols.start, region.cols.end - 1)}
+                    aria-label={lang.f("Attention heatmap of {what}, rows {r0} to {r1}, columns {c0} to {c1}; the table below reads the picked row", &[("what", &what), ("r0", &region.rows.start), ("r1", &(region.rows.end - 1)), ("c0", &region.cols.start), ("c1", &(region.cols.end - 1))])}
                     onmousedown={on_down} onmousemove={on_move} onmouseup={on_up} onmouseleave={on_leave} onkeydown={on_key}>
                     <img src={(*image).clone()} alt="" draggable="false" />
                     if region.rows.contains(&q) {
@@ -206,15 +209,15 @@ pub fn AttentionMap(p: &AttentionMapProps) -> Html {
                 </div>
             </div>
             <p id="amap-picked" class="hint">
-                { format!("Row {q} “{}” reads most from: ", shown(&x.chars[q])) }
+                { lang.f("Row {q} “{c}” reads most from: ", &[("q", &q), ("c", &shown(&x.chars[q]))]) }
                 { top.iter().take(3).map(|&(k, w)| format!("{k} “{}” {w:.2}", shown(&x.chars[k]))).collect::<Vec<_>>().join(" · ") }
                 if let Some(c) = col.filter(|&c| c <= q) {
-                    { format!(" · column {c} “{}”: {:.3}", shown(&x.chars[c]), matrix[q * n + c]) }
+                    { lang.f(" · column {c} “{ch}”: {w}", &[("c", &c), ("ch", &shown(&x.chars[c])), ("w", &format!("{:.3}", matrix[q * n + c]))]) }
                 }
             </p>
             <div class="sr-only"><table id="amap-row-table">
-                <caption>{ format!("Attention of {what} from position {q} “{}” to every earlier position", shown(&x.chars[q])) }</caption>
-                <thead><tr><th scope="col">{ "position" }</th><th scope="col">{ "character" }</th><th scope="col">{ "weight" }</th></tr></thead>
+                <caption>{ lang.f("Attention of {what} from position {q} “{c}” to every earlier position", &[("what", &what), ("q", &q), ("c", &shown(&x.chars[q]))]) }</caption>
+                <thead><tr><th scope="col">{ lang.t("position") }</th><th scope="col">{ lang.t("character") }</th><th scope="col">{ lang.t("weight") }</th></tr></thead>
                 <tbody>
                     { for row.iter().map(|&(k, w)| html! {
                         <tr><td>{ k }</td><td>{ shown(&x.chars[k]) }</td><td>{ format!("{w:.3}") }</td></tr>

@@ -6,6 +6,8 @@ use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::i18n::use_lang;
+
 use super::about_box::AboutBox;
 
 use super::attention_map::AttentionMap;
@@ -26,6 +28,7 @@ pub struct AttentionProps {
 /// character they attend to most.
 #[function_component]
 pub fn AttentionView(p: &AttentionProps) -> Html {
+    let lang = use_lang();
     let Some(x) = &p.explanation else {
         return html! {};
     };
@@ -97,46 +100,46 @@ pub fn AttentionView(p: &AttentionProps) -> Html {
     let focus_link = links.iter().find(|l| l.0 == q).map(|l| l.1);
     html! {
         <section class="panel" aria-labelledby="attn-h" id="attention">
-            <h2 id="attn-h">{ "Attention" }</h2>
+            <h2 id="attn-h">{ lang.t("Attention") }</h2>
             <AboutBox about="attention" />
-            <p class="explain">{ "Click a character: each head's row shades the characters that position attends to (darker = more). Answer characters are underlined; the box marks the example character the chosen heads attend to most." }</p>
+            <p class="explain">{ lang.t("Click a character: each head's row shades the characters that position attends to (darker = more). Answer characters are underlined; the box marks the example character the chosen heads attend to most.") }</p>
             <div class="row wrap">
-                <label for="attn-layer">{ "Layer" }</label>
-                <select id="attn-layer" title="The layer whose heads are shown here and in the heatmap" onchange={on_layer}>
-                    { for (0..x.layers).map(|l| html! { <option value={l.to_string()} selected={l == layer}>{ format!("layer {l}") }</option> }) }
+                <label for="attn-layer">{ lang.t("Layer") }</label>
+                <select id="attn-layer" title={lang.t("The layer whose heads are shown here and in the heatmap")} onchange={on_layer}>
+                    { for (0..x.layers).map(|l| html! { <option value={l.to_string()} selected={l == layer}>{ lang.f("layer {l}", &[("l", &l)]) }</option> }) }
                 </select>
-                <label for="attn-head">{ "Head" }</label>
-                <select id="attn-head" title="One head, or all heads of the layer together (their mean in the heatmap)" onchange={on_head}>
-                    <option value="all" selected={e.head.is_none()}>{ "all heads" }</option>
-                    { for (0..x.heads).map(|h| html! { <option value={h.to_string()} selected={e.head == Some(h)}>{ format!("head {h}") }</option> }) }
+                <label for="attn-head">{ lang.t("Head") }</label>
+                <select id="attn-head" title={lang.t("One head, or all heads of the layer together (their mean in the heatmap)")} onchange={on_head}>
+                    <option value="all" selected={e.head.is_none()}>{ lang.t("all heads") }</option>
+                    { for (0..x.heads).map(|h| html! { <option value={h.to_string()} selected={e.head == Some(h)}>{ lang.f("head {h}", &[("h", &h)]) }</option> }) }
                 </select>
-                <span class="hint" id="attn-focus" data-q={q.to_string()}>{ format!("query: position {q}, “{}”{}", shown(&x.chars[q]), if x.skipped > 0 { format!(" ({} leading characters did not fit the window)", x.skipped) } else { String::new() }) }</span>
+                <span class="hint" id="attn-focus" data-q={q.to_string()}>{ lang.f("query: position {q}, “{c}”", &[("q", &q), ("c", &shown(&x.chars[q]))]) }{ if x.skipped > 0 { lang.f(" ({n} leading characters did not fit the window)", &[("n", &x.skipped)]) } else { String::new() } }</span>
             </div>
-            <div class="attn-text mono" aria-label="the window; click a character to see where the heads look from it">
+            <div class="attn-text mono" translate="no" aria-label={lang.t("the window; click a character to see where the heads look from it")}>
                 { for (0..n).map(|k| {
                     let w: f32 = heads.iter().map(|&h| at(h, q, k)).sum::<f32>() / heads.len() as f32;
                     html! {
                         <button class={classes!("ch", answer[k].then_some("answer"), (k == q).then_some("query"), (Some(k) == focus_link).then_some("linked"))}
                             style={format!("--a:{:.3}", w.sqrt())} data-k={k.to_string()} data-w={w.to_string()}
-                            title={format!("position {k}: attention {w:.3}")} onclick={pick(k)}>{ shown(&x.chars[k]) }</button>
+                            title={lang.f("position {k}: attention {w}", &[("k", &k), ("w", &format!("{w:.3}"))])} onclick={pick(k)}>{ shown(&x.chars[k]) }</button>
                     }
                 }) }
             </div>
             <AttentionMap explanation={x.clone()} layer={layer} head={e.head.filter(|&h| h < x.heads)} focus={q} on_focus={focus} />
             <details>
-                <summary>{ format!("Per head, from position {q}") }</summary>
+                <summary>{ lang.f("Per head, from position {q}", &[("q", &q)]) }</summary>
                 <table class="attn-heads">
-                    <thead><tr><th scope="col">{ "head" }</th><th scope="col">{ "looks most at" }</th><th scope="col">{ "weight" }</th></tr></thead>
+                    <thead><tr><th scope="col">{ lang.t("head") }</th><th scope="col">{ lang.t("looks most at") }</th><th scope="col">{ lang.t("weight") }</th></tr></thead>
                     <tbody>
                         { for (0..x.heads).map(|h| {
                             let (k, w) = (0..=q).map(|k| (k, at(h, q, k))).max_by(|a, b| a.1.total_cmp(&b.1)).unwrap_or((0, 0.0));
-                            html! { <tr><td>{ head_name((layer, h)) }</td><td>{ format!("position {k} “{}”", shown(&x.chars[k])) }</td><td>{ format!("{w:.2}") }</td></tr> }
+                            html! { <tr><td>{ head_name((layer, h)) }</td><td>{ lang.f("position {k} “{c}”", &[("k", &k), ("c", &shown(&x.chars[k]))]) }</td><td>{ format!("{w:.2}") }</td></tr> }
                         }) }
                     </tbody>
                 </table>
             </details>
             <details>
-                <summary>{ format!("Answer characters → the example character they attend to most ({} links)", links.len()) }</summary>
+                <summary>{ lang.f("Answer characters → the example character they attend to most ({n} links)", &[("n", &links.len())]) }</summary>
                 <ol class="links">
                     { for links.iter().map(|&(i, k, w)| html! {
                         <li>{ format!("{i} “{}” → {k} “{}” ({w:.2})", shown(&x.chars[i]), shown(&x.chars[k])) }</li>

@@ -6,6 +6,8 @@ use icl_model::tokenizer::Tokenizer;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::i18n::{Lang, use_lang};
+
 use super::about_box::AboutBox;
 
 use crate::doc::{Doc, Example, MAX_EXAMPLES, MAX_RAW, MAX_TEXT, View};
@@ -59,30 +61,49 @@ fn input_value(e: InputEvent) -> String {
     e.target_unchecked_into::<HtmlInputElement>().value()
 }
 
-/// The fields near their limit (90 % or more), as "query: 1,950 of 2,000 characters".
-fn near_limits(doc: &Doc) -> Vec<String> {
+/// The fields near their limit (90 % or more), as "Query: 1,950 of 2,000 characters".
+fn near_limits(lang: Lang, doc: &Doc) -> Vec<String> {
     let mut fields: Vec<(String, &str, usize)> = Vec::new();
     if doc.view == View::Raw {
-        fields.push(("Prompt".into(), &doc.raw, MAX_RAW));
+        fields.push((lang.t("Prompt").into(), &doc.raw, MAX_RAW));
     } else {
-        fields.push(("Query".into(), &doc.query, MAX_TEXT));
+        fields.push((lang.t("Query").into(), &doc.query, MAX_TEXT));
         for (i, e) in doc.examples.iter().enumerate() {
-            fields.push((format!("Example {} input", i + 1), &e.input, MAX_TEXT));
-            fields.push((format!("Example {} output", i + 1), &e.output, MAX_TEXT));
+            let n = i + 1;
+            fields.push((
+                lang.f("Example {n} input", &[("n", &n)]),
+                &e.input,
+                MAX_TEXT,
+            ));
+            fields.push((
+                lang.f("Example {n} output", &[("n", &n)]),
+                &e.output,
+                MAX_TEXT,
+            ));
         }
     }
-    fields.push(("Expected".into(), &doc.expected, MAX_TEXT));
+    fields.push((lang.t("Expected").into(), &doc.expected, MAX_TEXT));
     fields
         .into_iter()
         .filter_map(|(name, text, max)| {
             let n = text.chars().count();
-            (n * 10 >= max * 9).then(|| format!("{name}: {n} of {max} characters"))
+            (n * 10 >= max * 9).then(|| {
+                lang.f(
+                    "{name}: {n} of {max} characters",
+                    &[
+                        ("name", &name),
+                        ("n", &lang.int(n as u64)),
+                        ("max", &lang.int(max as u64)),
+                    ],
+                )
+            })
         })
         .collect()
 }
 
 #[function_component]
 pub fn Builder(props: &BuilderProps) -> Html {
+    let lang = use_lang();
     let doc = &props.doc;
     let shots = use_state(|| 4usize);
     // Every edit is "take the document, change it, hand it up".
@@ -208,19 +229,19 @@ pub fn Builder(props: &BuilderProps) -> Html {
         };
         html! {
             <li class="example" key={i}>
-                <input class="ex-in" type="text" title="An example input: what the rule is applied to" spellcheck="false" aria-label={format!("Example {n} input")}
+                <input class="ex-in" type="text" title={lang.t("An example input: what the rule is applied to")} spellcheck="false" aria-label={lang.f("Example {n} input", &[("n", &n)])}
                     maxlength={MAX_TEXT.to_string()} value={ex.input.clone()} oninput={change(false)} />
                 <span class="arrow" aria-hidden="true">{ "→" }</span>
-                <input class="ex-out" type="text" title="The example output: the rule applied to the input" spellcheck="false" aria-label={format!("Example {n} output")}
+                <input class="ex-out" type="text" title={lang.t("The example output: the rule applied to the input")} spellcheck="false" aria-label={lang.f("Example {n} output", &[("n", &n)])}
                     maxlength={MAX_TEXT.to_string()} value={ex.output.clone()} oninput={change(true)} />
                 <span class="ex-tools">
-                    <button class="icon" aria-label={format!("Move example {n} up")} title="Move up" disabled={i == 0}
+                    <button class="icon" aria-label={lang.f("Move example {n} up", &[("n", &n)])} title={lang.t("Move up")} disabled={i == 0}
                         onclick={op(|v, i| v.swap(i - 1, i))}>{ "↑" }</button>
-                    <button class="icon" aria-label={format!("Move example {n} down")} title="Move down" disabled={i + 1 == len}
+                    <button class="icon" aria-label={lang.f("Move example {n} down", &[("n", &n)])} title={lang.t("Move down")} disabled={i + 1 == len}
                         onclick={op(|v, i| v.swap(i, i + 1))}>{ "↓" }</button>
-                    <button class="icon" aria-label={format!("Duplicate example {n}")} disabled={len >= MAX_EXAMPLES}
-                        title="Duplicate" onclick={op(|v, i| { let e = v[i].clone(); v.insert(i + 1, e) })}>{ "⧉" }</button>
-                    <button class="icon" aria-label={format!("Remove example {n}")} title="Remove"
+                    <button class="icon" aria-label={lang.f("Duplicate example {n}", &[("n", &n)])} disabled={len >= MAX_EXAMPLES}
+                        title={lang.t("Duplicate")} onclick={op(|v, i| { let e = v[i].clone(); v.insert(i + 1, e) })}>{ "⧉" }</button>
+                    <button class="icon" aria-label={lang.f("Remove example {n}", &[("n", &n)])} title={lang.t("Remove")}
                         onclick={op(|v, i| { v.remove(i); })}>{ "✕" }</button>
                 </span>
             </li>
@@ -231,93 +252,97 @@ pub fn Builder(props: &BuilderProps) -> Html {
     let enc = Tokenizer::default().encode(&prompt);
     let tokens = enc.ids.len() + 1;
     let window = props.block_size.map_or_else(
-        || format!("{tokens} tokens (with <bos>)"),
-        |b| format!("{tokens} of {b} tokens (with <bos>)"),
+        || lang.f("{n} tokens (with <bos>)", &[("n", &tokens)]),
+        |b| {
+            lang.f(
+                "{n} of {b} tokens (with <bos>)",
+                &[("n", &tokens), ("b", &b)],
+            )
+        },
     );
     let over = props.block_size.filter(|&b| tokens > b).map(|b| {
-        format!(
-            "Too long for the model's window: the first {} characters will be left out.",
-            tokens - b
+        lang.f(
+            "Too long for the model's window: the first {n} characters will be left out.",
+            &[("n", &(tokens - b))],
         )
     });
     let unknown = (enc.unknown > 0).then(|| {
-        format!(
-            "{} character{} outside the model's alphabet (printable ASCII and newline) and will be read as <unk>.",
-            enc.unknown,
-            if enc.unknown == 1 { " is" } else { "s are" }
+        lang.f(
+            "Characters outside the model's alphabet (printable ASCII and newline; Chinese characters too): {n}. The model reads each as <unk>.",
+            &[("n", &enc.unknown)],
         )
     });
     let builder = doc.view == View::Builder;
     let t = &doc.template;
-    let limits = near_limits(doc);
+    let limits = near_limits(lang, doc);
 
     html! {
         <section class="panel" aria-labelledby="examples-h">
-            <h2 id="examples-h">{ "1 · Examples" }</h2>
+            <h2 id="examples-h">{ lang.t("1 · Examples") }</h2>
             <AboutBox about="examples" />
-            <p class="explain">{ "The model only ever sees one text: your examples written out with the template, then the query. It has to guess the rule from the examples and continue the pattern." }</p>
-            <div class="tabs" role="tablist" aria-label="Prompt editor">
-                <button role="tab" id="tab-builder" title="Edit the prompt as examples, a query and a template" aria-selected={builder.to_string()} class={classes!(builder.then_some("active"))} onclick={set_view(View::Builder)}>{ "Builder" }</button>
-                <button role="tab" id="tab-raw" title="Edit the whole prompt as plain text" aria-selected={(!builder).to_string()} class={classes!((!builder).then_some("active"))} onclick={set_view(View::Raw)}>{ "Raw prompt" }</button>
+            <p class="explain">{ lang.t("The model only ever sees one text: your examples written out with the template, then the query. It has to guess the rule from the examples and continue the pattern.") }</p>
+            <div class="tabs" role="tablist" aria-label={lang.t("Prompt editor")}>
+                <button role="tab" id="tab-builder" title={lang.t("Edit the prompt as examples, a query and a template")} aria-selected={builder.to_string()} class={classes!(builder.then_some("active"))} onclick={set_view(View::Builder)}>{ lang.t("Builder") }</button>
+                <button role="tab" id="tab-raw" title={lang.t("Edit the whole prompt as plain text")} aria-selected={(!builder).to_string()} class={classes!((!builder).then_some("active"))} onclick={set_view(View::Raw)}>{ lang.t("Raw prompt") }</button>
             </div>
             if builder {
                 <div class="row wrap">
-                    <label for="preset">{ "Preset" }</label>
-                    <select id="preset" title="A task to start from, with fresh examples" onchange={on_preset}>
-                        <option value="" selected={preset_task.is_none()}>{ "Your own examples" }</option>
-                        <optgroup label="Rules seen in training (recognition)">
+                    <label for="preset">{ lang.t("Preset") }</label>
+                    <select id="preset" title={lang.t("A task to start from, with fresh examples")} onchange={on_preset}>
+                        <option value="" selected={preset_task.is_none()}>{ lang.t("Your own examples") }</option>
+                        <optgroup label={lang.t("Rules seen in training (recognition)")}>
                             { for Task::ALL.into_iter().filter(|t| t.family() == Family::Recognition).map(|t| html! {
-                                <option value={t.name()} selected={preset_task == Some(t)}>{ label(t) }</option>
+                                <option value={t.name()} selected={preset_task == Some(t)}>{ lang.t(label(t)) }</option>
                             }) }
                         </optgroup>
-                        <optgroup label="Random rules (learned only in context)">
+                        <optgroup label={lang.t("Random rules (learned only in context)")}>
                             { for Task::ALL.into_iter().filter(|t| t.family() == Family::Learning).map(|t| html! {
-                                <option value={t.name()} selected={preset_task == Some(t)}>{ label(t) }</option>
+                                <option value={t.name()} selected={preset_task == Some(t)}>{ lang.t(label(t)) }</option>
                             }) }
                         </optgroup>
                     </select>
-                    <label for="shots">{ "k" }</label>
-                    <input id="shots" type="number" title="How many examples the preset writes (0 to 16)" min="0" max="16" value={shots.to_string()} oninput={on_shots} />
-                    <button id="new-examples" title="Draw new examples and a new query of the same task" class="secondary" onclick={on_new}>{ "New examples" }</button>
-                    <button id="more-examples" title="Add more examples of the same task" class="secondary" onclick={on_more} disabled={doc.preset.is_none()}>{ "More examples" }</button>
+                    <label for="shots">{ lang.t("k") }</label>
+                    <input id="shots" type="number" title={lang.t("How many examples the preset writes (0 to 16)")} min="0" max="16" value={shots.to_string()} oninput={on_shots} />
+                    <button id="new-examples" title={lang.t("Draw new examples and a new query of the same task")} class="secondary" onclick={on_new}>{ lang.t("New examples") }</button>
+                    <button id="more-examples" title={lang.t("Add more examples of the same task")} class="secondary" onclick={on_more} disabled={doc.preset.is_none()}>{ lang.t("More examples") }</button>
                 </div>
-                if let Some(t) = preset_task { <p class="explain">{ explain(t) }</p> }
-                <ol id="examples" aria-label="Examples">{ for rows }</ol>
+                if let Some(t) = preset_task { <p class="explain">{ lang.t(explain(t)) }</p> }
+                <ol id="examples" aria-label={lang.t("Examples")}>{ for rows }</ol>
                 <div class="row wrap">
-                    <button id="add-example" title="Add an empty example to fill in" class="secondary" onclick={on_add} disabled={doc.examples.len() >= MAX_EXAMPLES}>{ "+ Add example" }</button>
-                    <button id="shuffle-order" title="Put the examples in a new order: does the order matter?" class="secondary" onclick={on_shuffle}>{ "Shuffle order" }</button>
-                    <button id="shuffle-labels" class="secondary" onclick={on_shuffle_labels} title="Outputs permuted across inputs: the format stays, the mapping is gone">{ "Shuffle labels" }</button>
-                    <button id="flip" class="secondary" onclick={act(flip)} title="Rewrite every output with a different rule">{ "Flip rule" }</button>
+                    <button id="add-example" title={lang.t("Add an empty example to fill in")} class="secondary" onclick={on_add} disabled={doc.examples.len() >= MAX_EXAMPLES}>{ lang.t("+ Add example") }</button>
+                    <button id="shuffle-order" title={lang.t("Put the examples in a new order: does the order matter?")} class="secondary" onclick={on_shuffle}>{ lang.t("Shuffle order") }</button>
+                    <button id="shuffle-labels" class="secondary" onclick={on_shuffle_labels} title={lang.t("Outputs permuted across inputs: the format stays, the mapping is gone")}>{ lang.t("Shuffle labels") }</button>
+                    <button id="flip" class="secondary" onclick={act(flip)} title={lang.t("Rewrite every output with a different rule")}>{ lang.t("Flip rule") }</button>
                 </div>
                 <div class="fields">
-                    <label for="query">{ "Query" }</label>
-                    <input id="query" type="text" title="The input the model must answer, after the examples" spellcheck="false" maxlength={MAX_TEXT.to_string()} value={doc.query.clone()} oninput={edit(|d, v| d.query = v)} />
-                    <label for="expected" title="Optional: compared with the completion">{ "Expected" }</label>
-                    <input id="expected" type="text" title="The answer you expect: the completion is checked against it and its probability measured" spellcheck="false" maxlength={MAX_TEXT.to_string()} value={doc.expected.clone()} oninput={edit(|d, v| d.expected = v)} />
+                    <label for="query">{ lang.t("Query") }</label>
+                    <input id="query" type="text" title={lang.t("The input the model must answer, after the examples")} spellcheck="false" maxlength={MAX_TEXT.to_string()} value={doc.query.clone()} oninput={edit(|d, v| d.query = v)} />
+                    <label for="expected" title={lang.t("Optional: compared with the completion")}>{ lang.t("Expected") }</label>
+                    <input id="expected" type="text" title={lang.t("The answer you expect: the completion is checked against it and its probability measured")} spellcheck="false" maxlength={MAX_TEXT.to_string()} value={doc.expected.clone()} oninput={edit(|d, v| d.expected = v)} />
                 </div>
                 <details class="template">
-                    <summary>{ "Template" }</summary>
-                    <p class="explain">{ "How each example is written out. \\n is a newline. The models were trained with “in: ”, “out: ” and a newline." }</p>
+                    <summary>{ lang.t("Template") }</summary>
+                    <p class="explain">{ lang.t("How each example is written out. \\n is a newline. The models were trained with “in: ”, “out: ” and a newline.") }</p>
                     <div class="fields three">
-                        <label for="input-prefix">{ "Input prefix" }</label>
-                        <input id="input-prefix" type="text" title="Written before each input (\n is a newline)" spellcheck="false" value={escape(&t.input_prefix)} oninput={edit(|d, v| d.template.input_prefix = unescape(&v))} />
-                        <label for="output-prefix">{ "Output prefix" }</label>
-                        <input id="output-prefix" type="text" title="Written before each output (\n is a newline)" spellcheck="false" value={escape(&t.output_prefix)} oninput={edit(|d, v| d.template.output_prefix = unescape(&v))} />
-                        <label for="separator">{ "Separator" }</label>
-                        <input id="separator" type="text" title="Written after each example (\n is a newline)" spellcheck="false" value={escape(&t.separator)} oninput={edit(|d, v| d.template.separator = unescape(&v))} />
+                        <label for="input-prefix">{ lang.t("Input prefix") }</label>
+                        <input id="input-prefix" type="text" title={lang.t("Written before each input (\\n is a newline)")} spellcheck="false" value={escape(&t.input_prefix)} oninput={edit(|d, v| d.template.input_prefix = unescape(&v))} />
+                        <label for="output-prefix">{ lang.t("Output prefix") }</label>
+                        <input id="output-prefix" type="text" title={lang.t("Written before each output (\\n is a newline)")} spellcheck="false" value={escape(&t.output_prefix)} oninput={edit(|d, v| d.template.output_prefix = unescape(&v))} />
+                        <label for="separator">{ lang.t("Separator") }</label>
+                        <input id="separator" type="text" title={lang.t("Written after each example (\\n is a newline)")} spellcheck="false" value={escape(&t.separator)} oninput={edit(|d, v| d.template.separator = unescape(&v))} />
                     </div>
                 </details>
             } else {
-                <label for="prompt">{ "Prompt" }</label>
-                <textarea id="prompt" title="The whole prompt the model reads, exactly" rows="8" spellcheck="false" maxlength={MAX_RAW.to_string()} value={doc.raw.clone()} oninput={on_raw} />
-                <label for="expected">{ "Expected completion" }<span class="hint">{ " (optional)" }</span></label>
-                <input id="expected" type="text" title="The answer you expect: the completion is checked against it and its probability measured" spellcheck="false" maxlength={MAX_TEXT.to_string()} value={doc.expected.clone()} oninput={edit(|d, v| d.expected = v)} />
+                <label for="prompt">{ lang.t("Prompt") }</label>
+                <textarea id="prompt" title={lang.t("The whole prompt the model reads, exactly")} rows="8" spellcheck="false" maxlength={MAX_RAW.to_string()} value={doc.raw.clone()} oninput={on_raw} />
+                <label for="expected">{ lang.t("Expected completion") }<span class="hint">{ lang.t(" (optional)") }</span></label>
+                <input id="expected" type="text" title={lang.t("The answer you expect: the completion is checked against it and its probability measured")} spellcheck="false" maxlength={MAX_TEXT.to_string()} value={doc.expected.clone()} oninput={edit(|d, v| d.expected = v)} />
             }
             if !limits.is_empty() {
-                <p id="limits" class="limit">{ format!("Near the page's limit: {}.", limits.join("; ")) }</p>
+                <p id="limits" class="limit">{ lang.f("Near the page's limit: {fields}.", &[("fields", &limits.join("; "))]) }</p>
             }
-            <h3 class="sub">{ "What the model reads" }<span class="hint">{ format!(" · {window}") }</span></h3>
-            <pre id="preview" class="preview">{ prompt }</pre>
+            <h3 class="sub">{ lang.t("What the model reads") }<span class="hint">{ format!(" · {window}") }</span></h3>
+            <pre id="preview" class="preview" translate="no">{ prompt }</pre>
             if let Some(o) = over { <p class="notice" id="too-long">{ o }</p> }
             if let Some(u) = unknown { <p class="notice" id="unknown-chars">{ u }</p> }
         </section>
@@ -331,14 +356,17 @@ mod tests {
     #[test]
     fn fields_near_their_limit_are_named() {
         let mut d = Doc::default();
-        assert!(near_limits(&d).is_empty());
+        assert!(near_limits(Lang::En, &d).is_empty());
         d.query = "é".repeat(MAX_TEXT * 9 / 10);
         d.examples[1].output = "x".repeat(MAX_TEXT);
         assert_eq!(
-            near_limits(&d),
+            near_limits(Lang::En, &d),
             vec![
-                format!("Query: {} of {MAX_TEXT} characters", MAX_TEXT * 9 / 10),
-                format!("Example 2 output: {MAX_TEXT} of {MAX_TEXT} characters"),
+                format!(
+                    "Query: {} of 2,000 characters",
+                    Lang::En.int(MAX_TEXT as u64 * 9 / 10)
+                ),
+                "Example 2 output: 2,000 of 2,000 characters".to_string(),
             ]
         );
     }

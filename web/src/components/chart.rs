@@ -4,6 +4,8 @@
 
 use yew::prelude::*;
 
+use crate::i18n::use_lang;
+
 /// Which y axis a series is drawn against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Axis {
@@ -102,7 +104,11 @@ impl Format {
         }
     }
 
-    fn hint(self) -> &'static str {
+    fn hint(self, lang: crate::i18n::Lang) -> &'static str {
+        lang.t(self.hint_en())
+    }
+
+    fn hint_en(self) -> &'static str {
         match self {
             Format::Svg => "Save the chart as SVG: a vector drawing for papers and slides",
             Format::Png => "Save the chart as PNG: an image twice the size shown",
@@ -113,7 +119,13 @@ impl Format {
 }
 
 /// Makes and saves one export of the chart drawn in `svg`.
-fn export(p: &ChartProps, svg: &NodeRef, format: Format, status: UseStateHandle<String>) {
+fn export(
+    lang: crate::i18n::Lang,
+    p: &ChartProps,
+    svg: &NodeRef,
+    format: Format,
+    status: UseStateHandle<String>,
+) {
     let name = format!("{}.{}", p.file, format.ext());
     let data = crate::export::ChartData::new(
         &p.title,
@@ -134,8 +146,8 @@ fn export(p: &ChartProps, svg: &NodeRef, format: Format, status: UseStateHandle<
             .collect();
         crate::export::standalone_svg(&inner, W, H, &p.title, &legend)
     };
-    let said = |r: Result<(), String>, name: &str| match r {
-        Ok(()) => format!("Saved {name}"),
+    let said = move |r: Result<(), String>, name: &str| match r {
+        Ok(()) => lang.f("Saved {name}", &[("name", &name)]),
         Err(e) => e,
     };
     let result = match format {
@@ -155,6 +167,7 @@ fn export(p: &ChartProps, svg: &NodeRef, format: Format, status: UseStateHandle<
 
 #[function_component]
 pub fn Chart(p: &ChartProps) -> Html {
+    let lang = use_lang();
     let svg_ref = use_node_ref();
     let status = use_state(String::new);
     let tx = |x: f64| if p.log_x { x.max(1.0).log10() } else { x };
@@ -241,15 +254,15 @@ pub fn Chart(p: &ChartProps) -> Html {
                     }) }
                 </ul>
             </figcaption>
-            <div class="export" role="group" aria-label="Save this chart">
+            <div class="export" role="group" aria-label={lang.t("Save this chart")}>
                 { for Format::ALL.iter().map(|&f| {
                     let onclick = {
                         let (svg_ref, status) = (svg_ref.clone(), status.clone());
                         let p = p.clone();
-                        Callback::from(move |_: MouseEvent| export(&p, &svg_ref, f, status.clone()))
+                        Callback::from(move |_: MouseEvent| export(lang, &p, &svg_ref, f, status.clone()))
                     };
                     html! {
-                        <button type="button" class={format!("secondary small export-{}", f.ext())} title={f.hint()} aria-label={f.hint()} {onclick}>
+                        <button type="button" class={format!("secondary small export-{}", f.ext())} title={f.hint(lang)} aria-label={f.hint(lang)} {onclick}>
                             { f.ext().to_uppercase() }
                         </button>
                     }
@@ -258,7 +271,7 @@ pub fn Chart(p: &ChartProps) -> Html {
             </div>
             <div class="sr-only"><table>
                 <caption>{ p.title.clone() }</caption>
-                <thead><tr><th scope="col">{ "series" }</th><th scope="col">{ p.x_label.clone() }</th><th scope="col">{ "value" }</th></tr></thead>
+                <thead><tr><th scope="col">{ lang.t("series") }</th><th scope="col">{ p.x_label.clone() }</th><th scope="col">{ lang.t("value") }</th></tr></thead>
                 <tbody>
                     { for p.lines.iter().flat_map(|l| l.points.iter().map(move |&(x, y)| html! {
                         <tr><td>{ &l.label }</td><td>{ fmt(x) }</td><td>{ format!("{y:.4}") }</td></tr>

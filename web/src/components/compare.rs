@@ -4,6 +4,8 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::i18n::use_lang;
+
 use super::about_box::AboutBox;
 
 use super::scaling_strip::ScalingStrip;
@@ -40,6 +42,7 @@ const VARIES: [Vary; 5] = [
 /// Completions side by side for one varied setting, with a batch score per column.
 #[function_component]
 pub fn Compare(p: &CompareProps) -> Html {
+    let lang = use_lang();
     let on_vary = {
         let (doc, cb) = (p.doc.clone(), p.on_doc.clone());
         Callback::from(move |e: Event| {
@@ -60,24 +63,24 @@ pub fn Compare(p: &CompareProps) -> Html {
         .unwrap_or(0);
     html! {
         <section class="panel" aria-labelledby="compare-h" id="compare">
-            <h2 id="compare-h">{ "Compare" }</h2>
+            <h2 id="compare-h">{ lang.t("Compare") }</h2>
             <AboutBox about="compare" />
-            <p class="explain">{ "Change one thing and see the completions side by side. Each column also scores a batch of held-out queries (fresh words of the same preset, or your examples left out one at a time)." }</p>
+            <p class="explain">{ lang.t("Change one thing and see the completions side by side. Each column also scores a batch of held-out queries (fresh words of the same preset, or your examples left out one at a time).") }</p>
             <div class="row wrap">
-                <label for="vary">{ "Vary" }</label>
-                <select id="vary" title="What changes from one column to the next" onchange={on_vary}>
+                <label for="vary">{ lang.t("Vary") }</label>
+                <select id="vary" title={lang.t("What changes from one column to the next")} onchange={on_vary}>
                     { for VARIES.iter().enumerate().map(|(i, v)| html! {
-                        <option value={i.to_string()} selected={i == selected}>{ vary_name(*v) }</option>
+                        <option value={i.to_string()} selected={i == selected}>{ lang.t(vary_name(*v)) }</option>
                     }) }
                 </select>
-                <button id="run-compare" title="Run every column and score each on held-out queries" onclick={compare} disabled={p.busy}>{ "Compare" }</button>
+                <button id="run-compare" title={lang.t("Run every column and score each on held-out queries")} onclick={compare} disabled={p.busy}>{ lang.t("Compare") }</button>
             </div>
             if let Some(c) = &p.comparison {
                 <table class="compare" id="compare-table" data-done={c.done.to_string()}>
                     <thead><tr>
-                        <th scope="col">{ vary_name(c.vary) }</th><th scope="col">{ "completion" }</th>
-                        <th scope="col">{ "exact" }</th><th scope="col">{ "log p (expected)" }</th>
-                        <th scope="col">{ "batch: exact · mean log p" }</th>
+                        <th scope="col">{ lang.t(vary_name(c.vary)) }</th><th scope="col">{ lang.t("completion") }</th>
+                        <th scope="col">{ lang.t("exact") }</th><th scope="col">{ lang.t("log p (expected)") }</th>
+                        <th scope="col">{ lang.t("batch: exact · mean log p") }</th>
                     </tr></thead>
                     <tbody>
                         { for c.labels.iter().enumerate().map(|(i, label)| {
@@ -85,8 +88,8 @@ pub fn Compare(p: &CompareProps) -> Html {
                             let b = c.batches.get(i).and_then(|b| b.1.clone());
                             html! {
                                 <tr class="compare-row" data-index={i.to_string()}>
-                                    <th scope="row">{ label }</th>
-                                    <td class="mono">{ match &r { None => "…".to_string(), Some(r) => r.error.clone().unwrap_or_else(|| crate::glyph::shown(&r.text)) } }</td>
+                                    <th scope="row">{ lang.t_owned(label) }</th>
+                                    <td class="mono" translate="no">{ match &r { None => "…".to_string(), Some(r) => r.error.as_deref().map(|e| lang.t_owned(e)).unwrap_or_else(|| crate::glyph::shown(&r.text)) } }</td>
                                     <td data-match={r.as_ref().and_then(|r| r.exact_match).map(|m| m.to_string()).unwrap_or_default()}>
                                         { match r.as_ref().and_then(|r| r.exact_match) { Some(true) => "✓", Some(false) => "✗", None => "–" } }</td>
                                     <td>{ r.as_ref().and_then(|r| r.logprob).map(|l| format!("{l:.2}")).unwrap_or_else(|| "–".into()) }</td>

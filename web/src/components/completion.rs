@@ -5,6 +5,8 @@ use crate::glyph::shown;
 use icl_model::sampling::TokenInfo;
 use yew::prelude::*;
 
+use crate::i18n::{Lang, use_lang};
+
 use super::about_box::AboutBox;
 
 use crate::state::RunState;
@@ -24,16 +26,16 @@ pub struct CompletionProps {
 }
 
 /// The alternatives of one token: probability bars of the five most likely characters.
-fn alternatives(t: &TokenInfo) -> Html {
+fn alternatives(lang: Lang, t: &TokenInfo) -> Html {
     html! {
         <div id="token-detail" class="detail">
-            <p class="tip-head">{ format!("“{}”: p = {:.1}% · log p = {:.2}. The five characters the model considered:", shown(&t.text), t.prob * 100.0, t.logprob) }</p>
+            <p class="tip-head">{ lang.f("“{c}”: p = {p}% · log p = {lp}. The five characters the model considered:", &[("c", &shown(&t.text)), ("p", &format!("{:.1}", t.prob * 100.0)), ("lp", &format!("{:.2}", t.logprob))]) }</p>
             <table>
-                <caption class="sr-only">{ "Top 5 next characters and their probabilities" }</caption>
+                <caption class="sr-only">{ lang.t("Top 5 next characters and their probabilities") }</caption>
                 <tbody>
                 { for t.top.iter().map(|a| html! {
                     <tr class={classes!((a.id == t.id).then_some("chosen"))}>
-                        <td class="mono">{ shown(&a.text) }</td>
+                        <td class="mono" translate="no">{ shown(&a.text) }</td>
                         <td class="bar"><span style={format!("width: {:.1}%", a.prob * 100.0)} /></td>
                         <td class="num">{ format!("{:.1}%", a.prob * 100.0) }</td>
                     </tr>
@@ -46,6 +48,7 @@ fn alternatives(t: &TokenInfo) -> Html {
 
 #[function_component]
 pub fn Completion(props: &CompletionProps) -> Html {
+    let lang = use_lang();
     let state = match props.run_state {
         RunState::Idle => "idle",
         RunState::Running => "running",
@@ -63,25 +66,30 @@ pub fn Completion(props: &CompletionProps) -> Html {
         html! {
             <span class="token" key={i} tabindex="0" style={format!("--p: {:.3}", t.prob)}
                 data-id={t.id.to_string()} data-prob={format!("{:.4}", t.prob)}
-                aria-label={format!("{} with probability {:.1}%", shown(&t.text), t.prob * 100.0)}
+                aria-label={lang.f("{c} with probability {p}%", &[("c", &shown(&t.text)), ("p", &format!("{:.1}", t.prob * 100.0))])}
                 onmouseenter={select.reform(|_: MouseEvent| ())} onfocus={select.reform(|_: FocusEvent| ())}>
                 { shown(&t.text) }
             </span>
         }
     });
-    let detail = selected.and_then(|i| props.tokens.get(i)).map(alternatives);
+    let detail = selected
+        .and_then(|i| props.tokens.get(i))
+        .map(|t| alternatives(lang, t));
     let verdict = match (&props.expected, &props.text) {
         (Some(e), Some(t)) => {
             let ok = e == t;
             let lp = props.expected_logprob.map(|lp| {
-                format!(
-                    " · log p(expected) = {lp:.2} nats (p = {:.1}%)",
-                    100.0 * lp.exp()
+                lang.f(
+                    " · log p(expected) = {lp} nats (p = {p}%)",
+                    &[
+                        ("lp", &format!("{lp:.2}")),
+                        ("p", &format!("{:.1}", 100.0 * lp.exp())),
+                    ],
                 )
             });
             Some(html! {
                 <p id="verdict" class={classes!("verdict", if ok { "ok" } else { "miss" })} data-match={ok.to_string()}>
-                    { if ok { "✓ Exact match with the expected answer".to_string() } else { format!("✗ Expected “{}”", e.trim_start()) } }
+                    { if ok { lang.t("✓ Exact match with the expected answer").to_string() } else { lang.f("✗ Expected “{e}”", &[("e", &e.trim_start())]) } }
                     { lp.unwrap_or_default() }
                 </p>
             })
@@ -90,19 +98,19 @@ pub fn Completion(props: &CompletionProps) -> Html {
     };
     html! {
         <section class="panel" aria-labelledby="completion-h">
-            <h2 id="completion-h">{ "3 · Completion" }</h2>
+            <h2 id="completion-h">{ lang.t("3 · Completion") }</h2>
             <AboutBox about="completion" />
-            <p class="explain">{ "Each character the model wrote, shaded by how sure it was (darker = more probable). Hover or focus a character to see the five it considered." }</p>
-            <div id="completion" data-state={state} data-text={text} aria-live="off">
+            <p class="explain">{ lang.t("Each character the model wrote, shaded by how sure it was (darker = more probable). Hover or focus a character to see the five it considered.") }</p>
+            <div id="completion" translate="no" data-state={state} data-text={text} aria-live="off">
                 { for chips }
                 if props.run_state == RunState::Running { <span class="cursor" aria-hidden="true">{ "▍" }</span> }
-                if props.run_state == RunState::Idle && props.tokens.is_empty() { <span class="placeholder">{ "Press Run (or Ctrl+Enter) to complete the prompt." }</span> }
+                if props.run_state == RunState::Idle && props.tokens.is_empty() { <span class="placeholder">{ lang.t("Press Run (or Ctrl+Enter) to complete the prompt.") }</span> }
             </div>
             { detail.unwrap_or_default() }
             if let Some(r) = &props.reason {
-                <p class="meta">{ format!("{} tokens, ended by {r}", props.tokens.len()) }
-                    <button id="export-completion" type="button" class="secondary small" title="Save the completion with each character's probability and the alternatives the model considered, as JSON"
-                        onclick={props.on_export.reform(|_: MouseEvent| ())}>{ "Save as JSON" }</button>
+                <p class="meta">{ lang.f("{n} tokens, ended by {why}", &[("n", &props.tokens.len()), ("why", r)]) }
+                    <button id="export-completion" type="button" class="secondary small" title={lang.t("Save the completion with each character's probability and the alternatives the model considered, as JSON")}
+                        onclick={props.on_export.reform(|_: MouseEvent| ())}>{ lang.t("Save as JSON") }</button>
                 </p>
             }
             { verdict.unwrap_or_default() }

@@ -3,6 +3,8 @@
 
 use yew::prelude::*;
 
+use crate::i18n::use_lang;
+
 use super::about_box::AboutBox;
 
 use crate::glyph::shown;
@@ -25,9 +27,10 @@ pub struct CompressionProps {
 
 #[function_component]
 pub fn Compression(props: &CompressionProps) -> Html {
+    let lang = use_lang();
     let body = match &props.analysis {
         None => {
-            html! { <p class="placeholder">{ "Run the model to see how many bits each character of the prompt costs." }</p> }
+            html! { <p class="placeholder">{ lang.t("Run the model to see how many bits each character of the prompt costs.") }</p> }
         }
         Some(a) => {
             let chars: Vec<char> = a.prompt.chars().collect();
@@ -38,29 +41,29 @@ pub fn Compression(props: &CompressionProps) -> Html {
             html! {
                 <>
                     <p id="bpc" class="figures" data-model-bpc={format!("{model_bpc:.3}")} data-deflate-bpc={format!("{gzip:.3}")}>
-                        <strong>{ format!("Model: {model_bpc:.2} bits/char") }</strong>
-                        { format!(" ({total:.0} bits for {} characters) · deflate: {gzip:.2} bits/char", a.bits.len()) }
-                        if a.skipped > 0 { { format!(" · first {} characters outside the window, not scored", a.skipped) } }
+                        <strong>{ lang.f("Model: {bpc} bits/char", &[("bpc", &format!("{model_bpc:.2}"))]) }</strong>
+                        { lang.f(" ({total} bits for {n} characters) · deflate: {gzip} bits/char", &[("total", &format!("{total:.0}")), ("n", &a.bits.len()), ("gzip", &format!("{gzip:.2}"))]) }
+                        if a.skipped > 0 { { lang.f(" · first {n} characters outside the window, not scored", &[("n", &a.skipped)]) } }
                     </p>
-                    <div id="strip" class="strip" aria-label="Surprisal of each prompt character">
+                    <div id="strip" class="strip" translate="no" aria-label={lang.t("Surprisal of each prompt character")}>
                         { for scored.iter().zip(&a.bits).enumerate().map(|(i, (c, b))| {
                             let text = shown(&c.to_string());
                             let style = format!("--b: {:.3}", (b / 8.0).min(1.0));
                             html! {
-                                <span class={classes!("ch", (*c == '\n').then_some("nl"))} key={i} style={style} title={format!("{text}: {b:.2} bits")}>{ text }</span>
+                                <span class={classes!("ch", (*c == '\n').then_some("nl"))} key={i} style={style} title={lang.f("{c}: {b} bits", &[("c", &text), ("b", &format!("{b:.2}"))])}>{ text }</span>
                             }
                         }) }
                     </div>
-                    <p class="sr-only">{ format!("Per-character surprisal in bits: {}", a.bits.iter().map(|b| format!("{b:.1}")).collect::<Vec<_>>().join(", ")) }</p>
+                    <p class="sr-only">{ lang.f("Per-character surprisal in bits: {list}", &[("list", &a.bits.iter().map(|b| format!("{b:.1}")).collect::<Vec<_>>().join(", "))]) }</p>
                 </>
             }
         }
     };
     html! {
         <section class="panel" aria-labelledby="compression-h">
-            <h2 id="compression-h">{ "4 · Prediction is compression" }</h2>
+            <h2 id="compression-h">{ lang.t("4 · Prediction is compression") }</h2>
             <AboutBox about="compression" />
-            <p class="explain">{ "A model that predicts well can compress well: a character costs −log₂ p bits. Red characters surprised the model; once it has learned the rule from your examples, later answers cost almost nothing, which gzip cannot do." }</p>
+            <p class="explain">{ lang.t("A model that predicts well can compress well: a character costs −log₂ p bits. Red characters surprised the model; once it has learned the rule from your examples, later answers cost almost nothing, which gzip cannot do.") }</p>
             { body }
         </section>
     }

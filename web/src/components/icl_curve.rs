@@ -3,6 +3,8 @@
 
 use yew::prelude::*;
 
+use crate::i18n::use_lang;
+
 use super::about_box::AboutBox;
 
 use super::chart::{Axis, COLORS, Chart, Line};
@@ -23,6 +25,7 @@ pub struct CurveProps {
 /// Exact match and mean log-probability of the right answer against the number of shots.
 #[function_component]
 pub fn IclCurve(p: &CurveProps) -> Html {
+    let lang = use_lang();
     let mut lines = Vec::new();
     for (i, s) in p.series.iter().enumerate() {
         let color = COLORS[i % COLORS.len()];
@@ -36,14 +39,17 @@ pub fn IclCurve(p: &CurveProps) -> Html {
                 .collect()
         };
         lines.push(Line {
-            label: format!("{}: exact match (%)", s.label),
+            label: lang.f("{series}: exact match (%)", &[("series", &s.label)]),
             color,
             axis: Axis::Left,
             dashed: false,
             points: pts(|q| 100.0 * f64::from(q.exact_match)),
         });
         lines.push(Line {
-            label: format!("{}: mean log p of the answer (nats)", s.label),
+            label: lang.f(
+                "{series}: mean log p of the answer (nats)",
+                &[("series", &s.label)],
+            ),
             color,
             axis: Axis::Right,
             dashed: true,
@@ -59,21 +65,21 @@ pub fn IclCurve(p: &CurveProps) -> Html {
     let clear = p.on_clear.reform(|_: MouseEvent| ());
     html! {
         <section class="panel" aria-labelledby="curve-h" id="icl-curve">
-            <h2 id="curve-h">{ "ICL curve" }</h2>
+            <h2 id="curve-h">{ lang.t("ICL curve") }</h2>
             <AboutBox about="icl-curve" />
-            <p class="explain">{ "How the answer improves with the number of examples (k), on " }{ p.source.clone() }
-                { ". Exact match can jump from 0 to 100 % while the log-probability of the right answer rises smoothly: a whole word is right only once every letter is, so a sharp \"emergence\" in the first can be a gradual change measured coarsely (Schaeffer et al. 2023)." }</p>
+            <p class="explain">{ lang.t("How the answer improves with the number of examples (k), on ") }{ p.source.clone() }
+                { lang.t(". Exact match can jump from 0 to 100 % while the log-probability of the right answer rises smoothly: a whole word is right only once every letter is, so a sharp \"emergence\" in the first can be a gradual change measured coarsely (Schaeffer et al. 2023).") }</p>
             <div class="row wrap">
-                <button id="measure-curve" title="Score held-out queries with 0 to 8 examples in the prompt and draw the curve" onclick={measure} disabled={p.busy}>{ "Measure k = 0…8" }</button>
-                <button id="clear-curves" title="Remove every curve from the chart" class="secondary" onclick={clear} disabled={p.series.is_empty()}>{ "Clear" }</button>
-                <span class="hint">{ "Measure again after switching model, checkpoint or heads to overlay curves." }</span>
+                <button id="measure-curve" title={lang.t("Score held-out queries with 0 to 8 examples in the prompt and draw the curve")} onclick={measure} disabled={p.busy}>{ lang.t("Measure k = 0…8") }</button>
+                <button id="clear-curves" title={lang.t("Remove every curve from the chart")} class="secondary" onclick={clear} disabled={p.series.is_empty()}>{ lang.t("Clear") }</button>
+                <span class="hint">{ lang.t("Measure again after switching model, checkpoint or heads to overlay curves.") }</span>
             </div>
             if let (Some(lo), Some(hi)) = (unmeasured.iter().min(), unmeasured.iter().max()) {
                 <p id="curve-unmeasured" class="hint">{ format!("k = {lo}…{hi} is not drawn: leaving one of your examples out as the query leaves fewer than k to show. Add examples to measure it.") }</p>
             }
             if !lines.is_empty() {
-                <Chart id="curve-chart" title="Exact match (left axis, solid) and mean log-probability of the right answer (right axis, dashed) against the number of examples"
-                    x_label="examples in the prompt (k)" left_label="exact match (%)" right_label={Some(AttrValue::from("mean log p (nats)"))}
+                <Chart id="curve-chart" title={lang.t("Exact match (left axis, solid) and mean log-probability of the right answer (right axis, dashed) against the number of examples")}
+                    x_label={lang.t("examples in the prompt (k)")} left_label={lang.t("exact match (%)")} right_label={Some(AttrValue::from(lang.t("mean log p (nats)")))}
                     left_range={Some((0.0, 100.0))} lines={lines} file={p.file.clone()} />
             }
         </section>

@@ -6,6 +6,8 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
+use crate::i18n::use_lang;
+
 use crate::doc::Doc;
 
 #[derive(Properties, PartialEq)]
@@ -35,6 +37,7 @@ fn by_id(id: &str) -> Option<HtmlElement> {
 
 #[function_component]
 pub fn LinkChoice(p: &LinkChoiceProps) -> Html {
+    let lang = use_lang();
     use_effect_with((), |_| {
         // Where focus returns: the element focused before, or the query field.
         let back = focused();
@@ -77,12 +80,12 @@ pub fn LinkChoice(p: &LinkChoiceProps) -> Html {
     };
     html! {
         <div id="link-choice" class="dialog" role="dialog" aria-modal="true" aria-labelledby="link-choice-h" aria-describedby="link-choice-p" onkeydown={on_key}>
-            <h2 id="link-choice-h">{ "Open the shared link?" }</h2>
-            <p id="link-choice-p">{ format!("The link holds other examples ({} examples, query “{}”) than the work on screen. Which do you want to keep on screen?",
-                p.link.examples.len(), p.link.query.chars().take(40).collect::<String>()) }</p>
+            <h2 id="link-choice-h">{ lang.t("Open the shared link?") }</h2>
+            <p id="link-choice-p">{ lang.f("The link holds other examples ({n} examples, query “{q}”) than the work on screen. Which do you want to keep on screen?",
+                &[("n", &p.link.examples.len()), ("q", &p.link.query.chars().take(40).collect::<String>())]) }</p>
             <div class="row">
-                <button id="keep-mine" title="Keep your draft; the link is not opened" onclick={choose(true)}>{ "Keep mine" }</button>
-                <button id="open-link" title="Open the link; your draft goes to Recover earlier work" class="secondary" onclick={choose(false)}>{ "Open the link (mine is kept aside)" }</button>
+                <button id="keep-mine" title={lang.t("Keep your draft; the link is not opened")} onclick={choose(true)}>{ lang.t("Keep mine") }</button>
+                <button id="open-link" title={lang.t("Open the link; your draft goes to Recover earlier work")} class="secondary" onclick={choose(false)}>{ lang.t("Open the link (mine is kept aside)") }</button>
             </div>
         </div>
     }

@@ -7,6 +7,8 @@ use icl_model::metrics::max_score;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::i18n::use_lang;
+
 use super::about_box::AboutBox;
 
 use super::chart::{Axis, COLORS, Chart, Line};
@@ -30,6 +32,7 @@ pub struct LiveTrainingProps {
 /// when it appears.
 #[function_component]
 fn Download(p: &DownloadProps) -> Html {
+    let lang = use_lang();
     let url = use_memo(p.file.clone(), |file| {
         let bytes = js_sys::Uint8Array::from(file.1.as_slice());
         let parts = js_sys::Array::of1(&bytes);
@@ -55,10 +58,12 @@ fn Download(p: &DownloadProps) -> Html {
     match &*url {
         Some(u) => html! {
             <a id="live-download" ref={link} href={u.clone()} download={p.file.0.clone()} data-size={p.file.1.len().to_string()}>
-                { format!("Save {} ({} kB)", p.file.0, p.file.1.len() / 1000) }
+                { lang.f("Save {name} ({kb} kB)", &[("name", &p.file.0), ("kb", &(p.file.1.len() / 1000))]) }
             </a>
         },
-        None => html! { <span class="notice">{ "This browser could not make the file." }</span> },
+        None => {
+            html! { <span class="notice">{ lang.t("This browser could not make the file.") }</span> }
+        }
     }
 }
 
@@ -76,6 +81,7 @@ fn curve(live: &LiveRun, f: impl Fn(&crate::live::LivePoint) -> f32) -> Vec<(f64
 
 #[function_component]
 pub fn LiveTraining(p: &LiveTrainingProps) -> Html {
+    let lang = use_lang();
     let s = &p.settings;
     let edit = |f: fn(&mut LiveSettings, String)| {
         let (s, cb) = (s.clone(), p.on_settings.clone());
@@ -101,35 +107,35 @@ pub fn LiveTraining(p: &LiveTrainingProps) -> Html {
     let formed = live.formed_at();
     let lines = vec![
         Line {
-            label: "training loss".into(),
+            label: lang.t("training loss").into(),
             color: COLORS[0],
             axis: Axis::Left,
             dashed: false,
             points: curve(live, |q| q.loss),
         },
         Line {
-            label: "loss on the first copy of a repeated string".into(),
+            label: lang.t("loss on the first copy of a repeated string").into(),
             color: COLORS[5],
             axis: Axis::Left,
             dashed: true,
             points: curve(live, |q| q.scores.loss_first_copy),
         },
         Line {
-            label: "loss on its second copy".into(),
+            label: lang.t("loss on its second copy").into(),
             color: COLORS[2],
             axis: Axis::Left,
             dashed: true,
             points: curve(live, |q| q.scores.loss_second_copy),
         },
         Line {
-            label: "top induction score".into(),
+            label: lang.t("top induction score").into(),
             color: COLORS[1],
             axis: Axis::Right,
             dashed: false,
             points: curve(live, |q| q.scores.top_induction()),
         },
         Line {
-            label: "top previous-token score".into(),
+            label: lang.t("top previous-token score").into(),
             color: COLORS[4],
             axis: Axis::Right,
             dashed: true,
@@ -137,20 +143,21 @@ pub fn LiveTraining(p: &LiveTrainingProps) -> Html {
         },
     ];
     let status = match live.last() {
-        None if live.training => "Starting…".to_string(),
-        None => "Not trained yet.".to_string(),
-        Some(q) => format!(
-            "{} step {} · {:.0} s of training · {:.0} tokens/s · loss {:.2} · top induction {:.2}",
+        None if live.training => lang.t("Starting…").to_string(),
+        None => lang.t("Not trained yet.").to_string(),
+        Some(q) => lang.f(
             if live.training {
-                "Training:"
+                "Training: step {step} · {s} s of training · {tps} tokens/s · loss {loss} · top induction {ind}"
             } else {
-                "Paused at"
+                "Paused at step {step} · {s} s of training · {tps} tokens/s · loss {loss} · top induction {ind}"
             },
-            q.step,
-            q.seconds,
-            q.tokens_per_s,
-            q.loss,
-            q.scores.top_induction()
+            &[
+                ("step", &q.step),
+                ("s", &format!("{:.0}", q.seconds)),
+                ("tps", &lang.int(q.tokens_per_s as u64)),
+                ("loss", &format!("{:.2}", q.loss)),
+                ("ind", &format!("{:.2}", q.scores.top_induction())),
+            ],
         ),
     };
     let heads = live.last().map(|q| {
@@ -159,8 +166,8 @@ pub fn LiveTraining(p: &LiveTrainingProps) -> Html {
         });
         html! {
             <table id="live-heads" class="scores">
-                <caption>{ format!("Head scores at step {}", q.step) }</caption>
-                <thead><tr><th scope="col">{ "head" }</th><th scope="col">{ "induction" }</th><th scope="col">{ "prefix matching" }</th><th scope="col">{ "previous token" }</th></tr></thead>
+                <caption>{ lang.f("Head scores at step {step}", &[("step", &q.step)]) }</caption>
+                <thead><tr><th scope="col">{ lang.t("head") }</th><th scope="col">{ lang.t("induction") }</th><th scope="col">{ lang.t("prefix matching") }</th><th scope="col">{ lang.t("previous token") }</th></tr></thead>
                 <tbody>
                     { for rows.map(|(l, h)| {
                         let at = |v: &Vec<Vec<f32>>| v.get(l).and_then(|x| x.get(h)).copied().unwrap_or(0.0);
@@ -179,36 +186,36 @@ pub fn LiveTraining(p: &LiveTrainingProps) -> Html {
     });
     html! {
         <section class="panel" aria-labelledby="live-h" id="live">
-            <h2 id="live-h">{ "Train a model in this tab" }</h2>
+            <h2 id="live-h">{ lang.t("Train a model in this tab") }</h2>
             <AboutBox about="live" />
-            <p class="explain">{ "A small attention-only model trains here, in your browser, on repeated random strings and few-shot examples. Watch the loss sit on a plateau, then drop as a previous-token head and an induction head appear together: the phase change. The 1-layer model is the control: with no earlier layer to find the previous token, it cannot build an induction head." }</p>
+            <p class="explain">{ lang.t("A small attention-only model trains here, in your browser, on repeated random strings and few-shot examples. Watch the loss sit on a plateau, then drop as a previous-token head and an induction head appear together: the phase change. The 1-layer model is the control: with no earlier layer to find the previous token, it cannot build an induction head.") }</p>
             <div class="row wrap">
-                <label for="live-layers">{ "Model" }</label>
-                <select id="live-layers" title="Two layers can form an induction head; one layer is the control that cannot" onchange={on_layers} disabled={live.training}>
-                    <option value="2" selected={s.layers != 1}>{ "2 layers (forms an induction head)" }</option>
-                    <option value="1" selected={s.layers == 1}>{ "1 layer (the control)" }</option>
+                <label for="live-layers">{ lang.t("Model") }</label>
+                <select id="live-layers" title={lang.t("Two layers can form an induction head; one layer is the control that cannot")} onchange={on_layers} disabled={live.training}>
+                    <option value="2" selected={s.layers != 1}>{ lang.t("2 layers (forms an induction head)") }</option>
+                    <option value="1" selected={s.layers == 1}>{ lang.t("1 layer (the control)") }</option>
                 </select>
-                <label for="live-seed">{ "Seed" }</label>
-                <input id="live-seed" type="number" title="The seed of the weights and the data: the same seed trains the same run" min="0" value={s.seed.to_string()} disabled={live.training}
+                <label for="live-seed">{ lang.t("Seed") }</label>
+                <input id="live-seed" type="number" title={lang.t("The seed of the weights and the data: the same seed trains the same run")} min="0" value={s.seed.to_string()} disabled={live.training}
                     onchange={edit(|s, v| if let Ok(x) = v.parse() { s.seed = x })} />
-                <label for="live-lr">{ "Learning rate" }</label>
-                <input id="live-lr" type="number" title="The learning rate of AdamW at the top of its schedule" min="0.0001" max="0.1" step="0.0005" value={s.lr.to_string()} disabled={live.training}
+                <label for="live-lr">{ lang.t("Learning rate") }</label>
+                <input id="live-lr" type="number" title={lang.t("The learning rate of AdamW at the top of its schedule")} min="0.0001" max="0.1" step="0.0005" value={s.lr.to_string()} disabled={live.training}
                     onchange={edit(|s, v| if let Ok(x) = v.parse::<f64>() && x.is_finite() && x > 0.0 { s.lr = x.min(0.1) })} />
-                <label for="live-mix">{ "Repeated strings" }</label>
-                <input id="live-mix" type="range" title="The share of repeated random strings in the data; the rest are few-shot examples" min="0" max="1" step="0.05" value={s.induction_fraction.to_string()} disabled={live.training}
-                    aria-valuetext={format!("{:.0} % repeated random strings, the rest few-shot examples", s.induction_fraction * 100.0)}
+                <label for="live-mix">{ lang.t("Repeated strings") }</label>
+                <input id="live-mix" type="range" title={lang.t("The share of repeated random strings in the data; the rest are few-shot examples")} min="0" max="1" step="0.05" value={s.induction_fraction.to_string()} disabled={live.training}
+                    aria-valuetext={lang.f("{pct} % repeated random strings, the rest few-shot examples", &[("pct", &format!("{:.0}", s.induction_fraction * 100.0))])}
                     onchange={edit(|s, v| if let Ok(x) = v.parse::<f32>() { s.induction_fraction = x.clamp(0.0, 1.0) })} />
-                <span class="hint">{ format!("{:.0} % repeated strings", s.induction_fraction * 100.0) }</span>
+                <span class="hint">{ lang.f("{pct} % repeated strings", &[("pct", &format!("{:.0}", s.induction_fraction * 100.0))]) }</span>
             </div>
             <div class="row">
                 if live.training {
-                    <button id="live-pause" title="Pause after the current step" onclick={p.on_pause.reform(|_: MouseEvent| ())}>{ "Pause" }</button>
+                    <button id="live-pause" title={lang.t("Pause after the current step")} onclick={p.on_pause.reform(|_: MouseEvent| ())}>{ lang.t("Pause") }</button>
                 } else {
-                    <button id="live-train" title="Train in this tab; Pause stops within a step" onclick={p.on_train.reform(|_: MouseEvent| ())}>{ if same { "Resume" } else { "Train" } }</button>
+                    <button id="live-train" title={lang.t("Train in this tab; Pause stops within a step")} onclick={p.on_train.reform(|_: MouseEvent| ())}>{ if same { lang.t("Resume") } else { lang.t("Train") } }</button>
                 }
-                <button id="live-export" title="Save the live model as a weight file of the project" class="secondary" onclick={p.on_export.reform(|_: MouseEvent| ())} disabled={live.points.is_empty() || live.training}>{ "Download weights" }</button>
+                <button id="live-export" title={lang.t("Save the live model as a weight file of the project")} class="secondary" onclick={p.on_export.reform(|_: MouseEvent| ())} disabled={live.points.is_empty() || live.training}>{ lang.t("Download weights") }</button>
                 if let Some(f) = &p.file { <Download file={f.clone()} /> }
-                <button id="live-reset" title="Throw the run away and start again from step 0" class="secondary" onclick={p.on_reset.reform(|_: MouseEvent| ())} disabled={live.points.is_empty() && !live.training}>{ "Reset" }</button>
+                <button id="live-reset" title={lang.t("Throw the run away and start again from step 0")} class="secondary" onclick={p.on_reset.reform(|_: MouseEvent| ())} disabled={live.points.is_empty() && !live.training}>{ lang.t("Reset") }</button>
             </div>
             <p id="live-status" class="status-line" aria-live="polite"
                 data-step={live.last().map(|q| q.step.to_string()).unwrap_or_default()}
@@ -219,16 +226,16 @@ pub fn LiveTraining(p: &LiveTrainingProps) -> Html {
                 <p id="live-formed" class="ok">{ format!("The induction head formed at step {step}: the top induction score passed {PHASE_CHANGE_INDUCTION}.") }</p>
             }
             if !live.points.is_empty() {
-                <Chart id="live-chart" title="Live training: losses (left axis) and top induction and previous-token scores (right axis) against step"
-                    x_label="training step" left_label="nats per character" right_label={Some(AttrValue::from("score"))}
+                <Chart id="live-chart" title={lang.t("Live training: losses (left axis) and top induction and previous-token scores (right axis) against step")}
+                    x_label={lang.t("training step")} left_label={lang.t("nats per character")} right_label={Some(AttrValue::from(lang.t("score")))}
                     right_range={Some((0.0, 1.0))} marker={formed.map(|s| s as f64)} lines={lines}
                     file={crate::export::file_stem("live-training", Some(&format!("live{}", p.settings.live().n_layers)), live.last().map(|q| q.step))} />
             }
             if let Some(pat) = live.last().and_then(|q| q.pattern.as_ref()) {
                 <figure id="live-pattern" class="pattern" data-head={format!("L{}H{}", pat.layer, pat.head)}>
                     <img src={crate::heatmap::data_url(pat.size, &pat.weights)} width="252" height="252"
-                        alt={format!("Attention of head L{}H{} on a repeated random string of {} positions.", pat.layer, pat.head, pat.size)} />
-                    <figcaption>{ format!("Where L{}H{}, the top induction head now, looks on a repeated random string: each row is a position reading, each column a position it attends to (darker: more). An induction head draws a stripe in the lower half, just right of the diagonal's copy: each character of the second copy looks at the character after its first occurrence.", pat.layer, pat.head) }</figcaption>
+                        alt={lang.f("Attention of head {head} on a repeated random string of {n} positions.", &[("head", &format!("L{}H{}", pat.layer, pat.head)), ("n", &pat.size)])} />
+                    <figcaption>{ lang.f("Where {head}, the top induction head now, looks on a repeated random string: each row is a position reading, each column a position it attends to (brighter: more). An induction head draws a stripe in the lower half, just right of the diagonal's copy: each character of the second copy looks at the character after its first occurrence.", &[("head", &format!("L{}H{}", pat.layer, pat.head))]) }</figcaption>
                 </figure>
             }
             { for heads }

@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use crate::i18n::use_lang;
+
 use crate::state::ModelStatus;
 
 #[derive(Properties, PartialEq)]
@@ -16,12 +18,16 @@ fn kb(n: u64) -> String {
 
 #[function_component]
 pub fn ModelStatusLine(props: &ModelStatusProps) -> Html {
+    let lang = use_lang();
     match &props.status {
         ModelStatus::Loading { loaded, total } => {
             let label = if *total > 0 {
-                format!("Downloading the model: {} of {}", kb(*loaded), kb(*total))
+                lang.f(
+                    "Downloading the model: {a} of {b}",
+                    &[("a", &kb(*loaded)), ("b", &kb(*total))],
+                )
             } else {
-                "Loading the model list…".to_string()
+                lang.t("Loading the model list…").to_string()
             };
             html! {
                 <div class="model" data-model="loading">
@@ -32,16 +38,16 @@ pub fn ModelStatusLine(props: &ModelStatusProps) -> Html {
         }
         ModelStatus::Ready(info) => html! {
             <p class="model" data-model="ready" data-cached={info.from_cache.to_string()}>
-                { format!("Model: {} · {} parameters · window {} characters{}", info.name, info.params, info.block_size,
-                    if info.from_cache { " · loaded from this browser's cache" } else { "" }) }
+                { lang.f("Model: {name} · {params} parameters · window {n} characters", &[("name", &lang.t_owned(&info.name)), ("params", &lang.int(info.params)), ("n", &info.block_size)]) }
+                { if info.from_cache { lang.t(" · loaded from this browser's cache") } else { "" } }
             </p>
         },
         ModelStatus::Failed(message) => {
             let retry = props.on_retry.reform(|_: MouseEvent| ());
             html! {
                 <p class="model error" data-model="failed" role="alert">
-                    { format!("The model could not be loaded: {message} ") }
-                    <button id="retry" title="Try loading the model again" onclick={retry}>{ "Retry" }</button>
+                    { lang.f("The model could not be loaded: {why} ", &[("why", &lang.t_owned(message))]) }
+                    <button id="retry" title={lang.t("Try loading the model again")} onclick={retry}>{ lang.t("Retry") }</button>
                 </p>
             }
         }

@@ -4,6 +4,8 @@
 
 use yew::prelude::*;
 
+use crate::i18n::{Lang, use_lang};
+
 use crate::storage::SetAside;
 
 #[derive(Properties, PartialEq)]
@@ -13,15 +15,17 @@ pub struct RecoverProps {
     pub on_recover: Callback<usize>,
 }
 
-fn when(ms: f64) -> String {
+/// The moment `ms` as the page's language writes dates, in local time.
+fn when(lang: Lang, ms: f64) -> String {
     String::from(
         js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms))
-            .to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED),
+            .to_locale_string(lang.locale(), &wasm_bindgen::JsValue::UNDEFINED),
     )
 }
 
 #[function_component]
 pub fn Recover(p: &RecoverProps) -> Html {
+    let lang = use_lang();
     if p.items.is_empty() {
         return html! {};
     }
@@ -31,28 +35,28 @@ pub fn Recover(p: &RecoverProps) -> Html {
                 let query: String = doc.query.chars().take(40).collect();
                 html! {
                     <>
-                        <span>{ format!("{} examples, query “{query}”", doc.examples.len()) }</span>
-                        <button class="secondary recover" title="Bring this earlier work back; what is on screen is set aside in turn" onclick={p.on_recover.reform(move |_: MouseEvent| i)}>{ "Restore" }</button>
+                        <span>{ lang.f("{n} examples, query “{q}”", &[("n", &doc.examples.len()), ("q", &query)]) }</span>
+                        <button class="secondary recover" title={lang.t("Bring this earlier work back; what is on screen is set aside in turn")} onclick={p.on_recover.reform(move |_: MouseEvent| i)}>{ lang.t("Restore") }</button>
                     </>
                 }
             }
             None => html! {
                 <details>
-                    <summary>{ "Show the saved text (this page cannot open it)" }</summary>
-                    <textarea readonly=true rows="4" title="The saved text, to copy by hand" aria-label="The saved text" value={item.text.clone()} />
+                    <summary>{ lang.t("Show the saved text (this page cannot open it)") }</summary>
+                    <textarea readonly=true rows="4" title={lang.t("The saved text, to copy by hand")} aria-label={lang.t("The saved text")} value={item.text.clone()} />
                 </details>
             },
         };
         html! {
             <li>
-                <span class="why">{ format!("{} · {}", when(item.when), item.why.describe()) }</span>
+                <span class="why">{ format!("{} · {}", when(lang, item.when), lang.t(item.why.describe())) }</span>
                 { body }
             </li>
         }
     });
     html! {
         <details id="recover" class="recover-panel">
-            <summary>{ format!("Recover earlier work ({})", p.items.len()) }</summary>
+            <summary>{ lang.f("Recover earlier work ({n})", &[("n", &p.items.len())]) }</summary>
             <ul>{ for rows }</ul>
         </details>
     }

@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use crate::i18n::use_lang;
+
 use crate::state::Comparison;
 
 #[derive(Properties, PartialEq)]
@@ -12,6 +14,7 @@ pub struct ScalingProps {
 /// The same prompt's answer log-probability across the zoo's sizes.
 #[function_component]
 pub fn ScalingStrip(p: &ScalingProps) -> Html {
+    let lang = use_lang();
     let c = &p.comparison;
     let mut rows: Vec<(u64, String, f32)> = c
         .labels
@@ -24,13 +27,13 @@ pub fn ScalingStrip(p: &ScalingProps) -> Html {
     let worst = rows.iter().map(|r| r.2).fold(-1.0, f32::min);
     html! {
         <div id="scaling" class="scaling">
-            <h3>{ "Scaling strip: log p of the expected answer by model size" }</h3>
+            <h3>{ lang.t("Scaling strip: log p of the expected answer by model size") }</h3>
             <ol>
                 { for rows.iter().map(|(n, l, lp)| html! {
                     <li data-params={n.to_string()} data-logprob={lp.to_string()}>
-                        <span class="who">{ format!("{l} ({n} parameters)") }</span>
+                        <span class="who">{ lang.f("{name} ({n} parameters)", &[("name", &lang.t_owned(l)), ("n", &lang.int(*n))]) }</span>
                         <span class="bar" style={format!("width:{:.0}%", 100.0 * (1.0 - lp / worst).max(0.02))}></span>
-                        <span class="val">{ format!("{lp:.2} nats") }</span>
+                        <span class="val">{ lang.f("{v} nats", &[("v", &format!("{lp:.2}"))]) }</span>
                     </li>
                 }) }
             </ol>

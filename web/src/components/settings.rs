@@ -3,6 +3,8 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::i18n::use_lang;
+
 use crate::doc::{Doc, MAX_NEW_TOKENS, MAX_TEMPERATURE};
 use crate::protocol::ModelSummary;
 
@@ -41,6 +43,7 @@ fn params(n: u64) -> String {
 
 #[function_component]
 pub fn Settings(props: &SettingsProps) -> Html {
+    let lang = use_lang();
     let (doc, cb) = (&props.doc, &props.on_change);
     let s = &doc.sampling;
     let on_model = {
@@ -77,34 +80,34 @@ pub fn Settings(props: &SettingsProps) -> Html {
         .unwrap_or_default();
     html! {
         <details class="settings" open=true>
-            <summary>{ "Settings" }</summary>
-            <p class="explain">{ "Temperature 0 always takes the most likely character (greedy). Higher values sample; the seed makes a sample repeatable." }</p>
+            <summary>{ lang.t("Settings") }</summary>
+            <p class="explain">{ lang.t("Temperature 0 always takes the most likely character (greedy). Higher values sample; the seed makes a sample repeatable.") }</p>
             <div class="fields grid">
-                <label for="model">{ "Model" }</label>
-                <select id="model" title="The model that runs every panel" onchange={on_model}>
+                <label for="model">{ lang.t("Model") }</label>
+                <select id="model" title={lang.t("The model that runs every panel")} onchange={on_model}>
                     { for props.models.iter().map(|m| html! {
                         <option value={m.id.clone()} selected={m.id == current}>
-                            { format!("{} · {} parameters", m.name, params(m.params)) }
+                            { lang.f("{name} · {params} parameters", &[("name", &lang.t_owned(&m.name)), ("params", &params(m.params))]) }
                         </option>
                     }) }
                 </select>
-                <label for="temperature">{ "Temperature" }</label>
-                <input id="temperature" type="number" title="0 always takes the most likely character; higher values sample more freely" min="0" max={MAX_TEMPERATURE.to_string()} step="0.1" value={s.temperature.to_string()}
+                <label for="temperature">{ lang.t("Temperature") }</label>
+                <input id="temperature" type="number" title={lang.t("0 always takes the most likely character; higher values sample more freely")} min="0" max={MAX_TEMPERATURE.to_string()} step="0.1" value={s.temperature.to_string()}
                     oninput={number(doc, cb, |d, x: f32| d.sampling.temperature = if x.is_finite() { x.clamp(0.0, MAX_TEMPERATURE) } else { 0.0 })} />
-                <label for="top-k">{ "Top-k" }<span class="hint">{ " (0 = all)" }</span></label>
-                <input id="top-k" type="number" title="Sample only among the k most likely characters (0: all)" min="0" max="98" value={s.top_k.to_string()}
+                <label for="top-k">{ lang.t("Top-k") }<span class="hint">{ lang.t(" (0 = all)") }</span></label>
+                <input id="top-k" type="number" title={lang.t("Sample only among the k most likely characters (0: all)")} min="0" max="98" value={s.top_k.to_string()}
                     oninput={number(doc, cb, |d, x: usize| d.sampling.top_k = x.min(98))} />
-                <label for="top-p">{ "Top-p" }</label>
-                <input id="top-p" type="number" title="Sample only among the most likely characters that together reach this probability" min="0.01" max="1" step="0.05" value={s.top_p.to_string()}
+                <label for="top-p">{ lang.t("Top-p") }</label>
+                <input id="top-p" type="number" title={lang.t("Sample only among the most likely characters that together reach this probability")} min="0.01" max="1" step="0.05" value={s.top_p.to_string()}
                     oninput={number(doc, cb, |d, x: f32| d.sampling.top_p = if x.is_finite() { x.clamp(0.01, 1.0) } else { 1.0 })} />
-                <label for="max-tokens">{ "Max new tokens" }</label>
-                <input id="max-tokens" type="number" title="The most characters the model writes" min="1" max={MAX_NEW_TOKENS.to_string()} value={s.max_new_tokens.to_string()}
+                <label for="max-tokens">{ lang.t("Max new tokens") }</label>
+                <input id="max-tokens" type="number" title={lang.t("The most characters the model writes")} min="1" max={MAX_NEW_TOKENS.to_string()} value={s.max_new_tokens.to_string()}
                     oninput={number(doc, cb, |d, x: usize| d.sampling.max_new_tokens = x.clamp(1, MAX_NEW_TOKENS))} />
-                <label for="seed">{ "Seed" }</label>
-                <input id="seed" type="number" title="The seed of sampling: the same seed gives the same sample" min="0" value={s.seed.to_string()}
+                <label for="seed">{ lang.t("Seed") }</label>
+                <input id="seed" type="number" title={lang.t("The seed of sampling: the same seed gives the same sample")} min="0" value={s.seed.to_string()}
                     oninput={number(doc, cb, |d, x: u64| d.sampling.seed = x)} />
-                <label for="stop-newline">{ "Stop at newline" }</label>
-                <input id="stop-newline" type="checkbox" title="Stop at the end of the line, where the answer ends" checked={s.stop_at_newline} onchange={on_newline} />
+                <label for="stop-newline">{ lang.t("Stop at newline") }</label>
+                <input id="stop-newline" type="checkbox" title={lang.t("Stop at the end of the line, where the answer ends")} checked={s.stop_at_newline} onchange={on_newline} />
             </div>
         </details>
     }

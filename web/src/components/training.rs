@@ -8,6 +8,8 @@ use icl_model::metrics::max_score;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::i18n::use_lang;
+
 use super::about_box::AboutBox;
 
 use super::chart::{Axis, COLORS, Chart, Line};
@@ -30,6 +32,7 @@ pub struct TrainingProps {
 /// follows, over its training loss and top induction score.
 #[function_component]
 pub fn Training(p: &TrainingProps) -> Html {
+    let lang = use_lang();
     let Some(m) = &p.model else {
         return html! {};
     };
@@ -44,6 +47,11 @@ pub fn Training(p: &TrainingProps) -> Html {
         .checkpoint
         .and_then(|c| steps.iter().position(|&s| s == c))
         .unwrap_or(last);
+    let which = if at == last {
+        lang.t("final weights").to_string()
+    } else {
+        lang.f("step {s}", &[("s", &steps[at])])
+    };
     let on_slide = {
         let (doc, cb, steps) = (p.doc.clone(), p.on_doc.clone(), steps.clone());
         Callback::from(move |e: InputEvent| {
@@ -62,7 +70,7 @@ pub fn Training(p: &TrainingProps) -> Html {
     let logged = step.and_then(|s| points.iter().find(|c| c.step as u64 == s));
     let lines = vec![
         Line {
-            label: "training loss (nats per character)".into(),
+            label: lang.t("training loss (nats per character)").into(),
             color: COLORS[0],
             axis: Axis::Left,
             dashed: false,
@@ -72,7 +80,7 @@ pub fn Training(p: &TrainingProps) -> Html {
                 .collect(),
         },
         Line {
-            label: "top induction score".into(),
+            label: lang.t("top induction score").into(),
             color: COLORS[1],
             axis: Axis::Right,
             dashed: true,
@@ -82,7 +90,7 @@ pub fn Training(p: &TrainingProps) -> Html {
                 .collect(),
         },
         Line {
-            label: "ICL score (nats, late − early tokens)".into(),
+            label: lang.t("ICL score (nats, late − early tokens)").into(),
             color: COLORS[2],
             axis: Axis::Left,
             dashed: true,
@@ -94,25 +102,25 @@ pub fn Training(p: &TrainingProps) -> Html {
     ];
     html! {
         <section class="panel" aria-labelledby="train-h" id="training">
-            <h2 id="train-h">{ "Training checkpoints" }</h2>
+            <h2 id="train-h">{ lang.t("Training checkpoints") }</h2>
             <AboutBox about="training" />
-            <p class="explain">{ "Scrub through training: every panel runs on the chosen checkpoint. The phase change is where the loss bends and the top induction score jumps together." }</p>
-            <label for="checkpoint">{ format!("Checkpoint: {}", if at == last { "final weights".to_string() } else { format!("step {}", steps[at]) }) }</label>
-            <input id="checkpoint" type="range" title="Pick a training checkpoint: every panel runs on it" min="0" max={last.to_string()} value={at.to_string()} oninput={on_slide}
-                aria-valuetext={if at == last { "final weights".to_string() } else { format!("step {}", steps[at]) }} />
+            <p class="explain">{ lang.t("Scrub through training: every panel runs on the chosen checkpoint. The phase change is where the loss bends and the top induction score jumps together.") }</p>
+            <label for="checkpoint">{ lang.f("Checkpoint: {which}", &[("which", &which)]) }</label>
+            <input id="checkpoint" type="range" title={lang.t("Pick a training checkpoint: every panel runs on it")} min="0" max={last.to_string()} value={at.to_string()} oninput={on_slide}
+                aria-valuetext={which.clone()} />
             <p id="checkpoint-scores" data-step={step.map(|s| s.to_string()).unwrap_or_default()}
                 data-logged-top={logged.map(|c| max_score(&c.induction).to_string()).unwrap_or_default()}
                 data-live-top={p.live_top.map(|v| v.to_string()).unwrap_or_default()}>
                 { match (logged, p.live_top) {
-                    (Some(c), Some(live)) => format!("At step {}: top induction {:.3} (recorded in training), {live:.3} (measured now); training loss {}.",
-                        c.step, max_score(&c.induction), c.loss.map(|l| format!("{l:.3}")).unwrap_or_else(|| "–".into())),
-                    (_, Some(live)) => format!("Top induction measured now: {live:.3}."),
-                    _ => "Measuring…".to_string(),
+                    (Some(c), Some(live)) => lang.f("At step {step}: top induction {logged} (recorded in training), {live} (measured now); training loss {loss}.",
+                        &[("step", &c.step), ("logged", &format!("{:.3}", max_score(&c.induction))), ("live", &format!("{live:.3}")), ("loss", &c.loss.map(|l| format!("{l:.3}")).unwrap_or_else(|| "–".into()))]),
+                    (_, Some(live)) => lang.f("Top induction measured now: {live}.", &[("live", &format!("{live:.3}"))]),
+                    _ => lang.t("Measuring…").to_string(),
                 } }
             </p>
             if !points.is_empty() {
-                <Chart id="training-chart" title="Training loss and ICL score (left axis) and top induction score (right axis) against training step, log scale"
-                    x_label="training step (log scale)" left_label="nats" right_label={Some(AttrValue::from("induction score"))}
+                <Chart id="training-chart" title={lang.t("Training loss and ICL score (left axis) and top induction score (right axis) against training step, log scale")}
+                    x_label={lang.t("training step (log scale)")} left_label={lang.t("nats")} right_label={Some(AttrValue::from(lang.t("induction score")))}
                     right_range={Some((0.0, 1.0))} log_x=true marker={step.map(|s| s as f64)} lines={lines} file={p.file.clone()} />
             }
         </section>

@@ -72,7 +72,7 @@ pub fn use_jobs(bridge: &Bridge, state: &Store) -> Jobs {
         Callback::from(move |_: ()| {
             let run = next_job();
             let target = state.doc.target();
-            let label = target_label(&target, &state.models);
+            let label = target_label(&target, &state.models, state.doc.lang);
             state.dispatch(Action::SweepStarted { run, label });
             bridge.send(ToWorker::Sweep {
                 run,
