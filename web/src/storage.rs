@@ -286,7 +286,7 @@ pub fn startup(loaded: Loaded, fragment: Option<&str>) -> Startup {
     if let Some(f) = fragment {
         match share::decode(f) {
             Ok(link) => (doc, pending_link) = meet(&doc, link),
-            Err(e) => messages.push(link_message(&e)),
+            Err(e) => messages.push(link_message(&e, doc.lang)),
         }
     }
     Startup {
@@ -298,8 +298,11 @@ pub fn startup(loaded: Loaded, fragment: Option<&str>) -> Startup {
 }
 
 /// What the page says about a link it could not open.
-pub fn link_message(e: &LinkError) -> String {
-    format!("This link could not be opened: {e}. Your current work is unchanged.")
+pub fn link_message(e: &LinkError, lang: crate::i18n::Lang) -> String {
+    lang.f(
+        "This link could not be opened: {why}. Your current work is unchanged.",
+        &[("why", &lang.t_owned(&e.to_string()))],
+    )
 }
 
 /// Browser storage (meaningful in the browser; natively every call reports no storage).

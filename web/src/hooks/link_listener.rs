@@ -38,18 +38,19 @@ pub fn open_link(fragment: Option<String>) -> storage::Startup {
 }
 
 /// A link opened while the page is open: it meets the document on screen, not the stored one.
-fn link_opened(fragment: &str) -> Action {
-    Action::LinkOpened(share::decode(fragment).map_err(|e| storage::link_message(&e)))
+fn link_opened(fragment: &str, lang: crate::i18n::Lang) -> Action {
+    Action::LinkOpened(share::decode(fragment).map_err(|e| storage::link_message(&e, lang)))
 }
 
 #[hook]
 pub fn use_link_listener(state: &Store) {
     let dispatch = state.dispatcher();
-    use_effect_with((), move |_| {
+    // Registered again when the language changes: the message is said in it.
+    use_effect_with(state.doc.lang, move |&lang| {
         let listener = Closure::<dyn Fn()>::new(move || {
             if let Some(f) = current_fragment() {
                 consume_fragment();
-                dispatch.dispatch(link_opened(&f));
+                dispatch.dispatch(link_opened(&f, lang));
             }
         });
         let window = web_sys::window();

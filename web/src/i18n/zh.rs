@@ -662,6 +662,10 @@ pub const ZH: &[(&str, &str)] = &[
         "This page has no model with the name the link or draft gave; the model {used} is used instead.",
         "本页面没有链接或草稿中给出的那个模型；改用模型 {used}。",
     ),
+    (
+        "This link could not be opened: {why}. Your current work is unchanged.",
+        "无法打开这个链接：{why}。你当前的内容没有改变。",
+    ),
     ("Copy", "复制"),
     ("Reverse", "反转"),
     ("Uppercase", "大写"),
@@ -842,4 +846,16 @@ pub const ZH: &[(&str, &str)] = &[
     ("4-layer transformer", "4 层 Transformer"),
     ("2-layer attention-only", "2 层纯注意力"),
     ("1-layer attention-only", "1 层纯注意力"),
+    (
+        "this is not an ICL Playground link",
+        "这不是 ICL Playground 的链接",
+    ),
+    (
+        "the link is damaged or incomplete (it was probably cut off when copied)",
+        "链接已损坏或不完整（很可能在复制时被截断了）",
+    ),
+    (
+        "Your saved draft was longer than the page's limits and was cut to fit",
+        "你保存的草稿超出了页面上限，已截短以适应",
+    ),
 ];
