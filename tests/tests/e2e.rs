@@ -1541,6 +1541,38 @@ async fn panels_explain_themselves_export_and_the_heatmap_zooms() {
     assert_eq!(rows_in_table.as_u64(), Some(r1), "positions 0..={picked}");
     click(&c, "#amap-reset").await;
     wait_for(&c, &format!("#amap[data-rows='{full}']"), 10).await;
+    // The heatmap saves too: the whole window's matrix and its drawing.
+    let layer = value(&c, "#attn-layer").await;
+    for ext in ["svg", "png", "csv", "json"] {
+        click(&c, &format!(".amap-panel .export-{ext}")).await;
+    }
+    let stem = format!("attention_{model}_L{layer}mean");
+    let csv = String::from_utf8(downloaded(&format!("{stem}.csv")).await).unwrap();
+    assert_eq!(
+        csv.lines().count() as u64,
+        1 + n,
+        "a header and a row per position"
+    );
+    let m: serde_json::Value =
+        serde_json::from_slice(&downloaded(&format!("{stem}.json")).await).unwrap();
+    let last = m["weights"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(last.len() as u64, n);
+    let total: f64 = last.iter().map(|w| w.as_f64().unwrap()).sum();
+    assert!(
+        (total - 1.0).abs() < 1e-3,
+        "a row of attention sums to 1: {total}"
+    );
+    let svg = String::from_utf8(downloaded(&format!("{stem}.svg")).await).unwrap();
+    assert!(svg.contains("href=\"data:image/bmp;base64,") && svg.ends_with("</svg>"));
+    let png = downloaded(&format!("{stem}.png")).await;
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     for width in [1440, 375] {
         c.set_window_size(width, 1000).await.unwrap();
         js(

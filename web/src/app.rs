@@ -184,7 +184,7 @@ pub fn App() -> Html {
                 </div>
                 <div class="col">
                     <Heads doc={state.doc.clone()} explanation={state.explanation.clone()} on_doc={on_doc.clone()} file={state.file_stem("repeat")} />
-                    <AttentionView doc={state.doc.clone()} explanation={state.explanation.clone()} on_doc={on_doc} />
+                    <AttentionView doc={state.doc.clone()} explanation={state.explanation.clone()} on_doc={on_doc} file={state.file_stem("attention")} />
                 </div>
             </div>
             <h2 class="part">{ lang.t("Train it yourself") }</h2>

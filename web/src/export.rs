@@ -99,6 +99,41 @@ text{font-family:system-ui,sans-serif}";
 /// Height of the title band above the plot and of one legend row below it.
 const BAND: f64 = 22.0;
 
+/// The formats a chart or the heatmap saves in, as the buttons offer them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Svg,
+    Png,
+    Csv,
+    Json,
+}
+
+impl Format {
+    pub const ALL: [Format; 4] = [Format::Svg, Format::Png, Format::Csv, Format::Json];
+
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Svg => "svg",
+            Format::Png => "png",
+            Format::Csv => "csv",
+            Format::Json => "json",
+        }
+    }
+
+    pub fn hint(self, lang: crate::i18n::Lang) -> &'static str {
+        lang.t(self.hint_en())
+    }
+
+    fn hint_en(self) -> &'static str {
+        match self {
+            Format::Svg => "Save the chart as SVG: a vector drawing for papers and slides",
+            Format::Png => "Save the chart as PNG: an image twice the size shown",
+            Format::Csv => "Save the chart's numbers as CSV: one row per point",
+            Format::Json => "Save the chart's numbers as JSON: labels, axes and points",
+        }
+    }
+}
+
 /// Characters of the title on one line of a drawing `w` wide (12 px text).
 fn title_chars(w: f64) -> usize {
     ((w - 16.0) / 6.6).max(20.0) as usize
@@ -124,6 +159,22 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
     lines
 }
 
+/// The opening of a standalone SVG `w × h`: its `style`, a white ground and the title's lines.
+fn svg_head(w: f64, h: f64, style: &str, title_rows: &[String]) -> String {
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\">\
+<style>{style}</style><rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
+    );
+    for (i, line) in title_rows.iter().enumerate() {
+        out += &format!(
+            "<text x=\"8\" y=\"{}\" style=\"font:600 12px system-ui,sans-serif;fill:#24292f\">{}</text>",
+            15.0 + BAND * i as f64,
+            xml_text(line)
+        );
+    }
+    out
+}
+
 /// The height of [`standalone_svg`] for a plot `w × h` under `title` with `legend_rows`
 /// legend rows.
 pub fn standalone_height(w: f64, h: f64, title: &str, legend_rows: usize) -> f64 {
@@ -143,18 +194,7 @@ pub fn standalone_svg(
     let total = standalone_height(w, h, title, legend.len());
     let title_rows = wrap(title, title_chars(w));
     let top = BAND * title_rows.len() as f64;
-    let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {total}\" width=\"{w}\" height=\"{total}\">\
-<style>{CHART_STYLE}</style>\
-<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
-    );
-    for (i, line) in title_rows.iter().enumerate() {
-        out += &format!(
-            "<text x=\"8\" y=\"{}\" font-size=\"12\" font-weight=\"600\" fill=\"#24292f\">{}</text>",
-            15.0 + BAND * i as f64,
-            xml_text(line)
-        );
-    }
+    let mut out = svg_head(w, total, CHART_STYLE, &title_rows);
     out += &format!("<g transform=\"translate(0 {top})\">{inner}</g>");
     for (i, (label, colour, dashed)) in legend.iter().enumerate() {
         let y = top + h + BAND * i as f64 + 12.0;
@@ -172,6 +212,86 @@ pub fn standalone_svg(
         );
     }
     out + "</svg>"
+}
+
+/// The heatmap's region as CSV: a header of its columns' labels, then one row per destination
+/// with its label and weights.
+pub fn matrix_csv(rows: &[String], cols: &[String], weights: &[f32]) -> String {
+    let mut out = String::from("destination \\ source");
+    for c in cols {
+        out.push(',');
+        out += &csv_field(c);
+    }
+    out.push('\n');
+    for (r, label) in rows.iter().enumerate() {
+        out += &csv_field(label);
+        for w in weights.iter().skip(r * cols.len()).take(cols.len()) {
+            out += &format!(",{w}");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The heatmap's region as JSON: its title, the labels of its rows and columns, and the
+/// weights row by row.
+pub fn matrix_json(title: &str, rows: &[String], cols: &[String], weights: &[f32]) -> String {
+    let matrix: Vec<&[f32]> = weights.chunks(cols.len().max(1)).collect();
+    serde_json::to_string_pretty(&serde_json::json!({
+        "title": title,
+        "rows": rows,
+        "cols": cols,
+        "weights": matrix,
+    }))
+    .unwrap_or_default()
+}
+
+/// Side of the heatmap's square in its SVG, and the room its labels take.
+const MAP: f64 = 480.0;
+const MARGIN: f64 = 56.0;
+
+/// A standalone SVG of the heatmap: the title above, the `image` (a data URL of the page's
+/// bitmap) in a square, and the labels of rows and columns along its sides (as many as fit).
+/// Returns the SVG and its width and height.
+pub fn heatmap_svg(
+    title: &str,
+    image: &str,
+    rows: &[String],
+    cols: &[String],
+) -> (String, f64, f64) {
+    let w = MARGIN + MAP + 8.0;
+    let title_rows = wrap(title, title_chars(w));
+    let top = BAND * title_rows.len() as f64 + MARGIN;
+    let h = top + MAP + 8.0;
+    let mut out = svg_head(
+        w,
+        h,
+        "text{font-family:ui-monospace,monospace;font-size:9px;fill:#24292f}",
+        &title_rows,
+    );
+    out += &format!(
+        "<image x=\"{MARGIN}\" y=\"{top}\" width=\"{MAP}\" height=\"{MAP}\" preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\" href=\"{}\"/>",
+        xml_text(image)
+    );
+    let cell = |n: usize| MAP / n.max(1) as f64;
+    let stride = |n: usize| crate::region::label_stride(n, MAP, 11.0);
+    for (i, label) in rows.iter().enumerate().step_by(stride(rows.len())) {
+        let y = top + cell(rows.len()) * (i as f64 + 0.5) + 3.0;
+        out += &format!(
+            "<text x=\"{}\" y=\"{y:.1}\" text-anchor=\"end\">{}</text>",
+            MARGIN - 3.0,
+            xml_text(label)
+        );
+    }
+    for (i, label) in cols.iter().enumerate().step_by(stride(cols.len())) {
+        let x = MARGIN + cell(cols.len()) * (i as f64 + 0.5);
+        out += &format!(
+            "<text transform=\"translate({x:.1} {}) rotate(-90)\">{}</text>",
+            top - 3.0,
+            xml_text(label)
+        );
+    }
+    (out + "</svg>", w, h)
 }
 
 /// A file's name without extension from the view, the model and (where it applies) the
@@ -259,12 +379,38 @@ mod tests {
         // A long title wraps onto more bands, and the plot moves down below them.
         let long = "word ".repeat(40);
         let svg = standalone_svg("", 560.0, 240.0, &long, &legend);
-        assert_eq!(svg.matches("font-weight=\"600\"").count(), 3);
+        assert_eq!(svg.matches("font:600 12px").count(), 3);
         assert!(svg.contains("<g transform=\"translate(0 66)\">"));
         assert_eq!(
             standalone_height(560.0, 240.0, &long, 2),
             240.0 + 22.0 * 5.0 + 8.0
         );
+    }
+
+    #[test]
+    fn a_heatmap_saves_as_a_labelled_matrix_and_a_drawing() {
+        let rows = vec!["3 a".to_string(), "4 ,".to_string()];
+        let cols = vec!["0 <bos>".to_string(), "1 b".to_string(), "2 \"".to_string()];
+        let w = [1.0, 0.0, 0.0, 0.25, 0.5, 0.25];
+        let csv = matrix_csv(&rows, &cols, &w);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "destination \\ source,0 <bos>,1 b,\"2 \"\"\"");
+        assert_eq!(lines[1], "3 a,1,0,0");
+        assert_eq!(lines[2], "\"4 ,\",0.25,0.5,0.25");
+        let v: serde_json::Value =
+            serde_json::from_str(&matrix_json("t", &rows, &cols, &w)).unwrap();
+        assert_eq!(v["weights"][1][1], 0.5);
+        assert_eq!(v["cols"][2], "2 \"");
+        let (svg, width, height) = heatmap_svg("A & B", "data:image/bmp;base64,Qk0=", &rows, &cols);
+        assert!(svg.starts_with("<svg xmlns=") && svg.ends_with("</svg>"));
+        assert!(svg.contains("href=\"data:image/bmp;base64,Qk0=\""));
+        assert!(svg.contains(">A &amp; B</text>") && svg.contains(">0 &lt;bos&gt;</text>"));
+        assert_eq!(
+            svg.matches("text-anchor=\"end\"").count(),
+            2,
+            "both rows labelled"
+        );
+        assert!(width > 480.0 && height > 480.0);
     }
 
     #[test]

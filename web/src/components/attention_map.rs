@@ -8,6 +8,8 @@ use yew::prelude::*;
 
 use crate::i18n::use_lang;
 
+use super::export_buttons::ExportButtons;
+use crate::export::Format;
 use crate::glyph::shown;
 use crate::heatmap::rect_data_url;
 use crate::protocol::Explanation;
@@ -22,6 +24,8 @@ pub struct AttentionMapProps {
     /// The destination (query) row picked, shared with the per-character view.
     pub focus: usize,
     pub on_focus: Callback<usize>,
+    /// The exports' name without extension (the head is added).
+    pub file: AttrValue,
 }
 
 /// The drawing's width on a wide screen (CSS), for spacing the axis labels.
@@ -165,6 +169,60 @@ pub fn AttentionMap(p: &AttentionMapProps) -> Html {
         let (left, width) = band(s.cols, &region.cols);
         format!("top:{top:.3}%;height:{height:.3}%;left:{left:.3}%;width:{width:.3}%")
     });
+    let said = use_state(String::new);
+    let export = {
+        let (x, matrix, image, region, said) = (
+            x.clone(),
+            matrix.clone(),
+            image.clone(),
+            region.clone(),
+            said.clone(),
+        );
+        let what = what.clone();
+        let head = p.head.map_or("mean".to_string(), |h| format!("H{h}"));
+        let stem = format!("{}_L{}{head}", p.file, p.layer);
+        Callback::from(move |f: Format| {
+            let name = format!("{stem}.{}", f.ext());
+            let label = |i: usize| format!("{i} {}", shown(&x.chars[i]));
+            let rows: Vec<String> = region.rows.clone().map(label).collect();
+            let cols: Vec<String> = region.cols.clone().map(label).collect();
+            let weights = region.cut(n, &matrix);
+            let title = lang.f(
+                "Attention of {what}: rows (reading) {r0}–{r1}, columns (read) {c0}–{c1}",
+                &[
+                    ("what", &what),
+                    ("r0", &region.rows.start),
+                    ("r1", &(region.rows.end - 1)),
+                    ("c0", &region.cols.start),
+                    ("c1", &(region.cols.end - 1)),
+                ],
+            );
+            let (svg, w, h) = crate::export::heatmap_svg(&title, &image, &rows, &cols);
+            let told = move |r: Result<(), String>, name: &str| match r {
+                Ok(()) => lang.f("Saved {name}", &[("name", &name)]),
+                Err(e) => e,
+            };
+            let result = match f {
+                Format::Svg => crate::download::save(&name, "image/svg+xml", svg.as_bytes()),
+                Format::Csv => {
+                    let csv = crate::export::matrix_csv(&rows, &cols, &weights);
+                    crate::download::save(&name, "text/csv", csv.as_bytes())
+                }
+                Format::Json => {
+                    let json = crate::export::matrix_json(&title, &rows, &cols, &weights);
+                    crate::download::save(&name, "application/json", json.as_bytes())
+                }
+                Format::Png => {
+                    let (said, shown_name) = (said.clone(), name.clone());
+                    crate::download::save_png(name, &svg, w, h, move |r| {
+                        said.set(told(r, &shown_name))
+                    });
+                    return;
+                }
+            };
+            said.set(told(result, &name));
+        })
+    };
     let row: Vec<(usize, f32)> = (0..=q).map(|k| (k, matrix[q * n + k])).collect();
     let mut top = row.clone();
     top.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -208,6 +266,7 @@ pub fn AttentionMap(p: &AttentionMapProps) -> Html {
                     }
                 </div>
             </div>
+            <ExportButtons said={(*said).clone()} on_export={export} />
             <p id="amap-picked" class="hint">
                 { lang.f("Row {q} “{c}” reads most from: ", &[("q", &q), ("c", &shown(&x.chars[q]))]) }
                 { top.iter().take(3).map(|&(k, w)| format!("{k} “{}” {w:.2}", shown(&x.chars[k]))).collect::<Vec<_>>().join(" · ") }

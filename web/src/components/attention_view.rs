@@ -21,6 +21,8 @@ pub struct AttentionProps {
     pub doc: Doc,
     pub explanation: Option<Rc<Explanation>>,
     pub on_doc: Callback<Doc>,
+    /// The exports' name without extension.
+    pub file: AttrValue,
 }
 
 /// Where each head looks: pick a character of the prompt (the query) and every head of the
@@ -125,7 +127,7 @@ pub fn AttentionView(p: &AttentionProps) -> Html {
                     }
                 }) }
             </div>
-            <AttentionMap explanation={x.clone()} layer={layer} head={e.head.filter(|&h| h < x.heads)} focus={q} on_focus={focus} />
+            <AttentionMap explanation={x.clone()} layer={layer} head={e.head.filter(|&h| h < x.heads)} focus={q} on_focus={focus} file={p.file.clone()} />
             <details>
                 <summary>{ lang.f("Per head, from position {q}", &[("q", &q)]) }</summary>
                 <table class="attn-heads">

@@ -4,6 +4,8 @@
 
 use yew::prelude::*;
 
+use super::export_buttons::ExportButtons;
+use crate::export::Format;
 use crate::i18n::use_lang;
 
 /// Which y axis a series is drawn against.
@@ -80,41 +82,6 @@ fn fmt(v: f64) -> String {
         format!("{v:.1}")
     } else {
         format!("{v:.2}")
-    }
-}
-
-/// The chart's exports, as the buttons make them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Svg,
-    Png,
-    Csv,
-    Json,
-}
-
-impl Format {
-    const ALL: [Format; 4] = [Format::Svg, Format::Png, Format::Csv, Format::Json];
-
-    fn ext(self) -> &'static str {
-        match self {
-            Format::Svg => "svg",
-            Format::Png => "png",
-            Format::Csv => "csv",
-            Format::Json => "json",
-        }
-    }
-
-    fn hint(self, lang: crate::i18n::Lang) -> &'static str {
-        lang.t(self.hint_en())
-    }
-
-    fn hint_en(self) -> &'static str {
-        match self {
-            Format::Svg => "Save the chart as SVG: a vector drawing for papers and slides",
-            Format::Png => "Save the chart as PNG: an image twice the size shown",
-            Format::Csv => "Save the chart's numbers as CSV: one row per point",
-            Format::Json => "Save the chart's numbers as JSON: labels, axes and points",
-        }
     }
 }
 
@@ -254,21 +221,10 @@ pub fn Chart(p: &ChartProps) -> Html {
                     }) }
                 </ul>
             </figcaption>
-            <div class="export" role="group" aria-label={lang.t("Save this chart")}>
-                { for Format::ALL.iter().map(|&f| {
-                    let onclick = {
-                        let (svg_ref, status) = (svg_ref.clone(), status.clone());
-                        let p = p.clone();
-                        Callback::from(move |_: MouseEvent| export(lang, &p, &svg_ref, f, status.clone()))
-                    };
-                    html! {
-                        <button type="button" class={format!("secondary small export-{}", f.ext())} title={f.hint(lang)} aria-label={f.hint(lang)} {onclick}>
-                            { f.ext().to_uppercase() }
-                        </button>
-                    }
-                }) }
-                <span class="hint export-said" aria-live="polite">{ (*status).clone() }</span>
-            </div>
+            <ExportButtons said={(*status).clone()} on_export={{
+                let (svg_ref, status, p) = (svg_ref.clone(), status.clone(), p.clone());
+                Callback::from(move |f: Format| export(lang, &p, &svg_ref, f, status.clone()))
+            }} />
             <div class="sr-only"><table>
                 <caption>{ p.title.clone() }</caption>
                 <thead><tr><th scope="col">{ lang.t("series") }</th><th scope="col">{ p.x_label.clone() }</th><th scope="col">{ lang.t("value") }</th></tr></thead>

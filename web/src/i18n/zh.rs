@@ -34,6 +34,11 @@ pub const ZH: &[(&str, &str)] = &[
     ("head {h} of layer {l}", "第 {l} 层的第 {h} 个头"),
     ("the mean of layer {l}'s heads", "第 {l} 层所有头的平均"),
     (
+        "Attention of {what}: rows (reading) {r0}–{r1}, columns (read) {c0}–{c1}",
+        "{what}的注意力：第 {r0}–{r1} 行（读取方），第 {c0}–{c1} 列（被读取方）",
+    ),
+    ("Saved {name}", "已保存 {name}"),
+    (
         "The whole pattern of {what}: row = the position reading, column = the position read; brighter = more attention. Drag to zoom; click a cell to pick its row and column; arrow keys move, Esc zooms out.",
         "{what}的完整注意力模式：行 = 正在读取的位置，列 = 被读取的位置；越亮表示注意力越多。拖动可放大；点击格子选中它的行和列；方向键移动，Esc 缩小。",
     ),
@@ -237,8 +242,6 @@ pub const ZH: &[(&str, &str)] = &[
         "接近页面上限：{fields}。",
     ),
     ("What the model reads", "模型读到的内容"),
-    ("Saved {name}", "已保存 {name}"),
-    ("Save this chart", "保存这张图"),
     ("series", "系列"),
     ("value", "值"),
     ("Compare", "比较"),
@@ -319,6 +322,7 @@ pub const ZH: &[(&str, &str)] = &[
         "A model that predicts well can compress well: a character costs −log₂ p bits. Red characters surprised the model; once it has learned the rule from your examples, later answers cost almost nothing, which gzip cannot do.",
         "预测得好的模型也压缩得好：一个字符要花 −log₂ p 比特。红色的字符让模型感到意外；一旦它从你的例子中学会了规则，后面的答案几乎不花比特，而 gzip 做不到这一点。",
     ),
+    ("Save this chart", "保存这张图"),
     ("Induction heads", "归纳头"),
     (
         "Scores appear once the model is loaded.",
