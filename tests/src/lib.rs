@@ -146,9 +146,15 @@ impl Drop for StaticServer {
     }
 }
 
-/// Where the headless browser saves downloads.
+/// Where the headless browser saves downloads: emptied when the test process first asks, so a
+/// file left by an earlier process with the same id is never read as this one's.
 pub fn download_dir() -> PathBuf {
-    std::env::temp_dir().join(format!("icl-e2e-downloads-{}", std::process::id()))
+    static EMPTIED: std::sync::Once = std::sync::Once::new();
+    let dir = std::env::temp_dir().join(format!("icl-e2e-downloads-{}", std::process::id()));
+    EMPTIED.call_once(|| {
+        let _ = std::fs::remove_dir_all(&dir);
+    });
+    dir
 }
 
 /// A chromedriver process on a free local port; killed when dropped.

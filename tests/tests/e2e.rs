@@ -1573,6 +1573,24 @@ async fn panels_explain_themselves_export_and_the_heatmap_zooms() {
     assert!(svg.contains("href=\"data:image/bmp;base64,") && svg.ends_with("</svg>"));
     let png = downloaded(&format!("{stem}.png")).await;
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    // A full window: the heatmap of all 256 positions is drawn without a long main-thread task.
+    watch_long_tasks(&c).await;
+    click(&c, "#tab-raw").await;
+    set_value(&c, "#prompt", &"in: abcde\nout: edcba\n".repeat(20)).await;
+    run(&c).await;
+    let drawn = Instant::now();
+    wait_for(&c, "#amap[data-n='256'] img", 60).await;
+    let mut full_map = heatmap_state(&c).await;
+    while full_map.3 == 0 && drawn.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        full_map = heatmap_state(&c).await;
+    }
+    assert_eq!((full_map.0.as_str(), full_map.3), ("0-256", 256));
+    println!(
+        "heatmap of a full window: drawn {} ms after the run ended",
+        drawn.elapsed().as_millis()
+    );
+    assert_no_long_task(&c, "drawing a full window's heatmap").await;
     for width in [1440, 375] {
         c.set_window_size(width, 1000).await.unwrap();
         js(
