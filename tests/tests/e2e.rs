@@ -1754,3 +1754,41 @@ async fn the_page_reads_in_chinese_and_english() {
     assert_eq!(policy_violations(&c).await, Vec::<String>::new());
     c.close().await.unwrap();
 }
+
+/// "A rule the model never saw": a held-out program drawn by seed, its examples written from
+/// it, its canonical form behind "Show the rule", measured on the examples themselves; New
+/// examples draws another rule.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built site and chromedriver: run by cargo xtask test"]
+async fn a_rule_the_model_never_saw_is_a_preset() {
+    let site = Site::start();
+    let c = site.open_ready(None).await;
+    let preset = c.find(Locator::Css("#preset")).await.unwrap();
+    preset.select_by_value("unseen_rule").await.unwrap();
+    let rule = wait_for(&c, "#unseen-rule code", 10).await;
+    let first = rule.attr("data-rule").await.unwrap().unwrap();
+    assert!(!first.is_empty());
+    assert!(
+        !rule.is_displayed().await.unwrap(),
+        "hidden until asked for"
+    );
+    click(&c, "#unseen-rule summary").await;
+    assert_eq!(text(&c, "#unseen-rule code").await, first);
+    let source = text(&c, "#icl-curve .explain").await;
+    assert!(source.contains("your own examples"), "{source}");
+    let shown = run(&c).await;
+    assert!(!shown.ids.is_empty());
+    let mut rules = vec![first];
+    for _ in 0..3 {
+        click(&c, "#new-examples").await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let r = c.find(Locator::Css("#unseen-rule code")).await.unwrap();
+        rules.push(r.attr("data-rule").await.unwrap().unwrap());
+    }
+    rules.dedup();
+    assert!(
+        rules.len() >= 2,
+        "New examples draws another rule: {rules:?}"
+    );
+    c.close().await.unwrap();
+}

@@ -2,7 +2,9 @@
 //! shuffling order or labels, and flipping to a wrong rule. Pure functions of a document and
 //! a seed, so they are tested natively and reproducible from a share link.
 
-use icl_model::tasks::{Episode, Family, Split, Task, derange};
+use icl_model::inputs::Source;
+use icl_model::rules::{Program, ProgramSplit};
+use icl_model::tasks::{Family, Split, Task, derange};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -46,8 +48,39 @@ pub fn explain(task: Task) -> &'static str {
     }
 }
 
-/// The episode of a preset: `POOL` examples of one rule and a held-out query.
-fn episode(task: Task, seed: u64) -> Episode {
+/// The preset of a rule no model of the page was trained on.
+pub const UNSEEN: &str = "unseen_rule";
+
+/// What the unseen-rule preset tests.
+pub const UNSEEN_EXPLAIN: &str = "A rule drawn from a space of string programs and held out of every model's training: only your examples can teach it. Guess it yourself first, then show it.";
+
+/// The held-out program `seed` draws for the unseen-rule preset: its examples follow it and
+/// its canonical form (`drop(1) | upper(last)`) is shown on request.
+pub fn unseen_program(seed: u64) -> Program {
+    Program::draw(&mut ChaCha8Rng::seed_from_u64(seed), ProgramSplit::HeldOut)
+}
+
+/// A preset's examples, query and answer.
+struct Pool {
+    examples: Vec<(String, String)>,
+    query: String,
+    answer: String,
+}
+
+/// The episode of the preset `name` (a task, or [`UNSEEN`]): `POOL` examples of one rule and
+/// a held-out query.
+fn episode(name: &str, seed: u64) -> Option<Pool> {
+    if name == UNSEEN {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x0005_ee11);
+        let (examples, query, answer) =
+            unseen_program(seed).episode(&mut rng, POOL, Source::Common, Split::HeldOut);
+        return Some(Pool {
+            examples,
+            query,
+            answer,
+        });
+    }
+    let task = Task::from_name(name)?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut e = task.episode(&mut rng, POOL, Split::HeldOut);
     // Lookup and cipher queries need their key / letters shown: keep the examples that hold
@@ -58,31 +91,40 @@ fn episode(task: Task, seed: u64) -> Episode {
         Task::Substitution => usize::from(!x.chars().any(|c| q.contains(c))),
         _ => 0,
     });
-    e
+    Some(Pool {
+        examples: e.examples,
+        query: e.query,
+        answer: e.answer,
+    })
 }
 
 /// A fresh preset: `k` examples and a query from `task`'s generator (held-out words).
 pub fn apply_preset(doc: &Doc, task: Task, seed: u64, k: usize) -> Doc {
-    let e = episode(task, seed);
+    apply_named(doc, task.name(), seed, k).unwrap_or_else(|| doc.clone())
+}
+
+/// [`apply_preset`] by the preset's name, a task's or [`UNSEEN`] (`None` for another name).
+pub fn apply_named(doc: &Doc, name: &str, seed: u64, k: usize) -> Option<Doc> {
+    let e = episode(name, seed)?;
     let k = k.min(e.examples.len());
     let mut examples: Vec<Example> = e.examples[..k]
         .iter()
         .map(|(x, y)| Example::new(x.clone(), y.clone()))
         .collect();
     examples.shuffle(&mut ChaCha8Rng::seed_from_u64(seed ^ 0x5eed));
-    Doc {
+    Some(Doc {
         view: View::Builder,
         examples,
         query: e.query.clone(),
         expected: e.answer.clone(),
         preset: Some(PresetRef {
-            task: task.name().to_string(),
+            task: name.to_string(),
             seed,
             used: k,
             flip: None,
         }),
         ..doc.clone()
-    }
+    })
 }
 
 /// Adds the next example of the preset's episode (same rule); an error says why not.
@@ -91,11 +133,10 @@ pub fn more_examples(doc: &Doc) -> Result<Doc, String> {
         .preset
         .as_ref()
         .ok_or("the examples are your own: pick a preset to generate more")?;
-    let task = Task::from_name(&p.task).ok_or("unknown preset")?;
     if doc.examples.len() >= MAX_EXAMPLES {
         return Err(format!("at most {MAX_EXAMPLES} examples"));
     }
-    let e = episode(task, p.seed);
+    let e = episode(&p.task, p.seed).ok_or("unknown preset")?;
     let (x, y) = e
         .examples
         .get(p.used)
@@ -162,6 +203,30 @@ pub fn flip(doc: &Doc) -> Doc {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_unseen_rule_is_a_held_out_program_its_examples_follow() {
+        let doc = Doc::default();
+        let d = super::apply_named(&doc, UNSEEN, 42, 5).unwrap();
+        let rule = unseen_program(42);
+        assert_eq!(rule.split(), ProgramSplit::HeldOut);
+        assert_eq!(d.preset.as_ref().unwrap().task, UNSEEN);
+        assert_eq!(d.examples.len(), 5);
+        for e in &d.examples {
+            assert_eq!(rule.apply(&e.input), e.output);
+        }
+        assert_eq!(d.expected, rule.apply(&d.query));
+        // The same seed gives the same rule and episode; More examples follows the rule.
+        assert_eq!(super::apply_named(&doc, UNSEEN, 42, 5), Some(d.clone()));
+        let more = more_examples(&d).unwrap();
+        let added = more.examples.last().unwrap();
+        assert_eq!(rule.apply(&added.input), added.output);
+        // Seeds draw different rules.
+        let texts: std::collections::BTreeSet<String> =
+            (0..20).map(|s| unseen_program(s).text()).collect();
+        assert!(texts.len() >= 15, "{texts:?}");
+        assert_eq!(super::apply_named(&doc, "no such preset", 1, 3), None);
+    }
+
     use super::*;
 
     #[test]

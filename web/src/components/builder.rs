@@ -11,7 +11,10 @@ use crate::i18n::{Lang, use_lang};
 use super::about_box::AboutBox;
 
 use crate::doc::{Doc, Example, MAX_EXAMPLES, MAX_RAW, MAX_TEXT, View};
-use crate::presets::{self, apply_preset, explain, flip, label, more_examples};
+use crate::presets::{
+    self, UNSEEN, UNSEEN_EXPLAIN, apply_named, apply_preset, explain, flip, label, more_examples,
+    unseen_program,
+};
 
 /// A fresh random seed (presets and shuffles are reproducible from it; it goes into links).
 pub fn random_seed() -> u64 {
@@ -134,12 +137,18 @@ pub fn Builder(props: &BuilderProps) -> Html {
         })
     };
     let preset_task = doc.preset.as_ref().and_then(|p| Task::from_name(&p.task));
+    // The held-out rule of the unseen-rule preset, shown on request.
+    let unseen = doc
+        .preset
+        .as_ref()
+        .filter(|p| p.task == UNSEEN)
+        .map(|p| unseen_program(p.seed).text());
     let on_preset = {
         let (doc, cb, shots) = (doc.clone(), props.on_change.clone(), shots.clone());
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-            match Task::from_name(&v) {
-                Some(t) => cb.emit(apply_preset(&doc, t, random_seed(), *shots)),
+            match apply_named(&doc, &v, random_seed(), *shots) {
+                Some(d) => cb.emit(d),
                 None => cb.emit(Doc {
                     preset: None,
                     ..doc.clone()
@@ -150,12 +159,13 @@ pub fn Builder(props: &BuilderProps) -> Html {
     let on_new = {
         let (doc, cb, shots) = (doc.clone(), props.on_change.clone(), shots.clone());
         Callback::from(move |_: MouseEvent| {
-            let t = doc
+            let again = doc
                 .preset
                 .as_ref()
-                .and_then(|p| Task::from_name(&p.task))
-                .unwrap_or(Task::Reverse);
-            cb.emit(apply_preset(&doc, t, random_seed(), *shots));
+                .and_then(|p| apply_named(&doc, &p.task, random_seed(), *shots));
+            cb.emit(
+                again.unwrap_or_else(|| apply_preset(&doc, Task::Reverse, random_seed(), *shots)),
+            );
         })
     };
     let on_more = {
@@ -299,6 +309,7 @@ pub fn Builder(props: &BuilderProps) -> Html {
                             { for Task::ALL.into_iter().filter(|t| t.family() == Family::Learning).map(|t| html! {
                                 <option value={t.name()} selected={preset_task == Some(t)}>{ lang.t(label(t)) }</option>
                             }) }
+                            <option value={UNSEEN} selected={unseen.is_some()}>{ lang.t("A rule the model never saw") }</option>
                         </optgroup>
                     </select>
                     <label for="shots">{ lang.t("k") }</label>
@@ -307,6 +318,13 @@ pub fn Builder(props: &BuilderProps) -> Html {
                     <button id="more-examples" title={lang.t("Add more examples of the same task")} class="secondary" onclick={on_more} disabled={doc.preset.is_none()}>{ lang.t("More examples") }</button>
                 </div>
                 if let Some(t) = preset_task { <p class="explain">{ lang.t(explain(t)) }</p> }
+                if let Some(rule) = unseen.clone() {
+                    <p class="explain">{ lang.t(UNSEEN_EXPLAIN) }</p>
+                    <details id="unseen-rule">
+                        <summary>{ lang.t("Show the rule") }</summary>
+                        <code translate="no" data-rule={rule.clone()}>{ rule }</code>
+                    </details>
+                }
                 <ol id="examples" aria-label={lang.t("Examples")}>{ for rows }</ol>
                 <div class="row wrap">
                     <button id="add-example" title={lang.t("Add an empty example to fill in")} class="secondary" onclick={on_add} disabled={doc.examples.len() >= MAX_EXAMPLES}>{ lang.t("+ Add example") }</button>

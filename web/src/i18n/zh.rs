@@ -166,6 +166,7 @@ pub const ZH: &[(&str, &str)] = &[
         "Random rules (learned only in context)",
         "随机规则（只能在上下文中学习）",
     ),
+    ("A rule the model never saw", "模型从未见过的规则"),
     ("k", "k"),
     (
         "How many examples the preset writes (0 to 16)",
@@ -181,6 +182,7 @@ pub const ZH: &[(&str, &str)] = &[
         "为同一任务添加更多例子",
     ),
     ("More examples", "更多例子"),
+    ("Show the rule", "显示规则"),
     ("Examples", "例子"),
     ("Add an empty example to fill in", "添加一个空例子来填写"),
     ("+ Add example", "+ 添加例子"),
@@ -730,6 +732,10 @@ pub const ZH: &[(&str, &str)] = &[
     (
         "your work before a link or a recovery replaced it",
         "被链接或恢复操作替换之前的你的内容",
+    ),
+    (
+        "A rule drawn from a space of string programs and held out of every model's training: only your examples can teach it. Guess it yourself first, then show it.",
+        "从字符串程序空间中抽出、并在所有模型的训练中都被留出的规则：只有你的例子能教会它。先自己猜一猜，再显示答案。",
     ),
     (
         "The examples you give and the query the model must answer. They are written out with the template into one text, the prompt, which is all the model ever sees.",
