@@ -55,13 +55,32 @@ impl Lang {
             .unwrap_or(en)
     }
 
-    /// Text made at run time (a model's description from the manifest, a worker's message)
-    /// in this language where the catalogue knows it.
+    /// Text made at run time (a model's name from the manifest, a worker's message) in this
+    /// language where the catalogue knows it: as a whole, or as one of its templates with the
+    /// values in place (a value is itself translated where the catalogue knows it whole).
     pub fn t_owned(self, en: &str) -> String {
-        self.catalogue()
-            .and_then(|c| c.get(en).copied())
-            .unwrap_or(en)
-            .to_string()
+        let Some(c) = self.catalogue() else {
+            return en.to_string();
+        };
+        if let Some(t) = c.get(en) {
+            return t.to_string();
+        }
+        // The most specific template that fits: the one with the most fixed text.
+        let fixed = |t: &str| t.chars().count() - t.matches('{').count() * 3;
+        let best = c
+            .iter()
+            .filter(|(k, _)| k.contains('{'))
+            .filter_map(|(k, v)| fill(k, en).map(|values| (fixed(k), v, values)))
+            .max_by_key(|m| m.0);
+        let Some((_, translated, values)) = best else {
+            return en.to_string();
+        };
+        let mut out = translated.to_string();
+        for (name, value) in values {
+            let value = c.get(value).copied().unwrap_or(value);
+            out = out.replace(&format!("{{{name}}}"), value);
+        }
+        out
     }
 
     /// [`Lang::t`] of `template` with each `{name}` replaced by its value.
@@ -91,6 +110,37 @@ impl Lang {
         match self {
             Lang::En => "en-GB",
             Lang::Zh => "zh-CN",
+        }
+    }
+}
+
+/// The values of `template`'s `{name}` placeholders in `text`, if `text` is the template with
+/// values in place (each value the shortest that lets the rest match, the last one the rest).
+fn fill<'a>(template: &'a str, text: &'a str) -> Option<Vec<(&'a str, &'a str)>> {
+    let (head, mut rest) = template.split_once('{')?;
+    let mut text = text.strip_prefix(head)?;
+    let mut values = Vec::new();
+    loop {
+        let (name, after) = rest.split_once('}')?;
+        let (literal, next) = match after.split_once('{') {
+            Some((l, n)) => (l, Some(n)),
+            None => (after, None),
+        };
+        let value = match (literal.is_empty(), next) {
+            (true, None) => std::mem::take(&mut text),
+            (true, Some(_)) => return None,
+            (false, None) => text.strip_suffix(literal).inspect(|_| text = "")?,
+            (false, Some(_)) => {
+                let at = text.find(literal)?;
+                let v = &text[..at];
+                text = &text[at + literal.len()..];
+                v
+            }
+        };
+        values.push((name, value));
+        match next {
+            Some(n) => rest = n,
+            None => return text.is_empty().then_some(values),
         }
     }
 }
@@ -210,6 +260,47 @@ mod tests {
             "only {seen} texts found: is the scan still right?"
         );
         assert_eq!(missing, Vec::<String>::new());
+    }
+
+    #[test]
+    fn messages_made_elsewhere_are_matched_to_their_templates() {
+        let m = fill(
+            "could not download {url}: HTTP {status} {text}",
+            "could not download a/b: HTTP 404 Not Found",
+        );
+        assert_eq!(
+            m,
+            Some(vec![
+                ("url", "a/b"),
+                ("status", "404"),
+                ("text", "Not Found")
+            ])
+        );
+        assert_eq!(
+            fill(
+                "the model list is broken: {why}",
+                "the model list is broken: x: y"
+            ),
+            Some(vec![("why", "x: y")])
+        );
+        assert_eq!(fill("a {x} b", "a 1 c"), None);
+        assert_eq!(fill("no placeholder", "no placeholder"), None);
+        // A worker's message, with its cause translated too.
+        let zh = Lang::Zh.t_owned(
+            "could not download models/base.bin: TypeError (check your connection and retry)",
+        );
+        assert!(
+            zh.contains("models/base.bin") && !zh.contains("check your"),
+            "{zh}"
+        );
+        assert_eq!(
+            Lang::En.t_owned("the model list is empty"),
+            "the model list is empty"
+        );
+        assert_ne!(
+            Lang::Zh.t_owned("the model list is empty"),
+            "the model list is empty"
+        );
     }
 
     #[test]

@@ -857,6 +857,74 @@ pub const ZH: &[(&str, &str)] = &[
     ("2-layer attention-only", "2 层纯注意力"),
     ("1-layer attention-only", "1 层纯注意力"),
     (
+        "the model must run in a web worker",
+        "模型必须在 Web Worker 中运行",
+    ),
+    (
+        "could not download {url}: {why} (check your connection and retry)",
+        "无法下载 {url}：{why}（请检查网络连接后重试）",
+    ),
+    (
+        "could not download {url}: HTTP {status} {text}",
+        "无法下载 {url}：HTTP {status} {text}",
+    ),
+    ("fetch returned no response", "请求没有返回响应"),
+    ("the response is not text", "响应不是文本"),
+    ("the download cannot be read", "无法读取下载的内容"),
+    (
+        "the download broke off: {why} (check your connection and retry)",
+        "下载中断了：{why}（请检查网络连接后重试）",
+    ),
+    (
+        "the server sent far more data than the model list says",
+        "服务器发送的数据远多于模型列表所说的大小",
+    ),
+    ("the model list is broken: {why}", "模型列表已损坏：{why}"),
+    (
+        "this browser's storage is full, so the model is kept in memory for this visit only",
+        "浏览器的存储空间已满，所以模型只在本次访问中保存在内存里",
+    ),
+    ("the model list is not loaded yet", "模型列表还没有加载"),
+    ("the model list is empty", "模型列表是空的"),
+    ("there is no model called {name}", "没有名为 {name} 的模型"),
+    (
+        "no model was trained in this tab yet",
+        "这个标签页里还没有训练过模型",
+    ),
+    (
+        "no model was trained in this tab yet: press Train first",
+        "这个标签页里还没有训练过模型：请先按“训练”",
+    ),
+    (
+        "this browser could not start a web worker",
+        "这个浏览器无法启动 Web Worker",
+    ),
+    (
+        "it sent a message the page cannot read",
+        "它发来了页面无法读取的消息",
+    ),
+    ("an error it could not recover from", "一个无法恢复的错误"),
+    (
+        "the model worker keeps stopping ({why})",
+        "模型工作线程不断停止（{why}）",
+    ),
+    (
+        "the training curves are broken: {why}",
+        "训练曲线已损坏：{why}",
+    ),
+    (
+        "the file is corrupt: its checksum does not match its contents",
+        "文件已损坏：校验和与内容不符",
+    ),
+    (
+        "expected {a} bytes but got {b}: the download is incomplete or wrong",
+        "应有 {a} 字节，实际收到 {b} 字节：下载不完整或有误",
+    ),
+    (
+        "not a model file (it does not start with \"ICLM\")",
+        "不是模型文件（它不以“ICLM”开头）",
+    ),
+    (
         "this is not an ICL Playground link",
         "这不是 ICL Playground 的链接",
     ),
