@@ -386,13 +386,59 @@ pub const CONTROL_INDUCTION: &str = "control-induction";
 /// Seconds the 1-layer control trains for: the page's promise is "within a minute".
 pub const CONTROL_SECONDS: usize = 60;
 
+/// How the 2-layer live preset is raced: until its induction head forms, two minutes at most.
+#[cfg(feature = "train")]
+pub const RACE_TWO: crate::race::Until = crate::race::Until {
+    seconds: 120.0,
+    formed: true,
+};
+
+/// How the 1-layer control is raced: [`CONTROL_SECONDS`] of training.
+#[cfg(feature = "train")]
+pub const RACE_ONE: crate::race::Until = crate::race::Until {
+    seconds: CONTROL_SECONDS as f64,
+    formed: false,
+};
+
+/// Steps between the races' head scores.
+pub const RACE_EVERY: usize = 25;
+
 /// The live presets raced against the clock from seed 0 on `device` (the runner puts it on one
-/// thread): the 2-layer model until its induction head forms (at most two minutes), and the
-/// 1-layer control for [`CONTROL_SECONDS`]. The heads are scored every 25 steps, off the clock.
+/// thread): the 2-layer model until its induction head forms ([`RACE_TWO`]), and the 1-layer
+/// control ([`RACE_ONE`]). The heads are scored every [`RACE_EVERY`] steps, off the clock.
 #[cfg(feature = "train")]
 pub fn race_figures(place: &str, device: &Device, clock: Clock) -> Result<Vec<Figure>, String> {
     use crate::live::Live;
-    use crate::race::{Until, race};
+    use crate::race::race;
+    let two = race(
+        &Live::TWO,
+        0,
+        device.clone(),
+        clock,
+        RACE_TWO,
+        RACE_EVERY,
+        |_| (),
+    )?;
+    let one = race(
+        &Live::ONE,
+        0,
+        device.clone(),
+        clock,
+        RACE_ONE,
+        RACE_EVERY,
+        |_| (),
+    )?;
+    Ok(race_figures_of(place, &two, &one))
+}
+
+/// The figures of the two races: the seconds the 2-layer model took to form its induction
+/// head (its `size` the step), and the 1-layer control's top induction score at the end.
+#[cfg(feature = "train")]
+pub fn race_figures_of(
+    place: &str,
+    two: &crate::race::Race,
+    one: &crate::race::Race,
+) -> Vec<Figure> {
     let figure = |what: &str, model: &str, size, value, unit: &str| Figure {
         place: place.to_string(),
         backend: Backend::Flex.to_string(),
@@ -403,11 +449,6 @@ pub fn race_figures(place: &str, device: &Device, clock: Clock) -> Result<Vec<Fi
         unit: unit.to_string(),
         gflops: None,
     };
-    let until = Until {
-        seconds: 120.0,
-        formed: true,
-    };
-    let two = race(&Live::TWO, 0, device.clone(), clock, until, 25, |_| ())?;
     let formed = match two.passed {
         Some((step, seconds)) => figure(TO_INDUCTION, "live2", step, seconds, "s"),
         None => figure(
@@ -418,11 +459,6 @@ pub fn race_figures(place: &str, device: &Device, clock: Clock) -> Result<Vec<Fi
             "s (not formed)",
         ),
     };
-    let until = Until {
-        seconds: CONTROL_SECONDS as f64,
-        formed: false,
-    };
-    let one = race(&Live::ONE, 0, device.clone(), clock, until, 25, |_| ())?;
     let control = figure(
         CONTROL_INDUCTION,
         "live1",
@@ -430,7 +466,7 @@ pub fn race_figures(place: &str, device: &Device, clock: Clock) -> Result<Vec<Fi
         f64::from(one.last.induction),
         "score",
     );
-    Ok(vec![formed, control])
+    vec![formed, control]
 }
 
 /// Every benchmark over the loaded models; `quick` keeps one short case of each kind (the

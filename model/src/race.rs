@@ -41,8 +41,87 @@ pub struct Until {
     pub formed: bool,
 }
 
-/// Trains `live` from `seed` on `device` until `until`, scoring the heads every `every` steps; `row` sees
-/// each scored row. The run itself is the page's (same [`Stepper`], same batches).
+/// A race run a stretch at a time, so that a caller can let other work in between (the
+/// browser's event loop).
+pub struct Racer {
+    stepper: Stepper,
+    tokens_per_step: usize,
+    clock: Clock,
+    until: Until,
+    every: usize,
+    trained_ms: f64,
+    passed: Option<(usize, f64)>,
+    last: Option<RaceRow>,
+}
+
+impl Racer {
+    /// `live` from `seed` on `device`, scored every `every` steps until `until`. The run itself
+    /// is the page's (same [`Stepper`], same batches).
+    pub fn new(
+        live: &Live,
+        seed: u64,
+        device: Device,
+        clock: Clock,
+        until: Until,
+        every: usize,
+    ) -> Result<Racer, String> {
+        Ok(Racer {
+            stepper: Stepper::new(&live.train_config(seed), live.model_config(), device, None)?,
+            tokens_per_step: live.tokens_per_step(),
+            clock,
+            until,
+            every: every.max(1),
+            trained_ms: 0.0,
+            passed: None,
+            last: None,
+        })
+    }
+
+    /// Trains one stretch and scores the heads (off the clock).
+    pub fn stretch(&mut self) -> RaceRow {
+        let start = (self.clock)();
+        let mut loss = 0.0;
+        for _ in 0..self.every {
+            loss = self.stepper.step().loss;
+        }
+        self.trained_ms += (self.clock)() - start;
+        let s = head_scores(
+            &self.stepper.valid(),
+            self.stepper.device(),
+            HEAD_PROBE.seed,
+            HEAD_PROBE.strings,
+            HEAD_PROBE.len,
+        );
+        let seconds = self.trained_ms / 1000.0;
+        let row = RaceRow {
+            step: self.stepper.step,
+            seconds,
+            tokens_per_s: (self.stepper.step * self.tokens_per_step) as f64 / seconds.max(1e-9),
+            loss,
+            induction: s.top_induction(),
+            previous: max_score(&s.previous_token),
+        };
+        if self.passed.is_none() && row.induction >= PHASE_CHANGE_INDUCTION {
+            self.passed = Some((row.step, seconds));
+        }
+        self.last = Some(row);
+        row
+    }
+
+    /// How the race ended, once it has (`None` before).
+    pub fn result(&self) -> Option<Race> {
+        let last = self.last?;
+        let done =
+            last.seconds >= self.until.seconds || (self.until.formed && self.passed.is_some());
+        done.then_some(Race {
+            passed: self.passed,
+            last,
+        })
+    }
+}
+
+/// Trains `live` from `seed` on `device` until `until`, scoring the heads every `every` steps;
+/// `row` sees each scored row.
 pub fn race(
     live: &Live,
     seed: u64,
@@ -52,38 +131,11 @@ pub fn race(
     every: usize,
     mut row: impl FnMut(&RaceRow),
 ) -> Result<Race, String> {
-    let mut stepper = Stepper::new(&live.train_config(seed), live.model_config(), device, None)?;
-    let mut trained_ms = 0.0;
-    let mut passed = None;
+    let mut racer = Racer::new(live, seed, device, clock, until, every)?;
     loop {
-        let start = clock();
-        let mut loss = 0.0;
-        for _ in 0..every.max(1) {
-            loss = stepper.step().loss;
-        }
-        trained_ms += clock() - start;
-        let s = head_scores(
-            &stepper.valid(),
-            stepper.device(),
-            HEAD_PROBE.seed,
-            HEAD_PROBE.strings,
-            HEAD_PROBE.len,
-        );
-        let seconds = trained_ms / 1000.0;
-        let last = RaceRow {
-            step: stepper.step,
-            seconds,
-            tokens_per_s: (stepper.step * live.tokens_per_step()) as f64 / seconds.max(1e-9),
-            loss,
-            induction: s.top_induction(),
-            previous: max_score(&s.previous_token),
-        };
-        row(&last);
-        if passed.is_none() && last.induction >= PHASE_CHANGE_INDUCTION {
-            passed = Some((last.step, seconds));
-        }
-        if seconds >= until.seconds || (until.formed && passed.is_some()) {
-            return Ok(Race { passed, last });
+        row(&racer.stretch());
+        if let Some(r) = racer.result() {
+            return Ok(r);
         }
     }
 }

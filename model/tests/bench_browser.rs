@@ -23,22 +23,53 @@ fn now() -> f64 {
     f.call0(&perf).ok().and_then(|v| v.as_f64()).unwrap_or(0.0)
 }
 
+/// A live preset raced as the benchmark races it, a stretch at a time, letting the browser's
+/// event loop run in between (the test runner polls the page, and takes a page that does not
+/// answer for 30 s for dead).
+async fn race(
+    live: &icl_model::live::Live,
+    until: icl_model::race::Until,
+) -> icl_model::race::Race {
+    let device = burn::tensor::Device::flex();
+    let every = icl_model::bench::RACE_EVERY;
+    let mut racer = icl_model::race::Racer::new(live, 0, device, now, until, every)
+        .expect("the live presets train");
+    loop {
+        racer.stretch();
+        if let Some(r) = racer.result() {
+            return r;
+        }
+        gloo_timers::future::TimeoutFuture::new(0).await;
+    }
+}
+
+/// The race to the induction head and the 1-layer control: minutes, so the full run with SIMD
+/// (the site's build) only.
+#[wasm_bindgen_test]
+async fn browser_race_figures() {
+    if QUICK || !cfg!(target_feature = "simd128") {
+        return;
+    }
+    use icl_model::bench::{RACE_ONE, RACE_TWO, race_figures_of};
+    use icl_model::live::Live;
+    let two = race(&Live::TWO, RACE_TWO).await;
+    let one = race(&Live::ONE, RACE_ONE).await;
+    for f in race_figures_of("browser", &two, &one) {
+        console_log!(
+            "BENCH {}",
+            serde_json::to_string(&f).expect("a figure serialises")
+        );
+    }
+}
+
 #[wasm_bindgen_test]
 fn browser_figures() {
     let models: Vec<(String, Vec<u8>, String)> = MODELS
         .iter()
         .map(|(id, bytes, sha)| (id.to_string(), bytes.to_vec(), sha.to_string()))
         .collect();
-    let mut figures = icl_model::bench::run_all("browser", &models, now, QUICK);
+    let figures = icl_model::bench::run_all("browser", &models, now, QUICK);
     assert!(!figures.is_empty());
-    // The race to the induction head takes minutes: the full run, with SIMD (the site's build).
-    if !QUICK && cfg!(target_feature = "simd128") {
-        let device = burn::tensor::Device::flex();
-        figures.extend(
-            icl_model::bench::race_figures("browser", &device, now)
-                .expect("the live presets train"),
-        );
-    }
     for f in figures {
         console_log!(
             "BENCH {}",
