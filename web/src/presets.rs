@@ -2,7 +2,6 @@
 //! shuffling order or labels, and flipping to a wrong rule. Pure functions of a document and
 //! a seed, so they are tested natively and reproducible from a share link.
 
-use icl_model::inputs::Source;
 use icl_model::rules::{Program, ProgramSplit};
 use icl_model::tasks::{Family, Split, Task, derange};
 use rand::SeedableRng;
@@ -71,9 +70,21 @@ struct Pool {
 /// a held-out query.
 fn episode(name: &str, seed: u64) -> Option<Pool> {
     if name == UNSEEN {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x0005_ee11);
-        let (examples, query, answer) =
-            unseen_program(seed).episode(&mut rng, POOL, Source::Common, Split::HeldOut);
+        // The presets' own held-out words: the rule space's larger vocabulary would add its
+        // word lists to the page's code.
+        let rule = unseen_program(seed);
+        let mut words = icl_model::tasks::words(Split::HeldOut);
+        words.shuffle(&mut ChaCha8Rng::seed_from_u64(seed ^ 0x0005_ee11));
+        let mut pairs = words
+            .into_iter()
+            .map(|w| (w.to_string(), rule.apply(w)))
+            .filter(|(_, y)| !y.is_empty());
+        let (query, answer) = pairs.next()?;
+        let mut examples: Vec<(String, String)> = pairs.take(POOL).collect();
+        // A letter-by-letter rule can only be learned for letters the examples show.
+        if rule.needs_coverage() {
+            examples.sort_by_key(|(x, _)| usize::from(!x.chars().any(|c| query.contains(c))));
+        }
         return Some(Pool {
             examples,
             query,
