@@ -409,25 +409,10 @@ pub const RACE_EVERY: usize = 25;
 #[cfg(feature = "train")]
 pub fn race_figures(place: &str, device: &Device, clock: Clock) -> Result<Vec<Figure>, String> {
     use crate::live::Live;
-    use crate::race::race;
-    let two = race(
-        &Live::TWO,
-        0,
-        device.clone(),
-        clock,
-        RACE_TWO,
-        RACE_EVERY,
-        |_| (),
-    )?;
-    let one = race(
-        &Live::ONE,
-        0,
-        device.clone(),
-        clock,
-        RACE_ONE,
-        RACE_EVERY,
-        |_| (),
-    )?;
+    use crate::race::{Racer, race};
+    let racer = |live: &Live, until| Racer::new(live, 0, device.clone(), clock, until, RACE_EVERY);
+    let two = race(racer(&Live::TWO, RACE_TWO)?, |_| ());
+    let one = race(racer(&Live::ONE, RACE_ONE)?, |_| ());
     Ok(race_figures_of(place, &two, &one))
 }
 

@@ -120,22 +120,12 @@ impl Racer {
     }
 }
 
-/// Trains `live` from `seed` on `device` until `until`, scoring the heads every `every` steps;
-/// `row` sees each scored row.
-pub fn race(
-    live: &Live,
-    seed: u64,
-    device: Device,
-    clock: Clock,
-    until: Until,
-    every: usize,
-    mut row: impl FnMut(&RaceRow),
-) -> Result<Race, String> {
-    let mut racer = Racer::new(live, seed, device, clock, until, every)?;
+/// Runs `racer` to its end; `row` sees each scored row.
+pub fn race(mut racer: Racer, mut row: impl FnMut(&RaceRow)) -> Race {
     loop {
         row(&racer.stretch());
         if let Some(r) = racer.result() {
-            return Ok(r);
+            return r;
         }
     }
 }
@@ -152,10 +142,8 @@ mod tests {
             seconds: 0.0,
             formed: false,
         };
-        let r = race(&Live::ONE, 0, Device::flex(), native_clock, until, 2, |r| {
-            rows.push(*r)
-        })
-        .unwrap();
+        let racer = Racer::new(&Live::ONE, 0, Device::flex(), native_clock, until, 2).unwrap();
+        let r = race(racer, |r| rows.push(*r));
         // Time is up after the first stretch: one row, at step 2, scores in range.
         assert_eq!(rows.len(), 1);
         assert_eq!(r.last, rows[0]);

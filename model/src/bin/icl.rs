@@ -187,7 +187,7 @@ impl LiveArgs {
 /// the top induction score first passed 0.4.
 fn live_probe(args: &LiveArgs, backend: Backend) -> Result<(), String> {
     use icl_model::bench::native_clock;
-    use icl_model::race::{Until, race};
+    use icl_model::race::{Racer, Until, race};
     let live = args.live();
     println!("{live:?}");
     println!("step\tseconds\ttok/s\tloss\tinduction\tprevious");
@@ -195,20 +195,20 @@ fn live_probe(args: &LiveArgs, backend: Backend) -> Result<(), String> {
         seconds: args.seconds,
         formed: false,
     };
-    let r = race(
+    let racer = Racer::new(
         &live,
         args.seed,
         backend.device(),
         native_clock,
         until,
         args.every,
-        |r| {
-            println!(
-                "{}\t{:.1}\t{:.0}\t{:.3}\t{:.3}\t{:.3}",
-                r.step, r.seconds, r.tokens_per_s, r.loss, r.induction, r.previous
-            )
-        },
     )?;
+    let r = race(racer, |r| {
+        println!(
+            "{}\t{:.1}\t{:.0}\t{:.3}\t{:.3}\t{:.3}",
+            r.step, r.seconds, r.tokens_per_s, r.loss, r.induction, r.previous
+        )
+    });
     match r.passed {
         Some((step, s)) => println!("induction 0.4 passed at step {step}, {s:.1} s of training"),
         None => println!("induction stayed under 0.4 for {:.0} s", args.seconds),

@@ -104,6 +104,7 @@ fn export(
     let standalone = || {
         let inner = svg
             .cast::<web_sys::Element>()
+            // Read, never written: the page's own drawing, its text escaped by the browser.
             .map(|e| e.inner_html())
             .unwrap_or_default();
         let legend: Vec<(String, String, bool)> = p
