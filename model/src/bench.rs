@@ -4,6 +4,9 @@
 //!
 //! Every figure is a plain [`Figure`]; `cargo xtask bench` gathers them from both places into
 //! `target/bench/report.json` and a markdown table.
+//!
+//! Its length (≈600 lines, no tests: the benchmarks are run, not asserted) is the one job list
+//! both runners share, a builder for each kind of figure; split, the list would be scattered.
 
 use burn::tensor::{Device, Distribution, Tensor};
 use serde::{Deserialize, Serialize};
@@ -454,8 +457,12 @@ pub fn race_figures_of(
     vec![formed, control]
 }
 
+/// The models whose k-shot sweep the full run measures: the page's models with MLPs (the
+/// sweep's bar, 1.5 s in the browser, is theirs).
+pub const SWEPT: [&str; 2] = ["base", "learner"];
+
 /// Every benchmark over the loaded models; `quick` keeps one short case of each kind (the
-/// smoke check). Shared by the browser runner ([`run_all`]) and the native criterion runner
+/// smoke check). Shared by the browser runner ([`run_job`]) and the native criterion runner
 /// (`model/benches/native.rs`).
 pub fn jobs(loaded: &[Loaded], clock: Clock, quick: bool) -> Vec<Job<'_>> {
     let mut out: Vec<Job<'_>> = Vec::new();
@@ -541,7 +548,7 @@ pub fn jobs(loaded: &[Loaded], clock: Clock, quick: bool) -> Vec<Job<'_>> {
                 Box::new(move |iters| prefill_ms(m, clock, is_lean, iters)),
             ));
         }
-        if l.id == "base" || quick {
+        if SWEPT.contains(&l.id.as_str()) || quick {
             let q = if quick { 1 } else { 16 };
             let mut ways = vec![(backend.as_str(), Engine::Burn)];
             if lean {
@@ -588,22 +595,11 @@ pub fn median_ms(job: &mut Job<'_>, clock: Clock, warm_ms: f64, repeats: usize) 
     t[t.len() / 2]
 }
 
-/// Every figure for the given models (`(id, file bytes, sha256)`), each the median of a few
-/// runs after a warm-up; `quick` runs one short iteration of each (a smoke check). The
-/// browser runner; natively, criterion runs the same [`jobs`].
-pub fn run_all(
-    place: &str,
-    models: &[(String, Vec<u8>, String)],
-    clock: Clock,
-    quick: bool,
-) -> Vec<Figure> {
-    let loaded = load_all(models);
+/// One job's figure: the median of a few runs after a warm-up, or with `quick` one short
+/// iteration (a smoke check). The browser runner calls it job by job, letting the page's event
+/// loop run in between; natively, criterion runs the same [`jobs`].
+pub fn run_job(job: &mut Job<'_>, place: &str, clock: Clock, quick: bool) -> Figure {
     let (warm, repeats) = if quick { (0.0, 1) } else { (200.0, 5) };
-    jobs(&loaded, clock, quick)
-        .into_iter()
-        .map(|mut job| {
-            let ms = median_ms(&mut job, clock, warm, repeats);
-            job.figure(place, ms)
-        })
-        .collect()
+    let ms = median_ms(job, clock, warm, repeats);
+    job.figure(place, ms)
 }

@@ -20,6 +20,8 @@ pub mod race;
 pub mod rule_eval;
 pub mod rules;
 pub mod sampling;
+#[cfg(feature = "native")]
+pub mod ship;
 #[cfg(feature = "train")]
 pub mod step;
 pub mod tasks;

@@ -121,13 +121,25 @@ pub fn rule_items(
 }
 
 /// Scores `model` on `n` rules per held-out group (every fixed task in the others),
-/// `queries` prompts per rule and shot count.
+/// `queries` prompts per rule and shot count, at every count of [`SHOTS`].
 pub fn evaluate_rules(model: &Model, n: usize, queries: usize, seed: u64) -> RuleReport {
+    evaluate_rules_at(model, n, queries, seed, &SHOTS)
+}
+
+/// [`evaluate_rules`] at the given shot counts only; each cell is the one the whole
+/// evaluation scores (its prompts depend on the seed, the rule and `k` alone).
+pub fn evaluate_rules_at(
+    model: &Model,
+    n: usize,
+    queries: usize,
+    seed: u64,
+    shots: &[usize],
+) -> RuleReport {
     let template = Template::default();
     let mut cells = Vec::new();
     for group in Group::ALL {
         for (i, (name, program)) in rules(group, n, seed).into_iter().enumerate() {
-            for k in SHOTS {
+            for &k in shots {
                 let items = rule_items(
                     &program,
                     group.source(),
@@ -264,5 +276,9 @@ mod tests {
             md.contains("**held-out programs**") && md.contains("| `copy` |"),
             "{md}"
         );
+        // Scoring some shot counts only gives exactly those cells of the whole evaluation.
+        let some = evaluate_rules_at(&m, 2, 2, 0, &[0, 8]);
+        let same: Vec<&RuleCell> = r.cells.iter().filter(|c| c.k == 0 || c.k == 8).collect();
+        assert_eq!(some.cells.iter().collect::<Vec<_>>(), same);
     }
 }

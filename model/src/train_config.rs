@@ -457,11 +457,15 @@ impl TrainConfig {
         }
         for p in &self.phases {
             let counts = task_counts(&p.tasks);
+            let weighted = weight_list(counts.iter().filter(|(_, c)| *c > 1));
+            let tasks = if weighted.is_empty() {
+                format!("{} tasks ({})", counts.len(), weight_list(counts.iter()))
+            } else {
+                format!("{} tasks weighted {weighted}", counts.len())
+            };
             text.push_str(&format!(
-                "; from step {}, {} tasks weighted {}{} with answers weighted ×{}",
+                "; from step {}, {tasks}{} with answers weighted ×{}",
                 p.from,
-                counts.len(),
-                weight_list(counts.iter().filter(|(_, c)| *c > 1)),
                 rows(p.window),
                 p.answer_weight
             ));
@@ -719,6 +723,13 @@ mod tests {
         assert!(c.phase_mix(2).unwrap().0.programs.is_some());
         assert!(
             c.describe_data().contains("string programs"),
+            "{}",
+            c.describe_data()
+        );
+        // A phase without a weighted task names its tasks.
+        assert!(
+            c.describe_data()
+                .ends_with("; from step 3000, 2 tasks (category, lookup) with answers weighted ×3"),
             "{}",
             c.describe_data()
         );

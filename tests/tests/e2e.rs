@@ -1220,7 +1220,15 @@ async fn explain_panels_sweep_ablate_scrub_and_share() {
     // Compare across the zoo: one row per model, each scored, and the scaling strip.
     let rows = compare_by_model(&c).await;
     println!("compare by model: {rows}");
-    assert_eq!(rows.as_array().unwrap().len(), 3, "{rows}");
+    let shipped = Manifest::parse(
+        &std::fs::read_to_string(repo_root().join("public/models").join(MANIFEST_FILE)).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        rows.as_array().unwrap().len(),
+        shipped.models.len(),
+        "{rows}"
+    );
     let strip = wait_for(&c, "#scaling li", 60).await;
     assert!(strip.attr("data-logprob").await.unwrap().is_some());
     wait_for(
@@ -1789,6 +1797,48 @@ async fn a_rule_the_model_never_saw_is_a_preset() {
     assert!(
         rules.len() >= 2,
         "New examples draws another rule: {rules:?}"
+    );
+    // Compared by model on held-out queries of the rule, the rule learner beats base, which
+    // only recognises the tasks it was trained on.
+    compare_by_model(&c).await;
+    let start = Instant::now();
+    while js(
+        &c,
+        "return document.querySelectorAll('#compare-table .batch[data-logprob=\"\"]').length;",
+        vec![],
+    )
+    .await
+        != json!(0)
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "batches not scored"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let scores = js(
+        &c,
+        "return [...document.querySelectorAll('#compare-table .compare-row')].map(r => {
+             const b = r.querySelector('.batch');
+             return [r.querySelector('th').textContent, Number(b.dataset.exact), Number(b.dataset.logprob)];
+         });",
+        vec![],
+    )
+    .await;
+    println!("the unseen rule compared by model (name, batch exact, batch log p): {scores}");
+    let of = |name: &str| {
+        let row = scores
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r[0] == json!(name))
+            .unwrap_or_else(|| panic!("no {name} row in {scores}"));
+        (row[1].as_f64().unwrap(), row[2].as_f64().unwrap())
+    };
+    let (learner, base) = (of("learner"), of("base"));
+    assert!(
+        learner.1 > base.1 + 1.0 && learner.0 >= base.0,
+        "learner {learner:?} against base {base:?}"
     );
     c.close().await.unwrap();
 }

@@ -113,6 +113,24 @@ pub fn model_of<'a>(models: &'a [ModelSummary], id: Option<&String>) -> Option<&
 
 /// The columns of a comparison of `doc` on what its explore settings vary.
 pub fn columns(doc: &Doc, models: &[ModelSummary]) -> Vec<Column> {
+    let mut cols = all_columns(doc, models);
+    // The visitor's own examples are scored leave-one-out: each query is shown at most the
+    // others, so a batch asking for all of them is scored on all the others, except in the
+    // shot columns, where the column before it already is.
+    if let SweepSource::Examples(examples) = sweep_source(doc, Labels::Correct) {
+        let n = examples.len();
+        for c in &mut cols {
+            c.batch = c.batch.and_then(|(k, labels)| match k.checked_sub(n) {
+                None => Some((k, labels)),
+                Some(_) if n > 0 && doc.explore.vary != Vary::Shots => Some((n - 1, labels)),
+                Some(_) => None,
+            });
+        }
+    }
+    cols
+}
+
+fn all_columns(doc: &Doc, models: &[ModelSummary]) -> Vec<Column> {
     let target = doc.target();
     let k = doc.examples.len();
     let here = model_of(models, doc.model.as_ref()).map_or(0, |m| m.params);
@@ -303,6 +321,21 @@ mod tests {
         doc.explore.vary = Vary::Labels;
         let l = columns(&doc, &m);
         assert_eq!(l.len(), 3);
-        assert_eq!(l[1].batch, Some((k, Labels::Shuffled)));
+        // Without a preset (the default document has none) the batch is the examples
+        // themselves, leave-one-out: never more shots than the others.
+        assert!(doc.preset.is_none());
+        assert_eq!(l[1].batch, Some((k - 1, Labels::Shuffled)));
+        let n = k;
+        assert!(n > 1);
+        doc.explore.vary = Vary::Model;
+        assert!(
+            columns(&doc, &m)
+                .iter()
+                .all(|c| c.batch == Some((n - 1, Labels::Correct)))
+        );
+        doc.explore.vary = Vary::Shots;
+        let batches: Vec<_> = columns(&doc, &m).into_iter().map(|c| c.batch).collect();
+        assert_eq!(batches[n - 1], Some((n - 1, Labels::Correct)));
+        assert_eq!(batches[n], None);
     }
 }

@@ -1,6 +1,8 @@
 //! The document: everything a visitor edits and shares (examples, query, template, model,
 //! sampling settings, the open view). Share links and drafts are two encodings of it; both
 //! pass through [`Doc::checked`], which applies the same limits as the page's controls.
+//!
+//! Its length is ≈390 lines of code; the rest are tests of those limits.
 
 use icl_model::sampling::SamplingConfig;
 use icl_model::tasks::{Task, Template};

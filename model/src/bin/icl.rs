@@ -297,6 +297,20 @@ enum Command {
         #[arg(long, default_value = "public/models")]
         dir: PathBuf,
     },
+    /// Copy a model trained in its own folder (checkpoints verified, curves, evaluation) into
+    /// the page's models folder and its manifest.
+    Ship {
+        #[arg(long)]
+        model: String,
+        /// The run's folder (as `icl train --dir` wrote it).
+        #[arg(long)]
+        from: PathBuf,
+        #[arg(long, default_value = "public/models")]
+        dir: PathBuf,
+        /// Put the model first in the page's list: the page's default.
+        #[arg(long)]
+        default: bool,
+    },
     /// Train the whole zoo (attn1, attn2, base), two runs at a time; resumable.
     Zoo {
         #[arg(long)]
@@ -527,6 +541,22 @@ fn run(cli: Cli) -> Result<(), String> {
             )
             .map_err(|e| e.to_string())?;
             println!("wrote {}", out.display());
+            Ok(())
+        }
+        Command::Ship {
+            model,
+            from,
+            dir,
+            default,
+        } => {
+            let e =
+                icl_model::ship::ship(&from, &dir, &model, default).map_err(|e| e.to_string())?;
+            println!(
+                "shipped {model} at step {} with {} checkpoints into {}",
+                e.training.steps,
+                e.checkpoints.len(),
+                dir.display()
+            );
             Ok(())
         }
         Command::Repack { model, dir } => {

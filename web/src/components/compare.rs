@@ -93,7 +93,7 @@ pub fn Compare(p: &CompareProps) -> Html {
                                     <td data-match={r.as_ref().and_then(|r| r.exact_match).map(|m| m.to_string()).unwrap_or_default()}>
                                         { match r.as_ref().and_then(|r| r.exact_match) { Some(true) => "✓", Some(false) => "✗", None => "–" } }</td>
                                     <td>{ r.as_ref().and_then(|r| r.logprob).map(|l| format!("{l:.2}")).unwrap_or_else(|| "–".into()) }</td>
-                                    <td class="batch" data-exact={b.as_ref().map(|b| b.exact_match.to_string()).unwrap_or_default()}>
+                                    <td class="batch" data-exact={b.as_ref().map(|b| b.exact_match.to_string()).unwrap_or_default()} data-logprob={b.as_ref().map(|b| b.mean_logprob.to_string()).unwrap_or_default()}>
                                         { b.map(|b| format!("{:.0} % · {:.2} (n = {})", 100.0 * b.exact_match, b.mean_logprob, b.n)).unwrap_or_else(|| "–".into()) }</td>
                                 </tr>
                             }

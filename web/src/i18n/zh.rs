@@ -1,6 +1,8 @@
 //! The page in Chinese (simplified): every English text of the page, as written in the
 //! components, to its Chinese. `{name}` placeholders stay as they are. Text in prompts and
 //! completions is what the model reads and is never translated.
+//!
+//! Its length is the catalogue: one entry per text of the page.
 
 pub const ZH: &[(&str, &str)] = &[
     ("Language", "语言"),
@@ -856,6 +858,7 @@ pub const ZH: &[(&str, &str)] = &[
     ("4-layer transformer", "4 层 Transformer"),
     ("2-layer attention-only", "2 层纯注意力"),
     ("1-layer attention-only", "1 层纯注意力"),
+    ("5-layer rule learner", "5 层规则学习器"),
     (
         "the model must run in a web worker",
         "模型必须在 Web Worker 中运行",

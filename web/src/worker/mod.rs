@@ -13,13 +13,14 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use futures::FutureExt;
-use icl_model::analysis::{Compared, compare, expected_logprob, explain, surprisal, sweep_point};
+use icl_model::analysis::{self, Compared, expected_logprob, surprisal, sweep_point};
 use icl_model::backend::Backend;
 use icl_model::model::Model;
-use icl_model::sampling::Generator;
+use icl_model::sampling::{Generator, SamplingConfig};
+use icl_model::tasks::Template;
 use yew::platform::time::sleep;
 
-use crate::protocol::{Ended, FromWorker, ToWorker};
+use crate::protocol::{Ended, FromWorker, SweepSource, Target, ToWorker, Variant};
 use channel::{Channel, Gone};
 use live::{LiveTrainer, REPORT_MS};
 use store::Store;
@@ -95,30 +96,10 @@ impl Worker {
         }
     }
 
+    /// The dispatch: one handler per request.
     async fn handle(&mut self, msg: ToWorker) -> Result<(), Gone> {
         match msg {
-            ToWorker::Load { models_url, model } => {
-                let name = model.clone().unwrap_or_default();
-                self.send(FromWorker::Loading { model: name }).await?;
-                match self.store.load(&mut self.scope, &models_url, model).await {
-                    Ok(loaded) => {
-                        self.send(FromWorker::Models(loaded.models)).await?;
-                        for message in loaded.notices {
-                            self.send(FromWorker::Notice { message }).await?;
-                        }
-                        let used = loaded.info.id.clone();
-                        self.send(FromWorker::Ready(loaded.info)).await?;
-                        match loaded.unknown {
-                            Some(requested) => {
-                                self.send(FromWorker::UnknownModel { requested, used })
-                                    .await
-                            }
-                            None => Ok(()),
-                        }
-                    }
-                    Err(message) => self.send(FromWorker::LoadFailed { message }).await,
-                }
-            }
+            ToWorker::Load { models_url, model } => self.load(&models_url, model).await,
             ToWorker::Generate {
                 run,
                 prompt,
@@ -126,89 +107,24 @@ impl Worker {
                 expected,
                 target,
             } => {
-                let m = match self.model(&target).await {
-                    Ok(m) => m,
-                    Err(message) => return self.send(FromWorker::Failed { run, message }).await,
-                };
-                match Generator::new(&m, &prompt, sampling, None) {
-                    Err(e) => {
-                        let message = e.to_string();
-                        self.send(FromWorker::Failed { run, message }).await
-                    }
-                    Ok(generator) => {
-                        self.stream(run, generator).await?;
-                        let s = surprisal(&m, &prompt);
-                        self.send(FromWorker::Analysis {
-                            run,
-                            bits: s.bits,
-                            skipped: s.skipped,
-                            expected_logprob: expected_logprob(&m, &prompt, expected.as_deref()),
-                        })
-                        .await
-                    }
-                }
+                self.generate(run, &target, &prompt, sampling, expected.as_deref())
+                    .await
             }
             ToWorker::Explain {
                 run,
                 target,
                 prompt,
                 seed,
-            } => match self.model(&target).await {
-                Err(e) => {
-                    let error = Some(e);
-                    self.send(FromWorker::JobDone { run, error }).await
-                }
-                Ok(m) => {
-                    // The live model changes with every step: its scores are not kept.
-                    let random = if target.model.as_deref() == Some(crate::protocol::LIVE_MODEL) {
-                        icl_model::analysis::random_strings(&m, seed)
-                    } else {
-                        self.store.random_strings(&m, &target, seed)
-                    };
-                    let explanation = Box::new(explain(&m, &prompt, random));
-                    self.send(FromWorker::Explained { run, explanation }).await
-                }
-            },
+            } => self.explain(run, &target, &prompt, seed).await,
             ToWorker::Sweep {
                 run,
                 target,
                 template,
                 source,
                 ks,
-            } => {
-                let error = match self.model(&target).await {
-                    Err(e) => Some(e),
-                    Ok(m) => {
-                        for k in ks {
-                            if self.stopped().await? {
-                                break;
-                            }
-                            let point = sweep_point(&m, &template, &source, k);
-                            self.send(FromWorker::Swept { run, point }).await?;
-                        }
-                        None
-                    }
-                };
-                self.send(FromWorker::JobDone { run, error }).await
-            }
-            ToWorker::Compare { run, variants } => {
-                for (index, v) in variants.into_iter().enumerate() {
-                    if self.stopped().await? {
-                        break;
-                    }
-                    let result = match self.model(&v.target).await {
-                        Ok(m) => compare(&m, &v.prompt, v.sampling, v.expected.as_deref()),
-                        Err(e) => Compared::failed(e),
-                    };
-                    self.send(FromWorker::ComparedOne { run, index, result })
-                        .await?;
-                }
-                self.send(FromWorker::JobDone { run, error: None }).await
-            }
-            ToWorker::Curves { model } => match self.store.curves(&model).await {
-                Ok(points) => self.send(FromWorker::Curves { model, points }).await,
-                Err(message) => self.send(FromWorker::Notice { message }).await,
-            },
+            } => self.sweep(run, &target, &template, &source, ks).await,
+            ToWorker::Compare { run, variants } => self.compare(run, variants).await,
+            ToWorker::Curves { model } => self.curves(model).await,
             ToWorker::Train {
                 run,
                 settings,
@@ -218,18 +134,154 @@ impl Worker {
                 self.live = None;
                 Ok(())
             }
-            ToWorker::ExportLive => match &self.live {
-                Some(t) => {
-                    let (name, bytes) = t.weight_file();
-                    self.send(FromWorker::LiveWeights { name, bytes }).await
-                }
-                None => {
-                    let message = "no model was trained in this tab yet".to_string();
-                    self.send(FromWorker::Notice { message }).await
-                }
-            },
+            ToWorker::ExportLive => self.export_live().await,
             // Crash never gets here: the channel panics on it as it arrives.
             ToWorker::Stop | ToWorker::Crash => Ok(()),
+        }
+    }
+
+    /// Loads a model (the default one for `None`), then says which it is and what went wrong.
+    async fn load(&mut self, models_url: &str, model: Option<String>) -> Result<(), Gone> {
+        let name = model.clone().unwrap_or_default();
+        self.send(FromWorker::Loading { model: name }).await?;
+        match self.store.load(&mut self.scope, models_url, model).await {
+            Ok(loaded) => {
+                self.send(FromWorker::Models(loaded.models)).await?;
+                for message in loaded.notices {
+                    self.send(FromWorker::Notice { message }).await?;
+                }
+                let used = loaded.info.id.clone();
+                self.send(FromWorker::Ready(loaded.info)).await?;
+                match loaded.unknown {
+                    Some(requested) => {
+                        self.send(FromWorker::UnknownModel { requested, used })
+                            .await
+                    }
+                    None => Ok(()),
+                }
+            }
+            Err(message) => self.send(FromWorker::LoadFailed { message }).await,
+        }
+    }
+
+    /// Streams a completion, then the prompt's surprisal and the expected answer's log p.
+    async fn generate(
+        &mut self,
+        run: u64,
+        target: &Target,
+        prompt: &str,
+        sampling: SamplingConfig,
+        expected: Option<&str>,
+    ) -> Result<(), Gone> {
+        let m = match self.model(target).await {
+            Ok(m) => m,
+            Err(message) => return self.send(FromWorker::Failed { run, message }).await,
+        };
+        match Generator::new(&m, prompt, sampling, None) {
+            Err(e) => {
+                let message = e.to_string();
+                self.send(FromWorker::Failed { run, message }).await
+            }
+            Ok(generator) => {
+                self.stream(run, generator).await?;
+                let s = surprisal(&m, prompt);
+                self.send(FromWorker::Analysis {
+                    run,
+                    bits: s.bits,
+                    skipped: s.skipped,
+                    expected_logprob: expected_logprob(&m, prompt, expected),
+                })
+                .await
+            }
+        }
+    }
+
+    /// Attention maps and head scores of a prompt.
+    async fn explain(
+        &mut self,
+        run: u64,
+        target: &Target,
+        prompt: &str,
+        seed: u64,
+    ) -> Result<(), Gone> {
+        match self.model(target).await {
+            Err(e) => {
+                let error = Some(e);
+                self.send(FromWorker::JobDone { run, error }).await
+            }
+            Ok(m) => {
+                // The live model changes with every step: its scores are not kept.
+                let random = if target.model.as_deref() == Some(crate::protocol::LIVE_MODEL) {
+                    icl_model::analysis::random_strings(&m, seed)
+                } else {
+                    self.store.random_strings(&m, target, seed)
+                };
+                let explanation = Box::new(analysis::explain(&m, prompt, random));
+                self.send(FromWorker::Explained { run, explanation }).await
+            }
+        }
+    }
+
+    /// Points of an ICL curve, one shot count at a time.
+    async fn sweep(
+        &mut self,
+        run: u64,
+        target: &Target,
+        template: &Template,
+        source: &SweepSource,
+        ks: Vec<usize>,
+    ) -> Result<(), Gone> {
+        let error = match self.model(target).await {
+            Err(e) => Some(e),
+            Ok(m) => {
+                for k in ks {
+                    if self.stopped().await? {
+                        break;
+                    }
+                    let point = sweep_point(&m, template, source, k);
+                    self.send(FromWorker::Swept { run, point }).await?;
+                }
+                None
+            }
+        };
+        self.send(FromWorker::JobDone { run, error }).await
+    }
+
+    /// The columns of a comparison, one at a time.
+    async fn compare(&mut self, run: u64, variants: Vec<Variant>) -> Result<(), Gone> {
+        for (index, v) in variants.into_iter().enumerate() {
+            if self.stopped().await? {
+                break;
+            }
+            let result = match self.model(&v.target).await {
+                Ok(m) => analysis::compare(&m, &v.prompt, v.sampling, v.expected.as_deref()),
+                Err(e) => Compared::failed(e),
+            };
+            self.send(FromWorker::ComparedOne { run, index, result })
+                .await?;
+        }
+        self.send(FromWorker::JobDone { run, error: None }).await
+    }
+
+    /// A shipped model's training curves.
+    async fn curves(&mut self, model: String) -> Result<(), Gone> {
+        match self.store.curves(&model).await {
+            Ok(points) => self.send(FromWorker::Curves { model, points }).await,
+            Err(message) => self.send(FromWorker::Notice { message }).await,
+        }
+    }
+
+    /// The live model's weight file, or why there is none.
+    async fn export_live(&mut self) -> Result<(), Gone> {
+        match &self.live {
+            Some(t) => {
+                let (name, bytes) = t.weight_file();
+                self.send(FromWorker::LiveWeights { name, bytes }).await
+            }
+            None => {
+                let message = "no model was trained in this tab yet".to_string();
+                self.send(FromWorker::Notice { message }).await
+            }
         }
     }
 
