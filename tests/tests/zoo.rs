@@ -209,6 +209,12 @@ fn base_curves_show_the_phase_change() {
     assert_phase_change("base");
 }
 
+/// The rule learner keeps the induction story: its head forms in a phase change, as base's did.
+#[test]
+fn learner_curves_show_the_phase_change() {
+    assert_phase_change("learner");
+}
+
 /// base learns from the examples in its prompt: on held-out words, easy recognition tasks are
 /// right with 8 examples, the answer's log-probability rises from 0 to 8 shots, and a random
 /// cipher is learned from 8 examples but not guessed without them.
