@@ -58,7 +58,7 @@ pub const ABOUT: &[About] = &[
     },
     About {
         key: "compare",
-        what: "The same prompt with one thing changed per column (model, shots, labels, order, template), each with its completion and a score on a batch of held-out queries. By model, the scaling strip lines the zoo up by size.",
+        what: "The same prompt with one thing changed per column (model, shots, labels, order, template), each with its completion and a score on a batch of held-out queries. By model, the scaling strip lines the zoo up by size: base recognises the 13 tasks it was trained on, the rule learner was trained on a space of string programs and learns a rule from the examples. Compare them on \"A rule the model never saw\".",
         why: "Scaling and recognition against learning: a model that only recognises tasks it was trained on still answers with flipped labels as if they were right; one that learns from the prompt follows them.",
         paper: "Min et al. 2022, Rethinking the Role of Demonstrations",
         url: "https://arxiv.org/abs/2202.12837",

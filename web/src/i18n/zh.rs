@@ -796,8 +796,8 @@ pub const ZH: &[(&str, &str)] = &[
         "Schaeffer 等，2023，《Are Emergent Abilities of Large Language Models a Mirage?》",
     ),
     (
-        "The same prompt with one thing changed per column (model, shots, labels, order, template), each with its completion and a score on a batch of held-out queries. By model, the scaling strip lines the zoo up by size.",
-        "同一段提示词，每一列只改变一处（模型、例子数、标签、顺序、模板），每列给出补全结果和在一批留出查询上的得分。按模型比较时，规模条把模型库按大小排开。",
+        "The same prompt with one thing changed per column (model, shots, labels, order, template), each with its completion and a score on a batch of held-out queries. By model, the scaling strip lines the zoo up by size: base recognises the 13 tasks it was trained on, the rule learner was trained on a space of string programs and learns a rule from the examples. Compare them on \"A rule the model never saw\".",
+        "同一段提示词，每一列只改变一处（模型、例子数、标签、顺序、模板），每列给出补全结果和在一批留出查询上的得分。按模型比较时，规模条把模型库按大小排开：base 认得它训练过的 13 个任务，规则学习器在一个字符串程序空间上训练，能从例子中学会规则。用“模型从未见过的规则”来比较它们。",
     ),
     (
         "Scaling and recognition against learning: a model that only recognises tasks it was trained on still answers with flipped labels as if they were right; one that learns from the prompt follows them.",
