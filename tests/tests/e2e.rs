@@ -1798,47 +1798,56 @@ async fn a_rule_the_model_never_saw_is_a_preset() {
         rules.len() >= 2,
         "New examples draws another rule: {rules:?}"
     );
-    // Compared by model on held-out queries of the rule, the rule learner beats base, which
-    // only recognises the tasks it was trained on.
-    compare_by_model(&c).await;
-    let start = Instant::now();
-    while js(
-        &c,
-        "return document.querySelectorAll('#compare-table .batch[data-logprob=\"\"]').length;",
-        vec![],
-    )
-    .await
-        != json!(0)
-    {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "batches not scored"
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
+    // Compared by model on held-out queries of the rule (the examples, leave-one-out), the
+    // rule learner beats base, which only recognises the tasks it was trained on: on the mean
+    // of three drawn rules.
+    let (mut learner, mut base) = (0.0, 0.0);
+    for round in 0..3 {
+        if round > 0 {
+            click(&c, "#new-examples").await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        compare_by_model(&c).await;
+        let start = Instant::now();
+        while js(
+            &c,
+            "return document.querySelectorAll('#compare-table .batch[data-logprob=\"\"]').length;",
+            vec![],
+        )
+        .await
+            != json!(0)
+        {
+            assert!(
+                start.elapsed() < Duration::from_secs(120),
+                "batches not scored"
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        let scores = js(
+            &c,
+            "return [...document.querySelectorAll('#compare-table .compare-row')].map(r =>
+                 [r.querySelector('th').textContent, Number(r.querySelector('.batch').dataset.logprob)]);",
+            vec![],
+        )
+        .await;
+        let rule = text(&c, "#unseen-rule code").await;
+        println!("{rule} compared by model (batch log p): {scores}");
+        let of = |name: &str| {
+            scores
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r[0] == json!(name))
+                .unwrap_or_else(|| panic!("no {name} row in {scores}"))[1]
+                .as_f64()
+                .unwrap()
+        };
+        learner += of("learner") / 3.0;
+        base += of("base") / 3.0;
     }
-    let scores = js(
-        &c,
-        "return [...document.querySelectorAll('#compare-table .compare-row')].map(r => {
-             const b = r.querySelector('.batch');
-             return [r.querySelector('th').textContent, Number(b.dataset.exact), Number(b.dataset.logprob)];
-         });",
-        vec![],
-    )
-    .await;
-    println!("the unseen rule compared by model (name, batch exact, batch log p): {scores}");
-    let of = |name: &str| {
-        let row = scores
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r[0] == json!(name))
-            .unwrap_or_else(|| panic!("no {name} row in {scores}"));
-        (row[1].as_f64().unwrap(), row[2].as_f64().unwrap())
-    };
-    let (learner, base) = (of("learner"), of("base"));
     assert!(
-        learner.1 > base.1 + 1.0 && learner.0 >= base.0,
-        "learner {learner:?} against base {base:?}"
+        learner > base + 1.0,
+        "mean batch log p: learner {learner}, base {base}"
     );
     c.close().await.unwrap();
 }
