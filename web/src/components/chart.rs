@@ -102,10 +102,10 @@ fn export(
         &p.lines,
     );
     let standalone = || {
+        // The page's own drawing, serialised as XML (its text escaped by the serialiser).
         let inner = svg
             .cast::<web_sys::Element>()
-            // Read, never written: the page's own drawing, its text escaped by the browser.
-            .map(|e| e.inner_html())
+            .map(|e| children_markup(&e))
             .unwrap_or_default();
         let legend: Vec<(String, String, bool)> = p
             .lines
@@ -237,4 +237,16 @@ pub fn Chart(p: &ChartProps) -> Html {
             </table></div>
         </figure>
     }
+}
+
+/// The XML of an element's children, one after another (what the SVG export wraps).
+fn children_markup(e: &web_sys::Element) -> String {
+    let Ok(xml) = web_sys::XmlSerializer::new() else {
+        return String::new();
+    };
+    let nodes = e.child_nodes();
+    (0..nodes.length())
+        .filter_map(|i| nodes.item(i))
+        .filter_map(|n| xml.serialize_to_string(&n).ok())
+        .collect()
 }
