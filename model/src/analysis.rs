@@ -1,12 +1,14 @@
 //! What the page's panels compute about one model, as pure functions of it: the prompt's
-//! surprisal, the explanation (attention maps and head scores), one point of an ICL curve and
+//! surprisal, the explanation (attention maps and head scores), the queries of an ICL curve and
 //! one column of a comparison. The web worker only routes messages to these, so they are
 //! tested here, natively.
 
 use serde::{Deserialize, Serialize};
 
 use crate::decoding::window;
-use crate::eval::{Labels, SweepPoint, sweep_examples, sweep_task};
+use crate::eval::{Item, Labels};
+#[cfg(doc)]
+use crate::eval::{sweep_examples, sweep_task};
 use crate::lean::Keep;
 use crate::metrics::{
     HEAD_PROBE, HeadScores, PromptHeads, head_scores, position_losses, prompt_head_scores_from,
@@ -14,7 +16,10 @@ use crate::metrics::{
 };
 use crate::model::Model;
 use crate::sampling::{SamplingConfig, complete, score};
-use crate::tasks::{Task, Template};
+#[cfg(doc)]
+use crate::sweep::Sweeper;
+use crate::sweep::{leave_one_out, task_chains};
+use crate::tasks::Task;
 use crate::tokenizer::{BOS, BOS_TEXT};
 
 /// Surprisal (bits) of each prompt character given the ones before it.
@@ -145,29 +150,21 @@ pub enum SweepSource {
     Examples(Vec<(String, String)>),
 }
 
-/// One point of an ICL curve, by the same functions `icl eval` uses, so the page and the
-/// command line agree.
-pub fn sweep_point(
-    model: &Model,
-    template: &Template,
-    source: &SweepSource,
-    k: usize,
-) -> SweepPoint {
-    let points = match source {
-        SweepSource::Task {
-            task,
-            seed,
-            queries,
-            labels,
-        } => sweep_task(model, *task, template, &[k], *queries, *seed, *labels),
-        SweepSource::Examples(examples) => sweep_examples(model, template, examples, &[k]),
-    };
-    points.into_iter().next().unwrap_or(SweepPoint {
-        k,
-        n: 0,
-        exact_match: 0.0,
-        mean_logprob: 0.0,
-    })
+impl SweepSource {
+    /// The curve's queries, each with its examples, for a curve up to `shots` shots: the
+    /// same draws `icl eval` scores ([`sweep_task`], [`sweep_examples`]), so the page and the
+    /// command line agree. A [`Sweeper`] over them gives the curve's points.
+    pub fn chains(&self, shots: usize) -> Vec<Item> {
+        match self {
+            SweepSource::Task {
+                task,
+                seed,
+                queries,
+                labels,
+            } => task_chains(*task, shots, *queries, *seed, *labels),
+            SweepSource::Examples(examples) => leave_one_out(examples),
+        }
+    }
 }
 
 /// The result of one column of a comparison.
@@ -218,6 +215,8 @@ pub fn compare(
 mod tests {
     use super::*;
     use crate::sampling::tests::model;
+    use crate::sweep::Sweeper;
+    use crate::tasks::Template;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -278,13 +277,19 @@ mod tests {
             queries: 2,
             labels: Labels::Correct,
         };
-        let p = sweep_point(&m, &t, &source, 0);
+        let p = Sweeper::new(&m, &t, source.chains(0)).point(0);
         assert_eq!((p.k, p.n), (0, 2));
         assert!(p.mean_logprob < 0.0);
+        // A comparison's one-point batch at k is the curve's point at k.
+        let curve = crate::eval::sweep_task(&m, Task::Copy, &t, &[0, 1, 2], 2, 3, Labels::Correct);
+        let one = Sweeper::new(&m, &t, source.chains(2)).point(2);
+        assert_eq!((one.n, one.exact_match), (curve[2].n, curve[2].exact_match));
+        assert!((one.mean_logprob - curve[2].mean_logprob).abs() < 1e-4);
         let own = SweepSource::Examples(vec![("ab".into(), "ba".into()); 3]);
-        assert_eq!(sweep_point(&m, &t, &own, 1).n, 3);
+        let mut s = Sweeper::new(&m, &t, own.chains(5));
+        assert_eq!(s.point(1).n, 3);
         // More shots than examples: nothing to score, an empty point rather than an error.
-        assert_eq!(sweep_point(&m, &t, &own, 5).n, 0);
+        assert_eq!(s.point(5).n, 0);
 
         let greedy = SamplingConfig {
             max_new_tokens: 3,

@@ -14,9 +14,10 @@ use serde::{Deserialize, Serialize};
 use crate::backend::Backend;
 use crate::config::ModelConfig;
 use crate::decoding::{Decoder, Engine};
-use crate::eval::{Labels, score_answers_on, sweep_items};
+use crate::eval::{Item, Labels, score_answers_on};
 use crate::lean::Keep;
 use crate::model::Model;
+use crate::sweep::{CHAIN_SHOTS, SWEEP_KS, Sweeper, at_shots, task_chains};
 use crate::tasks::{Task, Template};
 use crate::tensors::{batch_tokens, to_vec};
 use crate::tokenizer::Tokenizer;
@@ -159,64 +160,98 @@ pub fn prefill_ms(m: &Model, clock: Clock, lean: bool, iters: usize) -> f64 {
 /// Seed of the benchmark's sweep episodes.
 const SWEEP_SEED: u64 = 7;
 
-/// The page's k-shot sweep, `iters` times: k = 0..8, `queries` held-out queries each, greedy
-/// exact match and log-probability (ms).
-pub fn sweep_ms(m: &Model, clock: Clock, queries: usize, engine: Engine, iters: usize) -> f64 {
+/// How a sweep reads its prompts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SweepWay {
+    /// As the page does: each query's shots kept between shot counts ([`Sweeper`], lean).
+    Shared,
+    /// Every k-shot prompt scored afresh on an engine.
+    Afresh(Engine),
+}
+
+/// The benchmark's queries: held-out first-letter episodes with their examples.
+fn sweep_chains(queries: usize) -> Vec<Item> {
+    task_chains(
+        Task::FirstLetter,
+        CHAIN_SHOTS,
+        queries,
+        SWEEP_SEED,
+        Labels::Correct,
+    )
+}
+
+/// The page's k-shot sweep, `iters` times: k = 0..8, `queries` held-out queries, each with
+/// its first k examples, greedy exact match and log-probability (ms).
+pub fn sweep_ms(m: &Model, clock: Clock, queries: usize, way: SweepWay, iters: usize) -> f64 {
     let template = Template::default();
+    let chains = sweep_chains(queries);
     let start = clock();
     for _ in 0..iters {
-        // What `eval::sweep_task` does, on the chosen engine.
-        for k in 0..=8 {
-            let items = sweep_items(Task::FirstLetter, k, queries, SWEEP_SEED, Labels::Correct);
-            let _ = score_answers_on(m, &template, &items, engine);
+        match way {
+            SweepWay::Shared => {
+                let _ = Sweeper::new(m, &template, chains.clone()).points(&SWEEP_KS);
+            }
+            SweepWay::Afresh(engine) => {
+                for k in SWEEP_KS {
+                    let _ = score_answers_on(m, &template, &at_shots(&chains, k), engine);
+                }
+            }
         }
     }
     clock() - start
 }
 
-/// [`sweep_ms`] on the lean engine with the lean weights built afresh for every shot count,
-/// as the page did before [`Model`] kept them: beside the `lean` sweep, what keeping them saves.
+/// [`sweep_ms`] afresh on the lean engine with the lean weights built afresh for every shot
+/// count, as the page did before [`Model`] kept them: beside the afresh `lean` sweep, what
+/// keeping them saves.
 pub fn sweep_rebuilt_ms(m: &Model, clock: Clock, queries: usize, iters: usize) -> f64 {
     let template = Template::default();
+    let chains = sweep_chains(queries);
     let start = clock();
     for _ in 0..iters {
-        for k in 0..=8 {
-            let items = sweep_items(Task::FirstLetter, k, queries, SWEEP_SEED, Labels::Correct);
+        for k in SWEEP_KS {
             let fresh = Model::new(
                 m.config.clone(),
                 m.tokenizer.clone(),
                 m.net.clone(),
                 m.device.clone(),
             );
-            let _ = score_answers_on(&fresh, &template, &items, Engine::Lean);
+            let _ = score_answers_on(&fresh, &template, &at_shots(&chains, k), Engine::Lean);
         }
     }
     clock() - start
 }
 
-/// Floating-point operations of [`sweep_ms`]'s forward passes: every token of every scored
-/// window (prompt, answer and separator), counted as [`flops_per_token`] at half its window.
-pub fn sweep_flop(m: &Model, queries: usize) -> f64 {
+/// Floating-point operations of [`sweep_ms`]'s forward passes, each token counted as
+/// [`flops_per_token`] at half its window. Afresh, every token of every scored window
+/// (prompt, answer and separator); shared, per shot count only the added example, the
+/// re-read token before it, the query and the answer.
+pub fn sweep_flop(m: &Model, queries: usize, way: SweepWay) -> f64 {
     let template = Template::default();
-    (0..=8)
-        .flat_map(|k| sweep_items(Task::FirstLetter, k, queries, SWEEP_SEED, Labels::Correct))
-        .map(|(examples, query, output)| {
-            let text = format!(
-                "{}{}{}",
-                template.prompt(&examples, &query),
-                template.answer(&output),
-                template.separator
-            );
+    let len = |text: &str| m.tokenizer.encode(text).ids.len();
+    let mut flop = 0.0;
+    for (shots, query, output) in sweep_chains(queries) {
+        let tail = len(&template.prompt(&[], &query))
+            + len(&template.answer(&output))
+            + len(&template.separator);
+        // `<bos>` and the examples so far.
+        let mut head = 1;
+        for k in SWEEP_KS {
+            let added = match k.checked_sub(1) {
+                Some(i) => len(&template.example(&shots[i].0, &shots[i].1)),
+                None => 0,
+            };
+            head += added;
             // `<bos>` in, the last character only predicted.
-            let n = m
-                .tokenizer
-                .encode(&text)
-                .ids
-                .len()
-                .min(m.config.block_size - 1);
-            flops_per_token(&m.config, n / 2) * n as f64
-        })
-        .sum()
+            let whole = (head + tail).min(m.config.block_size) - 1;
+            let read = match way {
+                SweepWay::Shared if k > 0 => (added + tail).min(whole),
+                _ => whole,
+            };
+            flop += flops_per_token(&m.config, whole / 2) * read as f64;
+        }
+    }
+    flop
 }
 
 /// Verifying (SHA-256) and initialising a weight file, `iters` times (ms).
@@ -550,19 +585,23 @@ pub fn jobs(loaded: &[Loaded], clock: Clock, quick: bool) -> Vec<Job<'_>> {
         }
         if SWEPT.contains(&l.id.as_str()) || quick {
             let q = if quick { 1 } else { 16 };
-            let mut ways = vec![(backend.as_str(), Engine::Burn)];
+            let mut ways = vec![(
+                backend.as_str(),
+                "sweep-afresh",
+                SweepWay::Afresh(Engine::Burn),
+            )];
             if lean {
-                ways.push((LEAN, Engine::Lean));
+                ways.push((LEAN, "sweep", SweepWay::Shared));
+                ways.push((LEAN, "sweep-afresh", SweepWay::Afresh(Engine::Lean)));
             }
-            let flop = sweep_flop(m, q);
-            for (b, engine) in ways {
+            for (b, what, way) in ways {
                 out.push(job(
                     b,
-                    "sweep",
+                    what,
                     q,
-                    Some(flop),
+                    Some(sweep_flop(m, q, way)),
                     Per::Ms,
-                    Box::new(move |iters| sweep_ms(m, clock, q, engine, iters)),
+                    Box::new(move |iters| sweep_ms(m, clock, q, way, iters)),
                 ));
             }
             if lean && !quick {
@@ -570,7 +609,7 @@ pub fn jobs(loaded: &[Loaded], clock: Clock, quick: bool) -> Vec<Job<'_>> {
                     LEAN,
                     "sweep-rebuilding-lean",
                     q,
-                    Some(flop),
+                    Some(sweep_flop(m, q, SweepWay::Afresh(Engine::Lean))),
                     Per::Ms,
                     Box::new(move |iters| sweep_rebuilt_ms(m, clock, q, iters)),
                 ));

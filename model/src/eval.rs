@@ -4,14 +4,13 @@
 //! Both metrics are always reported: exact match is all-or-nothing per answer and so jumps,
 //! while the log-probability moves smoothly (Schaeffer et al. 2023).
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::metrics::{HeadScores, head_scores, icl_scores};
 use crate::model::Model;
 use crate::sampling::{Engine, SamplingError, score_batch_on};
-use crate::tasks::{Episode, Family, Split, Task, Template, derange};
+use crate::sweep::{Sweeper, leave_one_out, task_chains};
+use crate::tasks::{Episode, Family, Task, Template, derange};
 
 /// Shot counts every evaluation reports.
 pub const SHOTS: [usize; 5] = [0, 1, 2, 4, 8];
@@ -212,18 +211,16 @@ pub struct SweepPoint {
     pub mean_logprob: f32,
 }
 
-/// Scores `items` (those that fit the window) into the curve's point at `k`.
-fn point(model: &Model, template: &Template, k: usize, items: &[Item]) -> SweepPoint {
-    let scores: Vec<(bool, f32)> = score_answers(model, template, items)
-        .into_iter()
-        .filter_map(Result::ok)
-        .collect();
-    let n = scores.len();
-    SweepPoint {
-        k,
-        n,
-        exact_match: scores.iter().filter(|s| s.0).count() as f32 / n.max(1) as f32,
-        mean_logprob: scores.iter().map(|s| s.1).sum::<f32>() / n.max(1) as f32,
+impl SweepPoint {
+    /// The point at `k` of scored prompts (greedy exact match, answer log-probability).
+    pub fn of(k: usize, scores: &[(bool, f32)]) -> Self {
+        let n = scores.len();
+        SweepPoint {
+            k,
+            n,
+            exact_match: scores.iter().filter(|s| s.0).count() as f32 / n.max(1) as f32,
+            mean_logprob: scores.iter().map(|s| s.1).sum::<f32>() / n.max(1) as f32,
+        }
     }
 }
 
@@ -267,8 +264,8 @@ impl Labels {
     }
 }
 
-/// The ICL curve of a task: for each `k`, `queries` fresh held-out episodes (seeded), their
-/// outputs rewritten by `labels`, scored.
+/// The ICL curve of a task: `queries` held-out episodes (seeded), their outputs rewritten by
+/// `labels`, each scored at every `k` with its first `k` examples ([`crate::sweep`]).
 pub fn sweep_task(
     model: &Model,
     task: Task,
@@ -278,25 +275,9 @@ pub fn sweep_task(
     seed: u64,
     labels: Labels,
 ) -> Vec<SweepPoint> {
-    ks.iter()
-        .map(|&k| {
-            let items = sweep_items(task, k, queries, seed, labels);
-            point(model, template, k, &items)
-        })
-        .collect()
-}
-
-/// The prompts [`sweep_task`] scores at `k` shots: `queries` fresh held-out episodes, seeded
-/// by `seed`, the task and `k`, their outputs rewritten by `labels`.
-pub fn sweep_items(task: Task, k: usize, queries: usize, seed: u64, labels: Labels) -> Vec<Item> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ ((task as u64) << 32) ^ k as u64);
-    (0..queries)
-        .map(|_| {
-            let mut e = task.episode(&mut rng, k, Split::HeldOut);
-            labels.apply(&mut e, &mut rng);
-            (e.examples, e.query, e.answer)
-        })
-        .collect()
+    let shots = ks.iter().copied().max().unwrap_or(0);
+    let chains = task_chains(task, shots, queries, seed, labels);
+    Sweeper::new(model, template, chains).points(ks)
 }
 
 /// The ICL curve of the visitor's own examples, leave-one-out: at each `k`, every example in
@@ -307,25 +288,7 @@ pub fn sweep_examples(
     examples: &[(String, String)],
     ks: &[usize],
 ) -> Vec<SweepPoint> {
-    ks.iter()
-        .map(|&k| {
-            let items: Vec<_> = (0..examples.len())
-                .filter(|_| k < examples.len())
-                .map(|i| {
-                    let shown: Vec<(String, String)> = examples
-                        .iter()
-                        .enumerate()
-                        .filter(|&(j, _)| j != i)
-                        .map(|(_, e)| e.clone())
-                        .take(k)
-                        .collect();
-                    let (x, y) = &examples[i];
-                    (shown, x.clone(), y.clone())
-                })
-                .collect();
-            point(model, template, k, &items)
-        })
-        .collect()
+    Sweeper::new(model, template, leave_one_out(examples)).points(ks)
 }
 
 /// Evaluates `model` on `episodes` held-out episodes per task and shot count.

@@ -24,6 +24,9 @@ use crate::config::{ModelConfig, Positional};
 use crate::tensors::to_vec;
 use crate::transformer::{Transformer, rotary_tables};
 
+mod chains;
+pub use chains::LeanChains;
+
 /// Layer norm epsilon (burn's `LayerNormConfig` default, which the network uses).
 const LN_EPS: f32 = 1e-5;
 /// From this many rows on, a projection is one `ndarray` matrix product; below, a row loop.

@@ -24,6 +24,7 @@ pub mod sampling;
 pub mod ship;
 #[cfg(feature = "train")]
 pub mod step;
+pub mod sweep;
 pub mod tasks;
 pub mod tensors;
 pub mod tokenizer;

@@ -394,7 +394,7 @@ pub fn score_batch_on(
 
 /// The score of one window from its next-token logits (`[len - 1, vocab]`, row `t` predicting
 /// token `t + 1`).
-fn score_row(ids: &[u32], first: usize, logits: &[f32], vocab: usize) -> Score {
+pub(crate) fn score_row(ids: &[u32], first: usize, logits: &[f32], vocab: usize) -> Score {
     let mut token_logprobs = Vec::with_capacity(ids.len() - first);
     let mut greedy_match = true;
     for (t, &id) in ids.iter().enumerate().skip(first) {
@@ -413,7 +413,7 @@ fn score_row(ids: &[u32], first: usize, logits: &[f32], vocab: usize) -> Score {
 }
 
 /// Tokens read together by one [`crate::lean::LeanNet::forward_many`] when scoring.
-const SCORE_TOKENS: usize = 1024;
+pub(crate) const SCORE_TOKENS: usize = 1024;
 
 fn score_lean(model: &Model, rows: &[&(Vec<u32>, usize)]) -> Vec<Score> {
     let net = model.lean();

@@ -133,7 +133,7 @@ impl Template {
     pub fn prompt(&self, examples: &[(String, String)], query: &str) -> String {
         let mut s = String::new();
         for (x, y) in examples {
-            self.push_example(&mut s, x, y);
+            s.push_str(&self.example(x, y));
         }
         s.push_str(&self.input_prefix);
         s.push_str(query);
@@ -188,10 +188,9 @@ impl Template {
         answer
     }
 
-    fn push_example(&self, s: &mut String, x: &str, y: &str) {
-        for (part, _) in self.spans(x, y) {
-            s.push_str(part);
-        }
+    /// How one example `x → y` is written ([`Template::spans`] in order).
+    pub fn example(&self, x: &str, y: &str) -> String {
+        self.spans(x, y).iter().map(|p| p.0).collect()
     }
 }
 

@@ -12,7 +12,7 @@ use crate::presets;
 use crate::protocol::{ModelSummary, SweepSource, Target};
 
 /// Shot counts of the ICL curve.
-pub const SWEEP_KS: [usize; 9] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+pub use icl_model::sweep::SWEEP_KS;
 /// Held-out queries per shot count.
 pub const SWEEP_QUERIES: usize = 16;
 
@@ -35,7 +35,7 @@ pub fn target_label(t: &Target, models: &[ModelSummary], lang: Lang) -> String {
     s
 }
 
-/// The held-out batch the document is measured on: fresh episodes of its preset's task, or
+/// The held-out batch the document is measured on: held-out episodes of its preset's task, or
 /// its own examples when it has no preset (or one the model crate does not know).
 pub fn sweep_source(doc: &Doc, labels: Labels) -> SweepSource {
     match doc
@@ -66,7 +66,7 @@ pub fn source_words(doc: &Doc) -> String {
         .filter(|p| Task::from_name(&p.task).is_some())
     {
         Some(p) => doc.lang.f(
-            "{n} fresh held-out queries of the preset “{task}” per k",
+            "{n} held-out queries of the preset “{task}”, the same at every k, each with its first k examples",
             &[("n", &SWEEP_QUERIES), ("task", &p.task)],
         ),
         None => doc

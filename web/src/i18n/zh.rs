@@ -15,8 +15,8 @@ pub const ZH: &[(&str, &str)] = &[
     ("Train it yourself", "亲手训练"),
     (" @ step {c}", " @ 第 {c} 步"),
     (
-        "{n} fresh held-out queries of the preset “{task}” per k",
-        "每个 k 取预设“{task}”的 {n} 个新的留出查询",
+        "{n} held-out queries of the preset “{task}”, the same at every k, each with its first k examples",
+        "预设“{task}”的 {n} 个留出查询，每个 k 都相同，各带其前 k 个例子",
     ),
     (
         "your own examples, each left out in turn as the query",

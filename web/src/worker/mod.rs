@@ -13,10 +13,11 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use futures::FutureExt;
-use icl_model::analysis::{self, Compared, expected_logprob, surprisal, sweep_point};
+use icl_model::analysis::{self, Compared, expected_logprob, surprisal};
 use icl_model::backend::Backend;
 use icl_model::model::Model;
 use icl_model::sampling::{Generator, SamplingConfig};
+use icl_model::sweep::Sweeper;
 use icl_model::tasks::Template;
 use yew::platform::time::sleep;
 
@@ -222,7 +223,7 @@ impl Worker {
         }
     }
 
-    /// Points of an ICL curve, one shot count at a time.
+    /// Points of an ICL curve, one shot count at a time, the queries' shots kept between them.
     async fn sweep(
         &mut self,
         run: u64,
@@ -234,11 +235,13 @@ impl Worker {
         let error = match self.model(target).await {
             Err(e) => Some(e),
             Ok(m) => {
+                let shots = ks.iter().copied().max().unwrap_or(0);
+                let mut sweeper = Sweeper::new(&m, template, source.chains(shots));
                 for k in ks {
                     if self.stopped().await? {
                         break;
                     }
-                    let point = sweep_point(&m, template, source, k);
+                    let point = sweeper.point(k);
                     self.send(FromWorker::Swept { run, point }).await?;
                 }
                 None
