@@ -52,6 +52,10 @@ pub struct ProgramMix {
     /// The only training programs drawn, when the number of distinct rules is limited (the
     /// task-diversity probes); otherwise a fresh program each time.
     pub pool: Option<Arc<Vec<Program>>>,
+    /// Fraction of the program sequences whose program maps letters through a table
+    /// ([`Program::maps_letters`]): a fresh training program with a shift or a substitution
+    /// among its steps, alone or composed.
+    pub per_letter: f32,
 }
 
 impl ProgramMix {
@@ -71,6 +75,15 @@ impl ProgramMix {
 
     /// The program of one training sequence.
     pub fn draw(&self, rng: &mut impl Rng) -> Program {
+        // No draw when there is no such share, so the runs before it keep their data.
+        if self.per_letter > 0.0 && rng.random::<f32>() < self.per_letter {
+            loop {
+                let p = Program::draw(rng, ProgramSplit::Train);
+                if p.maps_letters() {
+                    return p;
+                }
+            }
+        }
         if rng.random::<f32>() < self.families {
             let task = *FAMILY_TASKS.choose(rng).expect("tasks");
             return Program::family(task, rng).expect("a string task");
@@ -237,6 +250,7 @@ mod tests {
                 share: 1.0,
                 families: 0.0,
                 pool: Some(pool.clone()),
+                per_letter: 0.0,
             }),
         };
         for seed in 0..20 {
@@ -266,6 +280,7 @@ mod tests {
             share: 1.0,
             families: 0.3,
             pool: None,
+            per_letter: 0.0,
         };
         let mut rng = ChaCha8Rng::seed_from_u64(11);
         let mut families = 0;
@@ -278,5 +293,40 @@ mod tests {
             (1_400..2_200).contains(&families),
             "{families} fixed-task programs"
         );
+    }
+
+    /// A per-letter share draws that share of training programs with a shift or a
+    /// substitution, single steps and compositions both.
+    #[test]
+    fn a_per_letter_share_draws_letter_mapping_programs() {
+        let with = |per_letter| ProgramMix {
+            share: 1.0,
+            families: 0.3,
+            pool: None,
+            per_letter,
+        };
+        let mut b = ChaCha8Rng::seed_from_u64(5);
+        let mut mapping = 0;
+        let mut composed = 0;
+        for _ in 0..2_000 {
+            let p = with(0.5).draw(&mut b);
+            assert_eq!(p.split(), ProgramSplit::Train, "{}", p.text());
+            if p.maps_letters() {
+                mapping += 1;
+                composed += usize::from(p.0.len() > 1);
+            }
+        }
+        // Half drawn so, plus the few the rest holds (caesar and substitution among the
+        // fixed tasks' programs, shifts in fresh programs).
+        assert!(
+            (1_050..1_350).contains(&mapping),
+            "{mapping} letter-mapping programs"
+        );
+        assert!(composed > mapping / 3, "{composed} of {mapping} composed");
+        let mut c = ChaCha8Rng::seed_from_u64(5);
+        let none = (0..2_000)
+            .filter(|_| with(0.0).draw(&mut c).maps_letters())
+            .count();
+        assert!(none < 300, "{none} without a per-letter share");
     }
 }

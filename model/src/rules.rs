@@ -554,6 +554,14 @@ impl Program {
         self.0.iter().any(|p| matches!(p, Prim::Subst(_)))
     }
 
+    /// Whether a step maps each letter through a table the examples must show (a Caesar
+    /// shift, a substitution): the rules read letter by letter from the examples.
+    pub fn maps_letters(&self) -> bool {
+        self.0
+            .iter()
+            .any(|p| matches!(p, Prim::Shift(_) | Prim::Subst(_)))
+    }
+
     /// A hash of what the program does on the probe inputs.
     pub fn fingerprint(&self) -> u64 {
         fnv(PROBES.iter().flat_map(|x| {

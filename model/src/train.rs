@@ -110,11 +110,13 @@ pub fn train(
             .map_err(|e| format!("curves: {e}"))?;
             let mut curves = curves;
             if curves.train != *cfg {
-                // A finished run may be continued by its later phases.
+                // A run may be continued by later phases appended to its settings, once it
+                // has finished or while it is still before them: until a phase's start its
+                // schedule, data and checkpoints are those of the run that ends there.
                 let continued = cfg
                     .phases
                     .iter()
-                    .any(|p| step == p.from && curves.train == cfg.ending_at(p.from));
+                    .any(|p| step <= p.from && curves.train == cfg.ending_at(p.from));
                 if !continued {
                     return Err(
                         "the interrupted run used other settings; start afresh without --resume"
@@ -478,6 +480,7 @@ mod tests {
                     answer_weight: 3.0,
                     checkpoints: 1,
                     window: Some(24),
+                    programs: None,
                 },
                 Phase {
                     from: 25,
@@ -486,6 +489,7 @@ mod tests {
                     answer_weight: 2.0,
                     checkpoints: 1,
                     window: None,
+                    programs: None,
                 },
             ],
             ..TrainConfig::for_preset("attn1").unwrap()
@@ -599,6 +603,30 @@ mod tests {
             Some(RESUME_EVERY + 1),
             "resumed after the periodic save"
         );
+        // Settings that append a phase to the interrupted run continue it too.
+        let crashed = TrainConfig {
+            steps: crash_at + 5,
+            ..cfg.clone()
+        };
+        let p = paths(&dir, &dir.join("state"), "cut-again");
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            train(&crashed, Backend::Flex, &p, false, |step, _, _| {
+                assert!(step < crash_at, "simulated crash");
+            })
+        }));
+        assert!(run.is_err(), "the run was interrupted");
+        let appended = TrainConfig {
+            steps: crashed.steps + 4,
+            phases: vec![Phase {
+                from: crashed.steps,
+                ..Phase::per_letter(0)
+            }],
+            ..crashed.clone()
+        };
+        let mut steps = Vec::new();
+        train(&appended, Backend::Flex, &p, true, |s, _, _| steps.push(s)).unwrap();
+        assert_eq!(steps.first(), Some(&(RESUME_EVERY + 1)));
+        assert_eq!(steps.last(), Some(&appended.steps));
         std::fs::remove_dir_all(dir).unwrap();
     }
 

@@ -65,6 +65,35 @@ pub struct Programs {
     /// task-diversity probes); default: a fresh program for every sequence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct: Option<usize>,
+    /// Fraction of the program sequences whose program shifts or substitutes letters
+    /// ([`crate::rules::Program::maps_letters`]); default: as often as a fresh draw has one.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub per_letter: f32,
+}
+
+impl Programs {
+    /// `85% string programs (a fresh one each time, 30% of them the fixed tasks' on
+    /// visitor-like inputs)`, and the per-letter share when there is one.
+    fn describe(&self) -> String {
+        let per_letter = if self.per_letter > 0.0 {
+            format!(
+                ", {:.0}% shifting or substituting letters",
+                self.per_letter * 100.0
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "{:.0}% string programs ({}, {:.0}% of them the fixed tasks' on visitor-like \
+             inputs{per_letter})",
+            self.share * 100.0,
+            self.distinct
+                .map_or("a fresh one each time".to_string(), |n| format!(
+                    "{n} distinct"
+                )),
+            self.families * 100.0
+        )
+    }
 }
 
 /// A later training phase, from step `from` to the next phase's start or the run's last step:
@@ -88,6 +117,9 @@ pub struct Phase {
     /// for the same compute, each with fewer examples.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window: Option<usize>,
+    /// Its string programs, when they differ from the run's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub programs: Option<Programs>,
 }
 
 /// Steps of the learner's whole run (its schedule decays to this step, across sessions).
@@ -148,6 +180,7 @@ impl Phase {
             answer_weight: 3.0,
             checkpoints: 2,
             window: None,
+            programs: None,
         }
     }
 
@@ -218,6 +251,11 @@ fn one() -> f32 {
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
 fn is_one(w: &f32) -> bool {
     *w == 1.0
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(w: &f32) -> bool {
+    *w == 0.0
 }
 
 impl TrainConfig {
@@ -299,11 +337,13 @@ impl TrainConfig {
                 answer_weight: 3.0,
                 checkpoints: 4,
                 window: None,
+                programs: None,
             }],
             programs: Some(Programs {
                 share: 0.85,
                 families: 0.3,
                 distinct: None,
+                per_letter: 0.0,
             }),
             ..base
         }
@@ -391,24 +431,31 @@ impl TrainConfig {
                 return Err(format!("phase {n}'s window must be at least 16 characters"));
             }
             mix_of(self.induction_fraction, Some(&p.tasks), p.answer_weight)?;
+            self.program_mix(p.programs.as_ref())?;
         }
         let mut mix = mix_of(
             self.induction_fraction,
             self.tasks.as_deref(),
             self.answer_weight,
         )?;
-        mix.programs = self.program_mix()?;
+        mix.programs = self.program_mix(None)?;
         Ok(mix)
     }
 
-    /// The rule-space part of every phase's mix.
-    fn program_mix(&self) -> Result<Option<ProgramMix>, String> {
-        let Some(p) = &self.programs else {
+    /// The rule-space part of a phase's mix: the phase's own programs, else the run's.
+    fn program_mix(&self, own: Option<&Programs>) -> Result<Option<ProgramMix>, String> {
+        let Some(p) = own.or(self.programs.as_ref()) else {
             return Ok(None);
         };
         let unit = 0.0..=1.0;
-        if !unit.contains(&p.share) || !unit.contains(&p.families) || p.distinct == Some(0) {
-            return Err("program share and family share must be in 0..=1, distinct > 0".into());
+        if ![p.share, p.families, p.per_letter]
+            .iter()
+            .all(|f| unit.contains(f))
+            || p.distinct == Some(0)
+        {
+            return Err(
+                "program, family and per-letter shares must be in 0..=1, distinct > 0".into(),
+            );
         }
         Ok(Some(ProgramMix {
             share: p.share,
@@ -416,6 +463,7 @@ impl TrainConfig {
             pool: p
                 .distinct
                 .map(|n| std::sync::Arc::new(ProgramMix::pool(n, self.seed))),
+            per_letter: p.per_letter,
         }))
     }
 
@@ -424,7 +472,7 @@ impl TrainConfig {
         match phase.checked_sub(2).and_then(|i| self.phases.get(i)) {
             Some(p) => {
                 let mut mix = mix_of(self.induction_fraction, Some(&p.tasks), p.answer_weight)?;
-                mix.programs = self.program_mix()?;
+                mix.programs = self.program_mix(p.programs.as_ref())?;
                 Ok((mix, p.answer_weight))
             }
             None => Ok((self.data_mix()?, self.answer_weight)),
@@ -438,16 +486,7 @@ impl TrainConfig {
             None => format!("{} tasks", Task::ALL.len()),
         };
         let tasks = match &self.programs {
-            Some(p) => format!(
-                "{:.0}% string programs ({}, {:.0}% of them the fixed tasks' on visitor-like \
-                 inputs) and {tasks}",
-                p.share * 100.0,
-                p.distinct
-                    .map_or("a fresh one each time".to_string(), |n| format!(
-                        "{n} distinct"
-                    )),
-                p.families * 100.0
-            ),
+            Some(p) => format!("{} and {tasks}", p.describe()),
             None => tasks,
         };
         let mut text = DataMix::new(self.induction_fraction).describe(&tasks);
@@ -462,6 +501,10 @@ impl TrainConfig {
                 format!("{} tasks ({})", counts.len(), weight_list(counts.iter()))
             } else {
                 format!("{} tasks weighted {weighted}", counts.len())
+            };
+            let tasks = match &p.programs {
+                Some(own) => format!("{} and {tasks}", own.describe()),
+                None => tasks,
             };
             text.push_str(&format!(
                 "; from step {}, {tasks}{} with answers weighted ×{}",
@@ -749,5 +792,62 @@ mod tests {
             pool,
             probe.data_mix().unwrap().programs.unwrap().pool.unwrap()
         );
+    }
+
+    /// A phase with its own programs draws them (its per-letter share here) while the phases
+    /// before keep the run's; a share outside 0..=1 is refused; the settings read back.
+    #[test]
+    fn a_phase_may_draw_its_own_programs() {
+        let c = TrainConfig::for_preset(Preset::Learner.name()).unwrap();
+        let own = Programs {
+            per_letter: 0.5,
+            ..c.programs.clone().unwrap()
+        };
+        let mut longer = TrainConfig {
+            steps: c.steps + 3000,
+            ..c.clone()
+        };
+        longer.phases.push(Phase {
+            programs: Some(own.clone()),
+            ..Phase::per_letter(c.steps)
+        });
+        assert_eq!(
+            longer.ending_at(c.steps),
+            c,
+            "the run before it is the learner's"
+        );
+        let per_letter = |phase| {
+            longer
+                .phase_mix(phase)
+                .unwrap()
+                .0
+                .programs
+                .unwrap()
+                .per_letter
+        };
+        assert_eq!(
+            (per_letter(1), per_letter(2), per_letter(3)),
+            (0.0, 0.0, 0.5)
+        );
+        assert!(
+            longer
+                .describe_data()
+                .contains(&format!("from step {}, 85% string programs", c.steps)),
+            "{}",
+            longer.describe_data()
+        );
+        assert!(
+            longer
+                .describe_data()
+                .contains("50% shifting or substituting letters")
+        );
+        let back: TrainConfig =
+            serde_json::from_str(&serde_json::to_string(&longer).unwrap()).unwrap();
+        assert_eq!(back, longer);
+        longer.phases[1].programs = Some(Programs {
+            per_letter: 1.5,
+            ..own
+        });
+        assert!(longer.data_mix().is_err());
     }
 }

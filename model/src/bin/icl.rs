@@ -46,6 +46,11 @@ struct Cli {
 /// Changes to a preset's training settings (for experiments; the zoo uses none).
 #[derive(clap::Args, Default)]
 struct Overrides {
+    /// Start from the settings in this JSON file (a `TrainConfig`, such as a curves.json's
+    /// `train`, its seed and preset included) instead of the preset's; the options below
+    /// still change them.
+    #[arg(long)]
+    settings: Option<PathBuf>,
     /// Override the preset's number of steps (a later phase starting there or after is dropped).
     #[arg(long)]
     steps: Option<usize>,
@@ -99,6 +104,12 @@ struct Overrides {
 
 impl Overrides {
     fn apply(&self, cfg: &mut TrainConfig) -> Result<(), String> {
+        if let Some(path) = &self.settings {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("settings {}: {e}", path.display()))?;
+            *cfg = serde_json::from_str(&text)
+                .map_err(|e| format!("settings {}: {e}", path.display()))?;
+        }
         if let Some(s) = self.steps {
             *cfg = cfg.ending_at(s);
         }
