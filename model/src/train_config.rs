@@ -122,8 +122,11 @@ pub struct Phase {
     pub programs: Option<Programs>,
 }
 
-/// Steps of the learner's whole run (its schedule decays to this step, across sessions).
-pub const LEARNER_STEPS: usize = 15_000;
+/// Steps of the learner's whole run, across sessions.
+pub const LEARNER_STEPS: usize = 18_000;
+
+/// Where the learner's per-letter phase starts: its second phase's schedule decays to here.
+pub const LEARNER_PER_LETTER_FROM: usize = 15_000;
 
 /// Warmup of a later phase, in steps.
 pub const PHASE_WARMUP: usize = 50;
@@ -199,6 +202,28 @@ impl Phase {
                 ("substitution", 1),
             ]),
             checkpoints: 1,
+            ..Phase::per_letter(from)
+        }
+    }
+}
+
+impl Phase {
+    /// A phase from step `from` for a run on string `programs` that has not learned the rules
+    /// read through a letter table: half its programs shift or substitute letters, alone or
+    /// composed, and its other few-shot sequences are category, lookup, substitution and
+    /// caesar. A probe continuing the learner's step-12,000 state so for 400 steps moved the
+    /// substitution's answers at k = 8 from −12.2 to −5.8 nats (0 → 25 % exact) and caesar's
+    /// from −11.8 to −7.4. Peak learning rate 1e-3, answers weigh 3×, one checkpoint.
+    pub fn letter_tables(from: usize, programs: &Programs) -> Phase {
+        Phase {
+            tasks: ["category", "lookup", "substitution", "caesar"]
+                .map(String::from)
+                .to_vec(),
+            checkpoints: 1,
+            programs: Some(Programs {
+                per_letter: 0.5,
+                ..programs.clone()
+            }),
             ..Phase::per_letter(from)
         }
     }
@@ -318,33 +343,39 @@ impl TrainConfig {
     /// sequences are string programs (30 % of those the fixed tasks' on visitor-like inputs),
     /// the rest category and lookup; 10 % repeated random strings keep the induction story.
     /// The first 3,000 steps use 128-character rows (more episodes for the compute, where the
-    /// induction head forms), the rest full 256-character rows so that 8 shots fit.
+    /// induction head forms), the rest full 256-character rows so that 8 shots fit. After
+    /// 15,000 steps no rule with a shift or a substitution among its steps was learned (0 %
+    /// at every k): a third phase draws half its programs with one ([`Phase::letter_tables`]).
     fn learner(base: TrainConfig) -> TrainConfig {
+        let programs = Programs {
+            share: 0.85,
+            families: 0.3,
+            distinct: None,
+            per_letter: 0.0,
+        };
         TrainConfig {
             steps: LEARNER_STEPS,
             lr: 2e-3,
             induction_fraction: 0.1,
-            // 6 + 4 checkpoints of 1.8 MB keep the models folder under 40 MB.
+            // 6 + 4 + 1 checkpoints of 1.8 MB keep the models folder under 40 MB.
             checkpoints: 6,
             linear_checkpoints: 0,
             tasks: Some(["category", "lookup"].map(String::from).to_vec()),
             answer_weight: 3.0,
             window: Some(128),
-            phases: vec![Phase {
-                from: 3000,
-                lr: 1e-3,
-                tasks: ["category", "lookup"].map(String::from).to_vec(),
-                answer_weight: 3.0,
-                checkpoints: 4,
-                window: None,
-                programs: None,
-            }],
-            programs: Some(Programs {
-                share: 0.85,
-                families: 0.3,
-                distinct: None,
-                per_letter: 0.0,
-            }),
+            phases: vec![
+                Phase {
+                    from: 3000,
+                    lr: 1e-3,
+                    tasks: ["category", "lookup"].map(String::from).to_vec(),
+                    answer_weight: 3.0,
+                    checkpoints: 4,
+                    window: None,
+                    programs: None,
+                },
+                Phase::letter_tables(LEARNER_PER_LETTER_FROM, &programs),
+            ],
+            programs: Some(programs),
             ..base
         }
     }
@@ -756,7 +787,8 @@ mod tests {
     fn the_learner_meta_trains_on_programs_in_two_windows() {
         let c = TrainConfig::for_preset(Preset::Learner.name()).unwrap();
         let steps = c.checkpoint_steps();
-        assert_eq!(steps.len(), 10, "{steps:?}");
+        assert_eq!(steps.len(), 11, "{steps:?}");
+        assert!(steps.contains(&LEARNER_PER_LETTER_FROM), "{steps:?}");
         assert_eq!(*steps.last().unwrap(), c.steps);
         assert_eq!(c.window_at(0, 256), 128);
         assert_eq!(c.window_at(c.phases[0].from, 256), 256);
@@ -772,10 +804,13 @@ mod tests {
         // A phase without a weighted task names its tasks.
         assert!(
             c.describe_data()
-                .ends_with("; from step 3000, 2 tasks (category, lookup) with answers weighted ×3"),
+                .contains("; from step 3000, 2 tasks (category, lookup) with answers weighted ×3;"),
             "{}",
             c.describe_data()
         );
+        let last = c.phase_mix(3).unwrap().0;
+        assert_eq!(last.programs.unwrap().per_letter, 0.5);
+        assert!(last.tasks.contains(&Task::Substitution) && last.tasks.contains(&Task::Caesar));
         let back: TrainConfig = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
         assert_eq!(back, c);
         // The diversity probes' pool is drawn from the seed.
@@ -794,13 +829,13 @@ mod tests {
         );
     }
 
-    /// A phase with its own programs draws them (its per-letter share here) while the phases
-    /// before keep the run's; a share outside 0..=1 is refused; the settings read back.
+    /// A phase with its own programs draws them (its per-letter share here) while the others
+    /// keep theirs; a share outside 0..=1 is refused; the settings read back.
     #[test]
     fn a_phase_may_draw_its_own_programs() {
         let c = TrainConfig::for_preset(Preset::Learner.name()).unwrap();
         let own = Programs {
-            per_letter: 0.5,
+            per_letter: 0.25,
             ..c.programs.clone().unwrap()
         };
         let mut longer = TrainConfig {
@@ -839,15 +874,29 @@ mod tests {
         assert!(
             longer
                 .describe_data()
-                .contains("50% shifting or substituting letters")
+                .contains("25% shifting or substituting letters")
         );
         let back: TrainConfig =
             serde_json::from_str(&serde_json::to_string(&longer).unwrap()).unwrap();
         assert_eq!(back, longer);
-        longer.phases[1].programs = Some(Programs {
+        longer.phases[2].programs = Some(Programs {
             per_letter: 1.5,
             ..own
         });
         assert!(longer.data_mix().is_err());
+    }
+
+    /// The learner's run as far as it has gone (the shipped curves' settings) is its preset
+    /// ending there, so `--resume` with the preset continues it into its later phases.
+    #[test]
+    fn the_learners_run_so_far_is_its_preset_ending_there() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../public/models/learner/curves.json"
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        let recorded: crate::curves::Curves = serde_json::from_str(&text).unwrap();
+        let preset = TrainConfig::for_preset(Preset::Learner.name()).unwrap();
+        assert_eq!(recorded.train, preset.ending_at(recorded.train.steps));
     }
 }
