@@ -890,12 +890,8 @@ mod tests {
     /// ending there, so `--resume` with the preset continues it into its later phases.
     #[test]
     fn the_learners_run_so_far_is_its_preset_ending_there() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../public/models/learner/curves.json"
-        );
-        let text = std::fs::read_to_string(path).unwrap();
-        let recorded: crate::curves::Curves = serde_json::from_str(&text).unwrap();
+        let text = include_str!("../../public/models/learner/curves.json");
+        let recorded: crate::curves::Curves = serde_json::from_str(text).unwrap();
         let preset = TrainConfig::for_preset(Preset::Learner.name()).unwrap();
         assert_eq!(recorded.train, preset.ending_at(recorded.train.steps));
     }
