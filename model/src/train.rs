@@ -125,6 +125,8 @@ pub fn train(
                 }
                 eprintln!("{}: continuing with phase {}", paths.id, cfg.phase_of(step));
                 curves.train = cfg.clone();
+                // Recorded at once: a resume from a save inside the new phase must match.
+                write_curves(paths, &curves)?;
             }
             eprintln!("resuming {} at step {step}", paths.id);
             (m.net, curves, step)
@@ -231,8 +233,7 @@ pub fn rescore(dir: &Path, id: &str, backend: Backend) -> Result<Curves, String>
             ..fresh
         };
     }
-    let json = serde_json::to_string(&curves).map_err(|e| e.to_string())? + "\n";
-    write_atomic(&paths.curves(), json.as_bytes()).map_err(|e| e.to_string())?;
+    write_curves(&paths, &curves)?;
     Ok(curves)
 }
 
@@ -289,6 +290,11 @@ fn write_resume(
         .map_err(|e| e.to_string())
 }
 
+fn write_curves(paths: &Paths, curves: &Curves) -> Result<(), String> {
+    let json = serde_json::to_string(curves).map_err(|e| e.to_string())? + "\n";
+    write_atomic(&paths.curves(), json.as_bytes()).map_err(|e| e.to_string())
+}
+
 /// Writes a file so that an interruption leaves either the old or the new contents.
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp");
@@ -310,8 +316,7 @@ fn write_checkpoint(
     let (bytes, _, _) = export(model, &info).map_err(|e| e.to_string())?;
     let file = paths.checkpoint_file(step);
     write_atomic(&paths.dir.join(&file), &bytes).map_err(io)?;
-    let json = serde_json::to_string(curves).map_err(|e| e.to_string())? + "\n";
-    write_atomic(&paths.curves(), json.as_bytes()).map_err(io)?;
+    write_curves(paths, curves)?;
     // The resumable state (f32), written last so a crash never leaves it ahead of the curves.
     write_resume(model, cfg, paths, step)?;
 
@@ -615,17 +620,33 @@ mod tests {
             })
         }));
         assert!(run.is_err(), "the run was interrupted");
+        // The appended phase has one checkpoint, at its end, and a periodic save inside it.
         let appended = TrainConfig {
-            steps: crashed.steps + 4,
+            steps: 2 * RESUME_EVERY + 10,
             phases: vec![Phase {
                 from: crashed.steps,
+                checkpoints: 1,
                 ..Phase::per_letter(0)
             }],
             ..crashed.clone()
         };
+        let cut_in_phase = 2 * RESUME_EVERY + 5;
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            train(&appended, Backend::Flex, &p, true, |step, _, _| {
+                assert!(step < cut_in_phase, "simulated crash");
+            })
+        }));
+        assert!(
+            run.is_err(),
+            "the continued run was interrupted in its new phase"
+        );
         let mut steps = Vec::new();
         train(&appended, Backend::Flex, &p, true, |s, _, _| steps.push(s)).unwrap();
-        assert_eq!(steps.first(), Some(&(RESUME_EVERY + 1)));
+        assert_eq!(
+            steps.first(),
+            Some(&(2 * RESUME_EVERY + 1)),
+            "resumed inside the appended phase"
+        );
         assert_eq!(steps.last(), Some(&appended.steps));
         std::fs::remove_dir_all(dir).unwrap();
     }
