@@ -272,8 +272,12 @@ enum Command {
         #[arg(long)]
         model: String,
         /// A training step listed among the model's checkpoints (default: the final weights).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "state_dir")]
         checkpoint: Option<u64>,
+        /// Evaluate the unfinished run's resumable state, STATE_DIR/ID/resume.bin, at the
+        /// step it was saved (written as eval-state-NNNNNN.json beside it).
+        #[arg(long)]
+        state_dir: Option<PathBuf>,
         /// Episodes per task and shot count.
         #[arg(long, default_value_t = 50)]
         episodes: usize,
@@ -371,6 +375,12 @@ fn unescape(s: &str) -> String {
     s.replace("\\n", "\n").replace("\\t", "\t")
 }
 
+fn read_manifest(dir: &std::path::Path) -> Result<Manifest, String> {
+    let path = dir.join(MANIFEST_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Manifest::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 /// Loads a model by manifest id (checking length and SHA-256) or from a file.
 fn load_model(
     dir: &std::path::Path,
@@ -386,8 +396,7 @@ fn load_model(
             .0);
     }
     let mpath = dir.join(MANIFEST_FILE);
-    let text = std::fs::read_to_string(&mpath).map_err(|e| format!("{}: {e}", mpath.display()))?;
-    let manifest = Manifest::parse(&text).map_err(|e| e.to_string())?;
+    let manifest = read_manifest(dir)?;
     let entry = match id {
         Some(id) => manifest.get(id).ok_or_else(|| {
             let ids: Vec<&str> = manifest.models.iter().map(|m| m.id.as_str()).collect();
@@ -407,6 +416,45 @@ fn load_model(
     Ok(load_verified(&bytes, entry.bytes, &entry.sha256, &device)
         .map_err(|e| format!("{}: {e}", path.display()))?
         .0)
+}
+
+/// The weights of `model` in the manifest in `dir`: its final ones, or those of one of its
+/// checkpoints, verified against the manifest; with the step they were saved at.
+fn load_entry_weights(
+    dir: &std::path::Path,
+    model: &str,
+    checkpoint: Option<u64>,
+    backend: Backend,
+) -> Result<(Model, u64), String> {
+    let manifest = read_manifest(dir)?;
+    let entry = manifest
+        .get(model)
+        .ok_or_else(|| format!("no model {model:?} in the manifest"))?;
+    let (file, bytes, sha) = match checkpoint {
+        None => (entry.file.clone(), entry.bytes, entry.sha256.clone()),
+        Some(step) => {
+            let c = entry
+                .checkpoints
+                .iter()
+                .find(|c| c.step == step)
+                .ok_or_else(|| {
+                    let steps: Vec<String> = entry
+                        .checkpoints
+                        .iter()
+                        .map(|c| c.step.to_string())
+                        .collect();
+                    format!(
+                        "{model} has no checkpoint at step {step}; it has {}",
+                        steps.join(", ")
+                    )
+                })?;
+            (c.file.clone(), c.bytes, c.sha256.clone())
+        }
+    };
+    let raw = std::fs::read(dir.join(&file)).map_err(|e| format!("{file}: {e}"))?;
+    let (m, _) =
+        load_verified(&raw, bytes, &sha, &backend.device()).map_err(|e| format!("{file}: {e}"))?;
+    Ok((m, checkpoint.unwrap_or(entry.training.steps)))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -481,6 +529,7 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Eval {
             model,
             checkpoint,
+            state_dir,
             episodes,
             seed,
             dir,
@@ -488,43 +537,33 @@ fn run(cli: Cli) -> Result<(), String> {
             rules,
             rule_queries,
         } => {
-            let text = std::fs::read_to_string(dir.join(MANIFEST_FILE))
-                .map_err(|e| format!("{}: {e}", dir.display()))?;
-            let manifest = Manifest::parse(&text).map_err(|e| e.to_string())?;
-            let entry = manifest
-                .get(&model)
-                .ok_or_else(|| format!("no model {model:?} in the manifest"))?;
-            let (file, bytes, sha) = match checkpoint {
-                None => (entry.file.clone(), entry.bytes, entry.sha256.clone()),
-                Some(step) => {
-                    let c = entry
-                        .checkpoints
-                        .iter()
-                        .find(|c| c.step == step)
-                        .ok_or_else(|| {
-                            let steps: Vec<String> = entry
-                                .checkpoints
-                                .iter()
-                                .map(|c| c.step.to_string())
-                                .collect();
-                            format!(
-                                "{model} has no checkpoint at step {step}; it has {}",
-                                steps.join(", ")
-                            )
-                        })?;
-                    (c.file.clone(), c.bytes, c.sha256.clone())
+            let (m, step, out) = match &state_dir {
+                Some(state) => {
+                    let file = state.join(&model).join("resume.bin");
+                    let raw =
+                        std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+                    let (m, info) = from_bytes(&raw, &cli.backend.device())
+                        .map_err(|e| format!("{}: {e}", file.display()))?;
+                    let step: u64 = info
+                        .info
+                        .get("step")
+                        .and_then(|s| s.parse().ok())
+                        .ok_or_else(|| format!("{}: no step recorded", file.display()))?;
+                    let out = state
+                        .join(&model)
+                        .join(format!("eval-state-{step:06}.json"));
+                    (m, step, out)
+                }
+                None => {
+                    let (m, step) = load_entry_weights(&dir, &model, checkpoint, cli.backend)?;
+                    let out = dir.join(&model).join(match checkpoint {
+                        None => "eval.json".to_string(),
+                        Some(s) => format!("eval-{s:06}.json"),
+                    });
+                    (m, step, out)
                 }
             };
-            let raw = std::fs::read(dir.join(&file)).map_err(|e| format!("{file}: {e}"))?;
-            let (m, _) = load_verified(&raw, bytes, &sha, &cli.backend.device())
-                .map_err(|e| format!("{file}: {e}"))?;
-            let mut report = evaluate(
-                &m,
-                &model,
-                checkpoint.or(Some(entry.training.steps)),
-                episodes,
-                seed,
-            );
+            let mut report = evaluate(&m, &model, Some(step), episodes, seed);
             if rules > 0 {
                 let r = icl_model::rule_eval::evaluate_rules(&m, rules, rule_queries, seed);
                 print!("{}", r.markdown());
@@ -540,10 +579,6 @@ fn run(cli: Cli) -> Result<(), String> {
                     e.logit, e.logprob, e.greedy_same
                 );
             }
-            let out = dir.join(&model).join(match checkpoint {
-                None => "eval.json".to_string(),
-                Some(s) => format!("eval-{s:06}.json"),
-            });
             std::fs::create_dir_all(out.parent().expect("has a parent"))
                 .map_err(|e| e.to_string())?;
             std::fs::write(
