@@ -44,7 +44,7 @@ impl Paths {
         self.dir.join(&self.id).join("curves.json")
     }
     /// Full-precision state for resuming (not shipped).
-    fn resume_file(&self) -> PathBuf {
+    pub fn resume_file(&self) -> PathBuf {
         self.state.join(&self.id).join("resume.bin")
     }
 }
@@ -96,14 +96,9 @@ pub fn train(
     std::fs::create_dir_all(paths.dir.join(&paths.id)).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(paths.state.join(&paths.id)).map_err(|e| e.to_string())?;
 
-    let (net, mut curves, start) = match (resume, std::fs::read(paths.resume_file())) {
-        (true, Ok(bytes)) => {
-            let (m, info) = from_bytes(&bytes, &device).map_err(|e| format!("resume file: {e}"))?;
-            let step: usize = info
-                .info
-                .get("step")
-                .and_then(|s| s.parse().ok())
-                .ok_or("resume file has no step")?;
+    let (net, mut curves, start) = match resume && paths.resume_file().exists() {
+        true => {
+            let (m, step) = read_resume(&paths.resume_file(), &device)?;
             let curves: Curves = serde_json::from_str(
                 &std::fs::read_to_string(paths.curves()).map_err(|e| e.to_string())?,
             )
@@ -131,7 +126,7 @@ pub fn train(
             eprintln!("resuming {} at step {step}", paths.id);
             (m.net, curves, step)
         }
-        _ => {
+        false => {
             let net = config.init_seeded(&device, cfg.seed);
             (
                 net,
@@ -288,6 +283,19 @@ fn write_resume(
     info.insert("seed".to_string(), cfg.seed.to_string());
     write_atomic(&paths.resume_file(), &to_bytes(model, DType::F32, &info))
         .map_err(|e| e.to_string())
+}
+
+/// A run's resumable state, as `write_resume` left it: the model and the step it had reached.
+pub fn read_resume(file: &Path, device: &Device) -> Result<(Model, usize), String> {
+    let at = |e: &dyn std::fmt::Display| format!("{}: {e}", file.display());
+    let bytes = std::fs::read(file).map_err(|e| at(&e))?;
+    let (m, info) = from_bytes(&bytes, device).map_err(|e| at(&e))?;
+    let step = info
+        .info
+        .get("step")
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| at(&"no step recorded"))?;
+    Ok((m, step))
 }
 
 fn write_curves(paths: &Paths, curves: &Curves) -> Result<(), String> {

@@ -19,7 +19,7 @@ use icl_model::eval::evaluate;
 use icl_model::manifest::{MANIFEST_FILE, Manifest, ModelEntry, TrainingInfo, publish};
 use icl_model::model::Model;
 use icl_model::sampling::{SamplingConfig, complete};
-use icl_model::train::{TrainConfig, paths, train};
+use icl_model::train::{TrainConfig, paths, read_resume, train};
 use icl_model::train_config::Phase;
 use icl_model::weights::{export, from_bytes, load_verified};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
@@ -381,28 +381,40 @@ fn read_manifest(dir: &std::path::Path) -> Result<Manifest, String> {
     Manifest::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Loads a model by manifest id (checking length and SHA-256) or from a file.
+/// Loads a model from a file, or by manifest id (the first listed without one).
 fn load_model(
     dir: &std::path::Path,
     id: Option<&str>,
     file: Option<&PathBuf>,
     backend: Backend,
 ) -> Result<Model, String> {
-    let device = backend.device();
-    if let Some(f) = file {
-        let bytes = std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?;
-        return Ok(from_bytes(&bytes, &device)
-            .map_err(|e| format!("{}: {e}", f.display()))?
-            .0);
+    match file {
+        Some(f) => {
+            let bytes = std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?;
+            Ok(from_bytes(&bytes, &backend.device())
+                .map_err(|e| format!("{}: {e}", f.display()))?
+                .0)
+        }
+        None => Ok(load_entry_weights(dir, id, None, backend)?.0),
     }
-    let mpath = dir.join(MANIFEST_FILE);
+}
+
+/// The weights of model `id` (the first listed without one) in the manifest in `dir`: its
+/// final ones, or those of one of its checkpoints, verified against the manifest's length and
+/// SHA-256; with the step they were saved at.
+fn load_entry_weights(
+    dir: &std::path::Path,
+    id: Option<&str>,
+    checkpoint: Option<u64>,
+    backend: Backend,
+) -> Result<(Model, u64), String> {
     let manifest = read_manifest(dir)?;
     let entry = match id {
         Some(id) => manifest.get(id).ok_or_else(|| {
             let ids: Vec<&str> = manifest.models.iter().map(|m| m.id.as_str()).collect();
             format!(
                 "no model {id:?} in {}; known: {}",
-                mpath.display(),
+                dir.join(MANIFEST_FILE).display(),
                 ids.join(", ")
             )
         })?,
@@ -411,27 +423,8 @@ fn load_model(
             .first()
             .ok_or("the manifest lists no models")?,
     };
-    let path = dir.join(&entry.file);
-    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(load_verified(&bytes, entry.bytes, &entry.sha256, &device)
-        .map_err(|e| format!("{}: {e}", path.display()))?
-        .0)
-}
-
-/// The weights of `model` in the manifest in `dir`: its final ones, or those of one of its
-/// checkpoints, verified against the manifest; with the step they were saved at.
-fn load_entry_weights(
-    dir: &std::path::Path,
-    model: &str,
-    checkpoint: Option<u64>,
-    backend: Backend,
-) -> Result<(Model, u64), String> {
-    let manifest = read_manifest(dir)?;
-    let entry = manifest
-        .get(model)
-        .ok_or_else(|| format!("no model {model:?} in the manifest"))?;
     let (file, bytes, sha) = match checkpoint {
-        None => (entry.file.clone(), entry.bytes, entry.sha256.clone()),
+        None => (&entry.file, entry.bytes, &entry.sha256),
         Some(step) => {
             let c = entry
                 .checkpoints
@@ -444,16 +437,18 @@ fn load_entry_weights(
                         .map(|c| c.step.to_string())
                         .collect();
                     format!(
-                        "{model} has no checkpoint at step {step}; it has {}",
+                        "{} has no checkpoint at step {step}; it has {}",
+                        entry.id,
                         steps.join(", ")
                     )
                 })?;
-            (c.file.clone(), c.bytes, c.sha256.clone())
+            (&c.file, c.bytes, &c.sha256)
         }
     };
-    let raw = std::fs::read(dir.join(&file)).map_err(|e| format!("{file}: {e}"))?;
-    let (m, _) =
-        load_verified(&raw, bytes, &sha, &backend.device()).map_err(|e| format!("{file}: {e}"))?;
+    let path = dir.join(file);
+    let raw = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (m, _) = load_verified(&raw, bytes, sha, &backend.device())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok((m, checkpoint.unwrap_or(entry.training.steps)))
 }
 
@@ -539,23 +534,17 @@ fn run(cli: Cli) -> Result<(), String> {
         } => {
             let (m, step, out) = match &state_dir {
                 Some(state) => {
-                    let file = state.join(&model).join("resume.bin");
-                    let raw =
-                        std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-                    let (m, info) = from_bytes(&raw, &cli.backend.device())
-                        .map_err(|e| format!("{}: {e}", file.display()))?;
-                    let step: u64 = info
-                        .info
-                        .get("step")
-                        .and_then(|s| s.parse().ok())
-                        .ok_or_else(|| format!("{}: no step recorded", file.display()))?;
+                    let file = paths(&dir, state, &model).resume_file();
+                    let (m, step) = read_resume(&file, &cli.backend.device())?;
+                    let step = step as u64;
                     let out = state
                         .join(&model)
                         .join(format!("eval-state-{step:06}.json"));
                     (m, step, out)
                 }
                 None => {
-                    let (m, step) = load_entry_weights(&dir, &model, checkpoint, cli.backend)?;
+                    let (m, step) =
+                        load_entry_weights(&dir, Some(&model), checkpoint, cli.backend)?;
                     let out = dir.join(&model).join(match checkpoint {
                         None => "eval.json".to_string(),
                         Some(s) => format!("eval-{s:06}.json"),
