@@ -1206,9 +1206,9 @@ async fn explain_panels_sweep_ablate_scrub_and_share() {
     let (exact, logp) = (chart_points(&c, 0).await, chart_points(&c, 1).await);
     assert_eq!(exact.len(), 9, "{exact:?}");
     assert_eq!(logp.len(), 9, "{logp:?}");
-    let base = native_model();
+    let default_model = native_model();
     let native = sweep_task(
-        &base,
+        &default_model,
         Task::FirstLetter,
         &Template::default(),
         &[0, 1, 2, 3, 4, 5, 6, 7, 8],
@@ -1233,7 +1233,9 @@ async fn explain_panels_sweep_ablate_scrub_and_share() {
             p.mean_logprob
         );
     }
-    println!("sweep k=0..8 x 16 queries on base in the browser: {sweep_ms} ms; exact {exact:?}");
+    println!(
+        "sweep k=0..8 x 16 queries on the default model in the browser: {sweep_ms} ms; exact {exact:?}"
+    );
     // Compare across the zoo: one row per model, each scored, and the scaling strip.
     let rows = compare_by_model(&c).await;
     println!("compare by model: {rows}");
