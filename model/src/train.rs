@@ -96,49 +96,45 @@ pub fn train(
     std::fs::create_dir_all(paths.dir.join(&paths.id)).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(paths.state.join(&paths.id)).map_err(|e| e.to_string())?;
 
-    let (net, mut curves, start) = match resume && paths.resume_file().exists() {
-        true => {
-            let (m, step) = read_resume(&paths.resume_file(), &device)?;
-            let curves: Curves = serde_json::from_str(
-                &std::fs::read_to_string(paths.curves()).map_err(|e| e.to_string())?,
-            )
-            .map_err(|e| format!("curves: {e}"))?;
-            let mut curves = curves;
-            if curves.train != *cfg {
-                // A run may be continued by later phases appended to its settings, once it
-                // has finished or while it is still before them: until a phase's start its
-                // schedule, data and checkpoints are those of the run that ends there.
-                let continued = cfg
-                    .phases
-                    .iter()
-                    .any(|p| step <= p.from && curves.train == cfg.ending_at(p.from));
-                if !continued {
-                    return Err(
-                        "the interrupted run used other settings; start afresh without --resume"
-                            .into(),
-                    );
-                }
-                eprintln!("{}: continuing with phase {}", paths.id, cfg.phase_of(step));
-                curves.train = cfg.clone();
-                // Recorded at once: a resume from a save inside the new phase must match.
-                write_curves(paths, &curves)?;
+    let resume_file = paths.resume_file();
+    let (net, mut curves, start) = if resume && resume_file.exists() {
+        let (m, step) = read_resume(&resume_file, &device)?;
+        let mut curves: Curves = serde_json::from_str(
+            &std::fs::read_to_string(paths.curves()).map_err(|e| e.to_string())?,
+        )
+        .map_err(|e| format!("curves: {e}"))?;
+        if curves.train != *cfg {
+            // A run may be continued by later phases appended to its settings, once it
+            // has finished or while it is still before them: until a phase's start its
+            // schedule, data and checkpoints are those of the run that ends there.
+            let continued = cfg
+                .phases
+                .iter()
+                .any(|p| step <= p.from && curves.train == cfg.ending_at(p.from));
+            if !continued {
+                return Err(
+                    "the interrupted run used other settings; start afresh without --resume".into(),
+                );
             }
-            eprintln!("resuming {} at step {step}", paths.id);
-            (m.net, curves, step)
+            eprintln!("{}: continuing with phase {}", paths.id, cfg.phase_of(step));
+            curves.train = cfg.clone();
+            // Recorded at once: a resume from a save inside the new phase must match.
+            write_curves(paths, &curves)?;
         }
-        false => {
-            let net = config.init_seeded(&device, cfg.seed);
-            (
-                net,
-                Curves {
-                    model: paths.id.clone(),
-                    train: cfg.clone(),
-                    config: config.clone(),
-                    points: Vec::new(),
-                },
-                0,
-            )
-        }
+        eprintln!("resuming {} at step {step}", paths.id);
+        (m.net, curves, step)
+    } else {
+        let net = config.init_seeded(&device, cfg.seed);
+        (
+            net,
+            Curves {
+                model: paths.id.clone(),
+                train: cfg.clone(),
+                config: config.clone(),
+                points: Vec::new(),
+            },
+            0,
+        )
     };
     let block = config.block_size;
     let mut stepper = Stepper::new(cfg, config.clone(), plain.clone(), Some((net, start)))?;

@@ -537,9 +537,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     let file = paths(&dir, state, &model).resume_file();
                     let (m, step) = read_resume(&file, &cli.backend.device())?;
                     let step = step as u64;
-                    let out = state
-                        .join(&model)
-                        .join(format!("eval-state-{step:06}.json"));
+                    let out = file.with_file_name(format!("eval-state-{step:06}.json"));
                     (m, step, out)
                 }
                 None => {
