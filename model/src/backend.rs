@@ -1,8 +1,11 @@
-//! Choosing the CPU backend at run time: burn-flex or burn-ndarray.
+//! Choosing the tensor backend at run time: burn-flex, burn-ndarray or (with the `gpu`
+//! feature) burn's Vulkan backend.
 //!
-//! Both compile natively and to wasm32; the benchmarks decide the default per target. ndarray
-//! is behind the `ndarray-backend` feature (on for the command line and the benchmarks), so
-//! the web worker, which runs flex, does not carry it.
+//! flex and ndarray compile natively and to wasm32; the benchmarks decide the default per
+//! target. ndarray is behind the `ndarray-backend` feature (on for the command line and the
+//! benchmarks), so the web worker, which runs flex, does not carry it. Vulkan is behind the
+//! `gpu` feature, built only for training on a machine with a GPU (`docs/TRAINING.md`); the
+//! device is made here, so every command of the `icl` CLI can run on it.
 
 use std::fmt;
 use std::str::FromStr;
@@ -10,7 +13,7 @@ use std::str::FromStr;
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
-/// A CPU tensor backend.
+/// A tensor backend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Backend {
@@ -20,6 +23,9 @@ pub enum Backend {
     /// burn-ndarray: deprecated upstream, kept for comparison in the benchmarks.
     #[cfg(feature = "ndarray-backend")]
     Ndarray,
+    /// burn's Vulkan backend (cubecl-wgpu, SPIR-V) with fusion and autotune: training on a GPU.
+    #[cfg(feature = "gpu")]
+    Vulkan,
 }
 
 impl Backend {
@@ -28,7 +34,18 @@ impl Backend {
         Backend::Flex,
         #[cfg(feature = "ndarray-backend")]
         Backend::Ndarray,
+        #[cfg(feature = "gpu")]
+        Backend::Vulkan,
     ];
+
+    /// The names `FromStr` accepts in this build, for messages.
+    pub fn names() -> String {
+        Self::ALL
+            .iter()
+            .map(|b| b.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 
     /// A device of this backend.
     pub fn device(self) -> Device {
@@ -37,6 +54,8 @@ impl Backend {
             #[cfg(feature = "ndarray-backend")]
             #[allow(deprecated)]
             Backend::Ndarray => Device::ndarray(),
+            #[cfg(feature = "gpu")]
+            Backend::Vulkan => Device::vulkan(burn::tensor::DeviceKind::DefaultDevice),
         }
     }
 }
@@ -47,6 +66,8 @@ impl fmt::Display for Backend {
             Backend::Flex => "flex",
             #[cfg(feature = "ndarray-backend")]
             Backend::Ndarray => "ndarray",
+            #[cfg(feature = "gpu")]
+            Backend::Vulkan => "vulkan",
         })
     }
 }
@@ -58,7 +79,15 @@ impl FromStr for Backend {
             "flex" => Ok(Backend::Flex),
             #[cfg(feature = "ndarray-backend")]
             "ndarray" => Ok(Backend::Ndarray),
-            _ => Err(format!("unknown backend {s:?} (use flex or ndarray)")),
+            #[cfg(feature = "gpu")]
+            "vulkan" => Ok(Backend::Vulkan),
+            #[cfg(not(feature = "gpu"))]
+            "vulkan" => Err(
+                "backend \"vulkan\" is not in this build: build icl with `--features gpu` \
+                 (docs/TRAINING.md)"
+                    .to_string(),
+            ),
+            _ => Err(format!("unknown backend {s:?} (use {})", Self::names())),
         }
     }
 }

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
 
+use crate::formats::FormatMix;
 use crate::inputs::Source;
 use crate::rules::{Program, ProgramSplit};
 use crate::tasks::{Split, Task, Template, induction_text};
@@ -37,6 +38,9 @@ pub struct DataMix {
     /// Tasks for the rest, drawn uniformly.
     pub tasks: Vec<Task>,
     pub template: Template,
+    /// Each few-shot sequence in a template drawn from the format space's training part
+    /// ([`crate::formats`]); `None`: every one in `template`.
+    pub formats: Option<FormatMix>,
     /// Episodes of string programs ([`crate::rules`]) in the few-shot share, if any.
     pub programs: Option<ProgramMix>,
 }
@@ -56,6 +60,8 @@ pub struct ProgramMix {
     /// ([`Program::maps_letters`]): a fresh training program with a shift or a substitution
     /// among its steps, alone or composed.
     pub per_letter: f32,
+    /// Programs of the whole space ([`Program::draw_extended`]) on inputs with phrases.
+    pub extended: bool,
 }
 
 impl ProgramMix {
@@ -78,7 +84,7 @@ impl ProgramMix {
         // No draw when there is no such share, so the runs before it keep their data.
         if self.per_letter > 0.0 && rng.random::<f32>() < self.per_letter {
             loop {
-                let p = Program::draw(rng, ProgramSplit::Train);
+                let p = self.fresh(rng);
                 if p.maps_letters() {
                     return p;
                 }
@@ -90,7 +96,25 @@ impl ProgramMix {
         }
         match &self.pool {
             Some(pool) => pool.choose(rng).expect("programs").clone(),
-            None => Program::draw(rng, ProgramSplit::Train),
+            None => self.fresh(rng),
+        }
+    }
+
+    /// A fresh training program of the mix's space.
+    fn fresh(&self, rng: &mut impl Rng) -> Program {
+        if self.extended {
+            Program::draw_extended(rng, ProgramSplit::Train)
+        } else {
+            Program::draw(rng, ProgramSplit::Train)
+        }
+    }
+
+    /// Where the inputs of its episodes come from.
+    pub fn source(&self) -> Source {
+        if self.extended {
+            Source::WithPhrases
+        } else {
+            Source::Mixed
         }
     }
 }
@@ -106,6 +130,7 @@ impl DataMix {
             induction,
             tasks: Task::ALL.to_vec(),
             template: Template::default(),
+            formats: None,
             programs: None,
         }
     }
@@ -140,9 +165,9 @@ impl DataMix {
             let program = pm.draw(rng);
             // Every example is at least 13 characters long.
             let (mut examples, query, answer) =
-                program.episode(rng, len / 13 + 1, Source::Mixed, Split::Train);
+                program.episode(rng, len / 13 + 1, pm.source(), Split::Train);
             examples.push((query, answer));
-            return self.render(&examples, tok, len);
+            return self.render(rng, &examples, tok, len);
         }
         let task = *self.tasks.choose(rng).expect("tasks");
         // Enough examples to overfill any window we train with; the rule is the episode's.
@@ -158,12 +183,20 @@ impl DataMix {
                 .collect();
         }
         examples.shuffle(rng);
-        self.render(&examples, tok, len)
+        self.render(rng, &examples, tok, len)
     }
 
-    /// `examples` in the template, cut or padded to `len` tokens, `<bos>` first.
-    fn render(&self, examples: &[(String, String)], tok: &Tokenizer, len: usize) -> Sequence {
-        let t = &self.template;
+    /// `examples` in the run's template or one drawn from the format space, cut or padded to
+    /// `len` tokens, `<bos>` first.
+    fn render(
+        &self,
+        rng: &mut impl Rng,
+        examples: &[(String, String)],
+        tok: &Tokenizer,
+        len: usize,
+    ) -> Sequence {
+        let drawn = self.formats.map(|f| f.draw(rng));
+        let t = drawn.as_ref().unwrap_or(&self.template);
         let mut ids = vec![BOS];
         let mut answer = vec![false];
         for (x, y) in examples {
@@ -207,6 +240,7 @@ mod tests {
             induction: 0.0,
             tasks: vec![Task::Reverse],
             template: Template::default(),
+            formats: None,
             programs: None,
         };
         let mut rng = ChaCha8Rng::seed_from_u64(1);
@@ -246,11 +280,13 @@ mod tests {
             induction: 0.0,
             tasks: Vec::new(),
             template: Template::default(),
+            formats: None,
             programs: Some(ProgramMix {
                 share: 1.0,
                 families: 0.0,
                 pool: Some(pool.clone()),
                 per_letter: 0.0,
+                extended: false,
             }),
         };
         for seed in 0..20 {
@@ -281,6 +317,7 @@ mod tests {
             families: 0.3,
             pool: None,
             per_letter: 0.0,
+            extended: false,
         };
         let mut rng = ChaCha8Rng::seed_from_u64(11);
         let mut families = 0;
@@ -304,6 +341,7 @@ mod tests {
             families: 0.3,
             pool: None,
             per_letter,
+            extended: false,
         };
         let mut b = ChaCha8Rng::seed_from_u64(5);
         let mut mapping = 0;

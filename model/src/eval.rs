@@ -42,6 +42,9 @@ pub struct Report {
     /// The rule-space evaluation, when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<crate::rule_eval::RuleReport>,
+    /// The evaluation across prompt formats, when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formats: Option<crate::format_eval::FormatReport>,
 }
 
 impl Report {
@@ -331,6 +334,7 @@ pub fn evaluate(
         icl_score: icl.icl,
         answer_icl_score: icl.answers,
         rules: None,
+        formats: None,
     }
 }
 

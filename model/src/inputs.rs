@@ -32,6 +32,10 @@ pub enum Source {
     Random,
     /// Any of the sources above, mixed as in training ([`draw`]).
     Mixed,
+    /// Two or three common words: `ice cream`, `Big red dog` ([`phrase`]).
+    Phrase,
+    /// [`Source::Mixed`], and one input in ten a phrase: the new learners' training inputs.
+    WithPhrases,
 }
 
 struct Vocab {
@@ -103,7 +107,59 @@ pub fn draw_from<R: Rng + ?Sized>(rng: &mut R, source: Source, split: Split) -> 
         Source::Uncommon => word(rng, vocabulary(true, split)),
         Source::Random => random_letters(rng, 1, 10),
         Source::Mixed => draw(rng, split),
+        Source::Phrase => phrase(rng, split),
+        Source::WithPhrases => {
+            if rng.random_range(0..10) == 0 {
+                phrase(rng, split)
+            } else {
+                draw(rng, split)
+            }
+        }
     }
+}
+
+/// The longest phrase drawn, spaces included.
+pub const MAX_PHRASE: usize = 16;
+
+/// Two or three common words of `split` joined by spaces, at most [`MAX_PHRASE`] characters:
+/// `ice cream`, `red fox den`; one in five capitalised (`Big red dog`), one in ten with every
+/// word capitalised (`New York`).
+pub fn phrase<R: Rng + ?Sized>(rng: &mut R, split: Split) -> String {
+    let pool = &vocab().common[index(split)];
+    loop {
+        let n = if rng.random_bool(0.7) { 2 } else { 3 };
+        // Short whole words: a cut word reads as a typo.
+        let words: Vec<String> = (0..n)
+            .map(|_| {
+                loop {
+                    let w = word(rng, pool);
+                    if w.len() <= 7 {
+                        break w;
+                    }
+                }
+            })
+            .collect();
+        let p = words.join(" ");
+        if p.len() > MAX_PHRASE {
+            continue;
+        }
+        return match rng.random_range(0..10) {
+            0 | 1 => capital(&p),
+            2 => words
+                .iter()
+                .map(|w| capital(w))
+                .collect::<Vec<_>>()
+                .join(" "),
+            _ => p,
+        };
+    }
+}
+
+fn capital(w: &str) -> String {
+    let mut c = w.chars();
+    c.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+        .unwrap_or_default()
 }
 
 /// One visitor-like input of 1–[`MAX_INPUT`] characters from the words of `split`:

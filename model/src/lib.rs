@@ -9,6 +9,8 @@ pub mod curves;
 pub mod data;
 pub mod decoding;
 pub mod eval;
+pub mod format_eval;
+pub mod formats;
 pub mod inputs;
 pub mod lean;
 pub mod live;

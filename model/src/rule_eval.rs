@@ -14,7 +14,7 @@ use crate::eval::{Item, SHOTS, score_answers};
 use crate::inputs::Source;
 use crate::model::Model;
 use crate::rules::{Program, ProgramSplit};
-use crate::tasks::{Split, Template};
+use crate::tasks::{Split, Task, Template};
 
 /// A set of rules scored together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -28,14 +28,21 @@ pub enum Group {
     FamiliesUncommon,
     /// The fixed tasks' programs on random letter strings.
     FamiliesRandom,
+    /// Held-out programs of the whole space with a kind added after the first 31 among their
+    /// steps: words of a phrase, or an answer about the input (a number, yes or no).
+    NewKinds,
+    /// The fixed tasks' programs on phrases of two or three held-out words.
+    FamiliesPhrases,
 }
 
 impl Group {
-    pub const ALL: [Group; 4] = [
+    pub const ALL: [Group; 6] = [
         Group::HeldOut,
         Group::HeldOutPair,
         Group::FamiliesUncommon,
         Group::FamiliesRandom,
+        Group::NewKinds,
+        Group::FamiliesPhrases,
     ];
 
     pub fn name(self) -> &'static str {
@@ -44,6 +51,8 @@ impl Group {
             Group::HeldOutPair => "held-out primitive pairs",
             Group::FamiliesUncommon => "fixed tasks, uncommon words",
             Group::FamiliesRandom => "fixed tasks, random strings",
+            Group::NewKinds => "held-out programs, new kinds",
+            Group::FamiliesPhrases => "fixed tasks, phrases",
         }
     }
 
@@ -52,6 +61,8 @@ impl Group {
             Group::HeldOut | Group::HeldOutPair => Source::Mixed,
             Group::FamiliesUncommon => Source::Uncommon,
             Group::FamiliesRandom => Source::Random,
+            Group::NewKinds => Source::WithPhrases,
+            Group::FamiliesPhrases => Source::Phrase,
         }
     }
 }
@@ -96,6 +107,25 @@ pub fn rules(group: Group, n: usize, seed: u64) -> Vec<(String, Program)> {
                 })
                 .collect()
         }
+        Group::NewKinds => (0..n)
+            .map(|_| {
+                loop {
+                    let p = Program::draw_extended(&mut rng, ProgramSplit::HeldOut);
+                    if p.is_extended() {
+                        break (p.text(), p);
+                    }
+                }
+            })
+            .collect(),
+        // Sorting or repeating a phrase reads badly (`  adeiv`): not asked on phrases.
+        Group::FamiliesPhrases => FAMILY_TASKS
+            .iter()
+            .filter(|t| !matches!(t, Task::SortLetters | Task::RepeatTwice))
+            .map(|&t| {
+                let p = Program::family(t, &mut rng).expect("a string task");
+                (t.name().to_string(), p)
+            })
+            .collect(),
         _ => FAMILY_TASKS
             .iter()
             .map(|&t| {
@@ -124,6 +154,36 @@ pub fn rule_items(
 /// `queries` prompts per rule and shot count, at every count of [`SHOTS`].
 pub fn evaluate_rules(model: &Model, n: usize, queries: usize, seed: u64) -> RuleReport {
     evaluate_rules_at(model, n, queries, seed, &SHOTS)
+}
+
+/// The exact match of each of `rules` at `k` shots in `template`, `queries` prompts each
+/// (those that fit the window), inputs from `source`: (prompts scored, exact).
+pub fn exact_in(
+    model: &Model,
+    template: &Template,
+    rules: &[(Group, Program)],
+    k: usize,
+    queries: usize,
+    seed: u64,
+) -> (usize, f32) {
+    let mut scored = Vec::new();
+    for (i, (group, program)) in rules.iter().enumerate() {
+        let items = rule_items(
+            program,
+            group.source(),
+            k,
+            queries,
+            seed ^ ((i as u64) << 20),
+        );
+        scored.extend(
+            score_answers(model, template, &items)
+                .into_iter()
+                .filter_map(Result::ok)
+                .map(|s| s.0),
+        );
+    }
+    let hits = scored.iter().filter(|&&h| h).count();
+    (scored.len(), hits as f32 / scored.len().max(1) as f32)
 }
 
 /// [`evaluate_rules`] at the given shot counts only; each cell is the one the whole
@@ -264,7 +324,7 @@ mod tests {
         let r = evaluate_rules(&m, 2, 2, 0);
         assert_eq!(
             r.cells.len(),
-            (2 + 2 + 2 * FAMILY_TASKS.len()) * SHOTS.len()
+            (2 + 2 + 2 + 3 * FAMILY_TASKS.len() - 2) * SHOTS.len()
         );
         assert!(
             r.cells

@@ -160,10 +160,32 @@ pub enum Prim {
     Wrap(char, char),
     /// `length`: `stone` → `5`
     Length,
+    /// `reverse_words`: `big red dog` → `dog red big`
+    ReverseWords,
+    /// `first_word`: `big red dog` → `big`
+    FirstWord,
+    /// `last_word`: `big red dog` → `dog`
+    LastWord,
+    /// `initials`: `big red dog` → `brd`
+    Initials,
+    /// `title`: `big red dog` → `Big Red Dog`
+    Title,
+    /// `join(-)`: `big red dog` → `big-red-dog`
+    Join(char),
+    /// `count(vowels)`: `stone` → `2`
+    Count(Class),
+    /// `has(digits)`: `r2d2` → `yes`, `stone` → `no`
+    Has(Class),
+    /// `palindrome`: `kayak` → `yes`, `stone` → `no`
+    Palindrome,
+    /// `longer(4)`: more than 4 characters? `stone` → `yes`, `moon` → `no`
+    Longer(u8),
+    /// `words`: `big red dog` → `3`
+    Words,
 }
 
 /// Every primitive kind, by name (the unit the held-out pairs are made of).
-pub const KINDS: [&str; 31] = [
+pub const KINDS: [&str; 42] = [
     "copy",
     "take",
     "drop",
@@ -195,7 +217,36 @@ pub const KINDS: [&str; 31] = [
     "infix",
     "wrap",
     "length",
+    "reverse_words",
+    "first_word",
+    "last_word",
+    "initials",
+    "title",
+    "join",
+    "count",
+    "has",
+    "palindrome",
+    "longer",
+    "words",
 ];
+
+/// The kinds that read words of a phrase: a program with one is shown phrases.
+const PHRASAL: [&str; 7] = [
+    "reverse_words",
+    "first_word",
+    "last_word",
+    "initials",
+    "title",
+    "join",
+    "words",
+];
+
+/// The kinds whose output says something about the input (a number, yes or no) rather than
+/// rewrite it: only the last step of a program.
+const ANSWERS: [&str; 6] = ["length", "count", "has", "palindrome", "longer", "words"];
+
+/// Share of drawn programs that end in an answer kind ([`ANSWERS`]).
+const ANSWER_SHARE: f64 = 0.2;
 
 /// Characters constants are made of: letters, digits and marks that read well in a prompt.
 const CONST_CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789-_*#!.+=~";
@@ -243,6 +294,17 @@ impl Prim {
             Prim::Infix(_) => 28,
             Prim::Wrap(..) => 29,
             Prim::Length => 30,
+            Prim::ReverseWords => 31,
+            Prim::FirstWord => 32,
+            Prim::LastWord => 33,
+            Prim::Initials => 34,
+            Prim::Title => 35,
+            Prim::Join(_) => 36,
+            Prim::Count(_) => 37,
+            Prim::Has(_) => 38,
+            Prim::Palindrome => 39,
+            Prim::Longer(_) => 40,
+            Prim::Words => 41,
         };
         KINDS[i]
     }
@@ -267,7 +329,11 @@ impl Prim {
                 m.iter().map(|&b| (b'a' + b) as char).collect::<String>()
             ),
             Prim::Replace(c, to) => format!("{k}({},{to})", c.name()),
-            Prim::Remove(c) | Prim::Keep(c) => format!("{k}({})", c.name()),
+            Prim::Remove(c) | Prim::Keep(c) | Prim::Count(c) | Prim::Has(c) => {
+                format!("{k}({})", c.name())
+            }
+            Prim::Join(c) => format!("{k}({c})"),
+            Prim::Longer(n) => format!("{k}({n})"),
             Prim::Prefix(s) | Prim::Suffix(s) => format!("{k}({s})"),
             Prim::Infix(c) => format!("{k}({c})"),
             Prim::Wrap(a, b) => format!("{k}({a}{b})"),
@@ -368,7 +434,44 @@ impl Prim {
                 .chain([*b])
                 .collect(),
             Prim::Length => len.to_string().chars().collect(),
+            Prim::ReverseWords => words_of(s).rev().collect::<Vec<_>>().join(&' '),
+            Prim::FirstWord => words_of(s).next().unwrap_or_default().to_vec(),
+            Prim::LastWord => words_of(s).last().unwrap_or_default().to_vec(),
+            Prim::Initials => words_of(s).filter_map(|w| w.first().copied()).collect(),
+            Prim::Title => s
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| {
+                    if i == 0 || s[i - 1] == ' ' {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c
+                    }
+                })
+                .collect(),
+            Prim::Join(sep) => words_of(s).collect::<Vec<_>>().join(sep),
+            Prim::Count(class) => s
+                .iter()
+                .filter(|&&c| class.has(c))
+                .count()
+                .to_string()
+                .chars()
+                .collect(),
+            Prim::Has(class) => yes_no(s.iter().any(|&c| class.has(c))),
+            Prim::Palindrome => yes_no(len > 1 && s.iter().eq(s.iter().rev())),
+            Prim::Longer(n) => yes_no(len > *n as usize),
+            Prim::Words => words_of(s).count().to_string().chars().collect(),
         }
+    }
+
+    /// Whether the kind reads the words of a phrase.
+    pub fn is_phrasal(&self) -> bool {
+        PHRASAL.contains(&self.kind())
+    }
+
+    /// Whether the kind answers something about its input (a number, yes or no).
+    pub fn is_answer(&self) -> bool {
+        ANSWERS.contains(&self.kind())
     }
 
     /// A random primitive of kind `KINDS[kind]`.
@@ -425,9 +528,29 @@ impl Prim {
                 let (a, b) = *BRACKETS.choose(rng).expect("brackets");
                 Prim::Wrap(a, b)
             }
-            _ => Prim::Length,
+            "length" => Prim::Length,
+            "reverse_words" => Prim::ReverseWords,
+            "first_word" => Prim::FirstWord,
+            "last_word" => Prim::LastWord,
+            "initials" => Prim::Initials,
+            "title" => Prim::Title,
+            "join" => Prim::Join(*b"-_.+/".choose(rng).expect("c") as char),
+            "count" => Prim::Count(class(rng)),
+            "has" => Prim::Has(class(rng)),
+            "palindrome" => Prim::Palindrome,
+            "longer" => Prim::Longer(n(rng, 3, 7)),
+            _ => Prim::Words,
         }
     }
+}
+
+/// The words of a phrase: its runs of characters between spaces.
+fn words_of(s: &[char]) -> impl DoubleEndedIterator<Item = &[char]> {
+    s.split(|&c| c == ' ').filter(|w| !w.is_empty())
+}
+
+fn yes_no(b: bool) -> Vec<char> {
+    if b { "yes" } else { "no" }.chars().collect()
 }
 
 fn random_subst(rng: &mut impl Rng) -> Prim {
@@ -498,6 +621,22 @@ const PROBES: [&str; 16] = [
     "banana",
 ];
 
+/// Fixed phrases a phrasal program's behaviour is read on instead of [`PROBES`].
+const PHRASE_PROBES: [&str; 12] = [
+    "big red dog",
+    "ice cream",
+    "New York",
+    "a cup of tea",
+    "hot sun",
+    "Good Morning",
+    "zip it up",
+    "blue sky",
+    "we ran home",
+    "kayak trip",
+    "an owl",
+    "salt and rye",
+];
+
 fn fnv(bytes: impl IntoIterator<Item = u8>) -> u64 {
     bytes.into_iter().fold(0xcbf29ce484222325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
@@ -562,9 +701,30 @@ impl Program {
             .any(|p| matches!(p, Prim::Shift(_) | Prim::Subst(_)))
     }
 
+    /// Whether a step reads the words of a phrase: its episodes show phrases.
+    pub fn is_phrasal(&self) -> bool {
+        self.0.iter().any(Prim::is_phrasal)
+    }
+
+    /// Whether its answers are yes or no: its episodes show both.
+    fn answers_yes_no(&self) -> bool {
+        self.0
+            .last()
+            .is_some_and(|p| matches!(p, Prim::Has(_) | Prim::Palindrome | Prim::Longer(_)))
+    }
+
+    /// The probe inputs its behaviour is read on: phrases for a phrasal program, else words.
+    fn probes(&self) -> &'static [&'static str] {
+        if self.is_phrasal() {
+            &PHRASE_PROBES
+        } else {
+            &PROBES
+        }
+    }
+
     /// A hash of what the program does on the probe inputs.
     pub fn fingerprint(&self) -> u64 {
-        fnv(PROBES.iter().flat_map(|x| {
+        fnv(self.probes().iter().flat_map(|x| {
             self.apply(x)
                 .into_bytes()
                 .into_iter()
@@ -594,16 +754,26 @@ impl Program {
     /// Whether the program is worth a rule: short outputs, rarely empty, it changes most
     /// inputs, and no step can be dropped without changing what it does.
     fn is_sound(&self) -> bool {
-        let outs: Vec<String> = PROBES.iter().map(|x| self.apply(x)).collect();
-        if outs
-            .iter()
-            .any(|y| y.chars().count() > MAX_OUTPUT || y.contains(['\n', ' ']))
-        {
+        let probes = self.probes();
+        let outs: Vec<String> = probes.iter().map(|x| self.apply(x)).collect();
+        // Spaces only inside the words of a phrase's answer.
+        let spaced = |y: &str| y.contains("  ") || y.starts_with(' ') || y.ends_with(' ');
+        if outs.iter().any(|y| {
+            y.chars().count() > MAX_OUTPUT
+                || y.contains('\n')
+                || spaced(y)
+                || (!self.is_phrasal() && y.contains(' '))
+        }) {
             return false;
         }
+        let extended = self.is_extended();
         let empty = outs.iter().filter(|y| y.is_empty()).count();
-        let same = outs.iter().zip(PROBES).filter(|(y, x)| y == x).count();
-        if empty > 3 || (same > PROBES.len() / 2 && self.0 != [Prim::Copy]) {
+        let same = outs.iter().zip(probes).filter(|(y, x)| y == x).count();
+        if empty > 3 || (same > probes.len() / 2 && self.0 != [Prim::Copy]) {
+            return false;
+        }
+        let distinct: std::collections::HashSet<&String> = outs.iter().collect();
+        if extended && distinct.len() < 2 {
             return false;
         }
         let print = self.fingerprint();
@@ -617,30 +787,100 @@ impl Program {
     /// A random sound program of 1–3 primitives (40 / 40 / 20 %) in `split`, by rejection.
     pub fn draw(rng: &mut impl Rng, split: ProgramSplit) -> Program {
         loop {
-            let n = match rng.random_range(0..10) {
-                0..4 => 1,
-                4..8 => 2,
-                _ => 3,
-            };
+            let n = step_count(rng);
             // `copy` and `length` only alone: in a composition they are no step or end it.
             let p: Vec<Prim> = (0..n)
-                .map(|_| Prim::draw(rng.random_range(1..KINDS.len() - 1), rng))
+                .map(|_| Prim::draw(rng.random_range(1..ORIGINAL_KINDS - 1), rng))
                 .collect();
             let p = if n == 1 && rng.random_bool(0.04) {
                 vec![Prim::draw(
-                    *[0, KINDS.len() - 1].choose(rng).expect("k"),
+                    *[0, ORIGINAL_KINDS - 1].choose(rng).expect("k"),
                     rng,
                 )]
             } else {
                 p
             };
-            let program = Program(p);
-            let family = split != ProgramSplit::Train && program.is_family_like();
-            if program.split() == split && !family && program.is_sound() {
+            if let Some(program) = Program(p).accepted(split) {
                 return program;
             }
         }
     }
+
+    /// A random sound program of the whole space, the kinds on phrases and the kinds that
+    /// answer about the input included, in `split`, by rejection. One in five ends in an
+    /// answering kind (`length`, `count`, `has`, `palindrome`, `longer`, `words`).
+    pub fn draw_extended(rng: &mut impl Rng, split: ProgramSplit) -> Program {
+        loop {
+            let n = step_count(rng);
+            // `copy` only alone; a kind that answers about its input only as the last step.
+            let p: Vec<Prim> = (0..n)
+                .map(|i| {
+                    let kinds = if i + 1 == n && rng.random_bool(ANSWER_SHARE) {
+                        &answer_kinds()[..]
+                    } else {
+                        &rewrite_kinds()[..]
+                    };
+                    Prim::draw(*kinds.choose(rng).expect("kinds"), rng)
+                })
+                .collect();
+            let p = if n == 1 && rng.random_bool(0.02) {
+                vec![Prim::Copy]
+            } else {
+                p
+            };
+            if let Some(program) = Program(p).accepted(split) {
+                return program;
+            }
+        }
+    }
+
+    /// Whether a program of kinds added after the first 31 (on phrases, or answering
+    /// about the input) is among its steps.
+    pub fn is_extended(&self) -> bool {
+        self.0
+            .iter()
+            .any(|p| KINDS[ORIGINAL_KINDS..].contains(&p.kind()))
+    }
+
+    /// The program, if it is sound and in `split` (a held-out one never does what a fixed
+    /// task does).
+    fn accepted(self, split: ProgramSplit) -> Option<Program> {
+        let family = split != ProgramSplit::Train && self.is_family_like();
+        (self.split() == split && !family && self.is_sound()).then_some(self)
+    }
+}
+
+/// 1–3 steps (40 / 40 / 20 %).
+fn step_count(rng: &mut impl Rng) -> usize {
+    match rng.random_range(0..10) {
+        0..4 => 1,
+        4..8 => 2,
+        _ => 3,
+    }
+}
+
+/// The kinds of the first rule space (to `length`): [`Program::draw`] draws only these, so
+/// runs begun before the space grew see the same programs.
+const ORIGINAL_KINDS: usize = 31;
+
+/// Indices of the kinds that rewrite their input (all but `copy` and the answer kinds).
+fn rewrite_kinds() -> &'static Vec<usize> {
+    static K: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+    K.get_or_init(|| {
+        (1..KINDS.len())
+            .filter(|&i| !ANSWERS.contains(&KINDS[i]))
+            .collect()
+    })
+}
+
+/// Indices of the kinds that answer about their input ([`ANSWERS`]).
+fn answer_kinds() -> &'static Vec<usize> {
+    static K: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+    K.get_or_init(|| {
+        (0..KINDS.len())
+            .filter(|&i| ANSWERS.contains(&KINDS[i]))
+            .collect()
+    })
 }
 
 /// A few-shot prompt's parts: the examples, the query and its answer.
@@ -651,13 +891,29 @@ impl Program {
     /// distinct, none with an empty output, the query not among the examples. For a
     /// substitution every letter of the query appears in some example when `k` allows.
     pub fn episode(&self, rng: &mut impl Rng, k: usize, source: Source, split: Split) -> Shots {
+        // A rule on the words of a phrase is shown phrases; a yes-or-no rule both answers.
+        let source = if self.is_phrasal() {
+            Source::Phrase
+        } else {
+            source
+        };
+        let yes_no = self.answers_yes_no();
         let mut used: Vec<String> = Vec::new();
         let fresh = |rng: &mut dyn rand::RngCore, used: &mut Vec<String>, need: Option<char>| {
             let mut last = String::new();
+            let want = yes_no.then(|| if rng.random_bool(0.5) { "yes" } else { "no" });
             for _ in 0..40 {
                 let x = inputs::draw_from(rng, source, split);
                 let fits = need.is_none_or(|c| x.contains(c));
-                if fits && !used.contains(&x) && !self.apply(&x).is_empty() {
+                let y = self.apply(&x);
+                // A phrase only where its answer reads well (the first space's runs
+                // drew words alone, and keep their episodes).
+                let phrase_fits = !x.contains(' ')
+                    || (y.chars().count() <= MAX_OUTPUT
+                        && !y.starts_with(' ')
+                        && !y.ends_with(' '));
+                let answer_fits = want.is_none_or(|w| y == w) && phrase_fits;
+                if fits && answer_fits && !used.contains(&x) && !y.is_empty() {
                     used.push(x.clone());
                     return Some(x);
                 }

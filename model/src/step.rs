@@ -153,7 +153,7 @@ impl Stepper {
         );
         let (mix, _) = &self.mixes[self.cfg.phase_of(step) - 1];
         let window = self.cfg.window_at(step, self.config.block_size);
-        (0..self.cfg.batch_size)
+        (0..self.cfg.batch_at(step))
             .map(|_| mix.sequence(&mut rng, &self.tok, window))
             .collect()
     }

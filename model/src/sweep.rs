@@ -291,6 +291,7 @@ mod tests {
                 input_prefix: String::new(),
                 output_prefix: String::new(),
                 separator: String::new(),
+                between: None,
             };
             for template in [Template::default(), empty] {
                 let mut sweeper = Sweeper::new(&m, &template, chains.clone());

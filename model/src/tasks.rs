@@ -106,16 +106,21 @@ fn category_words(cat: usize, split: Split) -> Vec<&'static str> {
         .collect()
 }
 
-/// How an example is written. Editable in the page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// How an example is written. Editable in the page; training draws it from the format space
+/// ([`crate::formats`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Template {
     /// Written before each input.
     pub input_prefix: String,
     /// Written before each output.
     pub output_prefix: String,
-    /// Written after each input and each output.
+    /// Written after each output, and after each input unless `between` says otherwise.
     pub separator: String,
+    /// Written after each input instead of the separator, for formats whose input and output
+    /// share a line (`stone -> enots`: nothing here, ` -> ` as the output prefix) or whose
+    /// items are quoted (`"`); `None` (links and drafts made before it existed): the separator.
+    pub between: Option<String>,
 }
 
 impl Default for Template {
@@ -124,11 +129,17 @@ impl Default for Template {
             input_prefix: "in: ".into(),
             output_prefix: "out: ".into(),
             separator: "\n".into(),
+            between: None,
         }
     }
 }
 
 impl Template {
+    /// What is written after each input: `between`, else the separator.
+    pub fn after_input(&self) -> &str {
+        self.between.as_deref().unwrap_or(&self.separator)
+    }
+
     /// The few-shot prompt: every example, then the query's input and the output prefix.
     pub fn prompt(&self, examples: &[(String, String)], query: &str) -> String {
         let mut s = String::new();
@@ -137,7 +148,7 @@ impl Template {
         }
         s.push_str(&self.input_prefix);
         s.push_str(query);
-        s.push_str(&self.separator);
+        s.push_str(self.after_input());
         s.push_str(self.output_prefix.trim_end_matches(' '));
         s
     }
@@ -155,7 +166,7 @@ impl Template {
         [
             (&self.input_prefix, false),
             (x, false),
-            (&self.separator, false),
+            (self.after_input(), false),
             (&self.output_prefix, false),
             (y, true),
             (&self.separator, true),

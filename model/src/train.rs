@@ -16,7 +16,7 @@ use std::time::Instant;
 use burn::tensor::Device;
 
 use crate::backend::Backend;
-use crate::config::{ModelConfig, Preset};
+use crate::config::Preset;
 pub use crate::curves::{CurvePoint, Curves};
 use crate::manifest::{CheckpointEntry, ModelEntry, TrainingInfo, publish};
 use crate::metrics::{HEAD_PROBE, head_scores, icl_scores};
@@ -76,19 +76,18 @@ fn evaluate(
 }
 
 /// Trains one zoo model, writing checkpoints, curves and the final weights into `paths.dir`
-/// and the manifest. With `resume`, continues from `resume.bin` and the curves file.
+/// and the manifest. With `resume`, continues from `resume.bin` and the curves file. With a
+/// time `limit`, stops after the first step that ends past it, writing the resumable state
+/// (so a run moves between machines: `--resume` continues it on any backend).
 pub fn train(
     cfg: &TrainConfig,
     backend: Backend,
     paths: &Paths,
     resume: bool,
+    limit: Option<std::time::Duration>,
     mut progress: impl FnMut(usize, f32, u64),
 ) -> Result<Model, String> {
-    let mut config = ModelConfig::preset(&cfg.preset).map_err(|e| e.to_string())?;
-    if let Some(b) = cfg.block_size {
-        config.block_size = b;
-        config.validate().map_err(|e| e.to_string())?;
-    }
+    let config = cfg.model_config()?;
     let plain = backend.device();
     let device = plain.clone().autodiff();
     let tok = Tokenizer::default();
@@ -182,6 +181,18 @@ pub fn train(
             // Late checkpoints are far apart: keep the resumable state fresh in between.
             write_resume(&stepper.model(), cfg, paths, done)?;
         }
+        if done < cfg.steps && limit.is_some_and(|l| started.elapsed() >= l) {
+            if !checkpoints.contains(&done) && done % RESUME_EVERY != 0 {
+                // The curves too: a stop before the first checkpoint has written none.
+                write_curves(paths, &curves)?;
+                write_resume(&stepper.model(), cfg, paths, done)?;
+            }
+            eprintln!(
+                "{}: time limit reached at step {done} of {}; continue with --resume",
+                paths.id, cfg.steps
+            );
+            break;
+        }
     }
     Ok(stepper.model())
 }
@@ -267,6 +278,11 @@ pub fn repack(dir: &Path, id: &str) -> Result<Vec<(u64, u64, u64)>, String> {
 /// resumed from such a save restarts the loss averages of the next curve point.
 pub const RESUME_EVERY: usize = 100;
 
+/// The largest file of a resumable state: a state larger than this (a model of more than
+/// ~3.9M parameters in f32) is written in parts, `resume.bin`, `resume.bin.2`, ..., so it can
+/// be carried between machines as files of at most 15 MB.
+pub const STATE_PART_BYTES: usize = 15_000_000;
+
 /// The full-precision state `--resume` continues from.
 fn write_resume(
     model: &Model,
@@ -277,14 +293,51 @@ fn write_resume(
     let mut info = BTreeMap::new();
     info.insert("step".to_string(), step.to_string());
     info.insert("seed".to_string(), cfg.seed.to_string());
-    write_atomic(&paths.resume_file(), &to_bytes(model, DType::F32, &info))
+    write_parts(&paths.resume_file(), &to_bytes(model, DType::F32, &info))
         .map_err(|e| e.to_string())
+}
+
+/// The name of part `n` (from 1) of a state written at `file`.
+fn part_file(file: &Path, n: usize) -> PathBuf {
+    if n == 1 {
+        file.to_path_buf()
+    } else {
+        let mut name = file.as_os_str().to_os_string();
+        name.push(format!(".{n}"));
+        PathBuf::from(name)
+    }
+}
+
+/// Writes `bytes` as parts of at most [`STATE_PART_BYTES`], the later ones first and the
+/// first last, and removes parts a larger earlier state left beyond them.
+fn write_parts(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let parts: Vec<&[u8]> = bytes.chunks(STATE_PART_BYTES).collect();
+    for (i, part) in parts.iter().enumerate().rev() {
+        write_atomic(&part_file(file, i + 1), part)?;
+    }
+    let mut n = parts.len().max(1) + 1;
+    while part_file(file, n).exists() {
+        std::fs::remove_file(part_file(file, n))?;
+        n += 1;
+    }
+    Ok(())
+}
+
+/// A state written by [`write_parts`]: its parts joined in order.
+fn read_parts(file: &Path) -> std::io::Result<Vec<u8>> {
+    let mut bytes = std::fs::read(file)?;
+    let mut n = 2;
+    while bytes.len() == (n - 1) * STATE_PART_BYTES && part_file(file, n).exists() {
+        bytes.extend(std::fs::read(part_file(file, n))?);
+        n += 1;
+    }
+    Ok(bytes)
 }
 
 /// A run's resumable state, as `write_resume` left it: the model and the step it had reached.
 pub fn read_resume(file: &Path, device: &Device) -> Result<(Model, usize), String> {
     let at = |e: &dyn std::fmt::Display| format!("{}: {e}", file.display());
-    let bytes = std::fs::read(file).map_err(|e| at(&e))?;
+    let bytes = read_parts(file).map_err(|e| at(&e))?;
     let (m, info) = from_bytes(&bytes, device).map_err(|e| at(&e))?;
     let step = info
         .info
@@ -348,7 +401,7 @@ fn write_checkpoint(
     });
     let entry = ModelEntry {
         id: paths.id.clone(),
-        name: display_name(&cfg.preset),
+        name: display_name(cfg),
         description: description(cfg),
         params: model.num_params() as u64,
         file,
@@ -366,13 +419,17 @@ fn write_checkpoint(
     Ok(())
 }
 
-fn display_name(preset: &str) -> String {
-    match Preset::from_name(preset) {
+fn display_name(cfg: &TrainConfig) -> String {
+    let layers = cfg.model_config().map_or(0, |c| c.n_layers);
+    let formats = cfg.phases.iter().any(|p| p.formats.is_some()) || cfg.formats.is_some();
+    match Preset::from_name(&cfg.preset) {
+        Ok(Preset::Learner) if formats => format!("{layers}-layer rule learner, any format"),
+        Ok(Preset::Learner) if layers != 5 => format!("{layers}-layer rule learner"),
         Ok(Preset::Attn1) => "1-layer attention-only".into(),
         Ok(Preset::Attn2) => "2-layer attention-only".into(),
         Ok(Preset::Base) => "4-layer transformer".into(),
         Ok(Preset::Learner) => "5-layer rule learner".into(),
-        Err(_) => preset.to_string(),
+        Err(_) => cfg.preset.clone(),
     }
 }
 
@@ -384,6 +441,13 @@ fn description(cfg: &TrainConfig) -> String {
         Ok(Preset::Attn2) => {
             "Two attention layers, no MLPs: the smallest model that forms induction heads.".into()
         }
+        Ok(Preset::Learner) if cfg.phases.iter().any(|p| p.formats.is_some()) => format!(
+            "{} layers with MLPs, meta-trained on a space of string programs (one to three \
+             steps such as drop(1) | upper(last), answers about the input, words of a phrase) \
+             on visitor-like inputs, in many prompt formats: it learns a rule it never saw \
+             from the examples, written as the visitor writes them.",
+            cfg.model_config().map_or(0, |c| c.n_layers)
+        ),
         Ok(Preset::Learner) => "Five layers with MLPs, meta-trained on a space of string programs \
                       (one to three steps such as drop(1) | upper(last)) on visitor-like inputs: \
                       it learns a rule it never saw from the examples."
@@ -434,6 +498,7 @@ pub fn paths(dir: &Path, state: &Path, id: &str) -> Paths {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::ModelConfig;
     use crate::data::DataMix;
     use crate::step::batch_loss;
     use crate::tensors::batch_tokens;
@@ -490,6 +555,8 @@ mod tests {
                     checkpoints: 1,
                     window: Some(24),
                     programs: None,
+                    formats: None,
+                    batch_size: None,
                 },
                 Phase {
                     from: 25,
@@ -499,6 +566,8 @@ mod tests {
                     checkpoints: 1,
                     window: None,
                     programs: None,
+                    formats: None,
+                    batch_size: None,
                 },
             ],
             ..TrainConfig::for_preset("attn1").unwrap()
@@ -522,8 +591,8 @@ mod tests {
         );
         let whole = paths(&dir, &dir.join("state"), "whole");
         let split = paths(&dir, &dir.join("state"), "split");
-        let a = train(&full, Backend::Flex, &whole, false, |_, _, _| {}).unwrap();
-        train(&first, Backend::Flex, &split, false, |_, _, _| {}).unwrap();
+        let a = train(&full, Backend::Flex, &whole, false, None, |_, _, _| {}).unwrap();
+        train(&first, Backend::Flex, &split, false, None, |_, _, _| {}).unwrap();
         let other = TrainConfig {
             phases: vec![Phase {
                 from: 15,
@@ -531,15 +600,18 @@ mod tests {
             }],
             ..full.clone()
         };
-        assert!(train(&other, Backend::Flex, &split, true, |_, _, _| {}).is_err());
+        assert!(train(&other, Backend::Flex, &split, true, None, |_, _, _| {}).is_err());
         let mut steps = Vec::new();
-        train(&middle, Backend::Flex, &split, true, |s, _, _| {
+        train(&middle, Backend::Flex, &split, true, None, |s, _, _| {
             steps.push(s)
         })
         .unwrap();
         assert_eq!(steps.first(), Some(&21), "continued after step 20");
         steps.clear();
-        let b = train(&full, Backend::Flex, &split, true, |s, _, _| steps.push(s)).unwrap();
+        let b = train(&full, Backend::Flex, &split, true, None, |s, _, _| {
+            steps.push(s)
+        })
+        .unwrap();
         assert_eq!(steps.first(), Some(&26), "continued after step 25");
         let ids = Tokenizer::default()
             .encode_with_bos("in: stone\nout: enots")
@@ -578,6 +650,75 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
+    /// A run stopped by its time limit leaves its state at the step it reached; the state
+    /// carries no trace of the backend, so the run resumes on another one (here flex, then
+    /// ndarray, as a GPU run resumes on the CPU) and trains on to its end.
+    #[test]
+    fn a_run_stopped_by_its_time_limit_resumes_on_another_backend() {
+        let dir = std::env::temp_dir().join(format!("icl-move-{}", std::process::id()));
+        let cfg = TrainConfig {
+            steps: 12,
+            batch_size: 2,
+            warmup: 2,
+            checkpoints: 2,
+            linear_checkpoints: 0,
+            block_size: Some(32),
+            ..TrainConfig::for_preset("attn1").unwrap()
+        };
+        let p = paths(&dir, &dir.join("state"), "moved");
+        let mut reached = 0;
+        train(
+            &cfg,
+            Backend::Flex,
+            &p,
+            false,
+            Some(std::time::Duration::ZERO),
+            |s, _, _| reached = s,
+        )
+        .unwrap();
+        assert_eq!(reached, 1, "stopped after the first step");
+        let (_, step) = read_resume(&p.resume_file(), &Backend::Ndarray.device()).unwrap();
+        assert_eq!(step, 1);
+        let mut steps = Vec::new();
+        let m = train(&cfg, Backend::Ndarray, &p, true, None, |s, _, _| {
+            steps.push(s)
+        })
+        .unwrap();
+        assert_eq!(steps, (2..=12).collect::<Vec<_>>());
+        assert!(m.num_params() > 0);
+        let (_, step) = read_resume(&p.resume_file(), &Backend::Flex.device()).unwrap();
+        assert_eq!(step, 12);
+        let curves: Curves =
+            serde_json::from_str(&std::fs::read_to_string(p.curves()).unwrap()).unwrap();
+        assert_eq!(curves.points.last().unwrap().step, 12);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// A state larger than a part is written as parts of at most `STATE_PART_BYTES`, read
+    /// back whole; a later, smaller state removes the parts it no longer needs.
+    #[test]
+    fn large_states_are_carried_in_parts_of_at_most_15_mb() {
+        let dir = std::env::temp_dir().join(format!("icl-parts-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("resume.bin");
+        let big: Vec<u8> = (0..2 * STATE_PART_BYTES + 7)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        write_parts(&file, &big).unwrap();
+        let sizes: Vec<u64> = (1..=4)
+            .map(|n| std::fs::metadata(part_file(&file, n)).map_or(0, |m| m.len()))
+            .collect();
+        assert_eq!(
+            sizes,
+            [STATE_PART_BYTES as u64, STATE_PART_BYTES as u64, 7, 0]
+        );
+        assert_eq!(read_parts(&file).unwrap(), big);
+        write_parts(&file, &big[..10]).unwrap();
+        assert!(!part_file(&file, 2).exists() && !part_file(&file, 3).exists());
+        assert_eq!(read_parts(&file).unwrap(), &big[..10]);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
     /// An interruption between far-apart checkpoints loses at most `RESUME_EVERY` steps.
     #[test]
     fn an_interrupted_run_resumes_from_the_last_periodic_save() {
@@ -594,7 +735,7 @@ mod tests {
         let p = paths(&dir, &dir.join("state"), "cut");
         let crash_at = RESUME_EVERY + 10;
         let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            train(&cfg, Backend::Flex, &p, false, |step, _, _| {
+            train(&cfg, Backend::Flex, &p, false, None, |step, _, _| {
                 assert!(step < crash_at, "simulated crash");
             })
         }));
@@ -603,7 +744,7 @@ mod tests {
         let (_, info) = from_bytes(&saved, &Backend::Flex.device()).unwrap();
         assert_eq!(info.info["step"], RESUME_EVERY.to_string());
         let mut first = None;
-        train(&cfg, Backend::Flex, &p, true, |step, _, _| {
+        train(&cfg, Backend::Flex, &p, true, None, |step, _, _| {
             first.get_or_insert(step);
         })
         .unwrap();
@@ -619,7 +760,7 @@ mod tests {
         };
         let p = paths(&dir, &dir.join("state"), "cut-again");
         let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            train(&crashed, Backend::Flex, &p, false, |step, _, _| {
+            train(&crashed, Backend::Flex, &p, false, None, |step, _, _| {
                 assert!(step < crash_at, "simulated crash");
             })
         }));
@@ -636,7 +777,7 @@ mod tests {
         };
         let cut_in_phase = 2 * RESUME_EVERY + 5;
         let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            train(&appended, Backend::Flex, &p, true, |step, _, _| {
+            train(&appended, Backend::Flex, &p, true, None, |step, _, _| {
                 assert!(step < cut_in_phase, "simulated crash");
             })
         }));
@@ -645,7 +786,10 @@ mod tests {
             "the continued run was interrupted in its new phase"
         );
         let mut steps = Vec::new();
-        train(&appended, Backend::Flex, &p, true, |s, _, _| steps.push(s)).unwrap();
+        train(&appended, Backend::Flex, &p, true, None, |s, _, _| {
+            steps.push(s)
+        })
+        .unwrap();
         assert_eq!(
             steps.first(),
             Some(&(2 * RESUME_EVERY + 1)),
@@ -669,7 +813,10 @@ mod tests {
         };
         let p = paths(&dir, &dir.join("state"), "tiny");
         let mut losses = Vec::new();
-        train(&cfg, Backend::Flex, &p, false, |_, l, _| losses.push(l)).unwrap();
+        train(&cfg, Backend::Flex, &p, false, None, |_, l, _| {
+            losses.push(l)
+        })
+        .unwrap();
         let first: f32 = losses[..5].iter().sum::<f32>() / 5.0;
         let last: f32 = losses[losses.len() - 5..].iter().sum::<f32>() / 5.0;
         assert!(last < first - 0.5, "loss {first} -> {last}");
@@ -677,7 +824,7 @@ mod tests {
             serde_json::from_str(&std::fs::read_to_string(p.curves()).unwrap()).unwrap();
         assert_eq!(curves.points.len(), 1 + cfg.checkpoint_steps().len());
         // Resuming a finished run changes nothing and loads.
-        train(&cfg, Backend::Flex, &p, true, |_, _, _| {}).unwrap();
+        train(&cfg, Backend::Flex, &p, true, None, |_, _, _| {}).unwrap();
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -7,8 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{ConfigError, Preset};
+use crate::config::{ConfigError, ModelConfig, Preset};
 use crate::data::{DataMix, ProgramMix};
+use crate::formats::FormatMix;
 use crate::tasks::Task;
 
 /// Hyper-parameters of one training run.
@@ -52,6 +53,22 @@ pub struct TrainConfig {
     /// Episodes of string programs in every phase's few-shot share (default: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub programs: Option<Programs>,
+    /// Few-shot sequences in templates drawn from the format space (default: every one in
+    /// the page's default template).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formats: Option<FormatMix>,
+    /// The model's shape when it differs from the preset's (the probes of width and depth).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shape: Option<Shape>,
+}
+
+/// A model shape that replaces the preset's: layers, heads, width and MLP width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shape {
+    pub n_layers: usize,
+    pub n_heads: usize,
+    pub d_model: usize,
+    pub d_ff: usize,
 }
 
 /// The rule-space share of a run's few-shot sequences ([`crate::rules`]).
@@ -69,6 +86,11 @@ pub struct Programs {
     /// ([`crate::rules::Program::maps_letters`]); default: as often as a fresh draw has one.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub per_letter: f32,
+    /// Programs of the whole rule space, the kinds on phrases and the kinds that answer
+    /// about the input included, on inputs with phrases among them
+    /// ([`crate::rules::Program::draw_extended`]); default: the first 31 kinds on words.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub extended: bool,
 }
 
 impl Programs {
@@ -83,8 +105,13 @@ impl Programs {
         } else {
             String::new()
         };
+        let space = if self.extended {
+            " of the whole space, phrases among the inputs"
+        } else {
+            ""
+        };
         format!(
-            "{:.0}% string programs ({}, {:.0}% of them the fixed tasks' on visitor-like \
+            "{:.0}% string programs{space} ({}, {:.0}% of them the fixed tasks' on visitor-like \
              inputs{per_letter})",
             self.share * 100.0,
             self.distinct
@@ -120,10 +147,20 @@ pub struct Phase {
     /// Its string programs, when they differ from the run's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub programs: Option<Programs>,
+    /// Its few-shot sequences in templates drawn from the format space (default: the run's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formats: Option<FormatMix>,
+    /// Its batch size, when it differs from the run's (a phase trained on a GPU).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_size: Option<usize>,
 }
 
-/// Steps of the learner's whole run, across sessions.
-pub const LEARNER_STEPS: usize = 18_000;
+/// Steps of the learner's whole run, across sessions and machines: 18,000 on one CPU core,
+/// then [`Phase::any_format`] on a GPU.
+pub const LEARNER_STEPS: usize = LEARNER_ANY_FORMAT_FROM + 1_800;
+
+/// Where the learner's CPU run ended and its GPU phase in every format starts.
+pub const LEARNER_ANY_FORMAT_FROM: usize = 18_000;
 
 /// Where the learner's per-letter phase starts: its second phase's schedule decays to here.
 pub const LEARNER_PER_LETTER_FROM: usize = 15_000;
@@ -184,6 +221,8 @@ impl Phase {
             checkpoints: 2,
             window: None,
             programs: None,
+            formats: None,
+            batch_size: None,
         }
     }
 
@@ -225,6 +264,38 @@ impl Phase {
                 ..programs.clone()
             }),
             ..Phase::per_letter(from)
+        }
+    }
+}
+
+/// A format mix, if its default template's share is in 0..=1.
+fn check_formats(f: Option<FormatMix>) -> Result<Option<FormatMix>, String> {
+    match f {
+        Some(f) if !(0.0..=1.0).contains(&f.default_share) => Err(format!(
+            "the default template's share must be in 0..=1, not {}",
+            f.default_share
+        )),
+        f => Ok(f),
+    }
+}
+
+impl Phase {
+    /// A phase from step `from` in every format of the format space's training part (30 %
+    /// in the page's default `in:` / `out:`), on programs of the whole rule space (the kinds
+    /// on phrases and the kinds that answer about the input among them, phrases among the
+    /// inputs, a quarter shifting or substituting letters), in batches of 256: the learner's
+    /// GPU phase. Peak learning rate 1e-3, answers weigh 3×, four checkpoints.
+    pub fn any_format(from: usize, programs: &Programs) -> Phase {
+        Phase {
+            checkpoints: 4,
+            programs: Some(Programs {
+                per_letter: 0.25,
+                extended: true,
+                ..programs.clone()
+            }),
+            formats: Some(FormatMix { default_share: 0.3 }),
+            batch_size: Some(256),
+            ..Phase::letter_tables(from, programs)
         }
     }
 }
@@ -310,6 +381,8 @@ impl TrainConfig {
             window: None,
             phases: Vec::new(),
             programs: None,
+            formats: None,
+            shape: None,
         };
         if preset == Preset::Learner {
             return Ok(Self::learner(cfg));
@@ -352,6 +425,7 @@ impl TrainConfig {
             families: 0.3,
             distinct: None,
             per_letter: 0.0,
+            extended: false,
         };
         TrainConfig {
             steps: LEARNER_STEPS,
@@ -372,8 +446,11 @@ impl TrainConfig {
                     checkpoints: 4,
                     window: None,
                     programs: None,
+                    formats: None,
+                    batch_size: None,
                 },
                 Phase::letter_tables(LEARNER_PER_LETTER_FROM, &programs),
+                Phase::any_format(LEARNER_ANY_FORMAT_FROM, &programs),
             ],
             programs: Some(programs),
             ..base
@@ -431,12 +508,23 @@ impl TrainConfig {
 
     /// Tokens trained on in the first `steps` steps, for a model whose window is `block`.
     pub fn tokens_after(&self, steps: usize, block: usize) -> u64 {
-        let first = steps.min(self.phase1_steps()) * self.window_at(0, block);
+        let first = self.batch_size * steps.min(self.phase1_steps()) * self.window_at(0, block);
         let later: usize = self
             .later_phases()
-            .map(|(p, end)| steps.min(end).saturating_sub(p.from) * self.window_at(p.from, block))
+            .map(|(p, end)| {
+                p.batch_size.unwrap_or(self.batch_size)
+                    * steps.min(end).saturating_sub(p.from)
+                    * self.window_at(p.from, block)
+            })
             .sum();
-        (self.batch_size * (first + later)) as u64
+        (first + later) as u64
+    }
+
+    /// Sequences per step at `step` (0-based): the phase's batch size, else the run's.
+    pub fn batch_at(&self, step: usize) -> usize {
+        self.later_phase(step)
+            .and_then(|(p, _)| p.batch_size)
+            .unwrap_or(self.batch_size)
     }
 
     /// What the first phase's batches are drawn from; an unknown task name, a non-positive
@@ -461,6 +549,10 @@ impl TrainConfig {
             if p.window.is_some_and(|w| w < 16) {
                 return Err(format!("phase {n}'s window must be at least 16 characters"));
             }
+            if p.batch_size == Some(0) {
+                return Err(format!("phase {n}'s batch size must be at least 1"));
+            }
+            check_formats(p.formats)?;
             mix_of(self.induction_fraction, Some(&p.tasks), p.answer_weight)?;
             self.program_mix(p.programs.as_ref())?;
         }
@@ -470,6 +562,7 @@ impl TrainConfig {
             self.answer_weight,
         )?;
         mix.programs = self.program_mix(None)?;
+        mix.formats = check_formats(self.formats)?;
         Ok(mix)
     }
 
@@ -495,7 +588,24 @@ impl TrainConfig {
                 .distinct
                 .map(|n| std::sync::Arc::new(ProgramMix::pool(n, self.seed))),
             per_letter: p.per_letter,
+            extended: p.extended,
         }))
+    }
+
+    /// The model this run trains: the preset's shape, or the run's own, with its window.
+    pub fn model_config(&self) -> Result<ModelConfig, String> {
+        let mut config = ModelConfig::preset(&self.preset).map_err(|e| e.to_string())?;
+        if let Some(s) = self.shape {
+            config.n_layers = s.n_layers;
+            config.n_heads = s.n_heads;
+            config.d_model = s.d_model;
+            config.d_ff = s.d_ff;
+        }
+        if let Some(b) = self.block_size {
+            config.block_size = b;
+        }
+        config.validate().map_err(|e| e.to_string())?;
+        Ok(config)
     }
 
     /// The mix and answer weight of the batches of `phase` (1, 2, ...).
@@ -504,6 +614,7 @@ impl TrainConfig {
             Some(p) => {
                 let mut mix = mix_of(self.induction_fraction, Some(&p.tasks), p.answer_weight)?;
                 mix.programs = self.program_mix(p.programs.as_ref())?;
+                mix.formats = check_formats(p.formats.or(self.formats))?;
                 Ok((mix, p.answer_weight))
             }
             None => Ok((self.data_mix()?, self.answer_weight)),
@@ -787,7 +898,8 @@ mod tests {
     fn the_learner_meta_trains_on_programs_in_two_windows() {
         let c = TrainConfig::for_preset(Preset::Learner.name()).unwrap();
         let steps = c.checkpoint_steps();
-        assert_eq!(steps.len(), 11, "{steps:?}");
+        assert_eq!(steps.len(), 15, "{steps:?}");
+        assert!(steps.contains(&LEARNER_ANY_FORMAT_FROM), "{steps:?}");
         assert!(steps.contains(&LEARNER_PER_LETTER_FROM), "{steps:?}");
         assert_eq!(*steps.last().unwrap(), c.steps);
         assert_eq!(c.window_at(0, 256), 128);

@@ -275,6 +275,9 @@ impl Doc {
             (&mut self.template.output_prefix, MAX_TEMPLATE),
             (&mut self.template.separator, MAX_TEMPLATE),
         ];
+        if let Some(b) = &mut self.template.between {
+            texts.push((b, MAX_TEMPLATE));
+        }
         for e in &mut self.examples {
             texts.push((&mut e.input, MAX_TEXT));
             texts.push((&mut e.output, MAX_TEXT));
@@ -330,6 +333,9 @@ impl Doc {
         check_len("input prefix", &self.template.input_prefix, MAX_TEMPLATE)?;
         check_len("output prefix", &self.template.output_prefix, MAX_TEMPLATE)?;
         check_len("separator", &self.template.separator, MAX_TEMPLATE)?;
+        if let Some(b) = &self.template.between {
+            check_len("text after the input", b, MAX_TEMPLATE)?;
+        }
         if let Some(m) = &self.model {
             let ok = !m.is_empty()
                 && m.len() <= 64
@@ -459,6 +465,7 @@ mod tests {
             ..Doc::default()
         };
         d.template.separator = "→".repeat(MAX_TEMPLATE + 1);
+        d.template.between = Some("←".repeat(MAX_TEMPLATE + 2));
         let (c, cut) = d.clone().clamped();
         assert!(cut);
         assert_eq!(c.query, "é".repeat(MAX_TEXT));
@@ -466,6 +473,10 @@ mod tests {
         assert_eq!(c.examples.len(), MAX_EXAMPLES);
         assert_eq!(c.examples[0].output.chars().count(), MAX_TEXT);
         assert_eq!(c.template.separator.chars().count(), MAX_TEMPLATE);
+        assert_eq!(
+            c.template.between.as_ref().map(|b| b.chars().count()),
+            Some(MAX_TEMPLATE)
+        );
         assert!(c.clone().checked().is_ok());
         assert_eq!(c.clone().clamped(), (c, false));
         assert_eq!(Doc::default().clamped(), (Doc::default(), false));

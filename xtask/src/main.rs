@@ -219,6 +219,22 @@ fn test() -> Result<Counts, String> {
             "warnings",
         ]),
     )?;
+    // The GPU backend (burn's Vulkan) is built only for training on a GPU machine; checking it
+    // here keeps it from rotting (docs/TRAINING.md).
+    run(
+        "clippy (gpu feature)",
+        cargo().args([
+            "clippy",
+            "-p",
+            "icl-model",
+            "--features",
+            "gpu",
+            "--bins",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
     run(
         "clippy (wasm)",
         cargo()

@@ -36,7 +36,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
     about = "ICL Playground's model: create, run, train and evaluate"
 )]
 struct Cli {
-    /// CPU backend.
+    /// Tensor backend: flex or ndarray (CPU), or vulkan (a GPU; built with `--features gpu`).
     #[arg(long, global = true, default_value = "flex")]
     backend: Backend,
     #[command(subcommand)]
@@ -60,6 +60,25 @@ struct Overrides {
     /// Override the preset's peak learning rate.
     #[arg(long)]
     lr: Option<f64>,
+    /// Override the preset's batch size (sequences per step).
+    #[arg(long)]
+    batch_size: Option<usize>,
+    /// Override the preset's warmup (steps).
+    #[arg(long)]
+    warmup: Option<usize>,
+    /// Draw each few-shot sequence's template from the format space's training part, this
+    /// share of them in the page's default `in:` / `out:` (0..=1).
+    #[arg(long)]
+    formats_default_share: Option<f32>,
+    /// Model shape instead of the preset's: layers (with --heads, --d-model and --d-ff).
+    #[arg(long, requires_all = ["heads", "d_model", "d_ff"])]
+    layers: Option<usize>,
+    #[arg(long, requires = "layers")]
+    heads: Option<usize>,
+    #[arg(long, requires = "layers")]
+    d_model: Option<usize>,
+    #[arg(long, requires = "layers")]
+    d_ff: Option<usize>,
     /// Override the preset's window (characters).
     #[arg(long)]
     block_size: Option<usize>,
@@ -127,6 +146,28 @@ impl Overrides {
         if let Some(lr) = self.lr {
             cfg.lr = lr;
         }
+        if let Some(b) = self.batch_size {
+            if b == 0 {
+                return Err("the batch size must be at least 1".into());
+            }
+            cfg.batch_size = b;
+        }
+        cfg.warmup = self.warmup.unwrap_or(cfg.warmup);
+        if let Some(share) = self.formats_default_share {
+            cfg.formats = Some(icl_model::formats::FormatMix {
+                default_share: share,
+            });
+        }
+        if let (Some(n_layers), Some(n_heads), Some(d_model), Some(d_ff)) =
+            (self.layers, self.heads, self.d_model, self.d_ff)
+        {
+            cfg.shape = Some(icl_model::train_config::Shape {
+                n_layers,
+                n_heads,
+                d_model,
+                d_ff,
+            });
+        }
         cfg.block_size = self.block_size.or(cfg.block_size);
         if let Some(f) = self.induction_fraction {
             cfg.induction_fraction = f.clamp(0.0, 1.0);
@@ -149,6 +190,7 @@ impl Overrides {
             p.distinct = self.programs_distinct.or(p.distinct);
             p.share = self.programs_share.unwrap_or(p.share);
         }
+        cfg.model_config()?;
         cfg.data_mix().map(|_| ())
     }
 }
@@ -257,6 +299,10 @@ enum Command {
         /// Continue the interrupted run from its last checkpoint.
         #[arg(long)]
         resume: bool,
+        /// Stop cleanly after this many minutes of training, with the resumable state written
+        /// (continue with --resume, on this machine or another, on any backend).
+        #[arg(long)]
+        minutes: Option<f64>,
         #[command(flatten)]
         overrides: Overrides,
         #[arg(long, default_value_t = 0)]
@@ -295,6 +341,24 @@ enum Command {
         /// Queries per rule and shot count for --rules.
         #[arg(long, default_value_t = 10)]
         rule_queries: usize,
+        /// Also score the fixed tasks and --rules held-out programs in the default template
+        /// and in this many trained and this many held-out formats [default: 0, none].
+        #[arg(long, default_value_t = 0)]
+        formats: usize,
+    },
+    /// Print training sequences of a preset at a step, as the model reads them (the data of
+    /// each phase, its formats and programs, at a glance).
+    Data {
+        #[arg(long)]
+        preset: String,
+        /// The step whose phase and batch are drawn from.
+        #[arg(long, default_value_t = 0)]
+        step: usize,
+        /// Sequences to print.
+        #[arg(long, default_value_t = 4)]
+        n: usize,
+        #[command(flatten)]
+        overrides: Overrides,
     },
     /// Recompute the scores in a model's curves from its shipped checkpoints (after a metric
     /// changes), keeping the training losses.
@@ -456,7 +520,7 @@ fn load_entry_weights(
 fn train_one(
     preset: &str,
     id: Option<String>,
-    resume: bool,
+    (resume, minutes): (bool, Option<f64>),
     overrides: &Overrides,
     seed: u64,
     (dir, state): (&std::path::Path, &std::path::Path),
@@ -478,11 +542,18 @@ fn train_one(
     bar.set_prefix(id.clone());
     let started = std::time::Instant::now();
     let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let limit = match minutes {
+        Some(m) if !(m > 0.0 && m.is_finite()) => {
+            return Err(format!("--minutes must be positive, not {m}"));
+        }
+        m => m.map(|m| std::time::Duration::from_secs_f64(m * 60.0)),
+    };
     train(
         &cfg,
         backend,
         &paths(dir, state, &id),
         resume,
+        limit,
         |step, loss, tok_s| {
             bar.set_position(step as u64);
             bar.set_message(format!("loss {loss:.3} · {tok_s} tok/s"));
@@ -507,6 +578,7 @@ fn run(cli: Cli) -> Result<(), String> {
             preset,
             id,
             resume,
+            minutes,
             overrides,
             seed,
             dir,
@@ -514,7 +586,7 @@ fn run(cli: Cli) -> Result<(), String> {
         } => train_one(
             &preset,
             id,
-            resume,
+            (resume, minutes),
             &overrides,
             seed,
             (dir.as_path(), state_dir.as_path()),
@@ -531,6 +603,7 @@ fn run(cli: Cli) -> Result<(), String> {
             markdown,
             rules,
             rule_queries,
+            formats,
         } => {
             let (m, step, out) = match &state_dir {
                 Some(state) => {
@@ -555,6 +628,18 @@ fn run(cli: Cli) -> Result<(), String> {
                 let r = icl_model::rule_eval::evaluate_rules(&m, rules, rule_queries, seed);
                 print!("{}", r.markdown());
                 report.rules = Some(r);
+            }
+            if formats > 0 {
+                let r = icl_model::format_eval::evaluate_formats(
+                    &m,
+                    formats,
+                    rules,
+                    rule_queries,
+                    seed,
+                    &icl_model::eval::SHOTS,
+                );
+                print!("{}", r.markdown());
+                report.formats = Some(r);
             }
             if markdown {
                 print!("{}", report.markdown());
@@ -598,6 +683,28 @@ fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::Data {
+            preset,
+            step,
+            n,
+            overrides,
+        } => {
+            let mut cfg = TrainConfig::for_preset(&preset).map_err(|e| e.to_string())?;
+            overrides.apply(&mut cfg)?;
+            let config = cfg.model_config()?;
+            let (mix, _) = cfg.phase_mix(cfg.phase_of(step))?;
+            let tok = icl_model::tokenizer::Tokenizer::default();
+            let window = cfg.window_at(step, config.block_size);
+            let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(
+                cfg.seed.wrapping_add(step as u64),
+            );
+            for i in 0..n {
+                let s = mix.sequence(&mut rng, &tok, window);
+                println!("--- sequence {i} (phase {}) ---", cfg.phase_of(step));
+                println!("{}", tok.decode(&s.ids[1..]));
+            }
+            Ok(())
+        }
         Command::Rescore { model, dir } => {
             let curves = icl_model::train::rescore(&dir, &model, cli.backend)?;
             for p in &curves.points {
@@ -619,7 +726,16 @@ fn run(cli: Cli) -> Result<(), String> {
             let started = std::time::Instant::now();
             let one = |preset: &str| {
                 let defaults = Overrides::default();
-                train_one(preset, None, resume, &defaults, 0, dirs, cli.backend, &bars)
+                train_one(
+                    preset,
+                    None,
+                    (resume, None),
+                    &defaults,
+                    0,
+                    dirs,
+                    cli.backend,
+                    &bars,
+                )
             };
             // Two single-threaded runs side by side use the 2 cores best.
             let (a, b) = std::thread::scope(|s| {

@@ -1,7 +1,8 @@
 //! The few-shot builder: presets, editable examples, query, expected answer, template, and
 //! the exact prompt the model will read (or the raw prompt view).
 
-use icl_model::tasks::{Family, Task};
+use icl_model::formats::{self, FormatSplit};
+use icl_model::tasks::{Family, Task, Template};
 use icl_model::tokenizer::Tokenizer;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -19,6 +20,34 @@ use crate::presets::{
 /// A fresh random seed (presets and shuffles are reproducible from it; it goes into links).
 pub fn random_seed() -> u64 {
     (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64
+}
+
+/// The formats the template editor offers: a few of the format space's training part
+/// ([`icl_model::formats`]), the page's default first.
+pub fn format_choices() -> &'static [Template] {
+    static CHOICES: std::sync::OnceLock<Vec<Template>> = std::sync::OnceLock::new();
+    CHOICES.get_or_init(|| {
+        const WANTED: [&str; 8] = [
+            "in: stone⏎out: enots⏎",
+            "Q: stone⏎A: enots⏎",
+            "Input: stone⏎Output: enots⏎",
+            "stone -> enots⏎",
+            "stone: enots⏎",
+            "stone, enots⏎",
+            "stone⏎enots⏎⏎",
+            "\"stone\" => \"enots\"⏎",
+        ];
+        let train = formats::of_split(FormatSplit::Train);
+        WANTED
+            .iter()
+            .filter_map(|w| {
+                train
+                    .iter()
+                    .find(|t| t.sample() == *w)
+                    .map(|t| (*t).clone())
+            })
+            .collect()
+    })
 }
 
 /// `\n`, `\t` and `\\` as typed in the template fields.
@@ -116,6 +145,22 @@ pub fn Builder(props: &BuilderProps) -> Html {
             let mut d = doc.clone();
             f(&mut d, input_value(e));
             cb.emit(d);
+        })
+    };
+    let on_format = {
+        let (doc, cb) = (doc.clone(), props.on_change.clone());
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(t) = v
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| format_choices().get(i))
+            {
+                cb.emit(Doc {
+                    template: t.clone(),
+                    ..doc.clone()
+                });
+            }
         })
     };
     let act = |f: fn(&Doc) -> Doc| {
@@ -340,14 +385,30 @@ pub fn Builder(props: &BuilderProps) -> Html {
                 </div>
                 <details class="template">
                     <summary>{ lang.t("Template") }</summary>
-                    <p class="explain">{ lang.t("How each example is written out. \\n is a newline. The models were trained with “in: ”, “out: ” and a newline.") }</p>
+                    <p class="explain">{ lang.t("How each example is written out. \\n is a newline. The learner was trained on many formats (marker words, one line per pair, no markers, quotes); the other models only on “in: ”, “out: ” and a newline.") }</p>
+                    <div class="fields">
+                        <label for="format">{ lang.t("Format") }</label>
+                        <select id="format" title={lang.t("Write the examples in one of the formats the learner was trained on")} onchange={on_format}>
+                            { for format_choices().iter().enumerate().map(|(i, f)| html! {
+                                <option value={i.to_string()} selected={f.clone().canonical() == t.clone().canonical()}>{ f.sample() }</option>
+                            }) }
+                            if !format_choices().iter().any(|f| f.clone().canonical() == t.clone().canonical()) {
+                                <option value="" selected=true>{ lang.t("(your own)") }</option>
+                            }
+                        </select>
+                    </div>
                     <div class="fields three">
                         <label for="input-prefix">{ lang.t("Input prefix") }</label>
                         <input id="input-prefix" type="text" title={lang.t("Written before each input (\\n is a newline)")} spellcheck="false" value={escape(&t.input_prefix)} oninput={edit(|d, v| d.template.input_prefix = unescape(&v))} />
+                        <label for="after-input">{ lang.t("After the input") }</label>
+                        <input id="after-input" type="text" title={lang.t("Written after each input, before the output prefix (\\n is a newline)")} spellcheck="false" value={escape(t.after_input())} oninput={edit(|d, v| {
+                            d.template.between = Some(unescape(&v));
+                            d.template = d.template.clone().canonical();
+                        })} />
                         <label for="output-prefix">{ lang.t("Output prefix") }</label>
                         <input id="output-prefix" type="text" title={lang.t("Written before each output (\\n is a newline)")} spellcheck="false" value={escape(&t.output_prefix)} oninput={edit(|d, v| d.template.output_prefix = unescape(&v))} />
                         <label for="separator">{ lang.t("Separator") }</label>
-                        <input id="separator" type="text" title={lang.t("Written after each example (\\n is a newline)")} spellcheck="false" value={escape(&t.separator)} oninput={edit(|d, v| d.template.separator = unescape(&v))} />
+                        <input id="separator" type="text" title={lang.t("Written after each output (\\n is a newline)")} spellcheck="false" value={escape(&t.separator)} oninput={edit(|d, v| d.template.separator = unescape(&v))} />
                     </div>
                 </details>
             } else {

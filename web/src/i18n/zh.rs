@@ -217,8 +217,23 @@ pub const ZH: &[(&str, &str)] = &[
     ),
     ("Template", "模板"),
     (
-        "How each example is written out. \\n is a newline. The models were trained with “in: ”, “out: ” and a newline.",
-        "每个例子如何写出。\\n 表示换行。模型训练时用的是“in: ”“out: ”和换行。",
+        "How each example is written out. \\n is a newline. The learner was trained on many formats (marker words, one line per pair, no markers, quotes); the other models only on “in: ”, “out: ” and a newline.",
+        "每个例子如何写出。\\n 表示换行。学习器训练时见过多种格式（标记词、每对一行、无标记、引号）；其他模型只见过“in: ”“out: ”和换行。",
+    ),
+    ("Format", "格式"),
+    (
+        "Write the examples in one of the formats the learner was trained on",
+        "用学习器训练时见过的一种格式写出例子",
+    ),
+    ("(your own)", "（你自己的）"),
+    ("After the input", "输入之后"),
+    (
+        "Written after each input, before the output prefix (\\n is a newline)",
+        "写在每个输入之后、输出前缀之前（\\n 表示换行）",
+    ),
+    (
+        "Written after each output (\\n is a newline)",
+        "写在每个输出之后（\\n 表示换行）",
     ),
     ("Input prefix", "输入前缀"),
     (
@@ -859,6 +874,7 @@ pub const ZH: &[(&str, &str)] = &[
     ("2-layer attention-only", "2 层纯注意力"),
     ("1-layer attention-only", "1 层纯注意力"),
     ("5-layer rule learner", "5 层规则学习器"),
+    ("5-layer rule learner, any format", "5 层规则学习器（任意格式）"),
     (
         "the model must run in a web worker",
         "模型必须在 Web Worker 中运行",
