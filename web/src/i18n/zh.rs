@@ -874,7 +874,10 @@ pub const ZH: &[(&str, &str)] = &[
     ("2-layer attention-only", "2 层纯注意力"),
     ("1-layer attention-only", "1 层纯注意力"),
     ("5-layer rule learner", "5 层规则学习器"),
-    ("5-layer rule learner, any format", "5 层规则学习器（任意格式）"),
+    (
+        "5-layer rule learner, any format",
+        "5 层规则学习器（任意格式）",
+    ),
     (
         "the model must run in a web worker",
         "模型必须在 Web Worker 中运行",
