@@ -33,7 +33,7 @@ pub fn format_choices() -> &'static [Template] {
             "Input: stone⏎Output: enots⏎",
             "stone -> enots⏎",
             "stone: enots⏎",
-            "stone, enots⏎",
+            "stone => enots⏎",
             "stone⏎enots⏎⏎",
             "\"stone\" => \"enots\"⏎",
         ];
