@@ -431,7 +431,7 @@ impl TrainConfig {
             steps: LEARNER_STEPS,
             lr: 2e-3,
             induction_fraction: 0.1,
-            // 6 + 4 + 1 checkpoints of 1.8 MB keep the models folder under 40 MB.
+            // 6 + 4 + 1 + 4 checkpoints of 1.8 MB keep the models folder under 80 MB.
             checkpoints: 6,
             linear_checkpoints: 0,
             tasks: Some(["category", "lookup"].map(String::from).to_vec()),

@@ -29,9 +29,10 @@ fn scores(id: &str) -> HeadScores {
 
 /// Every model ships the checkpoints its training settings name up to the step it has reached
 /// (all of them, at least ten, once its run is done), each with a point in its curves, and the
-/// manifest describes the data its settings name; the whole folder stays within 40 MB.
+/// manifest describes the data its settings name; the whole folder stays within 80 MB (the
+/// format issue's limit: the page downloads only the model a visitor opens).
 #[test]
-fn models_ship_the_checkpoints_their_settings_name_within_40_mb() {
+fn models_ship_the_checkpoints_their_settings_name_within_80_mb() {
     let dir = repo_root().join("public/models");
     let manifest =
         Manifest::parse(&std::fs::read_to_string(dir.join(MANIFEST_FILE)).unwrap()).unwrap();
@@ -83,7 +84,7 @@ fn models_ship_the_checkpoints_their_settings_name_within_40_mb() {
             }
         }
     }
-    assert!(total <= 40_000_000, "public/models holds {total} bytes");
+    assert!(total <= 80_000_000, "public/models holds {total} bytes");
 }
 
 #[test]
