@@ -1925,11 +1925,11 @@ async fn a_visitor_writes_examples_in_a_format_of_their_own() {
     assert_eq!((shown.text.as_str(), &shown.ids), (native.as_str(), &ids));
     assert_eq!(shown.text.trim(), "LIGHT");
     assert_eq!(shown.matched, Some(true));
-    set_value(&c, "#output-prefix", " => ").await;
+    set_value(&c, "#output-prefix", " ~> ").await;
     let started = Instant::now();
     while !value(&c, "#format").await.is_empty() && started.elapsed() < Duration::from_secs(10) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(text(&c, "#preview").await.contains("stone => STONE\n"));
+    assert!(text(&c, "#preview").await.contains("stone ~> STONE\n"));
     assert_eq!(text(&c, "#format option:checked").await, "(your own)");
 }

@@ -390,7 +390,7 @@ pub fn Builder(props: &BuilderProps) -> Html {
                         <label for="format">{ lang.t("Format") }</label>
                         <select id="format" title={lang.t("Write the examples in one of the formats the learner was trained on")} onchange={on_format}>
                             { for format_choices().iter().enumerate().map(|(i, f)| html! {
-                                <option value={i.to_string()} selected={f.clone().canonical() == t.clone().canonical()}>{ f.sample() }</option>
+                                <option value={i.to_string()} translate="no" selected={f.clone().canonical() == t.clone().canonical()}>{ f.sample() }</option>
                             }) }
                             if !format_choices().iter().any(|f| f.clone().canonical() == t.clone().canonical()) {
                                 <option value="" selected=true>{ lang.t("(your own)") }</option>
