@@ -184,68 +184,83 @@ pub enum Prim {
     Words,
 }
 
-/// Every primitive kind, by name (the unit the held-out pairs are made of).
-pub const KINDS: [&str; 42] = [
-    "copy",
-    "take",
-    "drop",
-    "last",
-    "drop_last",
-    "slice",
-    "rotate",
-    "swap",
-    "reverse",
-    "evens",
-    "odds",
-    "to_front",
-    "to_back",
-    "sort",
-    "upper",
-    "lower",
-    "shift",
-    "subst",
-    "replace",
-    "remove",
-    "keep",
-    "dedup",
-    "double",
-    "repeat",
-    "double_block",
-    "mirror",
-    "prefix",
-    "suffix",
-    "infix",
-    "wrap",
-    "length",
-    "reverse_words",
-    "first_word",
-    "last_word",
-    "initials",
-    "title",
-    "join",
-    "count",
-    "has",
-    "palindrome",
-    "longer",
-    "words",
-];
+/// A primitive's kind: the primitive without its arguments, named by its text form (the
+/// unit the held-out pairs are made of). The order is the order kinds were added: the first
+/// space's 31 (to `length`) come first, and draws index into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::VariantArray, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum Kind {
+    Copy,
+    Take,
+    Drop,
+    Last,
+    DropLast,
+    Slice,
+    Rotate,
+    Swap,
+    Reverse,
+    Evens,
+    Odds,
+    ToFront,
+    ToBack,
+    Sort,
+    Upper,
+    Lower,
+    Shift,
+    Subst,
+    Replace,
+    Remove,
+    Keep,
+    Dedup,
+    Double,
+    Repeat,
+    DoubleBlock,
+    Mirror,
+    Prefix,
+    Suffix,
+    Infix,
+    Wrap,
+    Length,
+    ReverseWords,
+    FirstWord,
+    LastWord,
+    Initials,
+    Title,
+    Join,
+    Count,
+    Has,
+    Palindrome,
+    Longer,
+    Words,
+}
 
-/// The kinds that read words of a phrase: a program with one is shown phrases.
-const PHRASAL: [&str; 7] = [
-    "reverse_words",
-    "first_word",
-    "last_word",
-    "initials",
-    "title",
-    "join",
-    "words",
-];
+impl Kind {
+    /// Every kind, in order.
+    pub const ALL: &'static [Kind] = <Kind as strum::VariantArray>::VARIANTS;
 
-/// The kinds whose output says something about the input (a number, yes or no) rather than
-/// rewrite it: only the last step of a program.
-const ANSWERS: [&str; 6] = ["length", "count", "has", "palindrome", "longer", "words"];
+    /// The kind's name, as its primitives' text form starts.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
 
-/// Share of drawn programs that end in an answer kind ([`ANSWERS`]).
+    /// Whether the kind reads words of a phrase: a program with one is shown phrases.
+    pub fn is_phrasal(self) -> bool {
+        use Kind::*;
+        matches!(
+            self,
+            ReverseWords | FirstWord | LastWord | Initials | Title | Join | Words
+        )
+    }
+
+    /// Whether the kind's output says something about the input (a number, yes or no)
+    /// rather than rewrite it: only the last step of a program.
+    pub fn is_answer(self) -> bool {
+        use Kind::*;
+        matches!(self, Length | Count | Has | Palindrome | Longer | Words)
+    }
+}
+
+/// Share of drawn programs that end in an answer kind ([`Kind::is_answer`]).
 const ANSWER_SHARE: f64 = 0.2;
 
 /// Characters constants are made of: letters, digits and marks that read well in a prompt.
@@ -260,58 +275,57 @@ const BRACKETS: [(char, char); 6] = [
 ];
 
 impl Prim {
-    /// The kind's name: the text form without its arguments.
-    pub fn kind(&self) -> &'static str {
-        let i = match self {
-            Prim::Copy => 0,
-            Prim::Take(_) => 1,
-            Prim::Drop(_) => 2,
-            Prim::Last(_) => 3,
-            Prim::DropLast(_) => 4,
-            Prim::Slice(..) => 5,
-            Prim::Rotate(_) => 6,
-            Prim::Swap(..) => 7,
-            Prim::Reverse => 8,
-            Prim::Evens => 9,
-            Prim::Odds => 10,
-            Prim::ToFront(..) => 11,
-            Prim::ToBack(..) => 12,
-            Prim::Sort => 13,
-            Prim::Upper(_) => 14,
-            Prim::Lower(_) => 15,
-            Prim::Shift(_) => 16,
-            Prim::Subst(_) => 17,
-            Prim::Replace(..) => 18,
-            Prim::Remove(_) => 19,
-            Prim::Keep(_) => 20,
-            Prim::Dedup => 21,
-            Prim::Double => 22,
-            Prim::Repeat => 23,
-            Prim::DoubleBlock(..) => 24,
-            Prim::Mirror => 25,
-            Prim::Prefix(_) => 26,
-            Prim::Suffix(_) => 27,
-            Prim::Infix(_) => 28,
-            Prim::Wrap(..) => 29,
-            Prim::Length => 30,
-            Prim::ReverseWords => 31,
-            Prim::FirstWord => 32,
-            Prim::LastWord => 33,
-            Prim::Initials => 34,
-            Prim::Title => 35,
-            Prim::Join(_) => 36,
-            Prim::Count(_) => 37,
-            Prim::Has(_) => 38,
-            Prim::Palindrome => 39,
-            Prim::Longer(_) => 40,
-            Prim::Words => 41,
-        };
-        KINDS[i]
+    /// The primitive's kind.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Prim::Copy => Kind::Copy,
+            Prim::Take(_) => Kind::Take,
+            Prim::Drop(_) => Kind::Drop,
+            Prim::Last(_) => Kind::Last,
+            Prim::DropLast(_) => Kind::DropLast,
+            Prim::Slice(..) => Kind::Slice,
+            Prim::Rotate(_) => Kind::Rotate,
+            Prim::Swap(..) => Kind::Swap,
+            Prim::Reverse => Kind::Reverse,
+            Prim::Evens => Kind::Evens,
+            Prim::Odds => Kind::Odds,
+            Prim::ToFront(..) => Kind::ToFront,
+            Prim::ToBack(..) => Kind::ToBack,
+            Prim::Sort => Kind::Sort,
+            Prim::Upper(_) => Kind::Upper,
+            Prim::Lower(_) => Kind::Lower,
+            Prim::Shift(_) => Kind::Shift,
+            Prim::Subst(_) => Kind::Subst,
+            Prim::Replace(..) => Kind::Replace,
+            Prim::Remove(_) => Kind::Remove,
+            Prim::Keep(_) => Kind::Keep,
+            Prim::Dedup => Kind::Dedup,
+            Prim::Double => Kind::Double,
+            Prim::Repeat => Kind::Repeat,
+            Prim::DoubleBlock(..) => Kind::DoubleBlock,
+            Prim::Mirror => Kind::Mirror,
+            Prim::Prefix(_) => Kind::Prefix,
+            Prim::Suffix(_) => Kind::Suffix,
+            Prim::Infix(_) => Kind::Infix,
+            Prim::Wrap(..) => Kind::Wrap,
+            Prim::Length => Kind::Length,
+            Prim::ReverseWords => Kind::ReverseWords,
+            Prim::FirstWord => Kind::FirstWord,
+            Prim::LastWord => Kind::LastWord,
+            Prim::Initials => Kind::Initials,
+            Prim::Title => Kind::Title,
+            Prim::Join(_) => Kind::Join,
+            Prim::Count(_) => Kind::Count,
+            Prim::Has(_) => Kind::Has,
+            Prim::Palindrome => Kind::Palindrome,
+            Prim::Longer(_) => Kind::Longer,
+            Prim::Words => Kind::Words,
+        }
     }
 
     /// The canonical text form, e.g. `slice(2,3)`.
     pub fn text(&self) -> String {
-        let k = self.kind();
+        let k = self.kind().name();
         let p = |n: &u8| n + 1;
         match self {
             Prim::Take(n) | Prim::Drop(n) | Prim::Last(n) | Prim::DropLast(n) => {
@@ -466,16 +480,16 @@ impl Prim {
 
     /// Whether the kind reads the words of a phrase.
     pub fn is_phrasal(&self) -> bool {
-        PHRASAL.contains(&self.kind())
+        self.kind().is_phrasal()
     }
 
     /// Whether the kind answers something about its input (a number, yes or no).
     pub fn is_answer(&self) -> bool {
-        ANSWERS.contains(&self.kind())
+        self.kind().is_answer()
     }
 
-    /// A random primitive of kind `KINDS[kind]`.
-    fn draw(kind: usize, rng: &mut impl Rng) -> Prim {
+    /// A random primitive of `kind`.
+    fn draw(kind: Kind, rng: &mut impl Rng) -> Prim {
         let n = |rng: &mut dyn rand::RngCore, lo: u8, hi: u8| rng.random_range(lo..=hi);
         let class = |rng: &mut dyn rand::RngCore| *Class::ALL.choose(rng).expect("classes");
         let which = |rng: &mut dyn rand::RngCore| match rng.random_range(0..5) {
@@ -491,55 +505,57 @@ impl Prim {
                 .map(|_| *CONST_CHARS.choose(rng).expect("chars") as char)
                 .collect()
         };
-        match KINDS[kind] {
-            "copy" => Prim::Copy,
-            "take" => Prim::Take(n(rng, 1, 5)),
-            "drop" => Prim::Drop(n(rng, 1, 4)),
-            "last" => Prim::Last(n(rng, 1, 5)),
-            "drop_last" => Prim::DropLast(n(rng, 1, 4)),
-            "slice" => Prim::Slice(n(rng, 1, 3), n(rng, 2, 4)),
-            "rotate" => Prim::Rotate(n(rng, 1, 3)),
-            "swap" => {
+        match kind {
+            Kind::Copy => Prim::Copy,
+            Kind::Take => Prim::Take(n(rng, 1, 5)),
+            Kind::Drop => Prim::Drop(n(rng, 1, 4)),
+            Kind::Last => Prim::Last(n(rng, 1, 5)),
+            Kind::DropLast => Prim::DropLast(n(rng, 1, 4)),
+            Kind::Slice => Prim::Slice(n(rng, 1, 3), n(rng, 2, 4)),
+            Kind::Rotate => Prim::Rotate(n(rng, 1, 3)),
+            Kind::Swap => {
                 let i = n(rng, 0, 3);
                 Prim::Swap(i, i + n(rng, 1, 3))
             }
-            "reverse" => Prim::Reverse,
-            "evens" => Prim::Evens,
-            "odds" => Prim::Odds,
-            "to_front" => Prim::ToFront(n(rng, 1, 4), n(rng, 1, 3)),
-            "to_back" => Prim::ToBack(n(rng, 0, 3), n(rng, 1, 3)),
-            "sort" => Prim::Sort,
-            "upper" => Prim::Upper(which(rng)),
-            "lower" => Prim::Lower(which(rng)),
-            "shift" => Prim::Shift(n(rng, 1, 25)),
-            "subst" => random_subst(rng),
-            "replace" => Prim::Replace(class(rng), *CONST_CHARS.choose(rng).expect("c") as char),
-            "remove" => Prim::Remove(class(rng)),
-            "keep" => Prim::Keep(class(rng)),
-            "dedup" => Prim::Dedup,
-            "double" => Prim::Double,
-            "repeat" => Prim::Repeat,
-            "double_block" => Prim::DoubleBlock(n(rng, 0, 3), n(rng, 1, 3)),
-            "mirror" => Prim::Mirror,
-            "prefix" => Prim::Prefix(constant(rng, 3)),
-            "suffix" => Prim::Suffix(constant(rng, 3)),
-            "infix" => Prim::Infix(*b"-._*+~:/|".choose(rng).expect("c") as char),
-            "wrap" => {
+            Kind::Reverse => Prim::Reverse,
+            Kind::Evens => Prim::Evens,
+            Kind::Odds => Prim::Odds,
+            Kind::ToFront => Prim::ToFront(n(rng, 1, 4), n(rng, 1, 3)),
+            Kind::ToBack => Prim::ToBack(n(rng, 0, 3), n(rng, 1, 3)),
+            Kind::Sort => Prim::Sort,
+            Kind::Upper => Prim::Upper(which(rng)),
+            Kind::Lower => Prim::Lower(which(rng)),
+            Kind::Shift => Prim::Shift(n(rng, 1, 25)),
+            Kind::Subst => random_subst(rng),
+            Kind::Replace => {
+                Prim::Replace(class(rng), *CONST_CHARS.choose(rng).expect("c") as char)
+            }
+            Kind::Remove => Prim::Remove(class(rng)),
+            Kind::Keep => Prim::Keep(class(rng)),
+            Kind::Dedup => Prim::Dedup,
+            Kind::Double => Prim::Double,
+            Kind::Repeat => Prim::Repeat,
+            Kind::DoubleBlock => Prim::DoubleBlock(n(rng, 0, 3), n(rng, 1, 3)),
+            Kind::Mirror => Prim::Mirror,
+            Kind::Prefix => Prim::Prefix(constant(rng, 3)),
+            Kind::Suffix => Prim::Suffix(constant(rng, 3)),
+            Kind::Infix => Prim::Infix(*b"-._*+~:/|".choose(rng).expect("c") as char),
+            Kind::Wrap => {
                 let (a, b) = *BRACKETS.choose(rng).expect("brackets");
                 Prim::Wrap(a, b)
             }
-            "length" => Prim::Length,
-            "reverse_words" => Prim::ReverseWords,
-            "first_word" => Prim::FirstWord,
-            "last_word" => Prim::LastWord,
-            "initials" => Prim::Initials,
-            "title" => Prim::Title,
-            "join" => Prim::Join(*b"-_.+/".choose(rng).expect("c") as char),
-            "count" => Prim::Count(class(rng)),
-            "has" => Prim::Has(class(rng)),
-            "palindrome" => Prim::Palindrome,
-            "longer" => Prim::Longer(n(rng, 3, 7)),
-            _ => Prim::Words,
+            Kind::Length => Prim::Length,
+            Kind::ReverseWords => Prim::ReverseWords,
+            Kind::FirstWord => Prim::FirstWord,
+            Kind::LastWord => Prim::LastWord,
+            Kind::Initials => Prim::Initials,
+            Kind::Title => Prim::Title,
+            Kind::Join => Prim::Join(*b"-_.+/".choose(rng).expect("c") as char),
+            Kind::Count => Prim::Count(class(rng)),
+            Kind::Has => Prim::Has(class(rng)),
+            Kind::Palindrome => Prim::Palindrome,
+            Kind::Longer => Prim::Longer(n(rng, 3, 7)),
+            Kind::Words => Prim::Words,
         }
     }
 }
@@ -559,15 +575,17 @@ fn random_subst(rng: &mut impl Rng) -> Prim {
     Prim::Subst(m)
 }
 
+/// Changes the case of the characters `w` hits, in any alphabet (`é` → `É`; `ß` → `SS`).
 fn case(s: &[char], w: Which, upper: bool) -> Vec<char> {
-    s.iter()
-        .enumerate()
-        .map(|(i, &c)| match (w.hits(i, s.len(), c), upper) {
-            (true, true) => c.to_ascii_uppercase(),
-            (true, false) => c.to_ascii_lowercase(),
-            _ => c,
-        })
-        .collect()
+    let mut out = Vec::with_capacity(s.len());
+    for (i, &c) in s.iter().enumerate() {
+        match (w.hits(i, s.len(), c), upper) {
+            (true, true) => out.extend(c.to_uppercase()),
+            (true, false) => out.extend(c.to_lowercase()),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Maps a letter's alphabet index through `f`, keeping its case; other characters stay.
@@ -645,7 +663,8 @@ fn fnv(bytes: impl IntoIterator<Item = u8>) -> u64 {
 
 /// Whether the unordered pair of kinds `a`, `b` is held out (about one pair in eight; a kind
 /// paired with itself never is).
-pub fn pair_held_out(a: &str, b: &str) -> bool {
+pub fn pair_held_out(a: Kind, b: Kind) -> bool {
+    let (a, b) = (a.name(), b.name());
     let (a, b) = if a <= b { (a, b) } else { (b, a) };
     a != b && fnv(format!("{a}+{b}").bytes()).is_multiple_of(8)
 }
@@ -668,8 +687,19 @@ impl Program {
 
     /// The program that does what `task` does (copy, reverse, ...), or `None` for the tasks
     /// that are not string programs (category, lookup). Caesar and substitution need their
-    /// random parameter: they are drawn with `rng`.
+    /// random parameter: they are drawn with `rng`. Training, evaluation and the page's
+    /// presets all apply a fixed task through this program.
     pub fn family(task: Task, rng: &mut impl Rng) -> Option<Program> {
+        match task {
+            Task::Caesar => Some(Program(vec![Prim::Shift(rng.random_range(1..=25))])),
+            Task::Substitution => Some(Program(vec![random_subst(rng)])),
+            _ => Program::fixed(task),
+        }
+    }
+
+    /// The program of a task whose rule has no random parameter, or `None` (Caesar,
+    /// substitution, category, lookup).
+    pub fn fixed(task: Task) -> Option<Program> {
         let p = match task {
             Task::Copy => Prim::Copy,
             Task::Reverse => Prim::Reverse,
@@ -680,9 +710,7 @@ impl Program {
             Task::RepeatTwice => Prim::Repeat,
             Task::DropVowels => Prim::Remove(Class::Vowels),
             Task::Length => Prim::Length,
-            Task::Caesar => Prim::Shift(rng.random_range(1..=25)),
-            Task::Substitution => random_subst(rng),
-            Task::Category | Task::Lookup => return None,
+            Task::Caesar | Task::Substitution | Task::Category | Task::Lookup => return None,
         };
         Some(Program(vec![p]))
     }
@@ -735,9 +763,9 @@ impl Program {
     /// Which part of the space the program is in. A program that does what a fixed task
     /// does trains, unless it holds a held-out pair (then [`Program::draw`] never draws it).
     pub fn split(&self) -> ProgramSplit {
-        let kinds: Vec<&str> = self.0.iter().map(Prim::kind).collect();
+        let kinds: Vec<Kind> = self.0.iter().map(Prim::kind).collect();
         for (i, a) in kinds.iter().enumerate() {
-            if kinds[i + 1..].iter().any(|b| pair_held_out(a, b)) {
+            if kinds[i + 1..].iter().any(|&b| pair_held_out(*a, b)) {
                 return ProgramSplit::HeldOutPair;
             }
         }
@@ -790,11 +818,11 @@ impl Program {
             let n = step_count(rng);
             // `copy` and `length` only alone: in a composition they are no step or end it.
             let p: Vec<Prim> = (0..n)
-                .map(|_| Prim::draw(rng.random_range(1..ORIGINAL_KINDS - 1), rng))
+                .map(|_| Prim::draw(Kind::ALL[rng.random_range(1..ORIGINAL_KINDS - 1)], rng))
                 .collect();
             let p = if n == 1 && rng.random_bool(0.04) {
                 vec![Prim::draw(
-                    *[0, ORIGINAL_KINDS - 1].choose(rng).expect("k"),
+                    *[Kind::Copy, Kind::Length].choose(rng).expect("k"),
                     rng,
                 )]
             } else {
@@ -837,9 +865,7 @@ impl Program {
     /// Whether a program of kinds added after the first 31 (on phrases, or answering
     /// about the input) is among its steps.
     pub fn is_extended(&self) -> bool {
-        self.0
-            .iter()
-            .any(|p| KINDS[ORIGINAL_KINDS..].contains(&p.kind()))
+        self.0.iter().any(|p| p.kind() as usize >= ORIGINAL_KINDS)
     }
 
     /// The program, if it is sound and in `split` (a held-out one never does what a fixed
@@ -861,24 +887,28 @@ fn step_count(rng: &mut impl Rng) -> usize {
 
 /// The kinds of the first rule space (to `length`): [`Program::draw`] draws only these, so
 /// runs begun before the space grew see the same programs.
-const ORIGINAL_KINDS: usize = 31;
+const ORIGINAL_KINDS: usize = Kind::Length as usize + 1;
 
-/// Indices of the kinds that rewrite their input (all but `copy` and the answer kinds).
-fn rewrite_kinds() -> &'static Vec<usize> {
-    static K: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+/// The kinds that rewrite their input (all but `copy` and the answer kinds).
+fn rewrite_kinds() -> &'static Vec<Kind> {
+    static K: std::sync::OnceLock<Vec<Kind>> = std::sync::OnceLock::new();
     K.get_or_init(|| {
-        (1..KINDS.len())
-            .filter(|&i| !ANSWERS.contains(&KINDS[i]))
+        Kind::ALL[1..]
+            .iter()
+            .copied()
+            .filter(|k| !k.is_answer())
             .collect()
     })
 }
 
-/// Indices of the kinds that answer about their input ([`ANSWERS`]).
-fn answer_kinds() -> &'static Vec<usize> {
-    static K: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+/// The kinds that answer about their input ([`Kind::is_answer`]).
+fn answer_kinds() -> &'static Vec<Kind> {
+    static K: std::sync::OnceLock<Vec<Kind>> = std::sync::OnceLock::new();
     K.get_or_init(|| {
-        (0..KINDS.len())
-            .filter(|&i| ANSWERS.contains(&KINDS[i]))
+        Kind::ALL
+            .iter()
+            .copied()
+            .filter(|k| k.is_answer())
             .collect()
     })
 }
@@ -963,21 +993,11 @@ impl Program {
     pub fn is_family_like(&self) -> bool {
         static PRINTS: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
         let prints = PRINTS.get_or_init(|| {
-            let fixed = [
-                Prim::Copy,
-                Prim::Reverse,
-                Prim::Upper(Which::All),
-                Prim::Take(1),
-                Prim::Last(1),
-                Prim::Sort,
-                Prim::Repeat,
-                Prim::Remove(Class::Vowels),
-                Prim::Length,
-            ];
-            fixed
+            Task::ALL
                 .into_iter()
-                .chain((1..26).map(Prim::Shift))
-                .map(|p| Program(vec![p]).fingerprint())
+                .filter_map(Program::fixed)
+                .chain((1..26).map(|n| Program(vec![Prim::Shift(n)])))
+                .map(|p| p.fingerprint())
                 .collect()
         });
         self.0
@@ -1050,10 +1070,10 @@ mod tests {
         );
         // Every kind is drawn and named after itself.
         let mut rng = ChaCha8Rng::seed_from_u64(0);
-        for (i, k) in KINDS.iter().enumerate() {
-            let p = Prim::draw(i, &mut rng);
-            assert_eq!(p.kind(), *k);
-            assert!(p.text().starts_with(k));
+        for &k in Kind::ALL {
+            let p = Prim::draw(k, &mut rng);
+            assert_eq!(p.kind(), k);
+            assert!(p.text().starts_with(k.name()));
         }
     }
 
@@ -1086,7 +1106,7 @@ mod tests {
         assert!(texts.len() > 7_000, "{} distinct programs", texts.len());
         let prints: HashSet<u64> = train.iter().map(Program::fingerprint).collect();
         for p in &train {
-            let k: Vec<&str> = p.0.iter().map(Prim::kind).collect();
+            let k: Vec<Kind> = p.0.iter().map(Prim::kind).collect();
             for i in 0..k.len() {
                 for j in i + 1..k.len() {
                     assert!(!pair_held_out(k[i], k[j]), "{} trains", p.text());
@@ -1107,10 +1127,11 @@ mod tests {
                 );
             }
         }
-        let all_pairs = KINDS.len() * (KINDS.len() - 1) / 2;
-        let n_held = (0..KINDS.len())
-            .flat_map(|i| (i + 1..KINDS.len()).map(move |j| (i, j)))
-            .filter(|&(i, j)| pair_held_out(KINDS[i], KINDS[j]))
+        let n = Kind::ALL.len();
+        let all_pairs = n * (n - 1) / 2;
+        let n_held = (0..n)
+            .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+            .filter(|&(i, j)| pair_held_out(Kind::ALL[i], Kind::ALL[j]))
             .count();
         assert!(
             n_held * 20 > all_pairs && n_held * 5 < all_pairs,

@@ -24,6 +24,8 @@ use rand::Rng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use serde::{Deserialize, Serialize};
 
+use crate::rules::Program;
+
 const WORDS: &str = include_str!("../data/words.txt");
 
 /// Word categories for [`Task::Category`] (training and held-out words are split per category).
@@ -293,11 +295,10 @@ impl Task {
         }
     }
 
-    /// The output of a fixed-rule task for `x`; `None` for tasks whose rule is drawn per
-    /// episode (Caesar, substitution, category, lookup).
+    /// The output of a fixed-rule task for `x` (its [`Program::fixed`]); `None` for tasks
+    /// whose rule is drawn per episode (Caesar, substitution, category, lookup).
     pub fn apply(self, x: &str) -> Option<String> {
-        (self.family() == Family::Recognition && self != Task::Caesar)
-            .then(|| Rule::Fixed(self).apply(x))
+        Program::fixed(self).map(|p| p.apply(x))
     }
 
     /// An episode of `k` examples and a query, from words of `split`.
@@ -385,12 +386,10 @@ impl Task {
     }
 }
 
-/// The rule of one episode.
+/// The rule of one episode: a program of the rule space, or a table drawn for it.
 #[derive(Debug, Clone)]
 enum Rule {
-    Fixed(Task),
-    Caesar(u8),
-    Substitution([u8; 26]),
+    Program(Program),
     Category([String; 4]),
     Lookup(Vec<(String, String)>),
 }
@@ -407,12 +406,6 @@ fn random_label(rng: &mut impl Rng) -> String {
 impl Rule {
     fn draw(task: Task, rng: &mut impl Rng) -> Rule {
         match task {
-            Task::Caesar => Rule::Caesar(rng.random_range(1..=25)),
-            Task::Substitution => {
-                let mut p: [u8; 26] = std::array::from_fn(|i| i as u8);
-                p.shuffle(rng);
-                Rule::Substitution(p)
-            }
             Task::Category => {
                 let mut labels: Vec<String> = Vec::new();
                 while labels.len() < 4 {
@@ -437,7 +430,7 @@ impl Rule {
                 }
                 Rule::Lookup(table)
             }
-            t => Rule::Fixed(t),
+            t => Rule::Program(Program::family(t, rng).expect("a string task")),
         }
     }
 
@@ -449,41 +442,8 @@ impl Rule {
     }
 
     fn apply(&self, x: &str) -> String {
-        let shift = |c: char, by: u8| -> char {
-            if c.is_ascii_lowercase() {
-                (b'a' + (c as u8 - b'a' + by) % 26) as char
-            } else {
-                c
-            }
-        };
         match self {
-            Rule::Fixed(t) => match t {
-                Task::Copy => x.to_string(),
-                Task::Reverse => x.chars().rev().collect(),
-                Task::Uppercase => x.to_uppercase(),
-                Task::FirstLetter => x.chars().take(1).collect(),
-                Task::LastLetter => x.chars().last().map(String::from).unwrap_or_default(),
-                Task::SortLetters => {
-                    let mut c: Vec<char> = x.chars().collect();
-                    c.sort_unstable();
-                    c.into_iter().collect()
-                }
-                Task::RepeatTwice => x.repeat(2),
-                Task::DropVowels => x.chars().filter(|c| !"aeiou".contains(*c)).collect(),
-                Task::Length => x.chars().count().to_string(),
-                _ => unreachable!("rules of per-episode tasks are drawn"),
-            },
-            Rule::Caesar(k) => x.chars().map(|c| shift(c, *k)).collect(),
-            Rule::Substitution(p) => x
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_lowercase() {
-                        (b'a' + p[(c as u8 - b'a') as usize]) as char
-                    } else {
-                        c
-                    }
-                })
-                .collect(),
+            Rule::Program(p) => p.apply(x),
             Rule::Category(labels) => CATEGORIES
                 .iter()
                 .position(|(_, ws)| ws.contains(&x))
@@ -601,7 +561,6 @@ mod tests {
         assert_eq!(r(Task::RepeatTwice), "stonestone");
         assert_eq!(r(Task::DropVowels), "stn");
         assert_eq!(r(Task::Length), "5");
-        assert_eq!(Rule::Caesar(1).apply("stone"), "tupof");
         let t = Template::default();
         let ex = vec![
             ("stone".to_string(), "enots".to_string()),
@@ -649,6 +608,97 @@ mod tests {
             );
             let e = Task::Category.episode(&mut rng, 4, Split::HeldOut);
             assert!(e.examples.iter().any(|(_, y)| *y == e.answer), "{e:?}");
+        }
+    }
+
+    /// Every fixed task, on any input (capitals, digits, marks, letters beyond ASCII), does
+    /// what its name says, written here independently of the rule space that runs it: the
+    /// presets, training and evaluation all apply these programs.
+    #[cfg(not(target_arch = "wasm32"))]
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+        use rand::SeedableRng;
+        use rand_chacha::ChaCha8Rng;
+
+        const VOWELS: &str = "aeiouAEIOU";
+
+        /// What a visitor expects of each fixed task (`None`: the rule is drawn).
+        fn expected(task: Task, x: &str) -> Option<String> {
+            let chars: Vec<char> = x.chars().collect();
+            Some(match task {
+                Task::Copy => x.to_string(),
+                Task::Reverse => chars.iter().rev().collect(),
+                Task::Uppercase => x.to_uppercase(),
+                Task::FirstLetter => chars.first().map(char::to_string).unwrap_or_default(),
+                Task::LastLetter => chars.last().map(char::to_string).unwrap_or_default(),
+                Task::SortLetters => {
+                    let mut c = chars;
+                    c.sort();
+                    c.into_iter().collect()
+                }
+                Task::RepeatTwice => format!("{x}{x}"),
+                Task::DropVowels => x.chars().filter(|c| !VOWELS.contains(*c)).collect(),
+                Task::Length => chars.len().to_string(),
+                Task::Caesar | Task::Substitution | Task::Category | Task::Lookup => return None,
+            })
+        }
+
+        /// The letter `c` shifted `n` places in its own case; anything else unchanged.
+        fn shifted(c: char, n: u8) -> char {
+            match c {
+                'a'..='z' => (b'a' + (c as u8 - b'a' + n) % 26) as char,
+                'A'..='Z' => (b'A' + (c as u8 - b'A' + n) % 26) as char,
+                _ => c,
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+            #[test]
+            fn fixed_tasks_do_what_their_names_say(x in "[a-zA-Z0-9 .!?éÉßø-]{0,14}") {
+                for task in Task::ALL {
+                    prop_assert_eq!(task.apply(&x), expected(task, &x), "{:?} on {:?}", task, x);
+                }
+            }
+
+            #[test]
+            fn ciphers_keep_case_and_leave_other_characters(
+                x in "[a-zA-Z0-9 .!?é-]{1,14}",
+                seed in any::<u64>(),
+            ) {
+                let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                let caesar = Program::family(Task::Caesar, &mut rng).unwrap();
+                let y = caesar.apply(&x);
+                // The shift is the one that maps the first letter of the alphabet.
+                let n = (caesar.apply("a").as_bytes()[0] - b'a') % 26;
+                prop_assert!((1..=25).contains(&n));
+                let want: String = x.chars().map(|c| shifted(c, n)).collect();
+                prop_assert_eq!(&y, &want);
+                let subst = Program::family(Task::Substitution, &mut rng).unwrap();
+                let lower = subst.apply(&x.to_ascii_lowercase());
+                let y = subst.apply(&x);
+                prop_assert_eq!(y.to_ascii_lowercase(), lower);
+                for (a, b) in x.chars().zip(y.chars()) {
+                    prop_assert_eq!(a.is_ascii_uppercase(), b.is_ascii_uppercase());
+                    prop_assert_eq!(a.is_ascii_alphabetic(), b.is_ascii_alphabetic());
+                    if !a.is_ascii_alphabetic() {
+                        prop_assert_eq!(a, b);
+                    }
+                }
+            }
+
+            #[test]
+            fn episodes_apply_their_task(task_i in 0usize..11, seed in any::<u64>()) {
+                let task = Task::ALL[task_i];
+                let e = task.episode(&mut ChaCha8Rng::seed_from_u64(seed), 6, Split::HeldOut);
+                let query = (e.query.clone(), e.answer.clone());
+                for (x, y) in e.examples.iter().chain([&query]) {
+                    if let Some(want) = expected(task, x) {
+                        prop_assert_eq!(y, &want);
+                    }
+                }
+            }
         }
     }
 
