@@ -11,11 +11,11 @@ use std::time::{Duration, Instant};
 
 use burn::tensor::Device;
 use criterion::Criterion;
-use icl_model::bench::{
-    Clock, Figure, MATMUL_ONE_THREAD, TRAIN, jobs, load_all, matmul_ms, native_clock, race_figures,
-    train_stepper,
+use icl_model::bench::clock::{Clock, native_clock};
+use icl_model::bench::jobs::{
+    Figure, MATMUL_ONE_THREAD, TRAIN, jobs, load_all, matmul_ms, race_figures, train_stepper,
 };
-use icl_model::manifest::{MANIFEST_FILE, Manifest};
+use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")

@@ -27,12 +27,12 @@ fn now() -> f64 {
 /// event loop run in between (the test runner polls the page, and takes a page that does not
 /// answer for 30 s for dead).
 async fn race(
-    live: &icl_model::live::Live,
-    until: icl_model::race::Until,
-) -> icl_model::race::Race {
+    live: &icl_model::train::live::Live,
+    until: icl_model::bench::race::Until,
+) -> icl_model::bench::race::Race {
     let device = burn::tensor::Device::flex();
-    let every = icl_model::bench::RACE_EVERY;
-    let mut racer = icl_model::race::Racer::new(live, 0, device, now, until, every)
+    let every = icl_model::bench::jobs::RACE_EVERY;
+    let mut racer = icl_model::bench::race::Racer::new(live, 0, device, now, until, every)
         .expect("the live presets train");
     loop {
         racer.stretch();
@@ -50,8 +50,8 @@ async fn browser_race_figures() {
     if QUICK || !cfg!(target_feature = "simd128") {
         return;
     }
-    use icl_model::bench::{RACE_ONE, RACE_TWO, race_figures_of};
-    use icl_model::live::Live;
+    use icl_model::bench::jobs::{RACE_ONE, RACE_TWO, race_figures_of};
+    use icl_model::train::live::Live;
     let two = race(&Live::TWO, RACE_TWO).await;
     let one = race(&Live::ONE, RACE_ONE).await;
     for f in race_figures_of("browser", &two, &one) {
@@ -70,11 +70,11 @@ async fn browser_figures() {
         .iter()
         .map(|(id, bytes, sha)| (id.to_string(), bytes.to_vec(), sha.to_string()))
         .collect();
-    let loaded = icl_model::bench::load_all(&models);
-    let jobs = icl_model::bench::jobs(&loaded, now, QUICK);
+    let loaded = icl_model::bench::jobs::load_all(&models);
+    let jobs = icl_model::bench::jobs::jobs(&loaded, now, QUICK);
     assert!(!jobs.is_empty());
     for mut job in jobs {
-        let f = icl_model::bench::run_job(&mut job, "browser", now, QUICK);
+        let f = icl_model::bench::jobs::run_job(&mut job, "browser", now, QUICK);
         console_log!(
             "BENCH {}",
             serde_json::to_string(&f).expect("a figure serialises")

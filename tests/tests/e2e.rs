@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
-use icl_model::backend::Backend;
-use icl_model::manifest::{MANIFEST_FILE, Manifest};
-use icl_model::model::Model;
-use icl_model::sampling::{SamplingConfig, complete};
-use icl_model::weights::load_verified;
+use icl_model::net::backend::Backend;
+use icl_model::net::model::Model;
+use icl_model::net::sampling::{SamplingConfig, complete};
+use icl_model::net::weights::load_verified;
+use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest};
 use icl_tests::{ChromeDriver, SUB_PATH, StaticServer, download_dir, repo_root};
 use serde_json::json;
 
@@ -923,7 +923,7 @@ async fn live_training_forms_an_induction_head_in_the_tab() {
         .unwrap();
     assert_eq!(name, format!("live2_step{at}.bin"));
     let bytes = downloaded(&name).await;
-    let (model, info) = icl_model::weights::from_bytes(&bytes, &Backend::Flex.device())
+    let (model, info) = icl_model::net::weights::from_bytes(&bytes, &Backend::Flex.device())
         .expect("the downloaded file is a weight file");
     assert_eq!(model.config.n_layers, 2);
     assert_eq!(info.info.get("step"), Some(&at.to_string()));
@@ -1184,9 +1184,11 @@ fn char_accuracy(a: &str, b: &str) -> f64 {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the built site and chromedriver: run by cargo xtask test"]
 async fn explain_panels_sweep_ablate_scrub_and_share() {
-    use icl_model::eval::{Labels, sweep_task};
-    use icl_model::tasks::{Task, Template};
-    use icl_model::transformer::HeadMask;
+    use icl_model::eval::report::sweep_task;
+    use icl_model::eval::score::Labels;
+    use icl_model::net::transformer::HeadMask;
+    use icl_model::rules::tasks::Task;
+    use icl_model::rules::template::Template;
     let site = Site::start();
     let c = site.open_ready(None).await;
 
@@ -1335,7 +1337,7 @@ async fn explain_panels_sweep_ablate_scrub_and_share() {
     // 3. The checkpoint slider: the live score equals the one the curves recorded.
     click(&c, "#heads .head[data-head=L1H3]").await;
     wait_for(&c, "#heads .head[data-head=L1H3][aria-pressed=false]", 10).await;
-    let curves: icl_model::curves::Curves = serde_json::from_str(
+    let curves: icl_model::train::curves::Curves = serde_json::from_str(
         &std::fs::read_to_string(dist().join("models/attn2/curves.json")).unwrap(),
     )
     .unwrap();

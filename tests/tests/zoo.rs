@@ -1,11 +1,11 @@
 //! Fast checks of the shipped weights: the attention-only models show (or lack) the circuits
 //! the page teaches.
 
-use icl_model::backend::Backend;
-use icl_model::manifest::{MANIFEST_FILE, Manifest};
-use icl_model::metrics::{HeadScores, head_scores};
-use icl_model::model::Model;
-use icl_model::weights::load_verified;
+use icl_model::eval::metrics::{HeadScores, head_scores};
+use icl_model::net::backend::Backend;
+use icl_model::net::model::Model;
+use icl_model::net::weights::load_verified;
+use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest};
 use icl_tests::repo_root;
 
 fn shipped(id: &str) -> Model {
@@ -44,7 +44,7 @@ fn models_ship_the_checkpoints_their_settings_name_within_80_mb() {
         let id = &e.id;
         let shipped: Vec<usize> = e.checkpoints.iter().map(|c| c.step as usize).collect();
         let path = dir.join(format!("{id}/curves.json"));
-        let curves: icl_model::train::Curves =
+        let curves: icl_model::train::run::Curves =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let reached = e.training.steps as usize;
         assert!(reached <= curves.train.steps, "{id}");
@@ -152,7 +152,7 @@ fn attn2_induction_head_prefix_matches_and_copies() {
 /// phase's checkpoints are compared; after the last the ICL score is better still.
 fn assert_phase_change(model: &str) {
     let path = repo_root().join(format!("public/models/{model}/curves.json"));
-    let curves: icl_model::train::Curves =
+    let curves: icl_model::train::run::Curves =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let end = curves.train.phase1_steps();
     let first: Vec<_> = curves.points.iter().filter(|p| p.step <= end).collect();
@@ -221,8 +221,8 @@ fn learner_curves_show_the_phase_change() {
 /// cipher is learned from 8 examples but not guessed without them.
 #[test]
 fn base_learns_in_context_on_held_out_words() {
-    use icl_model::eval::evaluate;
-    use icl_model::tasks::Task;
+    use icl_model::eval::report::evaluate;
+    use icl_model::rules::tasks::Task;
     let m = shipped("base");
     let r = evaluate(&m, "base", None, 12, 7);
     let easy = [
@@ -259,10 +259,10 @@ fn base_learns_in_context_on_held_out_words() {
 /// costs the learner its rules fails here.
 #[test]
 fn the_learner_keeps_its_recorded_rule_figures() {
-    use icl_model::rule_eval::{Group, RuleReport, evaluate_rules_at};
+    use icl_model::eval::rule_report::{Group, RuleReport, evaluate_rules_at};
     let m = shipped("learner");
     let path = repo_root().join("public/models/learner/eval.json");
-    let recorded: icl_model::eval::Report =
+    let recorded: icl_model::eval::report::Report =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let recorded = recorded
         .rules
@@ -327,10 +327,10 @@ fn the_learner_keeps_its_recorded_rule_figures() {
 /// more than 5 points below the figure recorded there.
 #[test]
 fn the_learner_keeps_its_recorded_format_figures() {
-    use icl_model::format_eval::{FormatGroup, evaluate_formats};
+    use icl_model::eval::format_report::{FormatGroup, evaluate_formats};
     let m = shipped("learner");
     let path = repo_root().join("public/models/learner/eval.json");
-    let recorded: icl_model::eval::Report =
+    let recorded: icl_model::eval::report::Report =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let recorded = recorded
         .formats

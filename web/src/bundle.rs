@@ -68,7 +68,7 @@ pub fn all(state: &State, link: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use icl_model::sampling::{Alternative, TokenInfo};
+    use icl_model::net::sampling::{Alternative, TokenInfo};
 
     fn state() -> State {
         let mut s = State::default();

@@ -2,8 +2,8 @@
 //! models: how a target is named, which held-out batch a curve is measured on, and the
 //! columns of a comparison.
 
-use icl_model::eval::Labels;
-use icl_model::tasks::Task;
+use icl_model::eval::score::Labels;
+use icl_model::rules::tasks::Task;
 
 use crate::components::heads::head_name;
 use crate::doc::{Doc, Vary};
@@ -12,7 +12,7 @@ use crate::presets;
 use crate::protocol::{ModelSummary, SweepSource, Target};
 
 /// Shot counts of the ICL curve.
-pub use icl_model::sweep::SWEEP_KS;
+pub use icl_model::eval::sweep::SWEEP_KS;
 /// Held-out queries per shot count.
 pub const SWEEP_QUERIES: usize = 16;
 

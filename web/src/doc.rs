@@ -2,10 +2,11 @@
 //! sampling settings, the open view). Share links and drafts are two encodings of it; both
 //! pass through [`Doc::checked`], which applies the same limits as the page's controls.
 //!
-//! Its length is ≈390 lines of code; the rest are tests of those limits.
+//! Long mostly for its tests of those limits.
 
-use icl_model::sampling::SamplingConfig;
-use icl_model::tasks::{Task, Template};
+use icl_model::net::sampling::SamplingConfig;
+use icl_model::rules::tasks::Task;
+use icl_model::rules::template::Template;
 use serde::{Deserialize, Serialize};
 
 /// Most examples a document may hold.
@@ -129,7 +130,7 @@ pub enum Vary {
 
 /// Seed of the random strings the head scores use by default: the one training records in the
 /// curves, so a checkpoint's live scores equal its curves' numbers.
-pub const HEAD_SEED: u64 = icl_model::metrics::HEAD_PROBE.seed;
+pub const HEAD_SEED: u64 = icl_model::eval::metrics::HEAD_PROBE.seed;
 /// Most heads the page lets a visitor ablate at once.
 pub const MAX_ABLATED: usize = 64;
 
@@ -377,7 +378,7 @@ impl Doc {
         s.top_p = s.top_p.clamp(0.01, 1.0);
         s.top_k = s
             .top_k
-            .min(icl_model::tokenizer::Tokenizer::default().vocab_size());
+            .min(icl_model::net::tokenizer::Tokenizer::default().vocab_size());
         s.max_new_tokens = s.max_new_tokens.clamp(1, MAX_NEW_TOKENS);
         Ok(self)
     }

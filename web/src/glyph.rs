@@ -1,6 +1,6 @@
 //! How characters the visitor cannot see are drawn on the page: one glyph each, everywhere.
 
-use icl_model::tokenizer::BOS_TEXT;
+use icl_model::net::tokenizer::BOS_TEXT;
 
 /// A token as the page shows it: newline, space and `<bos>` made visible.
 pub fn shown(text: &str) -> String {

@@ -1,8 +1,8 @@
 //! A live training run as the page sees it: its settings, the points the worker reported, and
 //! whether it is training. The worker owns the weights ([`crate::worker`]).
 
-use icl_model::live::{Live, PHASE_CHANGE_INDUCTION};
-use icl_model::metrics::HeadScores;
+use icl_model::eval::metrics::HeadScores;
+use icl_model::train::live::{Live, PHASE_CHANGE_INDUCTION};
 use serde::{Deserialize, Serialize};
 
 /// What a visitor chooses before pressing Train; with the seed, a run is reproducible.

@@ -2,8 +2,11 @@
 //! shuffling order or labels, and flipping to a wrong rule. Pure functions of a document and
 //! a seed, so they are tested natively and reproducible from a share link.
 
-use icl_model::rules::{Program, ProgramSplit};
-use icl_model::tasks::{Family, Split, Task, derange};
+use icl_model::rules::space::Program;
+
+use icl_model::rules::split::ProgramSplit;
+use icl_model::rules::tasks::{Family, Task, derange};
+use icl_model::rules::words::Split;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
@@ -73,7 +76,7 @@ fn episode(name: &str, seed: u64) -> Option<Pool> {
         // The presets' own held-out words: the rule space's larger vocabulary would add its
         // word lists to the page's code.
         let rule = unseen_program(seed);
-        let mut words = icl_model::tasks::words(Split::HeldOut);
+        let mut words = icl_model::rules::words::words(Split::HeldOut);
         words.shuffle(&mut ChaCha8Rng::seed_from_u64(seed ^ 0x0005_ee11));
         let mut pairs = words
             .into_iter()

@@ -1,12 +1,12 @@
 //! Messages between the page and the model worker (a serde enum each way).
 
-use icl_model::curves::CurvePoint;
-use icl_model::eval::SweepPoint;
-use icl_model::sampling::{SamplingConfig, StopReason, TokenInfo};
-use icl_model::tasks::Template;
+use icl_model::eval::score::SweepPoint;
+use icl_model::net::sampling::{SamplingConfig, StopReason, TokenInfo};
+use icl_model::rules::template::Template;
+use icl_model::train::curves::CurvePoint;
 use serde::{Deserialize, Serialize};
 
-pub use icl_model::analysis::{Compared, Explanation, SweepSource};
+pub use icl_model::eval::analysis::{Compared, Explanation, SweepSource};
 
 /// Which weights a request runs on: a model of the manifest or one of its training
 /// checkpoints, with some heads switched off.

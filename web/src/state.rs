@@ -5,9 +5,9 @@
 
 use std::rc::Rc;
 
-use icl_model::curves::CurvePoint;
-use icl_model::eval::SweepPoint;
-use icl_model::sampling::TokenInfo;
+use icl_model::eval::score::SweepPoint;
+use icl_model::net::sampling::TokenInfo;
+use icl_model::train::curves::CurvePoint;
 use yew::Reducible;
 
 use crate::doc::Doc;
@@ -599,8 +599,8 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use icl_model::eval::SweepPoint;
-    use icl_model::sampling::StopReason;
+    use icl_model::eval::score::SweepPoint;
+    use icl_model::net::sampling::StopReason;
 
     fn token(id: u32) -> TokenInfo {
         TokenInfo {
@@ -876,7 +876,7 @@ mod tests {
         .unwrap()
         .live
         .unwrap();
-        let two = icl_model::live::Live::TWO;
+        let two = icl_model::train::live::Live::TWO;
         assert_eq!((far.settings.layers, far.step), (two.n_layers, two.steps));
     }
 
@@ -968,7 +968,7 @@ mod tests {
             layers: 1,
             heads: 1,
             attention: vec![0.0; n * n],
-            random: icl_model::metrics::HeadScores {
+            random: icl_model::eval::metrics::HeadScores {
                 induction: vec![vec![0.0]],
                 duplicate: vec![vec![0.0]],
                 previous_token: vec![vec![0.0]],
@@ -977,7 +977,7 @@ mod tests {
                 loss_first_copy: 1.0,
                 loss_second_copy: 1.0,
             },
-            prompt: icl_model::metrics::PromptHeads {
+            prompt: icl_model::eval::metrics::PromptHeads {
                 previous_token: vec![vec![0.0]],
                 prefix_matching: vec![vec![0.0]],
             },

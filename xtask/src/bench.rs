@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::{cargo, root, run, tools};
 
-/// A figure as `icl_model::bench::Figure` writes it (read as JSON, so the xtask does not build
+/// A figure as `icl_model::bench::jobs::Figure` writes it (read as JSON, so the xtask does not build
 /// the model crate).
 type Figure = Value;
 

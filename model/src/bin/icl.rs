@@ -13,15 +13,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use icl_model::backend::Backend;
-use icl_model::config::{ModelConfig, Preset};
-use icl_model::eval::evaluate;
-use icl_model::manifest::{MANIFEST_FILE, Manifest, ModelEntry, TrainingInfo, publish};
-use icl_model::model::Model;
-use icl_model::sampling::{SamplingConfig, complete};
-use icl_model::train::{TrainConfig, paths, read_resume, train};
-use icl_model::train_config::Phase;
-use icl_model::weights::{export, from_bytes, load_verified};
+use icl_model::eval::report::evaluate;
+use icl_model::net::backend::Backend;
+use icl_model::net::config::{ModelConfig, Preset};
+use icl_model::net::model::Model;
+use icl_model::net::sampling::{SamplingConfig, complete};
+use icl_model::net::weights::{export, from_bytes, load_verified};
+use icl_model::train::config::Phase;
+use icl_model::train::run::{TrainConfig, paths, read_resume, train};
+use icl_model::zoo::files;
+use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest, ModelEntry, TrainingInfo, publish};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 /// A training step frees and re-allocates tensors of tens of megabytes (base's attention
@@ -154,14 +155,14 @@ impl Overrides {
         }
         cfg.warmup = self.warmup.unwrap_or(cfg.warmup);
         if let Some(share) = self.formats_default_share {
-            cfg.formats = Some(icl_model::formats::FormatMix {
+            cfg.formats = Some(icl_model::rules::formats::FormatMix {
                 default_share: share,
             });
         }
         if let (Some(n_layers), Some(n_heads), Some(d_model), Some(d_ff)) =
             (self.layers, self.heads, self.d_model, self.d_ff)
         {
-            cfg.shape = Some(icl_model::train_config::Shape {
+            cfg.shape = Some(icl_model::train::config::Shape {
                 n_layers,
                 n_heads,
                 d_model,
@@ -222,9 +223,9 @@ struct LiveArgs {
 }
 
 impl LiveArgs {
-    fn live(&self) -> icl_model::live::Live {
-        let base = icl_model::live::Live::for_layers(self.layers);
-        icl_model::live::Live {
+    fn live(&self) -> icl_model::train::live::Live {
+        let base = icl_model::train::live::Live::for_layers(self.layers);
+        icl_model::train::live::Live {
             n_layers: self.layers,
             d_model: self.d_model.unwrap_or(base.d_model),
             block: self.block.unwrap_or(base.block),
@@ -239,8 +240,8 @@ impl LiveArgs {
 /// Trains a live preset for a fixed time, printing the head scores every few steps and when
 /// the top induction score first passed 0.4.
 fn live_probe(args: &LiveArgs, backend: Backend) -> Result<(), String> {
-    use icl_model::bench::native_clock;
-    use icl_model::race::{Racer, Until, race};
+    use icl_model::bench::clock::native_clock;
+    use icl_model::bench::race::{Racer, Until, race};
     let live = args.live();
     println!("{live:?}");
     println!("step\tseconds\ttok/s\tloss\tinduction\tprevious");
@@ -610,33 +611,33 @@ fn run(cli: Cli) -> Result<(), String> {
                     let file = paths(&dir, state, &model).resume_file();
                     let (m, step) = read_resume(&file, &cli.backend.device())?;
                     let step = step as u64;
-                    let out = file.with_file_name(format!("eval-state-{step:06}.json"));
+                    let out = file.with_file_name(files::eval_state_file_at(step));
                     (m, step, out)
                 }
                 None => {
                     let (m, step) =
                         load_entry_weights(&dir, Some(&model), checkpoint, cli.backend)?;
                     let out = dir.join(&model).join(match checkpoint {
-                        None => "eval.json".to_string(),
-                        Some(s) => format!("eval-{s:06}.json"),
+                        None => files::EVAL_FILE.to_string(),
+                        Some(s) => files::eval_file_at(s),
                     });
                     (m, step, out)
                 }
             };
             let mut report = evaluate(&m, &model, Some(step), episodes, seed);
             if rules > 0 {
-                let r = icl_model::rule_eval::evaluate_rules(&m, rules, rule_queries, seed);
+                let r = icl_model::eval::rule_report::evaluate_rules(&m, rules, rule_queries, seed);
                 print!("{}", r.markdown());
                 report.rules = Some(r);
             }
             if formats > 0 {
-                let r = icl_model::format_eval::evaluate_formats(
+                let r = icl_model::eval::format_report::evaluate_formats(
                     &m,
                     formats,
                     rules,
                     rule_queries,
                     seed,
-                    &icl_model::eval::SHOTS,
+                    &icl_model::eval::score::SHOTS,
                 );
                 print!("{}", r.markdown());
                 report.formats = Some(r);
@@ -645,7 +646,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 print!("{}", report.markdown());
             } else {
                 print!("{}", report.table());
-                let e = icl_model::weights::f16_error(&m).map_err(|e| e.to_string())?;
+                let e = icl_model::net::weights::f16_error(&m).map_err(|e| e.to_string())?;
                 println!(
                     "f16 vs f32 on the precision prompts: largest |Δlogit| {:.2e}, |Δlog p| {:.2e}, same greedy tokens: {}",
                     e.logit, e.logprob, e.greedy_same
@@ -667,8 +668,8 @@ fn run(cli: Cli) -> Result<(), String> {
             dir,
             default,
         } => {
-            let e =
-                icl_model::ship::ship(&from, &dir, &model, default).map_err(|e| e.to_string())?;
+            let e = icl_model::train::ship::ship(&from, &dir, &model, default)
+                .map_err(|e| e.to_string())?;
             println!(
                 "shipped {model} at step {} with {} checkpoints into {}",
                 e.training.steps,
@@ -678,7 +679,7 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Repack { model, dir } => {
-            for (step, old, new) in icl_model::train::repack(&dir, &model)? {
+            for (step, old, new) in icl_model::train::run::repack(&dir, &model)? {
                 println!("step {step:>6}: {old} -> {new} bytes");
             }
             Ok(())
@@ -693,7 +694,7 @@ fn run(cli: Cli) -> Result<(), String> {
             overrides.apply(&mut cfg)?;
             let config = cfg.model_config()?;
             let (mix, _) = cfg.phase_mix(cfg.phase_of(step))?;
-            let tok = icl_model::tokenizer::Tokenizer::default();
+            let tok = icl_model::net::tokenizer::Tokenizer::default();
             let window = cfg.window_at(step, config.block_size);
             let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(
                 cfg.seed.wrapping_add(step as u64),
@@ -706,7 +707,7 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Rescore { model, dir } => {
-            let curves = icl_model::train::rescore(&dir, &model, cli.backend)?;
+            let curves = icl_model::train::run::rescore(&dir, &model, cli.backend)?;
             for p in &curves.points {
                 let top = p.induction.iter().flatten().copied().fold(0.0, f32::max);
                 println!(
@@ -771,7 +772,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 name: format!("{preset} (random weights)"),
                 description: format!("Preset {preset} with untrained random weights (seed {seed})"),
                 params: model.num_params() as u64,
-                file: format!("{id}.bin"),
+                file: files::weights_file(&id),
                 bytes: 0,
                 sha256: String::new(),
                 training: TrainingInfo {

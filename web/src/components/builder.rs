@@ -1,9 +1,13 @@
 //! The few-shot builder: presets, editable examples, query, expected answer, template, and
 //! the exact prompt the model will read (or the raw prompt view).
+//!
+//! Long because the form, its preset choice and the template editor edit one document and
+//! are read together.
 
-use icl_model::formats::{self, FormatSplit};
-use icl_model::tasks::{Family, Task, Template};
-use icl_model::tokenizer::Tokenizer;
+use icl_model::net::tokenizer::Tokenizer;
+use icl_model::rules::formats::{self, FormatSplit};
+use icl_model::rules::tasks::{Family, Task};
+use icl_model::rules::template::Template;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -23,7 +27,7 @@ pub fn random_seed() -> u64 {
 }
 
 /// The formats the template editor offers: a few of the format space's training part
-/// ([`icl_model::formats`]), the page's default first.
+/// ([`icl_model::rules::formats`]), the page's default first.
 pub fn format_choices() -> &'static [Template] {
     static CHOICES: std::sync::OnceLock<Vec<Template>> = std::sync::OnceLock::new();
     CHOICES.get_or_init(|| {

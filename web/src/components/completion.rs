@@ -2,7 +2,7 @@
 //! alternatives on hover or focus, and the comparison with the expected answer.
 
 use crate::glyph::shown;
-use icl_model::sampling::TokenInfo;
+use icl_model::net::sampling::TokenInfo;
 use yew::prelude::*;
 
 use crate::i18n::{Lang, use_lang};

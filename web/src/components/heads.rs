@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use icl_model::metrics::max_score;
+use icl_model::eval::metrics::max_score;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 

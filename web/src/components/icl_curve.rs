@@ -31,7 +31,7 @@ pub fn IclCurve(p: &CurveProps) -> Html {
         let color = COLORS[i % COLORS.len()];
         // A shot count with nothing to score (more shots than the examples allow) is not a
         // point: drawn as 0 % it would read as a measured failure.
-        let pts = |f: fn(&icl_model::eval::SweepPoint) -> f64| {
+        let pts = |f: fn(&icl_model::eval::score::SweepPoint) -> f64| {
             s.points
                 .iter()
                 .filter(|q| q.n > 0)

@@ -2,8 +2,8 @@
 //! worker, and watch its loss, its losses on the two copies of a repeated string, and its
 //! heads' scores, with the step where the induction head formed marked.
 
-use icl_model::live::PHASE_CHANGE_INDUCTION;
-use icl_model::metrics::max_score;
+use icl_model::eval::metrics::max_score;
+use icl_model::train::live::PHASE_CHANGE_INDUCTION;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 

@@ -3,8 +3,8 @@
 
 use std::rc::Rc;
 
-use icl_model::curves::CurvePoint;
-use icl_model::metrics::max_score;
+use icl_model::eval::metrics::max_score;
+use icl_model::train::curves::CurvePoint;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 

@@ -2,7 +2,7 @@
 //! callbacks that tell the state and the worker together. Every job gets its id from
 //! [`next_job`], the one source of ids.
 
-use icl_model::eval::{Labels, SweepPoint};
+use icl_model::eval::score::{Labels, SweepPoint};
 use yew::prelude::*;
 
 use super::{Bridge, Store};

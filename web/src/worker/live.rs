@@ -1,10 +1,10 @@
 //! The worker's live run: the same training step as `icl train` ([`Stepper`]), its clock, and
 //! the points it reports to the page.
 
-use icl_model::live::top_induction_pattern;
-use icl_model::metrics::{HEAD_PROBE, head_scores};
-use icl_model::step::Stepper;
-use icl_model::weights::{DType, to_bytes};
+use icl_model::eval::metrics::{HEAD_PROBE, head_scores};
+use icl_model::net::weights::{DType, to_bytes};
+use icl_model::train::live::top_induction_pattern;
+use icl_model::train::step::Stepper;
 
 use super::WEB_BACKEND;
 use crate::live::{HeadPattern, LivePoint, LiveSettings};

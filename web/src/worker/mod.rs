@@ -1,6 +1,6 @@
 //! The model worker: routes the page's requests to the model crate, one at a time, and streams
 //! the answers back. Files come through [`transport`], models from the [`store`]; what is
-//! computed about a model lives in `icl_model::analysis`. A job that runs in steps (a
+//! computed about a model lives in `icl_model::eval::analysis`. A job that runs in steps (a
 //! completion, a sweep, a comparison) checks for Stop between steps, in one place:
 //! [`Worker::stopped`].
 
@@ -13,12 +13,12 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use futures::FutureExt;
-use icl_model::analysis::{self, Compared, expected_logprob, surprisal};
-use icl_model::backend::Backend;
-use icl_model::model::Model;
-use icl_model::sampling::{Generator, SamplingConfig};
-use icl_model::sweep::Sweeper;
-use icl_model::tasks::Template;
+use icl_model::eval::analysis::{self, Compared, expected_logprob, surprisal};
+use icl_model::eval::sweep::Sweeper;
+use icl_model::net::backend::Backend;
+use icl_model::net::model::Model;
+use icl_model::net::sampling::{Generator, SamplingConfig};
+use icl_model::rules::template::Template;
 use yew::platform::time::sleep;
 
 use crate::protocol::{Ended, FromWorker, SweepSource, Target, ToWorker, Variant};
@@ -31,7 +31,7 @@ type Scope = Channel;
 /// The backend the page's burn network runs on: `cargo xtask bench` measured flex faster than
 /// ndarray in headless Chromium for base (decode at context 32: 886 vs 436 tokens/s; the k-shot
 /// sweep 1.57 vs 1.74 s; prefill with attention 43 vs 48 ms). Generation, scoring and the
-/// attention maps run the lean path over the same weights (`icl_model::lean`); the head
+/// attention maps run the lean path over the same weights (`icl_model::net::lean`); the head
 /// scores and losses on random strings run the burn network.
 pub const WEB_BACKEND: Backend = Backend::Flex;
 
@@ -213,7 +213,7 @@ impl Worker {
             Ok(m) => {
                 // The live model changes with every step: its scores are not kept.
                 let random = if target.model.as_deref() == Some(crate::protocol::LIVE_MODEL) {
-                    icl_model::analysis::random_strings(&m, seed)
+                    icl_model::eval::analysis::random_strings(&m, seed)
                 } else {
                     self.store.random_strings(&m, target, seed)
                 };

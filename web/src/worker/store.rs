@@ -1,11 +1,11 @@
 //! The worker's models: where they are, the manifest that lists them, the weights loaded so
 //! far (most recently used kept), and the random-string scores of the last explanation.
 
-use icl_model::analysis::{RandomStrings, random_strings};
-use icl_model::curves::{CurvePoint, Curves};
-use icl_model::manifest::{MANIFEST_FILE, Manifest, ModelEntry};
-use icl_model::model::Model;
-use icl_model::transformer::HeadMask;
+use icl_model::eval::analysis::{RandomStrings, random_strings};
+use icl_model::net::model::Model;
+use icl_model::net::transformer::HeadMask;
+use icl_model::train::curves::{CurvePoint, Curves};
+use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest, ModelEntry};
 
 use super::Scope;
 use super::transport::{

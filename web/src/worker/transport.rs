@@ -1,9 +1,9 @@
 //! How the worker gets files: HTTP with download progress, and the Cache API store that keeps
 //! verified weight files (keyed by URL and SHA-256) and small text files for offline visits.
 
-use icl_model::manifest::{MANIFEST_FILE, Manifest};
-use icl_model::model::Model;
-use icl_model::weights::load_verified;
+use icl_model::net::model::Model;
+use icl_model::net::weights::load_verified;
+use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest};
 use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;

@@ -1,0 +1,306 @@
+//! What the page's panels compute about one model, as pure functions of it: the prompt's
+//! surprisal, the explanation (attention maps and head scores), the queries of an ICL curve and
+//! one column of a comparison. The web worker only routes messages to these, so they are
+//! tested here, natively.
+
+use serde::{Deserialize, Serialize};
+
+use crate::eval::metrics::{
+    HEAD_PROBE, HeadScores, PromptHeads, head_scores, position_losses, prompt_head_scores_from,
+    repeated_string,
+};
+#[cfg(doc)]
+use crate::eval::report::{sweep_examples, sweep_task};
+use crate::eval::score::{Item, Labels};
+#[cfg(doc)]
+use crate::eval::sweep::Sweeper;
+use crate::eval::sweep::{leave_one_out, task_chains};
+use crate::net::decoding::window;
+use crate::net::lean::Keep;
+use crate::net::model::Model;
+use crate::net::sampling::{SamplingConfig, complete, score};
+use crate::net::tokenizer::{BOS, BOS_TEXT};
+use crate::rules::tasks::Task;
+
+/// Surprisal (bits) of each prompt character given the ones before it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Surprisal {
+    /// One value per character in the window.
+    pub bits: Vec<f32>,
+    /// Leading characters that fell outside the window and are not scored.
+    pub skipped: usize,
+}
+
+/// The surprisal of every character of `text` that fits the window.
+pub fn surprisal(model: &Model, text: &str) -> Surprisal {
+    let ids = model.tokenizer.encode(text).ids;
+    let (row, skipped) = window(&ids, model.config.block_size);
+    if row.len() < 2 {
+        return Surprisal {
+            bits: Vec::new(),
+            skipped,
+        };
+    }
+    let nats = position_losses(&model.net, &[row], &model.device).remove(0);
+    Surprisal {
+        bits: nats
+            .into_iter()
+            .map(|x| x / std::f32::consts::LN_2)
+            .collect(),
+        skipped,
+    }
+}
+
+/// The log-probability (nats) of `expected` after `prompt`; `None` when there is no expected
+/// answer or it cannot be scored (e.g. it does not fit the window).
+pub fn expected_logprob(model: &Model, prompt: &str, expected: Option<&str>) -> Option<f32> {
+    let expected = expected.filter(|e| !e.is_empty())?;
+    score(model, prompt, expected).ok().map(|s| s.logprob)
+}
+
+/// The part of an explanation that does not depend on the prompt: head scores and per-token
+/// losses on seeded random repeated strings ([`HEAD_PROBE`]'s strings when `seed` is its seed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RandomStrings {
+    pub scores: HeadScores,
+    /// One repeated string: two copies, without `<bos>`.
+    pub repeat: String,
+    /// The loss (nats) of each of its tokens after the first.
+    pub repeat_losses: Vec<f32>,
+}
+
+/// Scores every head on repeated random strings drawn from `seed`.
+pub fn random_strings(model: &Model, seed: u64) -> RandomStrings {
+    let p = HEAD_PROBE;
+    let len = p.len.min((model.config.block_size - 1) / 2);
+    let repeat = repeated_string(seed, len);
+    RandomStrings {
+        scores: head_scores(&model.net, &model.device, seed, p.strings, p.len),
+        repeat: model.tokenizer.decode(&repeat[1..]),
+        repeat_losses: position_losses(&model.net, std::slice::from_ref(&repeat), &model.device)
+            .remove(0),
+    }
+}
+
+/// What the explain panels show about one prompt and one set of weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// The window's tokens as characters (`<bos>` first); the first `skipped` prompt
+    /// characters did not fit.
+    pub chars: Vec<String>,
+    pub skipped: usize,
+    pub layers: usize,
+    pub heads: usize,
+    /// Attention weights `[layer][head][query][key]` over the window, flattened.
+    pub attention: Vec<f32>,
+    /// Head scores on fresh repeated random strings (seeded).
+    pub random: HeadScores,
+    /// Head scores on the prompt itself.
+    pub prompt: PromptHeads,
+    /// A repeated random string (`<bos>` and two copies) and the loss (nats) of each of its
+    /// tokens after the first.
+    pub repeat: String,
+    pub repeat_losses: Vec<f32>,
+}
+
+/// Attention maps of `prompt` and the head scores on it, in one forward pass, with the scores
+/// on random strings.
+pub fn explain(model: &Model, prompt: &str, random: RandomStrings) -> Explanation {
+    let ids = model.tokenizer.encode(prompt).ids;
+    let (row, skipped) = window(&ids, model.config.block_size);
+    // The lean path gives the same maps as the burn forward (tested) in a fraction of the time.
+    let net = model.lean();
+    let out = net.forward(&mut net.cache(), &row, false, Some(Keep::All));
+    let attention = out.attention.concat();
+    let chars = row
+        .iter()
+        .map(|&id| {
+            if id == BOS {
+                BOS_TEXT.to_string()
+            } else {
+                model.tokenizer.char_of(id).to_string()
+            }
+        })
+        .collect();
+    Explanation {
+        chars,
+        skipped,
+        layers: model.config.n_layers,
+        heads: model.config.n_heads,
+        prompt: prompt_head_scores_from(&attention, model.config.n_heads, &row),
+        attention,
+        random: random.scores,
+        repeat: random.repeat,
+        repeat_losses: random.repeat_losses,
+    }
+}
+
+/// The prompts an ICL curve is measured on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SweepSource {
+    /// Fresh held-out episodes of a preset task (seeded), `queries` per shot count, their
+    /// outputs rewritten by `labels` ([`sweep_task`]).
+    Task {
+        task: Task,
+        seed: u64,
+        queries: usize,
+        labels: Labels,
+    },
+    /// The visitor's own examples, leave-one-out ([`sweep_examples`]).
+    Examples(Vec<(String, String)>),
+}
+
+impl SweepSource {
+    /// The curve's queries, each with its examples, for a curve up to `shots` shots: the
+    /// same draws `icl eval` scores ([`sweep_task`], [`sweep_examples`]), so the page and the
+    /// command line agree. A [`Sweeper`] over them gives the curve's points.
+    pub fn chains(&self, shots: usize) -> Vec<Item> {
+        match self {
+            SweepSource::Task {
+                task,
+                seed,
+                queries,
+                labels,
+            } => task_chains(*task, shots, *queries, *seed, *labels),
+            SweepSource::Examples(examples) => leave_one_out(examples),
+        }
+    }
+}
+
+/// The result of one column of a comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Compared {
+    pub text: String,
+    pub exact_match: Option<bool>,
+    /// Log-probability (nats) of the expected completion.
+    pub logprob: Option<f32>,
+    /// Why the column has no result (e.g. its model could not be loaded).
+    pub error: Option<String>,
+}
+
+impl Compared {
+    /// A column that could not run.
+    pub fn failed(error: impl Into<String>) -> Self {
+        Self {
+            text: String::new(),
+            exact_match: None,
+            logprob: None,
+            error: Some(error.into()),
+        }
+    }
+}
+
+/// Completes `prompt` and scores the completion against `expected` (when given).
+pub fn compare(
+    model: &Model,
+    prompt: &str,
+    sampling: SamplingConfig,
+    expected: Option<&str>,
+) -> Compared {
+    match complete(model, prompt, sampling, None) {
+        Err(e) => Compared::failed(e.to_string()),
+        Ok(c) => {
+            let expected = expected.filter(|e| !e.is_empty());
+            Compared {
+                exact_match: expected.map(|e| c.text == e),
+                logprob: expected_logprob(model, prompt, expected),
+                text: c.text,
+                error: None,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::sweep::Sweeper;
+    use crate::net::sampling::tests::model;
+    use crate::rules::template::Template;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn surprisal_scores_each_character_in_the_window() {
+        let m = model();
+        let s = surprisal(&m, "abc");
+        assert_eq!((s.bits.len(), s.skipped), (3, 0));
+        assert!(s.bits.iter().all(|b| b.is_finite() && *b > 0.0));
+        // A prompt longer than the window: the oldest characters are skipped, the rest scored.
+        let long: String = "xyz".repeat(20);
+        let s = surprisal(&m, &long);
+        assert_eq!(s.skipped, 60 - 31);
+        assert_eq!(s.bits.len(), 31);
+        assert_eq!(surprisal(&m, "").bits, Vec::<f32>::new());
+        // Multi-byte characters count as one unknown token each.
+        assert_eq!(surprisal(&m, "é€").bits.len(), 2);
+    }
+
+    #[test]
+    fn explanations_cover_the_window_and_match_the_probe() {
+        let m = model();
+        let prompt = "in: stone\nout: enots\n".repeat(3);
+        let e = explain(&m, &prompt, random_strings(&m, HEAD_PROBE.seed));
+        assert_eq!(e.chars[0], BOS_TEXT);
+        assert_eq!(e.chars.len(), 32);
+        assert_eq!(e.skipped, prompt.chars().count() - 31);
+        assert_eq!(e.attention.len(), e.layers * e.heads * 32 * 32);
+        // Every query's attention over the keys sums to one.
+        for row in e.attention.chunks(32) {
+            let sum: f32 = row.iter().sum();
+            assert!((sum - 1.0).abs() < 1e-4, "a row sums to {sum}");
+        }
+        let p = HEAD_PROBE;
+        let direct = head_scores(&m.net, &m.device, p.seed, p.strings, p.len);
+        assert_eq!(e.random, direct);
+        assert_eq!(e.repeat_losses.len(), e.repeat.chars().count());
+    }
+
+    #[test]
+    fn ablated_heads_change_the_explanation() {
+        let m = model();
+        let mask = crate::net::transformer::HeadMask::from_ablated(2, m.config.n_heads, &[(1, 0)]);
+        let ablated = m.with_heads_ablated(&mask);
+        let a = explain(&m, "abcabc", random_strings(&m, 1));
+        let b = explain(&ablated, "abcabc", random_strings(&ablated, 1));
+        assert_eq!(a.chars, b.chars);
+        assert_ne!(a.repeat_losses, b.repeat_losses);
+    }
+
+    #[test]
+    fn sweep_points_and_comparisons_score_answers() {
+        let m = model();
+        let t = Template::default();
+        let source = SweepSource::Task {
+            task: Task::Copy,
+            seed: 3,
+            queries: 2,
+            labels: Labels::Correct,
+        };
+        let p = Sweeper::new(&m, &t, source.chains(0)).point(0);
+        assert_eq!((p.k, p.n), (0, 2));
+        assert!(p.mean_logprob < 0.0);
+        // A comparison's one-point batch at k is the curve's point at k.
+        let curve =
+            crate::eval::report::sweep_task(&m, Task::Copy, &t, &[0, 1, 2], 2, 3, Labels::Correct);
+        let one = Sweeper::new(&m, &t, source.chains(2)).point(2);
+        assert_eq!((one.n, one.exact_match), (curve[2].n, curve[2].exact_match));
+        assert!((one.mean_logprob - curve[2].mean_logprob).abs() < 1e-4);
+        let own = SweepSource::Examples(vec![("ab".into(), "ba".into()); 3]);
+        let mut s = Sweeper::new(&m, &t, own.chains(5));
+        assert_eq!(s.point(1).n, 3);
+        // More shots than examples: nothing to score, an empty point rather than an error.
+        assert_eq!(s.point(5).n, 0);
+
+        let greedy = SamplingConfig {
+            max_new_tokens: 3,
+            ..SamplingConfig::default()
+        };
+        let c = compare(&m, "in: ab\nout:", greedy.clone(), Some(" ba"));
+        assert_eq!(c.error, None);
+        assert_eq!(c.exact_match, Some(c.text == " ba"));
+        assert!(c.logprob.is_some_and(|l| l < 0.0));
+        let none = compare(&m, "in: ab\nout:", greedy, None);
+        assert_eq!((none.exact_match, none.logprob), (None, None));
+    }
+}

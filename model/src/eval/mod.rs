@@ -1,0 +1,13 @@
+//! What is measured about a model, from the bottom up: [`score`] (a prompt's exact match and
+//! answer log-probability), [`sweep`] (ICL curves whose points share their shots),
+//! [`metrics`] (head scores and the ICL score from the forward pass), the evaluation
+//! [`report`] with its [`rule_report`] and [`format_report`] parts, and the page's
+//! [`analysis`] of one prompt.
+
+pub mod analysis;
+pub mod format_report;
+pub mod metrics;
+pub mod report;
+pub mod rule_report;
+pub mod score;
+pub mod sweep;

@@ -1,0 +1,128 @@
+//! Scoring primitives every evaluation is built on: a few-shot prompt's exact match and
+//! answer log-probability, a curve's point, and the label experiments' rewrites.
+
+use serde::{Deserialize, Serialize};
+
+use crate::net::model::Model;
+use crate::net::sampling::{Engine, SamplingError, score_batch_on};
+use crate::rules::tasks::{Episode, Task, derange};
+use crate::rules::template::Template;
+
+/// Shot counts every evaluation reports.
+pub const SHOTS: [usize; 5] = [0, 1, 2, 4, 8];
+
+/// Scores one few-shot prompt: whether the greedy answer is exactly `output` followed by the
+/// separator, and the log-probability (nats) of `output` (with the prefix's space).
+pub fn score_answer(
+    model: &Model,
+    template: &Template,
+    examples: &[(String, String)],
+    query: &str,
+    output: &str,
+) -> Result<(bool, f32), SamplingError> {
+    let item = (examples.to_vec(), query.to_string(), output.to_string());
+    score_answers(model, template, std::slice::from_ref(&item)).remove(0)
+}
+
+/// A prompt to score: its examples, the query and the right output.
+pub type Item = (Vec<(String, String)>, String, String);
+
+/// [`score_answer`] for many prompts (see [`crate::net::sampling::score_batch`]).
+pub fn score_answers(
+    model: &Model,
+    template: &Template,
+    items: &[Item],
+) -> Vec<Result<(bool, f32), SamplingError>> {
+    score_answers_on(model, template, items, Engine::default())
+}
+
+/// [`score_answers`] on a chosen engine.
+pub fn score_answers_on(
+    model: &Model,
+    template: &Template,
+    items: &[Item],
+    engine: Engine,
+) -> Vec<Result<(bool, f32), SamplingError>> {
+    let pairs: Vec<(String, String)> = items
+        .iter()
+        .map(|(examples, query, output)| {
+            let answer = template.answer(output);
+            (
+                template.prompt(examples, query),
+                format!("{answer}{}", template.separator),
+            )
+        })
+        .collect();
+    score_batch_on(model, &pairs, engine)
+        .into_iter()
+        .zip(items)
+        .map(|(s, (_, _, output))| {
+            let s = s?;
+            let n = model.tokenizer.encode(&template.answer(output)).ids.len();
+            Ok((s.greedy_match, s.token_logprobs[..n].iter().sum::<f32>()))
+        })
+        .collect()
+}
+
+/// One point of an ICL curve: exact match and mean answer log-probability at `k` shots.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepPoint {
+    pub k: usize,
+    /// Prompts scored (some may not fit the window and are skipped).
+    pub n: usize,
+    pub exact_match: f32,
+    pub mean_logprob: f32,
+}
+
+impl SweepPoint {
+    /// The point at `k` of scored prompts (greedy exact match, answer log-probability).
+    pub fn of(k: usize, scores: &[(bool, f32)]) -> Self {
+        let n = scores.len();
+        SweepPoint {
+            k,
+            n,
+            exact_match: scores.iter().filter(|s| s.0).count() as f32 / n.max(1) as f32,
+            mean_logprob: scores.iter().map(|s| s.1).sum::<f32>() / n.max(1) as f32,
+        }
+    }
+}
+
+/// What the examples' outputs say, for label experiments (after Min et al. 2022: does the
+/// mapping in the examples matter, or only their format?).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Labels {
+    #[default]
+    Correct,
+    /// Outputs moved to other inputs (a derangement); the query is still scored on the true
+    /// rule.
+    Shuffled,
+    /// Every output, and the query's answer, by another fixed rule.
+    Flipped(Task),
+}
+
+impl Labels {
+    /// Rewrites an episode's outputs (and for [`Labels::Flipped`] its answer).
+    pub fn apply(self, e: &mut Episode, rng: &mut impl rand::Rng) {
+        match self {
+            Labels::Correct => {}
+            Labels::Shuffled => {
+                let mut outputs: Vec<String> = e.examples.iter().map(|x| x.1.clone()).collect();
+                derange(&mut outputs, rng);
+                for (x, y) in e.examples.iter_mut().zip(outputs) {
+                    x.1 = y;
+                }
+            }
+            Labels::Flipped(rule) => {
+                for x in &mut e.examples {
+                    if let Some(y) = rule.apply(&x.0) {
+                        x.1 = y;
+                    }
+                }
+                if let Some(a) = rule.apply(&e.query) {
+                    e.answer = a;
+                }
+            }
+        }
+    }
+}

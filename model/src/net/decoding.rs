@@ -1,0 +1,315 @@
+//! Incremental decoding with a true KV cache, and the context-window policy.
+//!
+//! The prompt is prefilled in one batched forward; each later token is one forward of a single
+//! query against the cached keys and values, so a step costs O(context), not O(context²).
+//!
+//! **Context policy.** The model reads at most `block_size` tokens, and the window always starts
+//! with `<bos>` (as in training). A prompt longer than that keeps `<bos>` and its most recent
+//! `block_size - 1` tokens; [`Decoder::dropped`] says how many tokens fell out. When generation
+//! fills the window, it slides: `<bos>` plus the most recent `block_size / 2` tokens are
+//! re-encoded in one batched forward (positions restart, as the model was trained), and cached
+//! decoding continues. [`Decoder::window`] is always exactly what the model sees, so a full
+//! forward over it gives the same logits as the cache.
+
+use std::borrow::Cow;
+
+use burn::tensor::Device;
+
+use crate::net::lean::{Keep, LeanCache, LeanNet};
+use crate::net::model::Model;
+use crate::net::tensors::{batch_tokens, to_vec};
+use crate::net::tokenizer::BOS;
+use crate::net::transformer::{ForwardOptions, HeadMask, LayerKv, Transformer};
+
+/// What the model says after one prefill or decode step.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// `[vocab]` logits for the next token.
+    pub logits: Vec<f32>,
+    /// Per layer, `[n_heads, kv]` attention of the last query over the window.
+    pub attention: Vec<Vec<f32>>,
+}
+
+/// What runs a model's forward passes: the lean path (the default: several times faster, the
+/// same results) or the burn network. Decoding and scoring both take one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Engine {
+    /// The lean path ([`crate::net::lean`]).
+    #[default]
+    Lean,
+    /// The burn network, with its tensor KV cache.
+    Burn,
+}
+
+/// The forward state of a [`Decoder`] on its engine.
+#[derive(Debug)]
+enum Runner<'a> {
+    /// The burn network, with its tensor KV cache.
+    Burn {
+        net: &'a Transformer,
+        device: Device,
+        head_mask: Option<HeadMask>,
+        cache: Vec<LayerKv>,
+    },
+    /// The lean path over the same weights (see [`crate::net::lean`]): the model's own copy, or an
+    /// ablated one made for this decoder.
+    Lean {
+        net: Box<Cow<'a, LeanNet>>,
+        cache: LeanCache,
+    },
+}
+
+/// The context policy for a whole sequence: `<bos>` and the last `block_size - 1` of `ids`,
+/// and how many of `ids` did not fit. Everything that reads a prompt reads it through this.
+pub fn window(ids: &[u32], block_size: usize) -> (Vec<u32>, usize) {
+    let keep = ids.len().min(block_size.saturating_sub(1));
+    let dropped = ids.len() - keep;
+    let mut window = Vec::with_capacity(keep + 1);
+    window.push(BOS);
+    window.extend_from_slice(&ids[dropped..]);
+    (window, dropped)
+}
+
+/// A sequence being decoded token by token.
+#[derive(Debug)]
+pub struct Decoder<'a> {
+    runner: Runner<'a>,
+    block_size: usize,
+    /// The window the cache holds: `<bos>` then the most recent tokens.
+    window: Vec<u32>,
+    /// Tokens of the whole sequence (without `<bos>`) that are no longer in the window.
+    dropped: usize,
+}
+
+impl<'a> Decoder<'a> {
+    /// A decoder on the burn network with an empty cache (batch 1).
+    pub fn new(net: &'a Transformer, device: &Device, head_mask: Option<HeadMask>) -> Self {
+        Self {
+            runner: Runner::Burn {
+                net,
+                device: device.clone(),
+                head_mask,
+                cache: net.empty_cache(1, device),
+            },
+            block_size: net.block_size(),
+            window: Vec::new(),
+            dropped: 0,
+        }
+    }
+
+    /// A decoder on the lean path: the same weights and results as [`Decoder::new`], several
+    /// times faster per token (`docs/PERFORMANCE.md`).
+    pub fn lean(model: &'a Model, head_mask: Option<&HeadMask>) -> Self {
+        let net = match head_mask {
+            Some(mask) => Cow::Owned(model.with_heads_ablated(mask).lean().clone()),
+            None => Cow::Borrowed(model.lean()),
+        };
+        Self {
+            block_size: net.block_size(),
+            runner: Runner::Lean {
+                cache: net.cache(),
+                net: Box::new(net),
+            },
+            window: Vec::new(),
+            dropped: 0,
+        }
+    }
+
+    /// A decoder for `model` on `engine`.
+    pub fn on(model: &'a Model, engine: Engine, head_mask: Option<&HeadMask>) -> Self {
+        match engine {
+            Engine::Lean => Self::lean(model, head_mask),
+            Engine::Burn => Self::new(&model.net, &model.device, head_mask.cloned()),
+        }
+    }
+
+    /// Tokens of the sequence (not counting `<bos>`) that no longer fit in the window.
+    pub fn dropped(&self) -> usize {
+        self.dropped
+    }
+
+    /// The tokens the model currently sees, `<bos>` first.
+    pub fn window(&self) -> &[u32] {
+        &self.window
+    }
+
+    /// Starts a sequence: `<bos>` + `ids` (truncated by the context policy), one batched forward.
+    pub fn prefill(&mut self, ids: &[u32]) -> Step {
+        let (window, dropped) = window(ids, self.block_size);
+        self.dropped = dropped;
+        self.encode_window(window)
+    }
+
+    /// Appends one token and returns what the model says next: one query against the cache, or
+    /// a slide of the window when it is full.
+    pub fn push(&mut self, id: u32) -> Step {
+        if self.window.is_empty() {
+            return self.prefill(&[id]);
+        }
+        let block = self.block_size;
+        if self.window.len() >= block {
+            let keep = (block / 2).max(1);
+            let mut tail: Vec<u32> = self.window[self.window.len() + 1 - keep..].to_vec();
+            tail.push(id);
+            self.dropped += self.window.len() - keep;
+            let mut window = Vec::with_capacity(block);
+            window.push(BOS);
+            window.extend(tail);
+            return self.encode_window(window);
+        }
+        let start = self.window.len();
+        self.window.push(id);
+        self.run(&[id], start)
+    }
+
+    fn encode_window(&mut self, window: Vec<u32>) -> Step {
+        self.window = window;
+        let ids = self.window.clone();
+        self.run(&ids, 0)
+    }
+
+    /// Runs `ids` at positions `start..` and returns the last position's logits and attention.
+    fn run(&mut self, ids: &[u32], start: usize) -> Step {
+        match &mut self.runner {
+            Runner::Burn {
+                net,
+                device,
+                head_mask,
+                cache,
+            } => {
+                let opts = ForwardOptions {
+                    head_mask: head_mask.as_ref(),
+                    residuals: false,
+                };
+                let tokens = batch_tokens(&[ids.to_vec()], device);
+                let out = net.forward_at(tokens, start, Some(cache), &opts);
+                let [_, s, vocab] = out.logits.dims();
+                let logits = out.logits.slice([0..1, s - 1..s, 0..vocab]);
+                let attention = out
+                    .attention
+                    .into_iter()
+                    .map(|w| {
+                        let [_, h, _, kv] = w.dims();
+                        to_vec(w.slice([0..1, 0..h, s - 1..s, 0..kv]).reshape([h * kv]))
+                    })
+                    .collect();
+                Step {
+                    logits: to_vec(logits.reshape([vocab])),
+                    attention,
+                }
+            }
+            Runner::Lean { net, cache } => {
+                if start == 0 {
+                    cache.clear();
+                }
+                debug_assert_eq!(cache.len(), start);
+                let out = net.forward(cache, ids, false, Some(Keep::Last));
+                Step {
+                    logits: out.logits,
+                    attention: out.attention,
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::config::Positional;
+    use crate::net::transformer::tests::{max_abs_diff, tiny, tokens};
+    use rand::{Rng, SeedableRng};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// Logits of the last position of a full forward over `window`.
+    fn full_last(net: &Transformer, window: &[u32], mask: Option<&HeadMask>) -> Vec<f32> {
+        let opts = ForwardOptions {
+            head_mask: mask,
+            residuals: false,
+        };
+        let out = net.forward(tokens(window), &opts);
+        let [_, s, v] = out.logits.dims();
+        to_vec(out.logits.slice([0..1, s - 1..s, 0..v]).reshape([v]))
+    }
+
+    /// The tiny network as a model, for the lean decoder.
+    fn as_model(cfg: &crate::net::config::ModelConfig, net: &Transformer) -> Model {
+        let tok = crate::net::tokenizer::Tokenizer::default();
+        Model::new(cfg.clone(), tok, net.clone(), Device::flex())
+    }
+
+    #[test]
+    fn the_window_keeps_bos_and_the_most_recent_tokens() {
+        assert_eq!(window(&[], 4), (vec![BOS], 0));
+        assert_eq!(window(&[5, 6], 4), (vec![BOS, 5, 6], 0));
+        assert_eq!(window(&[5, 6, 7], 4), (vec![BOS, 5, 6, 7], 0));
+        assert_eq!(window(&[5, 6, 7, 8, 9], 4), (vec![BOS, 7, 8, 9], 2));
+    }
+
+    fn check_cached_equals_full(positional: Positional, attention_only: bool, seed: u64) {
+        let (cfg, net) = tiny(positional, attention_only);
+        let model = as_model(&cfg, &net);
+        let device = Device::flex();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let block = cfg.block_size;
+        let mask = HeadMask::all(cfg.n_layers, cfg.n_heads).ablate(0, 1);
+        // Prompt lengths below, at and beyond the block, each decoded across the boundary.
+        for prompt_len in [0, 1, block - 2, block - 1, block, block + 1, 3 * block] {
+            for (head_mask, lean) in [
+                (None, false),
+                (Some(mask.clone()), false),
+                (None, true),
+                (Some(mask.clone()), true),
+            ] {
+                let prompt: Vec<u32> = (0..prompt_len).map(|_| rng.random_range(2..98)).collect();
+                let mut dec = if lean {
+                    Decoder::lean(&model, head_mask.as_ref())
+                } else {
+                    Decoder::new(&net, &device, head_mask.clone())
+                };
+                let mut step = dec.prefill(&prompt);
+                assert_eq!(dec.dropped(), prompt_len.saturating_sub(block - 1));
+                assert!(dec.window().len() <= block);
+                let mut worst = 0.0f32;
+                for _ in 0..block + 5 {
+                    let full = full_last(&net, dec.window(), head_mask.as_ref());
+                    worst = worst.max(max_abs_diff(&step.logits, &full));
+                    assert_eq!(step.attention.len(), cfg.n_layers);
+                    assert_eq!(step.attention[0].len(), cfg.n_heads * dec.window().len());
+                    step = dec.push(rng.random_range(2..98));
+                    assert_eq!(dec.window()[0], BOS);
+                    assert!(dec.window().len() <= block);
+                }
+                assert!(
+                    worst < 1e-4,
+                    "cached vs full (lean: {lean}) max |Δlogit| = {worst}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn cached_decoding_equals_full_forward_rotary() {
+        check_cached_equals_full(Positional::Rotary, true, 1);
+    }
+
+    #[test]
+    fn cached_decoding_equals_full_forward_learned_with_mlp() {
+        check_cached_equals_full(Positional::Learned, false, 2);
+    }
+
+    #[test]
+    fn push_without_prefill_starts_a_sequence() {
+        let (cfg, net) = tiny(Positional::Rotary, true);
+        let model = as_model(&cfg, &net);
+        for mut dec in [
+            Decoder::new(&net, &Device::flex(), None),
+            Decoder::lean(&model, None),
+        ] {
+            let step = dec.push(10);
+            assert_eq!(dec.window(), &[BOS, 10]);
+            assert!(max_abs_diff(&step.logits, &full_last(&net, &[BOS, 10], None)) < 1e-5);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! The network: its shape ([`config`]), the character [`tokenizer`], the burn
+//! [`transformer`] (training, reference) and the [`lean`] forward the page runs, decoding and
+//! sampling on either, the weight file format, and the tensor backends.
+
+pub mod backend;
+pub mod config;
+pub mod decoding;
+pub mod lean;
+pub mod model;
+pub mod sampling;
+pub mod tensors;
+pub mod tokenizer;
+pub mod transformer;
+pub mod weights;

@@ -1,0 +1,80 @@
+//! A ready-to-run model: its config, its alphabet and its network on one device, and the lean
+//! copy of its weights that generation and scoring run on, built once.
+
+use std::sync::{Arc, OnceLock};
+
+use burn::module::Module;
+use burn::tensor::Device;
+
+use crate::net::config::{ConfigError, ModelConfig};
+use crate::net::lean::LeanNet;
+use crate::net::tokenizer::Tokenizer;
+use crate::net::transformer::{HeadMask, Transformer};
+
+/// Config, tokenizer and weights that belong together.
+///
+/// The fields are read freely; a model with other weights is made with [`Model::new`] or
+/// [`Model::with_heads_ablated`], so that its lean copy is never the old weights'.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub config: ModelConfig,
+    pub tokenizer: Tokenizer,
+    pub net: Transformer,
+    pub device: Device,
+    /// The weights in plain buffers ([`crate::net::lean`]), made on first use and shared by clones.
+    lean: Arc<OnceLock<LeanNet>>,
+}
+
+impl Model {
+    /// A model from its parts.
+    pub fn new(
+        config: ModelConfig,
+        tokenizer: Tokenizer,
+        net: Transformer,
+        device: Device,
+    ) -> Self {
+        Self {
+            config,
+            tokenizer,
+            net,
+            device,
+            lean: Arc::default(),
+        }
+    }
+
+    /// A model with random weights, reproducible from `seed`.
+    pub fn random(config: ModelConfig, seed: u64, device: &Device) -> Result<Self, ConfigError> {
+        config.validate()?;
+        let tokenizer = Tokenizer::default();
+        if config.vocab_size != tokenizer.vocab_size() {
+            return Err(ConfigError::Invalid(format!(
+                "vocab_size {} does not match the alphabet ({})",
+                config.vocab_size,
+                tokenizer.vocab_size()
+            )));
+        }
+        let net = config.init_seeded(device, seed);
+        Ok(Self::new(config, tokenizer, net, device.clone()))
+    }
+
+    /// The same model with the heads `mask` switches off zeroed in the weights.
+    pub fn with_heads_ablated(&self, mask: &HeadMask) -> Self {
+        Self::new(
+            self.config.clone(),
+            self.tokenizer.clone(),
+            self.net.clone().with_heads_ablated(mask),
+            self.device.clone(),
+        )
+    }
+
+    /// The lean copy of the weights, built the first time it is asked for.
+    pub fn lean(&self) -> &LeanNet {
+        self.lean
+            .get_or_init(|| LeanNet::new(&self.config, &self.net))
+    }
+
+    /// Number of trainable parameters.
+    pub fn num_params(&self) -> usize {
+        self.net.num_params()
+    }
+}

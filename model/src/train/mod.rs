@@ -1,0 +1,14 @@
+//! Training: the settings and presets of a run ([`config`]), one optimiser [`step`], a run
+//! with its checkpoints and resumable state ([`run`]), the [`curves`] it records, the
+//! attention-only models trained [`live`] in the tab, and shipping a run to the page
+//! ([`ship`]).
+
+pub mod config;
+pub mod curves;
+pub mod live;
+#[cfg(feature = "native")]
+pub mod run;
+#[cfg(feature = "native")]
+pub mod ship;
+#[cfg(feature = "train")]
+pub mod step;

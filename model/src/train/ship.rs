@@ -1,0 +1,208 @@
+//! Shipping a model trained elsewhere (a long run's own folder) into the page's models folder:
+//! its checkpoints, curves and evaluation are copied, each checkpoint checked against the
+//! SHA-256 its manifest promises, and its entry added to the page's manifest.
+
+use std::path::Path;
+
+use crate::net::weights::sha256_hex;
+use crate::train::curves::Curves;
+use crate::zoo::files::{CURVES_FILE, EVAL_FILE, eval_file_at};
+use crate::zoo::manifest::{MANIFEST_FILE, Manifest, ModelEntry};
+
+/// Why a model could not be shipped.
+#[derive(Debug, thiserror::Error)]
+pub enum ShipError {
+    #[error("{0}: {1}")]
+    Io(String, std::io::Error),
+    #[error("{0}: {1}")]
+    Bad(String, String),
+    #[error("no model {0:?} in {1}")]
+    Missing(String, String),
+    #[error("{file} does not match the manifest's SHA-256: the copy was stopped")]
+    Checksum { file: String },
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, ShipError> {
+    std::fs::read(path).map_err(|e| ShipError::Io(path.display().to_string(), e))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), ShipError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| ShipError::Io(parent.display().to_string(), e))?;
+    }
+    std::fs::write(path, bytes).map_err(|e| ShipError::Io(path.display().to_string(), e))
+}
+
+fn manifest(dir: &Path) -> Result<Manifest, ShipError> {
+    let path = dir.join(MANIFEST_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Manifest::parse(&text)
+            .map_err(|e| ShipError::Bad(path.display().to_string(), e.to_string())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest::default()),
+        Err(e) => Err(ShipError::Io(path.display().to_string(), e)),
+    }
+}
+
+/// Copies model `id` from the folder `from` (a manifest with its files, as `icl train --dir`
+/// writes them) into `to`: every checkpoint (verified), the curves, and the evaluation of its
+/// latest weights (`eval-NNNNNN.json`, shipped as `eval.json`) when there is one. The entry's
+/// data description is written afresh from the curves' settings. With `first`, the model
+/// leads the page's list (the page's default). Returns the shipped entry.
+pub fn ship(from: &Path, to: &Path, id: &str, first: bool) -> Result<ModelEntry, ShipError> {
+    let source = manifest(from)?;
+    let mut entry = source
+        .get(id)
+        .cloned()
+        .ok_or_else(|| ShipError::Missing(id.to_string(), from.display().to_string()))?;
+    let mut files: Vec<(&str, u64, &str)> = entry
+        .checkpoints
+        .iter()
+        .map(|c| (c.file.as_str(), c.bytes, c.sha256.as_str()))
+        .collect();
+    files.push((&entry.file, entry.bytes, &entry.sha256));
+    let mut checked = Vec::new();
+    for (file, bytes, sha) in files {
+        let data = read(&from.join(file))?;
+        if data.len() as u64 != bytes || sha256_hex(&data) != sha {
+            return Err(ShipError::Checksum {
+                file: file.to_string(),
+            });
+        }
+        checked.push((file.to_string(), data));
+    }
+    let curves_path = from.join(id).join(CURVES_FILE);
+    let curves_text = read(&curves_path)?;
+    let curves: Curves = serde_json::from_slice(&curves_text)
+        .map_err(|e| ShipError::Bad(curves_path.display().to_string(), e.to_string()))?;
+    entry.training.data = curves.train.describe_data();
+    for (file, data) in &checked {
+        write(&to.join(file), data)?;
+    }
+    write(&to.join(id).join(CURVES_FILE), &curves_text)?;
+    let eval = from.join(id).join(eval_file_at(entry.training.steps));
+    if eval.exists() {
+        write(&to.join(id).join(EVAL_FILE), &read(&eval)?)?;
+    }
+    let mut shipped = manifest(to)?;
+    shipped.upsert(entry.clone());
+    if first {
+        let i = shipped
+            .models
+            .iter()
+            .position(|m| m.id == id)
+            .expect("just added");
+        let e = shipped.models.remove(i);
+        shipped.models.insert(0, e);
+    }
+    write(&to.join(MANIFEST_FILE), shipped.to_json().as_bytes())?;
+    Ok(entry)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::config::ModelConfig;
+    use crate::train::config::TrainConfig;
+    use crate::zoo::manifest::{CheckpointEntry, TrainingInfo, publish};
+
+    fn entry(id: &str, steps: u64) -> ModelEntry {
+        ModelEntry {
+            id: id.into(),
+            name: id.into(),
+            description: String::new(),
+            params: 1,
+            file: crate::zoo::files::checkpoint_file(id, steps),
+            bytes: 0,
+            sha256: String::new(),
+            training: TrainingInfo {
+                steps,
+                seed: 0,
+                data: "stale".into(),
+            },
+            checkpoints: Vec::new(),
+            curves: Some(format!("{id}/{CURVES_FILE}")),
+        }
+    }
+
+    /// A run folder with two checkpoints of `id`, its curves and an evaluation of the second.
+    fn run_folder(dir: &Path, id: &str) {
+        let first = publish(dir, entry(id, 10), b"ten").unwrap();
+        let mut e = entry(id, 20);
+        e.checkpoints = vec![CheckpointEntry {
+            step: 10,
+            file: first.file.clone(),
+            bytes: first.bytes,
+            sha256: first.sha256.clone(),
+        }];
+        let e = publish(dir, e, b"twenty").unwrap();
+        let mut all = manifest(dir).unwrap();
+        let mut last = e.clone();
+        last.checkpoints.push(CheckpointEntry {
+            step: 20,
+            file: e.file.clone(),
+            bytes: e.bytes,
+            sha256: e.sha256.clone(),
+        });
+        all.upsert(last);
+        write(&dir.join(MANIFEST_FILE), all.to_json().as_bytes()).unwrap();
+        let curves = Curves {
+            model: id.into(),
+            train: TrainConfig::for_preset("attn1").unwrap(),
+            config: ModelConfig::preset("attn1").unwrap(),
+            points: Vec::new(),
+        };
+        write(
+            &dir.join(id).join("curves.json"),
+            serde_json::to_string(&curves).unwrap().as_bytes(),
+        )
+        .unwrap();
+        write(&dir.join(id).join("eval-000020.json"), b"{}").unwrap();
+    }
+
+    #[test]
+    fn ships_every_checkpoint_verified_and_can_lead_the_list() {
+        let tmp = std::env::temp_dir().join(format!("icl-ship-{}", std::process::id()));
+        let (from, to) = (tmp.join("run"), tmp.join("site"));
+        let _ = std::fs::remove_dir_all(&tmp);
+        run_folder(&from, "learner");
+        publish(&to, entry("base", 5), b"base").unwrap();
+
+        let e = ship(&from, &to, "learner", false).unwrap();
+        let site = manifest(&to).unwrap();
+        let ids: Vec<&str> = site.models.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["base", "learner"]);
+        assert_eq!(
+            std::fs::read(to.join("learner/ckpt-000010.bin")).unwrap(),
+            b"ten"
+        );
+        assert_eq!(
+            std::fs::read(to.join("learner/ckpt-000020.bin")).unwrap(),
+            b"twenty"
+        );
+        assert!(to.join("learner/curves.json").exists());
+        assert_eq!(std::fs::read(to.join("learner/eval.json")).unwrap(), b"{}");
+        let attn1 = TrainConfig::for_preset("attn1").unwrap();
+        assert_eq!(e.training.data, attn1.describe_data());
+
+        ship(&from, &to, "learner", true).unwrap();
+        let ids: Vec<String> = manifest(&to)
+            .unwrap()
+            .models
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+        assert_eq!(ids, ["learner", "base"]);
+
+        // One flipped byte in a checkpoint: nothing is shipped and the error names the file.
+        std::fs::write(from.join("learner/ckpt-000010.bin"), b"teN").unwrap();
+        let err = ship(&from, &tmp.join("other"), "learner", false).unwrap_err();
+        assert!(err.to_string().contains("ckpt-000010.bin"), "{err}");
+        assert!(!tmp.join("other").exists());
+        assert!(matches!(
+            ship(&from, &to, "nope", false),
+            Err(ShipError::Missing(..))
+        ));
+        std::fs::remove_dir_all(&tmp).unwrap();
+    }
+}

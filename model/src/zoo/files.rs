@@ -1,0 +1,44 @@
+//! The names of the files a model keeps in a models folder (`public/models/ID/…`) and in its
+//! run's state folder: written by a run and by shipping, read by the page and the tests.
+
+/// What a run records beside its weights ([`crate::train::curves`]).
+pub const CURVES_FILE: &str = "curves.json";
+/// The shipped evaluation of a model's final weights.
+pub const EVAL_FILE: &str = "eval.json";
+/// A run's resumable full-precision state (not shipped; larger states add `.2`, `.3`, …).
+pub const RESUME_FILE: &str = "resume.bin";
+
+/// A checkpoint's path inside the models folder: `ID/ckpt-NNNNNN.bin`.
+pub fn checkpoint_file(id: &str, step: u64) -> String {
+    format!("{id}/ckpt-{step:06}.bin")
+}
+
+/// The evaluation of the checkpoint at `step`, in its model's folder: `eval-NNNNNN.json`.
+pub fn eval_file_at(step: u64) -> String {
+    format!("eval-{step:06}.json")
+}
+
+/// The evaluation of a resumable state saved at `step`, beside it.
+pub fn eval_state_file_at(step: u64) -> String {
+    format!("eval-state-{step:06}.json")
+}
+
+/// A model's final weights without checkpoints: `ID.bin`.
+pub fn weights_file(id: &str) -> String {
+    format!("{id}.bin")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn names_are_zero_padded_to_six_digits() {
+        assert_eq!(checkpoint_file("learner", 350), "learner/ckpt-000350.bin");
+        assert_eq!(eval_file_at(19_800), "eval-019800.json");
+        assert_eq!(eval_state_file_at(7), "eval-state-000007.json");
+        assert_eq!(weights_file("attn2"), "attn2.bin");
+    }
+}

@@ -1,0 +1,211 @@
+//! `public/models/manifest.json`: the list of models the page offers, with checksums.
+
+use serde::{Deserialize, Serialize};
+
+/// File name of the manifest inside the models folder.
+pub const MANIFEST_FILE: &str = "manifest.json";
+/// Version of the manifest layout.
+pub const MANIFEST_VERSION: u32 = 1;
+
+/// How a model was trained (or that it was not).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TrainingInfo {
+    /// Optimiser steps taken (0: random weights).
+    pub steps: u64,
+    /// Seed of the run.
+    pub seed: u64,
+    /// What the model was trained on, e.g. "random weights" or a task mix.
+    pub data: String,
+}
+
+/// One weight file (a model, or one training checkpoint of it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelEntry {
+    /// Stable id used in URLs and the CLI, e.g. `attn2`.
+    pub id: String,
+    /// Name shown in the UI.
+    pub name: String,
+    /// One line saying what the model is for.
+    pub description: String,
+    /// Number of parameters.
+    pub params: u64,
+    /// File name, relative to the manifest.
+    pub file: String,
+    /// Exact size of the file in bytes.
+    pub bytes: u64,
+    /// Lower-case hex SHA-256 of the file.
+    pub sha256: String,
+    #[serde(default)]
+    pub training: TrainingInfo,
+    /// Training checkpoints, oldest first (the last is `file`).
+    #[serde(default)]
+    pub checkpoints: Vec<CheckpointEntry>,
+    /// Training curves (JSON), relative to the manifest.
+    #[serde(default)]
+    pub curves: Option<String>,
+}
+
+/// One training checkpoint of a model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckpointEntry {
+    pub step: u64,
+    pub file: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// The whole manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub version: u32,
+    pub models: Vec<ModelEntry>,
+}
+
+impl Default for Manifest {
+    fn default() -> Self {
+        Self {
+            version: MANIFEST_VERSION,
+            models: Vec::new(),
+        }
+    }
+}
+
+/// Why a manifest could not be used.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ManifestError {
+    #[error("the model list is unreadable: {0}")]
+    Parse(String),
+    #[error(
+        "model list version {0} is not supported (this build reads version {MANIFEST_VERSION})"
+    )]
+    Version(u32),
+    #[error("the model list names an unsafe file path {0:?}")]
+    BadPath(String),
+}
+
+impl Manifest {
+    /// Parses and checks a manifest.
+    pub fn parse(text: &str) -> Result<Self, ManifestError> {
+        let m: Manifest =
+            serde_json::from_str(text).map_err(|e| ManifestError::Parse(e.to_string()))?;
+        if m.version != MANIFEST_VERSION {
+            return Err(ManifestError::Version(m.version));
+        }
+        for e in &m.models {
+            let ok = !e.file.is_empty()
+                && e.file
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-/".contains(c))
+                && !e
+                    .file
+                    .split('/')
+                    .any(|part| part.is_empty() || part == "..");
+            if !ok {
+                return Err(ManifestError::BadPath(e.file.clone()));
+            }
+        }
+        Ok(m)
+    }
+
+    /// Pretty JSON with a trailing newline (the committed form).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("the manifest serialises") + "\n"
+    }
+
+    /// The entry with this id.
+    pub fn get(&self, id: &str) -> Option<&ModelEntry> {
+        self.models.iter().find(|m| m.id == id)
+    }
+
+    /// Adds an entry, replacing any with the same id.
+    pub fn upsert(&mut self, entry: ModelEntry) {
+        match self.models.iter_mut().find(|m| m.id == entry.id) {
+            Some(slot) => *slot = entry,
+            None => self.models.push(entry),
+        }
+    }
+}
+
+/// Writes a weight file into `dir` and records it in `dir/manifest.json` (created if missing).
+pub fn publish(
+    dir: &std::path::Path,
+    mut entry: ModelEntry,
+    bytes: &[u8],
+) -> std::io::Result<ModelEntry> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(&entry.file);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(&path, bytes)?;
+    entry.bytes = bytes.len() as u64;
+    entry.sha256 = crate::net::weights::sha256_hex(bytes);
+    let manifest_path = dir.join(MANIFEST_FILE);
+    let mut manifest = match std::fs::read_to_string(&manifest_path) {
+        Ok(text) => Manifest::parse(&text).map_err(|e| std::io::Error::other(e.to_string()))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Manifest::default(),
+        Err(e) => return Err(e),
+    };
+    manifest.upsert(entry.clone());
+    std::fs::write(&manifest_path, manifest.to_json())?;
+    Ok(entry)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn entry(id: &str, file: &str) -> ModelEntry {
+        ModelEntry {
+            id: id.into(),
+            name: id.into(),
+            description: String::new(),
+            params: 1,
+            file: file.into(),
+            bytes: 1,
+            sha256: "00".into(),
+            training: TrainingInfo::default(),
+            checkpoints: Vec::new(),
+            curves: None,
+        }
+    }
+
+    #[test]
+    fn round_trips_and_upserts() {
+        let mut m = Manifest::default();
+        m.upsert(entry("a", "a.bin"));
+        m.upsert(entry("b", "ckpt/b.bin"));
+        m.upsert(entry("a", "a2.bin"));
+        assert_eq!(m.models.len(), 2);
+        assert_eq!(m.get("a").unwrap().file, "a2.bin");
+        assert_eq!(Manifest::parse(&m.to_json()).unwrap(), m);
+    }
+
+    #[test]
+    fn rejects_bad_manifests() {
+        assert!(matches!(
+            Manifest::parse("<html>"),
+            Err(ManifestError::Parse(_))
+        ));
+        assert_eq!(
+            Manifest::parse(r#"{"version":2,"models":[]}"#),
+            Err(ManifestError::Version(2))
+        );
+        for bad in ["../x.bin", "/etc/passwd", "a//b", "a b", ""] {
+            let m = Manifest {
+                version: 1,
+                models: vec![entry("x", bad)],
+            };
+            assert!(
+                matches!(
+                    Manifest::parse(&m.to_json()),
+                    Err(ManifestError::BadPath(_))
+                ),
+                "{bad}"
+            );
+        }
+    }
+}
