@@ -3,11 +3,11 @@
 
 use yew::prelude::*;
 
-use crate::comparison::{model_of, source_words, target_label};
+use crate::comparison::{model_of, source_words, target_label, with_live};
 use crate::components::attention_view::AttentionView;
 use crate::components::builder::Builder;
 use crate::components::compare::Compare;
-use crate::components::completion::Completion;
+use crate::components::completion::{Completion, notice_words};
 use crate::components::compression::Compression;
 use crate::components::focus_tip::FocusTip;
 use crate::components::heads::Heads;
@@ -15,7 +15,7 @@ use crate::components::icl_curve::IclCurve;
 use crate::components::link_choice::LinkChoice;
 use crate::components::live_training::LiveTraining;
 use crate::components::messages::Messages;
-use crate::components::model_status::ModelStatusLine;
+use crate::components::model_status::{ModelStatusLine, status_line};
 use crate::components::recover::Recover;
 use crate::components::run_panel::RunPanel;
 use crate::components::training::Training;
@@ -26,8 +26,8 @@ use crate::hooks::{
 };
 use crate::i18n::Lang;
 use crate::share;
-use crate::state::{Action, RunState, State};
 use crate::storage::browser;
+use crate::store::{Action, RunState, State, use_store};
 
 /// A callback that dispatches the action `f` makes of its argument.
 fn dispatching<T: 'static>(state: &Store, f: impl Fn(T) -> Action + 'static) -> Callback<T> {
@@ -37,10 +37,11 @@ fn dispatching<T: 'static>(state: &Store, f: impl Fn(T) -> Action + 'static) -> 
 
 /// Copies the link to exactly this state and shows it.
 fn share_callback(state: &Store) -> Callback<()> {
-    let (dispatch, mut doc) = (state.dispatcher(), state.doc.clone());
+    let (dispatch, mut doc) = (state.dispatcher(), state.page.doc.clone());
     // A live run goes with the link: its settings and the step it reached.
-    doc.live = state.live.last().map(|p| crate::doc::LiveLink {
-        settings: state.live.settings.clone(),
+    let live = &state.live.run;
+    doc.live = live.last().map(|p| crate::doc::LiveLink {
+        settings: live.settings.clone(),
         step: p.step,
     });
     Callback::from(move |_: ()| {
@@ -57,12 +58,12 @@ fn share_callback(state: &Store) -> Callback<()> {
 fn export_callback(
     state: &Store,
     view: &'static str,
-    make: fn(&crate::state::State) -> serde_json::Value,
+    make: fn(&State) -> serde_json::Value,
 ) -> Callback<()> {
     let state = state.clone();
     Callback::from(move |_: ()| {
-        let name = format!("{}.json", state.file_stem(view));
-        let text = serde_json::to_string_pretty(&make(&state)).unwrap_or_default();
+        let name = format!("{}.json", state.page.file_stem(&state.live.run, view));
+        let text = serde_json::to_string_pretty(&make(&state.snapshot())).unwrap_or_default();
         // The download is the answer; only a failure needs words.
         if let Err(e) = crate::download::save(&name, "application/json", text.as_bytes()) {
             state.dispatch(Action::Message(e));
@@ -81,7 +82,7 @@ fn choose_callback(state: &Store) -> Callback<bool> {
 /// The page.
 #[function_component]
 pub fn App() -> Html {
-    let state = use_reducer(|| {
+    let state = use_store(|| {
         // The link is taken out of the address bar before it is read, so a link that breaks
         // the page cannot break it again on reload.
         let fragment = current_fragment();
@@ -100,9 +101,10 @@ pub fn App() -> Html {
     let live = use_live_training(&bridge, &state);
 
     let on_doc = dispatching(&state, Action::SetDoc);
-    let lang = state.doc.lang;
+    let (page, run, explore, live_part) = (&state.page, &state.run, &state.explore, &state.live);
+    let lang = page.doc.lang;
     let set_lang = {
-        let (dispatch, doc) = (state.dispatcher(), state.doc.clone());
+        let (dispatch, doc) = (state.dispatcher(), page.doc.clone());
         Callback::from(move |l: Lang| {
             let mut d = doc.clone();
             d.lang = l;
@@ -126,13 +128,15 @@ pub fn App() -> Html {
             }
         })
     };
-    let ready = state.ready_model().is_some();
-    let busy = state.measuring() || !ready;
-    let target = state.doc.target();
+    let ready = page.ready_model().is_some();
+    let busy = explore.measuring() || !ready;
+    let target = page.doc.target();
     let altered = (!target.ablated.is_empty() || target.checkpoint.is_some())
-        .then(|| target_label(&target, &state.models, state.doc.lang));
-    let expected_logprob = state.analysis.as_ref().and_then(|a| a.expected_logprob);
-    let run_models = state.models_with_live();
+        .then(|| target_label(&target, &page.models, lang));
+    let expected_logprob = run.analysis.as_ref().and_then(|a| a.expected_logprob);
+    let run_models = with_live(&page.models, &live_part.run, lang);
+    let file = |view: &str| page.file_stem(&live_part.run, view);
+    let curves = explore.curves_of(page.shown_model().as_deref());
 
     html! {
         <main onkeydown={on_key}>
@@ -150,48 +154,48 @@ pub fn App() -> Html {
                     </div>
                 </div>
                 <p class="lede">{ lang.t("A small transformer runs in this tab. Give it a few examples of a rule and watch it continue the pattern: that is in-context learning. Nothing you type leaves your browser.") }</p>
-                <ModelStatusLine status={state.model.clone()} on_retry={jobs.retry.clone()} />
+                <ModelStatusLine status={page.model.clone()} on_retry={jobs.retry.clone()} />
             </header>
-            if let Some(link) = &state.pending_link {
+            if let Some(link) = &page.pending_link {
                 <LinkChoice link={link.clone()} on_choose={choose_callback(&state)} />
             }
-            <Messages messages={state.messages.clone()} on_dismiss={dispatching(&state, |_: ()| Action::DismissMessages)} />
-            <Recover items={state.set_aside.clone()} on_recover={dispatching(&state, |index| Action::Recover { index, now: browser::now() })} />
+            <Messages messages={page.messages.clone()} on_dismiss={dispatching(&state, |_: ()| Action::DismissMessages)} />
+            <Recover items={page.set_aside.clone()} on_recover={dispatching(&state, |index| Action::Recover { index, now: browser::now() })} />
             <div class="layout">
                 <div class="col">
-                    <Builder doc={state.doc.clone()} block_size={state.block_size()} on_change={on_doc.clone()} on_message={dispatching(&state, Action::Message)} />
+                    <Builder doc={page.doc.clone()} block_size={page.block_size(&live_part.run)} on_change={on_doc.clone()} on_message={dispatching(&state, Action::Message)} />
                 </div>
                 <div class="col">
-                    <RunPanel doc={state.doc.clone()} models={run_models} ready={ready} running={state.run_state == RunState::Running}
-                        altered={altered} share_url={state.share_url.clone()} on_run={jobs.run.clone()} on_stop={jobs.stop.clone()}
+                    <RunPanel doc={page.doc.clone()} models={run_models} ready={ready} running={run.state == RunState::Running}
+                        altered={altered} share_url={page.share_url.clone()} on_run={jobs.run.clone()} on_stop={jobs.stop.clone()}
                         on_share={share_callback(&state)} on_doc={on_doc.clone()}
-                        on_export_all={export_callback(&state, "icl-playground", |s| crate::bundle::all(s, &format!("{}#{}", page_url(), share::encode(&s.doc))))} />
-                    if let Some(n) = &state.notice { <p class="notice" id="run-notice">{ n }</p> }
-                    <Completion tokens={state.tokens.clone()} run_state={state.run_state} text={state.text.clone()}
-                        reason={state.reason.as_ref().map(|r| r.words(lang))} expected={state.run_expected.clone()} expected_logprob={expected_logprob}
+                        on_export_all={export_callback(&state, "icl-playground", |s| crate::bundle::all(s, &format!("{}#{}", page_url(), share::encode(&s.page.doc))))} />
+                    if let Some(n) = &run.notice { <p class="notice" id="run-notice">{ notice_words(n) }</p> }
+                    <Completion tokens={run.tokens.clone()} run_state={run.state} text={run.text.clone()}
+                        reason={run.reason.as_ref().map(|r| r.words(lang))} expected={run.expected.clone()} expected_logprob={expected_logprob}
                         on_export={export_callback(&state, "completion", crate::bundle::completion)} />
-                    <Compression analysis={state.analysis.clone()} />
+                    <Compression analysis={run.analysis.clone()} />
                 </div>
             </div>
             <h2 class="part">{ lang.t("Compare and explain") }</h2>
             <div class="layout">
                 <div class="col">
-                    <IclCurve series={state.series.clone()} busy={busy} on_measure={jobs.measure.clone()}
-                        on_clear={dispatching(&state, |_: ()| Action::ClearSeries)} source={source_words(&state.doc)} file={state.file_stem("icl-curve")} />
-                    <Compare doc={state.doc.clone()} comparison={state.comparison.clone()} busy={busy} on_doc={on_doc.clone()} on_compare={jobs.compare.clone()} />
-                    <Training doc={state.doc.clone()} model={model_of(&state.models, state.doc.model.as_ref()).cloned()} curves={state.current_curves()}
-                        live_top={state.explanation.as_ref().map(|x| x.random.top_induction())} on_doc={on_doc.clone()} file={state.file_stem("training")} />
+                    <IclCurve series={explore.series.clone()} busy={busy} on_measure={jobs.measure.clone()}
+                        on_clear={dispatching(&state, |_: ()| Action::ClearSeries)} source={source_words(&page.doc)} file={file("icl-curve")} />
+                    <Compare doc={page.doc.clone()} comparison={explore.comparison.clone()} busy={busy} on_doc={on_doc.clone()} on_compare={jobs.compare.clone()} />
+                    <Training doc={page.doc.clone()} model={model_of(&page.models, page.doc.model.as_ref()).cloned()} curves={curves}
+                        live_top={explore.explanation.as_ref().map(|x| x.random.top_induction())} on_doc={on_doc.clone()} file={file("training")} />
                 </div>
                 <div class="col">
-                    <Heads doc={state.doc.clone()} explanation={state.explanation.clone()} on_doc={on_doc.clone()} file={state.file_stem("repeat")} />
-                    <AttentionView doc={state.doc.clone()} explanation={state.explanation.clone()} on_doc={on_doc} file={state.file_stem("attention")} />
+                    <Heads doc={page.doc.clone()} explanation={explore.explanation.clone()} on_doc={on_doc.clone()} file={file("repeat")} />
+                    <AttentionView doc={page.doc.clone()} explanation={explore.explanation.clone()} on_doc={on_doc} file={file("attention")} />
                 </div>
             </div>
             <h2 class="part">{ lang.t("Train it yourself") }</h2>
-            <LiveTraining live={state.live.clone()} settings={state.live_settings.clone()}
-                file={state.live_file.clone()} on_settings={dispatching(&state, Action::LiveSettings)}
+            <LiveTraining live={live_part.run.clone()} settings={live_part.settings.clone()}
+                file={live_part.file.clone()} on_settings={dispatching(&state, Action::LiveSettings)}
                 on_train={live.train} on_pause={live.pause} on_reset={live.reset} on_export={live.export} />
-            <p id="status" class="status" role="status" aria-live="polite">{ state.status_line() }</p>
+            <p id="status" class="status" role="status" aria-live="polite">{ status_line(lang, &page.model, run) }</p>
             <FocusTip />
             </ContextProvider<Lang>>
         </main>

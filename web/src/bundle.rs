@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::state::State;
+use crate::store::State;
 
 /// What the files say they are, so a reader can tell them from other JSON.
 pub const FORMAT: &str = "icl-playground-export";
@@ -15,27 +15,23 @@ fn to_value<T: Serialize>(x: &T) -> Value {
     serde_json::to_value(x).unwrap_or(Value::Null)
 }
 
-/// The model the page shows: the document's, or the default one that is loaded.
-fn model(state: &State) -> Option<String> {
-    state.doc.model.clone().or_else(|| state.ready_model())
-}
-
 /// The last completion with each token's probability, log-probability and the alternatives
 /// the model considered.
 pub fn completion(state: &State) -> Value {
+    let (page, run) = (&state.page, &state.run);
     json!({
         "format": FORMAT,
         "version": VERSION,
         "kind": "completion",
-        "model": model(state),
-        "checkpoint": state.doc.explore.checkpoint,
-        "ablated": state.doc.explore.ablated,
-        "sampling": to_value(&state.doc.sampling),
-        "prompt": state.run_prompt,
-        "expected": state.run_expected,
-        "text": state.text,
-        "ended": state.reason.as_ref().map(ToString::to_string),
-        "tokens": to_value(&state.tokens),
+        "model": page.shown_model(),
+        "checkpoint": page.doc.explore.checkpoint,
+        "ablated": page.doc.explore.ablated,
+        "sampling": to_value(&page.doc.sampling),
+        "prompt": run.prompt,
+        "expected": run.expected,
+        "text": run.text,
+        "ended": run.reason.as_ref().map(ToString::to_string),
+        "tokens": to_value(&*run.tokens),
     })
 }
 
@@ -43,7 +39,8 @@ pub fn completion(state: &State) -> Value {
 /// completion, its surprisal, the ICL curves, the comparison, the heads' scores (the attention
 /// weights are left out: the heatmap exports them), the training curves shown and the live run.
 pub fn all(state: &State, link: &str) -> Value {
-    let heads = state.explanation.as_ref().map(|x| {
+    let (page, explore) = (&state.page, &state.explore);
+    let heads = explore.explanation.as_ref().map(|x| {
         let mut x = (**x).clone();
         x.attention = Vec::new();
         to_value(&x)
@@ -53,39 +50,43 @@ pub fn all(state: &State, link: &str) -> Value {
         "version": VERSION,
         "kind": "all",
         "link": link,
-        "doc": to_value(&state.doc),
-        "model": model(state),
+        "doc": to_value(&page.doc),
+        "model": page.shown_model(),
         "completion": completion(state),
-        "surprisal": to_value(&state.analysis),
-        "icl_curves": to_value(&state.series),
-        "comparison": to_value(&state.comparison),
+        "surprisal": to_value(&state.run.analysis),
+        "icl_curves": to_value(&explore.series),
+        "comparison": to_value(&explore.comparison),
         "heads": heads,
-        "training_curves": state.current_curves().map(|c| to_value(&*c)),
-        "live": to_value(&state.live),
+        "training_curves": explore.curves_of(page.shown_model().as_deref()).map(|c| to_value(&*c)),
+        "live": to_value(&state.live.run),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Run;
     use icl_model::net::sampling::{Alternative, TokenInfo};
 
     fn state() -> State {
         let mut s = State::default();
-        s.doc.model = Some("base".into());
-        s.run_prompt = "in: ab\nout: ba\nin: cd\nout: ".into();
-        s.tokens = vec![TokenInfo {
-            id: 7,
-            text: "d".into(),
-            prob: 0.75,
-            logprob: 0.75f32.ln(),
-            top: vec![Alternative {
+        std::rc::Rc::make_mut(&mut s.page).doc.model = Some("base".into());
+        s.run = std::rc::Rc::new(Run {
+            prompt: "in: ab\nout: ba\nin: cd\nout: ".into(),
+            tokens: std::rc::Rc::new(vec![TokenInfo {
                 id: 7,
                 text: "d".into(),
                 prob: 0.75,
-            }],
-        }];
-        s.text = Some("dc".into());
+                logprob: 0.75f32.ln(),
+                top: vec![Alternative {
+                    id: 7,
+                    text: "d".into(),
+                    prob: 0.75,
+                }],
+            }]),
+            text: Some("dc".into()),
+            ..Run::default()
+        });
         s
     }
 
@@ -107,7 +108,7 @@ mod tests {
         let v = all(&s, "https://example.org/#x");
         assert_eq!(v["kind"], "all");
         assert_eq!(v["link"], "https://example.org/#x");
-        assert_eq!(v["doc"], serde_json::to_value(&s.doc).unwrap());
+        assert_eq!(v["doc"], serde_json::to_value(&s.page.doc).unwrap());
         assert_eq!(v["completion"]["tokens"][0]["id"], 7);
         assert!(v["icl_curves"].as_array().unwrap().is_empty());
         assert!(v["heads"].is_null(), "no explanation yet");

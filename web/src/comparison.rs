@@ -1,6 +1,6 @@
 //! What the explain panels ask the worker for, as pure functions of the document and the
-//! models: how a target is named, which held-out batch a curve is measured on, and the
-//! columns of a comparison.
+//! models: how a target is named, which held-out batch a curve is measured on, the models a
+//! run or comparison can use, and the columns of a comparison.
 
 use icl_model::eval::score::Labels;
 use icl_model::rules::tasks::Task;
@@ -8,6 +8,7 @@ use icl_model::rules::tasks::Task;
 use crate::components::heads::head_name;
 use crate::doc::{Doc, Vary};
 use crate::i18n::Lang;
+use crate::live::LiveRun;
 use crate::presets;
 use crate::protocol::{ModelSummary, SweepSource, Target};
 
@@ -104,6 +105,29 @@ fn column(
         batch,
         params,
     }
+}
+
+/// The models of the list, and the model trained in this tab once it has trained (Run and
+/// Compare offer it beside the shipped ones), named in `lang`.
+pub fn with_live(models: &[ModelSummary], live: &LiveRun, lang: Lang) -> Vec<ModelSummary> {
+    let mut models = models.to_vec();
+    if let Some(p) = live.last() {
+        let preset = live.settings.live();
+        let name = if preset.n_layers == 1 {
+            "Trained in this tab (1 layer, step {step})"
+        } else {
+            "Trained in this tab ({n} layers, step {step})"
+        };
+        models.push(ModelSummary {
+            id: crate::protocol::LIVE_MODEL.into(),
+            name: lang.f(name, &[("n", &preset.n_layers), ("step", &p.step)]),
+            description: String::new(),
+            params: preset.model_config().param_count(),
+            bytes: 0,
+            checkpoints: Vec::new(),
+        });
+    }
+    models
 }
 
 /// The model `id` names, or the default (first) one.

@@ -17,6 +17,6 @@ pub mod presets;
 pub mod protocol;
 pub mod region;
 pub mod share;
-pub mod state;
 pub mod storage;
+pub mod store;
 pub mod worker;

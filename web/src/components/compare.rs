@@ -10,7 +10,7 @@ use super::about_box::AboutBox;
 
 use super::scaling_strip::ScalingStrip;
 use crate::doc::{Doc, Vary};
-use crate::state::Comparison;
+use crate::store::Comparison;
 
 #[derive(Properties, PartialEq)]
 pub struct CompareProps {

@@ -1,6 +1,8 @@
 //! The streamed completion: one chip per token shaded by its probability, with its top-5
 //! alternatives on hover or focus, and the comparison with the expected answer.
 
+use std::rc::Rc;
+
 use crate::glyph::shown;
 use icl_model::net::sampling::TokenInfo;
 use yew::prelude::*;
@@ -9,11 +11,31 @@ use crate::i18n::{Lang, use_lang};
 
 use super::about_box::AboutBox;
 
-use crate::state::RunState;
+use crate::store::{PromptNotice, RunState};
+
+/// What the page says beside a run about its prompt (in English, as the worker's words).
+pub fn notice_words(n: &PromptNotice) -> String {
+    let mut notes = Vec::new();
+    if n.unknown_chars > 0 {
+        notes.push(format!(
+            "{} character{} not in the model's alphabet (read as <unk>)",
+            n.unknown_chars,
+            if n.unknown_chars == 1 { " is" } else { "s are" }
+        ));
+    }
+    if n.dropped_tokens > 0 {
+        notes.push(format!(
+            "the prompt is longer than the model's window: its first {} characters were left out",
+            n.dropped_tokens
+        ));
+    }
+    notes.join("; ")
+}
 
 #[derive(Properties, PartialEq)]
 pub struct CompletionProps {
-    pub tokens: Vec<TokenInfo>,
+    /// Shared with the store (a render copies no token).
+    pub tokens: Rc<Vec<TokenInfo>>,
     pub run_state: RunState,
     pub text: Option<String>,
     pub reason: Option<String>,

@@ -8,7 +8,7 @@ use crate::i18n::use_lang;
 use super::about_box::AboutBox;
 
 use crate::glyph::shown;
-use crate::state::Analysis;
+use crate::store::Analysis;
 
 /// Bits per character deflate needs for `text` (raw deflate, best level).
 pub fn deflate_bits_per_char(text: &str) -> f64 {

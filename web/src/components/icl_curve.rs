@@ -8,7 +8,7 @@ use crate::i18n::use_lang;
 use super::about_box::AboutBox;
 
 use super::chart::{Axis, COLORS, Chart, Line};
-use crate::state::Series;
+use crate::store::Series;
 
 #[derive(Properties, PartialEq)]
 pub struct CurveProps {

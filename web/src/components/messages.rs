@@ -2,11 +2,31 @@
 
 use yew::prelude::*;
 
-use crate::i18n::use_lang;
+use crate::i18n::{Lang, use_lang};
+use crate::store::Message;
+
+/// A message in `lang`.
+pub fn words(m: &Message, lang: Lang) -> String {
+    match m {
+        Message::Text(m) => lang.t_owned(m),
+        Message::WorkerRestarted { why } => lang.f(
+            "The model worker stopped ({why}). A new one was started and the model is loading again: run again once it is ready.",
+            &[("why", why)],
+        ),
+        Message::WorkerKeepsStopping { why } => lang.f(
+            "the model worker keeps stopping ({why})",
+            &[("why", &lang.t_owned(why))],
+        ),
+        Message::ModelReplaced { used } => lang.f(
+            "This page has no model with the name the link or draft gave; the model {used} is used instead.",
+            &[("used", used)],
+        ),
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct MessagesProps {
-    pub messages: Vec<String>,
+    pub messages: Vec<Message>,
     pub on_dismiss: Callback<()>,
 }
 
@@ -18,7 +38,7 @@ pub fn Messages(p: &MessagesProps) -> Html {
     }
     html! {
         <div id="messages" class="messages" role="alert">
-            { for p.messages.iter().map(|m| html! { <p class="message">{ lang.t_owned(m) }</p> }) }
+            { for p.messages.iter().map(|m| html! { <p class="message">{ words(m, lang) }</p> }) }
             <button class="secondary" title={lang.t("Hide these messages")} onclick={p.on_dismiss.reform(|_: MouseEvent| ())}>{ lang.t("Dismiss") }</button>
         </div>
     }

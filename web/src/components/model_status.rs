@@ -2,9 +2,29 @@
 
 use yew::prelude::*;
 
-use crate::i18n::use_lang;
+use super::messages::words;
+use crate::i18n::{Lang, use_lang};
+use crate::store::{ModelStatus, Run, RunState};
 
-use crate::state::ModelStatus;
+/// The line the page's `role=status` region announces: the model's loading, then the run's.
+pub fn status_line(lang: Lang, model: &ModelStatus, run: &Run) -> String {
+    let fixed = |en: &'static str| lang.t(en).to_string();
+    match (model, run.state, &run.error) {
+        (_, _, Some(e)) => lang.f("Error: {e}", &[("e", &lang.t_owned(e))]),
+        (ModelStatus::Loading { loaded, total }, _, _) if *total > 0 => lang.f(
+            "Loading the model… {pct}%",
+            &[(
+                "pct",
+                &format!("{:.0}", 100.0 * *loaded as f64 / *total as f64),
+            )],
+        ),
+        (ModelStatus::Loading { .. }, _, _) => fixed("Loading the model…"),
+        (ModelStatus::Failed(_), _, _) => fixed("The model could not be loaded."),
+        (_, RunState::Running, _) => fixed("Generating…"),
+        (_, RunState::Done, _) => fixed("Done."),
+        (_, RunState::Idle, _) => fixed("Ready."),
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct ModelStatusProps {
@@ -46,7 +66,7 @@ pub fn ModelStatusLine(props: &ModelStatusProps) -> Html {
             let retry = props.on_retry.reform(|_: MouseEvent| ());
             html! {
                 <p class="model error" data-model="failed" role="alert">
-                    { lang.f("The model could not be loaded: {why} ", &[("why", &lang.t_owned(message))]) }
+                    { lang.f("The model could not be loaded: {why} ", &[("why", &words(message, lang))]) }
                     <button id="retry" title={lang.t("Try loading the model again")} onclick={retry}>{ lang.t("Retry") }</button>
                 </p>
             }

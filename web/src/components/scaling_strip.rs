@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::i18n::use_lang;
 
-use crate::state::Comparison;
+use crate::store::Comparison;
 
 #[derive(Properties, PartialEq)]
 pub struct ScalingProps {

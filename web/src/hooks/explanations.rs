@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use super::{Bridge, Store, next_job};
 use crate::protocol::ToWorker;
-use crate::state::{Action, RunState};
+use crate::store::{Action, RunState};
 
 /// Before any run, how long the page waits before asking for an explanation (ms).
 const EXPLAIN_DELAY_MS: u32 = 1_500;
@@ -14,17 +14,17 @@ const EXPLAIN_DELAY_MS: u32 = 1_500;
 #[hook]
 pub fn use_explanations(bridge: &Bridge, state: &Store) {
     let (bridge, dispatch) = (bridge.clone(), state.dispatcher());
-    let running = state.run_state == RunState::Running;
-    let ran = match (&state.text, state.run_state) {
-        (Some(t), RunState::Done) => format!("{}{t}", state.run_prompt),
+    let running = state.run.state == RunState::Running;
+    let ran = match (&state.run.text, state.run.state) {
+        (Some(t), RunState::Done) => format!("{}{t}", state.run.prompt),
         _ => String::new(),
     };
-    let doc_prompt = state.doc.prompt();
-    let none_yet = state.explanation.is_none();
+    let doc_prompt = state.page.doc.prompt();
+    let none_yet = state.explore.explanation.is_none();
     let deps = (
-        state.ready_model(),
-        state.doc.target(),
-        state.doc.explore.seed,
+        state.page.ready_model(),
+        state.page.doc.target(),
+        state.page.doc.explore.seed,
         ran,
         running,
     );

@@ -6,9 +6,9 @@ use icl_model::eval::score::{Labels, SweepPoint};
 use yew::prelude::*;
 
 use super::{Bridge, Store};
-use crate::comparison::{SWEEP_KS, columns, sweep_source, target_label};
+use crate::comparison::{SWEEP_KS, columns, sweep_source, target_label, with_live};
 use crate::protocol::{ToWorker, Variant};
-use crate::state::{Action, Comparison, ModelStatus, RunState};
+use crate::store::{Action, Comparison, ModelStatus, RunState};
 
 thread_local! {
     static JOBS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
@@ -42,13 +42,14 @@ pub fn use_jobs(bridge: &Bridge, state: &Store) -> Jobs {
     let run = {
         let (bridge, state) = (bridge.clone(), state.clone());
         Callback::from(move |_: ()| {
-            if !matches!(state.model, ModelStatus::Ready(_)) || state.run_state == RunState::Running
+            if !matches!(state.page.model, ModelStatus::Ready(_))
+                || state.run.state == RunState::Running
             {
                 return;
             }
             let run = next_job();
-            let prompt = state.doc.prompt();
-            let expected = state.doc.expected_completion();
+            let prompt = state.page.doc.prompt();
+            let expected = state.page.doc.expected_completion();
             state.dispatch(Action::Start {
                 run,
                 prompt: prompt.clone(),
@@ -57,9 +58,9 @@ pub fn use_jobs(bridge: &Bridge, state: &Store) -> Jobs {
             bridge.send(ToWorker::Generate {
                 run,
                 prompt,
-                sampling: state.doc.sampling.config(),
+                sampling: state.page.doc.sampling.config(),
                 expected,
-                target: state.doc.target(),
+                target: state.page.doc.target(),
             });
         })
     };
@@ -71,14 +72,14 @@ pub fn use_jobs(bridge: &Bridge, state: &Store) -> Jobs {
         let (bridge, state) = (bridge.clone(), state.clone());
         Callback::from(move |_: ()| {
             let run = next_job();
-            let target = state.doc.target();
-            let label = target_label(&target, &state.models, state.doc.lang);
+            let target = state.page.doc.target();
+            let label = target_label(&target, &state.page.models, state.page.doc.lang);
             state.dispatch(Action::SweepStarted { run, label });
             bridge.send(ToWorker::Sweep {
                 run,
                 target,
-                template: state.doc.template.clone(),
-                source: sweep_source(&state.doc, Labels::Correct),
+                template: state.page.doc.template.clone(),
+                source: sweep_source(&state.page.doc, Labels::Correct),
                 ks: SWEEP_KS.to_vec(),
             });
         })
@@ -90,14 +91,14 @@ pub fn use_jobs(bridge: &Bridge, state: &Store) -> Jobs {
     let retry = {
         let (bridge, state) = (bridge.clone(), state.clone());
         Callback::from(move |_: ()| {
-            super::model_loading::load(&bridge, &state, state.doc.model.clone());
+            super::model_loading::load(&bridge, &state, state.page.doc.model.clone());
         })
     };
     // Switching heads, checkpoint or model re-measures the curve when one is on the chart, so
     // the new curve lies over the old one.
     {
-        let (measure, has_curves) = (measure.clone(), !state.series.is_empty());
-        use_effect_with(state.doc.target(), move |_| {
+        let (measure, has_curves) = (measure.clone(), !state.explore.series.is_empty());
+        use_effect_with(state.page.doc.target(), move |_| {
             if has_curves {
                 measure.emit(());
             }
@@ -116,14 +117,16 @@ pub fn use_jobs(bridge: &Bridge, state: &Store) -> Jobs {
 /// one-point sweep of its own.
 fn start_comparison(bridge: &Bridge, state: &Store) {
     let run = next_job();
-    let cols = columns(&state.doc, &state.models_with_live());
+    let page = &state.page;
+    let models = with_live(&page.models, &state.live.run, page.doc.lang);
+    let cols = columns(&page.doc, &models);
     let batches: Vec<(u64, Option<SweepPoint>)> = cols
         .iter()
         .map(|c| (if c.batch.is_some() { next_job() } else { 0 }, None))
         .collect();
     state.dispatch(Action::CompareStarted(Comparison {
         run,
-        vary: state.doc.explore.vary,
+        vary: state.page.doc.explore.vary,
         labels: cols.iter().map(|c| c.label.clone()).collect(),
         params: cols.iter().map(|c| c.params).collect(),
         results: vec![None; cols.len()],
@@ -148,7 +151,7 @@ fn start_comparison(bridge: &Bridge, state: &Store) {
                 run: *job,
                 target: c.target.clone(),
                 template: c.doc.template.clone(),
-                source: sweep_source(&state.doc, labels),
+                source: sweep_source(&state.page.doc, labels),
                 ks: vec![k],
             });
         }

@@ -7,8 +7,8 @@ use yew::prelude::*;
 
 use super::Store;
 use crate::share;
-use crate::state::Action;
 use crate::storage::{self, browser};
+use crate::store::Action;
 
 /// The current URL's fragment, without `#`.
 pub fn current_fragment() -> Option<String> {
@@ -46,7 +46,7 @@ fn link_opened(fragment: &str, lang: crate::i18n::Lang) -> Action {
 pub fn use_link_listener(state: &Store) {
     let dispatch = state.dispatcher();
     // Registered again when the language changes: the message is said in it.
-    use_effect_with(state.doc.lang, move |&lang| {
+    use_effect_with(state.page.doc.lang, move |&lang| {
         let listener = Closure::<dyn Fn()>::new(move || {
             if let Some(f) = current_fragment() {
                 consume_fragment();

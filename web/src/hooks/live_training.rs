@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use super::{Bridge, Store, next_job};
 use crate::protocol::ToWorker;
-use crate::state::Action;
+use crate::store::Action;
 
 /// The live training callbacks.
 #[derive(Clone)]
@@ -25,14 +25,14 @@ pub fn use_live_training(bridge: &Bridge, state: &Store) -> LiveJobs {
     let train = {
         let (bridge, state) = (bridge.clone(), state.clone());
         Callback::from(move |_: ()| {
-            if state.live.training {
+            if state.live.run.training {
                 return;
             }
             let run = next_job();
             state.dispatch(Action::LiveStarted(run));
             bridge.send(ToWorker::Train {
                 run,
-                settings: state.live_settings.clone(),
+                settings: state.live.settings.clone(),
                 until: None,
             });
         })
@@ -40,7 +40,7 @@ pub fn use_live_training(bridge: &Bridge, state: &Store) -> LiveJobs {
     // A link's run: train it again to the step it reached.
     {
         let (bridge, state) = (bridge.clone(), state.clone());
-        use_effect_with(state.live_replay.clone(), move |replay| {
+        use_effect_with(state.live.replay.clone(), move |replay| {
             if let Some(link) = replay {
                 let run = next_job();
                 state.dispatch(Action::LiveSettings(link.settings.clone()));
@@ -60,7 +60,7 @@ pub fn use_live_training(bridge: &Bridge, state: &Store) -> LiveJobs {
     let reset = {
         let (bridge, state) = (bridge.clone(), state.clone());
         Callback::from(move |_: ()| {
-            if state.live.training {
+            if state.live.run.training {
                 bridge.send(ToWorker::Stop);
             }
             bridge.send(ToWorker::ResetTraining);

@@ -23,11 +23,8 @@ pub use service_worker::use_service_worker;
 pub use supervisor::{Bridge, use_worker};
 pub use training_curves::use_training_curves;
 
-use yew::UseReducerHandle;
-
-use crate::state::State;
-/// The page's state.
-pub type Store = UseReducerHandle<State>;
+/// The page's store.
+pub use crate::store::Store;
 
 /// Absolute URL of the models folder, next to the page.
 pub fn models_url() -> String {

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use super::{Bridge, Store, models_url};
 use crate::protocol::{LIVE_MODEL, ToWorker};
-use crate::state::Action;
+use crate::store::Action;
 
 /// Asks the worker for `model` (`None`: the default), marking the page as loading.
 pub fn load(bridge: &Bridge, state: &Store, model: Option<String>) {
@@ -22,15 +22,15 @@ pub fn load(bridge: &Bridge, state: &Store, model: Option<String>) {
 pub fn use_model_loading(bridge: &Bridge, state: &Store) {
     {
         let (bridge, s) = (bridge.clone(), state.clone());
-        use_effect_with(state.worker_restarts, move |restarts| {
+        use_effect_with(state.page.worker_restarts, move |restarts| {
             if *restarts > 0 {
-                load(&bridge, &s, s.doc.model.clone());
+                load(&bridge, &s, s.page.doc.model.clone());
             }
         });
     }
     let (bridge, s) = (bridge.clone(), state.clone());
-    let ready = state.ready_model();
-    use_effect_with(state.doc.model.clone(), move |model| {
+    let ready = state.page.ready_model();
+    use_effect_with(state.page.doc.model.clone(), move |model| {
         if model.as_deref() == Some(LIVE_MODEL) {
             // The live model is in the worker already; a model of the list is loaded only so
             // that the page has one ready.

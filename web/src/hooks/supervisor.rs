@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use super::Store;
 use crate::protocol::{Envelope, ToWorker, pack, unpack};
-use crate::state::Action;
+use crate::store::Action;
 
 /// The worker's script, next to the page (trunk's loader for the worker's wasm).
 const WORKER_SCRIPT: &str = "worker_loader.js";
@@ -35,7 +35,7 @@ struct Inner {
     live: RefCell<Option<Live>>,
     /// The worker ended last, kept until the next ends: its handler may still be running.
     dead: RefCell<Option<Live>>,
-    dispatch: yew::UseReducerDispatcher<crate::state::State>,
+    dispatch: crate::store::Dispatcher,
 }
 
 /// The connection to the model worker (cheap to clone; all clones share the worker).
