@@ -66,7 +66,8 @@ impl Racer {
         every: usize,
     ) -> Result<Racer, String> {
         Ok(Racer {
-            stepper: Stepper::new(&live.train_config(seed), live.model_config(), device, None)?,
+            stepper: Stepper::new(&live.train_config(seed), live.model_config(), device, None)
+                .map_err(|e| e.to_string())?,
             tokens_per_step: live.tokens_per_step(),
             clock,
             until,

@@ -19,8 +19,11 @@ use icl_model::net::config::{ModelConfig, Preset};
 use icl_model::net::model::Model;
 use icl_model::net::sampling::{SamplingConfig, complete};
 use icl_model::net::weights::{export, from_bytes, load_verified};
+use icl_model::rules::tasks::Task;
+use icl_model::rules::template::unescape;
 use icl_model::train::config::Phase;
-use icl_model::train::run::{TrainConfig, paths, read_resume, train};
+use icl_model::train::config::TrainConfig;
+use icl_model::train::run::{paths, read_resume, train};
 use icl_model::zoo::files;
 use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest, ModelEntry, TrainingInfo, publish};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
@@ -85,7 +88,7 @@ struct Overrides {
     block_size: Option<usize>,
     /// Tasks of the few-shot share, comma-separated; a task named twice is drawn twice as often.
     #[arg(long, value_delimiter = ',')]
-    tasks: Option<Vec<String>>,
+    tasks: Option<Vec<Task>>,
     /// Weight of answer tokens in the loss, relative to the other tokens.
     #[arg(long)]
     answer_weight: Option<f32>,
@@ -100,7 +103,7 @@ struct Overrides {
     /// Tasks of the second phase, comma-separated [default: every task, substitution and
     /// caesar 4×, reverse and sort_letters 2×].
     #[arg(long, value_delimiter = ',', requires = "phase2_from")]
-    phase2_tasks: Option<Vec<String>>,
+    phase2_tasks: Option<Vec<Task>>,
     /// Peak learning rate of the second phase [default: 1e-3].
     #[arg(long, requires = "phase2_from")]
     phase2_lr: Option<f64>,
@@ -191,8 +194,8 @@ impl Overrides {
             p.distinct = self.programs_distinct.or(p.distinct);
             p.share = self.programs_share.unwrap_or(p.share);
         }
-        cfg.model_config()?;
-        cfg.data_mix().map(|_| ())
+        cfg.model_config().map_err(|e| e.to_string())?;
+        cfg.data_mix().map(|_| ()).map_err(|e| e.to_string())
     }
 }
 
@@ -434,10 +437,6 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("\\n", "\n").replace("\\t", "\t")
 }
 
 fn read_manifest(dir: &std::path::Path) -> Result<Manifest, String> {
@@ -692,8 +691,10 @@ fn run(cli: Cli) -> Result<(), String> {
         } => {
             let mut cfg = TrainConfig::for_preset(&preset).map_err(|e| e.to_string())?;
             overrides.apply(&mut cfg)?;
-            let config = cfg.model_config()?;
-            let (mix, _) = cfg.phase_mix(cfg.phase_of(step))?;
+            let config = cfg.model_config().map_err(|e| e.to_string())?;
+            let (mix, _) = cfg
+                .phase_mix(cfg.phase_of(step))
+                .map_err(|e| e.to_string())?;
             let tok = icl_model::net::tokenizer::Tokenizer::default();
             let window = cfg.window_at(step, config.block_size);
             let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(

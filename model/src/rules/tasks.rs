@@ -129,7 +129,21 @@ impl Task {
     pub fn from_name(name: &str) -> Option<Task> {
         Task::ALL.into_iter().find(|t| t.name() == name)
     }
+}
 
+/// A task name that is not one of [`Task::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown task {0:?}; tasks are {names}", names = Task::ALL.map(Task::name).join(", "))]
+pub struct UnknownTask(pub String);
+
+impl std::str::FromStr for Task {
+    type Err = UnknownTask;
+    fn from_str(s: &str) -> Result<Task, UnknownTask> {
+        Task::from_name(s.trim()).ok_or_else(|| UnknownTask(s.to_string()))
+    }
+}
+
+impl Task {
     pub fn family(self) -> Family {
         match self {
             Task::Substitution | Task::Category | Task::Lookup => Family::Learning,

@@ -112,6 +112,37 @@ impl Template {
     }
 }
 
+/// `\n`, `\t` and `\\` as typed in the page's template fields and on the command line; any
+/// other backslash stays as it is.
+pub fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('\\') => out.push('\\'),
+            Some(o) => {
+                out.push('\\');
+                out.push(o);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// The inverse of [`unescape`].
+pub fn escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('\n', "\\n")
+        .replace('\t', "\\t")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +185,13 @@ mod tests {
             "in: stone\nout: enots\nin: river\nout: revir\nin: cloud\nout:"
         );
         assert_eq!(t.answer("duolc"), " duolc");
+    }
+
+    #[test]
+    fn escapes_round_trip() {
+        for s in ["\n", "in: ", "a\\nb", "\t|\n", "\\", "x\\"] {
+            assert_eq!(unescape(&escape(s)), s, "{s:?}");
+        }
+        assert_eq!(unescape("\\n"), "\n");
     }
 }

@@ -12,10 +12,75 @@ use crate::rules::corpus::{DataMix, ProgramMix};
 use crate::rules::formats::FormatMix;
 use crate::rules::tasks::Task;
 
+/// Which preset a run trains: a zoo model's (`attn1` … `learner`) or a live preset's
+/// (`live1`, `live2`: [`crate::train::live`]); written by its name in settings and curves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum RunPreset {
+    Zoo(Preset),
+    /// A live preset of this many layers.
+    Live(usize),
+}
+
+impl std::fmt::Display for RunPreset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunPreset::Zoo(p) => f.write_str(p.name()),
+            RunPreset::Live(layers) => write!(f, "live{layers}"),
+        }
+    }
+}
+
+impl TryFrom<String> for RunPreset {
+    type Error = ConfigError;
+    fn try_from(name: String) -> Result<Self, ConfigError> {
+        match name.strip_prefix("live").map(str::parse::<usize>) {
+            Some(Ok(layers)) => Ok(RunPreset::Live(layers)),
+            _ => Preset::from_name(&name).map(RunPreset::Zoo),
+        }
+    }
+}
+
+impl From<RunPreset> for String {
+    fn from(p: RunPreset) -> String {
+        p.to_string()
+    }
+}
+
+/// Settings that cannot train, with what is wrong.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SettingsError {
+    #[error("answer weight must be positive, not {0}")]
+    AnswerWeight(f32),
+    #[error("the default template's share must be in 0..=1, not {0}")]
+    FormatShare(f32),
+    #[error("the first phase's window must be at least 16 characters")]
+    FirstWindow,
+    #[error("phase {phase}'s window must be at least 16 characters")]
+    Window { phase: usize },
+    #[error("phase {phase} starts at step {from} of {steps}, after step {previous}")]
+    PhaseStart {
+        phase: usize,
+        from: usize,
+        steps: usize,
+        previous: usize,
+    },
+    #[error("learning rate must be positive, not {0}")]
+    LearningRate(f64),
+    #[error("phase {phase}'s batch size must be at least 1")]
+    BatchSize { phase: usize },
+    #[error("program, family and per-letter shares must be in 0..=1, distinct > 0")]
+    ProgramShares,
+    #[error("{0} is a live preset: its model is made by the live presets, not the zoo's")]
+    NotZoo(RunPreset),
+    #[error("{0}")]
+    Model(String),
+}
+
 /// Hyper-parameters of one training run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainConfig {
-    pub preset: String,
+    pub preset: RunPreset,
     pub steps: usize,
     pub batch_size: usize,
     pub lr: f64,
@@ -38,7 +103,7 @@ pub struct TrainConfig {
     /// Tasks of the few-shot share by name, a task listed twice drawn twice as often
     /// (default: every task, uniformly).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tasks: Option<Vec<String>>,
+    pub tasks: Option<Vec<Task>>,
     /// Weight of answer tokens in the loss relative to the other tokens.
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub answer_weight: f32,
@@ -134,8 +199,8 @@ pub struct Phase {
     pub from: usize,
     /// Peak learning rate of the phase.
     pub lr: f64,
-    /// Tasks of its few-shot share by name, a task listed twice drawn twice as often.
-    pub tasks: Vec<String>,
+    /// Tasks of its few-shot share, a task listed twice drawn twice as often.
+    pub tasks: Vec<Task>,
     /// Weight of answer tokens in its loss.
     pub answer_weight: f32,
     /// Evenly spaced checkpoints in the phase, its last step included.
@@ -179,24 +244,18 @@ fn cosine(peak: f64, warmup: usize, floor: f64, step: usize, steps: usize) -> f6
     peak * (floor + (1.0 - floor) * cos)
 }
 
-/// The task mix of `names` (every task when none); a bad name or answer weight is an error.
-fn mix_of(induction: f32, names: Option<&[String]>, answer_weight: f32) -> Result<DataMix, String> {
+/// The task mix of `tasks` (every task when none); a bad answer weight is an error.
+fn mix_of(
+    induction: f32,
+    tasks: Option<&[Task]>,
+    answer_weight: f32,
+) -> Result<DataMix, SettingsError> {
     if !(answer_weight > 0.0 && answer_weight.is_finite()) {
-        return Err(format!(
-            "answer weight must be positive, not {answer_weight}"
-        ));
+        return Err(SettingsError::AnswerWeight(answer_weight));
     }
     let mut mix = DataMix::new(induction);
-    if let Some(names) = names {
-        mix.tasks = names
-            .iter()
-            .map(|n| {
-                Task::from_name(n.trim()).ok_or_else(|| {
-                    let all: Vec<&str> = Task::ALL.iter().map(|t| t.name()).collect();
-                    format!("unknown task {n:?}; tasks are {}", all.join(", "))
-                })
-            })
-            .collect::<Result<_, _>>()?;
+    if let Some(tasks) = tasks {
+        mix.tasks = tasks.to_vec();
     }
     Ok(mix)
 }
@@ -208,10 +267,10 @@ impl Phase {
     /// task stays in the mix so none is forgotten. Answers weigh 3× in the loss.
     pub fn per_letter(from: usize) -> Phase {
         let tasks = weighted_tasks(&[
-            ("substitution", 3),
-            ("caesar", 3),
-            ("reverse", 1),
-            ("sort_letters", 1),
+            (Task::Substitution, 3),
+            (Task::Caesar, 3),
+            (Task::Reverse, 1),
+            (Task::SortLetters, 1),
         ]);
         Phase {
             from,
@@ -233,12 +292,12 @@ impl Phase {
     pub fn recognition(from: usize) -> Phase {
         Phase {
             tasks: weighted_tasks(&[
-                ("reverse", 1),
-                ("sort_letters", 2),
-                ("repeat_twice", 1),
-                ("drop_vowels", 2),
-                ("caesar", 2),
-                ("substitution", 1),
+                (Task::Reverse, 1),
+                (Task::SortLetters, 2),
+                (Task::RepeatTwice, 1),
+                (Task::DropVowels, 2),
+                (Task::Caesar, 2),
+                (Task::Substitution, 1),
             ]),
             checkpoints: 1,
             ..Phase::per_letter(from)
@@ -255,9 +314,12 @@ impl Phase {
     /// from −11.8 to −7.4. Peak learning rate 1e-3, answers weigh 3×, one checkpoint.
     pub fn letter_tables(from: usize, programs: &Programs) -> Phase {
         Phase {
-            tasks: ["category", "lookup", "substitution", "caesar"]
-                .map(String::from)
-                .to_vec(),
+            tasks: vec![
+                Task::Category,
+                Task::Lookup,
+                Task::Substitution,
+                Task::Caesar,
+            ],
             checkpoints: 1,
             programs: Some(Programs {
                 per_letter: 0.5,
@@ -269,12 +331,11 @@ impl Phase {
 }
 
 /// A format mix, if its default template's share is in 0..=1.
-fn check_formats(f: Option<FormatMix>) -> Result<Option<FormatMix>, String> {
+fn check_formats(f: Option<FormatMix>) -> Result<Option<FormatMix>, SettingsError> {
     match f {
-        Some(f) if !(0.0..=1.0).contains(&f.default_share) => Err(format!(
-            "the default template's share must be in 0..=1, not {}",
-            f.default_share
-        )),
+        Some(f) if !(0.0..=1.0).contains(&f.default_share) => {
+            Err(SettingsError::FormatShare(f.default_share))
+        }
         f => Ok(f),
     }
 }
@@ -301,34 +362,34 @@ impl Phase {
 }
 
 /// Every task once, then each of `extra` listed again its count of times.
-fn weighted_tasks(extra: &[(&str, usize)]) -> Vec<String> {
-    let mut tasks: Vec<String> = Task::ALL.iter().map(|t| t.name().to_string()).collect();
-    for &(name, n) in extra {
-        tasks.extend(std::iter::repeat_n(name.to_string(), n));
+fn weighted_tasks(extra: &[(Task, usize)]) -> Vec<Task> {
+    let mut tasks = Task::ALL.to_vec();
+    for &(task, n) in extra {
+        tasks.extend(std::iter::repeat_n(task, n));
     }
     tasks
 }
 
-/// Task names in first-seen order, each with how often it is listed.
-fn task_counts(names: &[String]) -> Vec<(&str, usize)> {
-    let mut counts: Vec<(&str, usize)> = Vec::new();
-    for t in names {
-        match counts.iter_mut().find(|(n, _)| *n == t.trim()) {
+/// Tasks in first-seen order, each with how often it is listed.
+fn task_counts(tasks: &[Task]) -> Vec<(Task, usize)> {
+    let mut counts: Vec<(Task, usize)> = Vec::new();
+    for &t in tasks {
+        match counts.iter_mut().find(|(n, _)| *n == t) {
             Some((_, c)) => *c += 1,
-            None => counts.push((t.trim(), 1)),
+            None => counts.push((t, 1)),
         }
     }
     counts
 }
 
 /// `copy, substitution ×2`: each task, with its count when listed more than once.
-fn weight_list<'a>(counts: impl Iterator<Item = &'a (&'a str, usize)>) -> String {
+fn weight_list<'a>(counts: impl Iterator<Item = &'a (Task, usize)>) -> String {
     let named: Vec<String> = counts
-        .map(|&(n, c)| {
+        .map(|&(t, c)| {
             if c > 1 {
-                format!("{n} ×{c}")
+                format!("{} ×{c}", t.name())
             } else {
-                n.to_string()
+                t.name().to_string()
             }
         })
         .collect();
@@ -363,7 +424,7 @@ impl TrainConfig {
     pub fn for_preset(name: &str) -> Result<Self, ConfigError> {
         let preset = Preset::from_name(name)?;
         let mut cfg = Self {
-            preset: name.to_string(),
+            preset: RunPreset::Zoo(preset),
             steps: 1500,
             batch_size: 32,
             lr: 2e-3,
@@ -394,11 +455,7 @@ impl TrainConfig {
             // under 20 MB.
             cfg.checkpoints = 7;
             cfg.linear_checkpoints = 0;
-            cfg.tasks = Some(
-                ["copy", "substitution", "substitution"]
-                    .map(String::from)
-                    .to_vec(),
-            );
+            cfg.tasks = Some(vec![Task::Copy, Task::Substitution, Task::Substitution]);
             cfg.answer_weight = 3.0;
             cfg.window = Some(128);
             cfg.phases = vec![
@@ -434,14 +491,14 @@ impl TrainConfig {
             // 6 + 4 + 1 + 4 checkpoints of 1.8 MB keep the models folder under 80 MB.
             checkpoints: 6,
             linear_checkpoints: 0,
-            tasks: Some(["category", "lookup"].map(String::from).to_vec()),
+            tasks: Some(vec![Task::Category, Task::Lookup]),
             answer_weight: 3.0,
             window: Some(128),
             phases: vec![
                 Phase {
                     from: 3000,
                     lr: 1e-3,
-                    tasks: ["category", "lookup"].map(String::from).to_vec(),
+                    tasks: vec![Task::Category, Task::Lookup],
                     answer_weight: 3.0,
                     checkpoints: 4,
                     window: None,
@@ -529,28 +586,30 @@ impl TrainConfig {
 
     /// What the first phase's batches are drawn from; an unknown task name, a non-positive
     /// answer weight or a later phase that does not fit the run is an error.
-    pub fn data_mix(&self) -> Result<DataMix, String> {
+    pub fn data_mix(&self) -> Result<DataMix, SettingsError> {
         if self.window.is_some_and(|w| w < 16) {
-            return Err("the first phase's window must be at least 16 characters".into());
+            return Err(SettingsError::FirstWindow);
         }
         let mut previous = 0;
         for (i, p) in self.phases.iter().enumerate() {
             let n = i + 2;
             if p.from <= previous || p.from >= self.steps {
-                return Err(format!(
-                    "phase {n} starts at step {} of {}, after step {previous}",
-                    p.from, self.steps
-                ));
+                return Err(SettingsError::PhaseStart {
+                    phase: n,
+                    from: p.from,
+                    steps: self.steps,
+                    previous,
+                });
             }
             previous = p.from;
             if !(p.lr > 0.0 && p.lr.is_finite()) {
-                return Err(format!("learning rate must be positive, not {}", p.lr));
+                return Err(SettingsError::LearningRate(p.lr));
             }
             if p.window.is_some_and(|w| w < 16) {
-                return Err(format!("phase {n}'s window must be at least 16 characters"));
+                return Err(SettingsError::Window { phase: n });
             }
             if p.batch_size == Some(0) {
-                return Err(format!("phase {n}'s batch size must be at least 1"));
+                return Err(SettingsError::BatchSize { phase: n });
             }
             check_formats(p.formats)?;
             mix_of(self.induction_fraction, Some(&p.tasks), p.answer_weight)?;
@@ -567,7 +626,7 @@ impl TrainConfig {
     }
 
     /// The rule-space part of a phase's mix: the phase's own programs, else the run's.
-    fn program_mix(&self, own: Option<&Programs>) -> Result<Option<ProgramMix>, String> {
+    fn program_mix(&self, own: Option<&Programs>) -> Result<Option<ProgramMix>, SettingsError> {
         let Some(p) = own.or(self.programs.as_ref()) else {
             return Ok(None);
         };
@@ -577,9 +636,7 @@ impl TrainConfig {
             .all(|f| unit.contains(f))
             || p.distinct == Some(0)
         {
-            return Err(
-                "program, family and per-letter shares must be in 0..=1, distinct > 0".into(),
-            );
+            return Err(SettingsError::ProgramShares);
         }
         Ok(Some(ProgramMix {
             share: p.share,
@@ -593,8 +650,11 @@ impl TrainConfig {
     }
 
     /// The model this run trains: the preset's shape, or the run's own, with its window.
-    pub fn model_config(&self) -> Result<ModelConfig, String> {
-        let mut config = ModelConfig::preset(&self.preset).map_err(|e| e.to_string())?;
+    pub fn model_config(&self) -> Result<ModelConfig, SettingsError> {
+        let RunPreset::Zoo(preset) = self.preset else {
+            return Err(SettingsError::NotZoo(self.preset));
+        };
+        let mut config = preset.config();
         if let Some(s) = self.shape {
             config.n_layers = s.n_layers;
             config.n_heads = s.n_heads;
@@ -604,12 +664,14 @@ impl TrainConfig {
         if let Some(b) = self.block_size {
             config.block_size = b;
         }
-        config.validate().map_err(|e| e.to_string())?;
+        config
+            .validate()
+            .map_err(|e| SettingsError::Model(e.to_string()))?;
         Ok(config)
     }
 
     /// The mix and answer weight of the batches of `phase` (1, 2, ...).
-    pub fn phase_mix(&self, phase: usize) -> Result<(DataMix, f32), String> {
+    pub fn phase_mix(&self, phase: usize) -> Result<(DataMix, f32), SettingsError> {
         match phase.checked_sub(2).and_then(|i| self.phases.get(i)) {
             Some(p) => {
                 let mut mix = mix_of(self.induction_fraction, Some(&p.tasks), p.answer_weight)?;
@@ -715,18 +777,32 @@ mod tests {
     fn task_lists_weight_the_mix_and_bad_settings_are_refused() {
         let mut c = TrainConfig::for_preset("attn2").unwrap();
         assert_eq!(c.data_mix().unwrap().tasks, Task::ALL.to_vec());
-        c.tasks = Some(vec!["copy".into(), " substitution".into(), "copy".into()]);
+        c.tasks = Some(vec![Task::Copy, Task::Substitution, Task::Copy]);
         let mix = c.data_mix().unwrap();
         assert_eq!(mix.tasks, vec![Task::Copy, Task::Substitution, Task::Copy]);
-        c.tasks = Some(vec!["copy".into(), "cipher".into()]);
-        let err = c.data_mix().unwrap_err();
+        // Settings name their tasks and preset; an unknown name does not read.
+        let json = serde_json::to_string(&c).unwrap();
         assert!(
-            err.contains("\"cipher\"") && err.contains("substitution"),
+            json.contains(r#""tasks":["copy","substitution","copy"]"#),
+            "{json}"
+        );
+        assert!(json.contains(r#""preset":"attn2""#), "{json}");
+        let bad = json.replace(r#""substitution""#, r#""cipher""#);
+        let err = serde_json::from_str::<TrainConfig>(&bad)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("cipher") && err.contains("substitution"),
             "{err}"
         );
+        let bad = json.replace(r#""attn2""#, r#""attn9""#);
+        assert!(serde_json::from_str::<TrainConfig>(&bad).is_err());
         c.tasks = None;
         c.answer_weight = 0.0;
-        assert!(c.data_mix().unwrap_err().contains("answer weight"));
+        assert_eq!(c.data_mix().unwrap_err(), SettingsError::AnswerWeight(0.0));
+        let live: RunPreset = serde_json::from_str(r#""live2""#).unwrap();
+        assert_eq!(live, RunPreset::Live(2));
+        assert_eq!(serde_json::to_string(&live).unwrap(), r#""live2""#);
         // Settings written before these fields existed read back as the defaults.
         let old = serde_json::to_string(&TrainConfig::for_preset("attn2").unwrap()).unwrap();
         assert!(
@@ -794,7 +870,12 @@ mod tests {
             steps: p.from,
             ..c.clone()
         };
-        assert!(late.data_mix().unwrap_err().contains("phase 2 starts"));
+        assert!(
+            late.data_mix()
+                .unwrap_err()
+                .to_string()
+                .contains("phase 2 starts")
+        );
         let data = c.describe_data();
         assert!(
             data.contains("from step 3000") && data.contains("substitution ×4"),
@@ -823,11 +904,7 @@ mod tests {
             first.tasks
         );
         assert_eq!(c.phase_mix(2).unwrap().0.tasks.len(), p.tasks.len());
-        assert!(
-            Task::ALL
-                .iter()
-                .all(|t| p.tasks.iter().any(|n| n == t.name()))
-        );
+        assert!(Task::ALL.iter().all(|t| p.tasks.contains(t)));
         assert_eq!(
             c.tokens_after(c.steps, block),
             (c.batch_size * (p.from * 128 + (c.steps - p.from) * block)) as u64
@@ -847,6 +924,7 @@ mod tests {
             short
                 .data_mix()
                 .unwrap_err()
+                .to_string()
                 .contains("first phase's window")
         );
     }
@@ -891,7 +969,10 @@ mod tests {
             ..c.clone()
         };
         let err = swapped.data_mix().unwrap_err();
-        assert!(err.contains("phase 3 starts at step 3000"), "{err}");
+        assert!(
+            err.to_string().contains("phase 3 starts at step 3000"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::net::transformer::{ForwardOptions, Transformer};
 
 use crate::net::config::{ModelConfig, Positional};
 use crate::net::tokenizer::Tokenizer;
-use crate::train::config::TrainConfig;
+use crate::train::config::{RunPreset, TrainConfig};
 
 /// The top induction score at which the page says the induction head formed.
 pub const PHASE_CHANGE_INDUCTION: f32 = 0.4;
@@ -77,7 +77,7 @@ impl Live {
     pub fn train_config(&self, seed: u64) -> TrainConfig {
         let base = TrainConfig::for_preset("attn2").expect("attn2 is a preset");
         TrainConfig {
-            preset: format!("live{}", self.n_layers),
+            preset: RunPreset::Live(self.n_layers),
             steps: self.steps,
             batch_size: self.batch,
             lr: self.lr,

@@ -22,7 +22,7 @@ use crate::net::model::Model;
 use crate::net::tokenizer::Tokenizer;
 use crate::net::transformer::Transformer;
 use crate::net::weights::{DType, export, from_bytes, to_bytes, to_bytes_mixed};
-pub use crate::train::config::TrainConfig;
+use crate::train::config::{RunPreset, TrainConfig};
 pub use crate::train::curves::{CurvePoint, Curves};
 use crate::train::step::Stepper;
 use crate::zoo::files::{CURVES_FILE, RESUME_FILE, checkpoint_file};
@@ -88,7 +88,7 @@ pub fn train(
     limit: Option<std::time::Duration>,
     mut progress: impl FnMut(usize, f32, u64),
 ) -> Result<Model, String> {
-    let config = cfg.model_config()?;
+    let config = cfg.model_config().map_err(|e| e.to_string())?;
     let plain = backend.device();
     let device = plain.clone().autodiff();
     let tok = Tokenizer::default();
@@ -137,7 +137,8 @@ pub fn train(
         )
     };
     let block = config.block_size;
-    let mut stepper = Stepper::new(cfg, config.clone(), plain.clone(), Some((net, start)))?;
+    let mut stepper = Stepper::new(cfg, config.clone(), plain.clone(), Some((net, start)))
+        .map_err(|e| e.to_string())?;
     let mut acc = (0.0f32, 0.0f32, 0usize, 0usize);
     if start == 0 {
         curves.points.push(evaluate(
@@ -423,37 +424,43 @@ fn write_checkpoint(
 fn display_name(cfg: &TrainConfig) -> String {
     let layers = cfg.model_config().map_or(0, |c| c.n_layers);
     let formats = cfg.phases.iter().any(|p| p.formats.is_some()) || cfg.formats.is_some();
-    match Preset::from_name(&cfg.preset) {
-        Ok(Preset::Learner) if formats => format!("{layers}-layer rule learner, any format"),
-        Ok(Preset::Learner) if layers != 5 => format!("{layers}-layer rule learner"),
-        Ok(Preset::Attn1) => "1-layer attention-only".into(),
-        Ok(Preset::Attn2) => "2-layer attention-only".into(),
-        Ok(Preset::Base) => "4-layer transformer".into(),
-        Ok(Preset::Learner) => "5-layer rule learner".into(),
-        Err(_) => cfg.preset.clone(),
+    match cfg.preset {
+        RunPreset::Zoo(Preset::Learner) if formats => {
+            format!("{layers}-layer rule learner, any format")
+        }
+        RunPreset::Zoo(Preset::Learner) if layers != 5 => format!("{layers}-layer rule learner"),
+        RunPreset::Zoo(Preset::Attn1) => "1-layer attention-only".into(),
+        RunPreset::Zoo(Preset::Attn2) => "2-layer attention-only".into(),
+        RunPreset::Zoo(Preset::Base) => "4-layer transformer".into(),
+        RunPreset::Zoo(Preset::Learner) => "5-layer rule learner".into(),
+        RunPreset::Live(_) => cfg.preset.to_string(),
     }
 }
 
 fn description(cfg: &TrainConfig) -> String {
-    match Preset::from_name(&cfg.preset) {
-        Ok(Preset::Attn1) => {
+    match cfg.preset {
+        RunPreset::Zoo(Preset::Attn1) => {
             "One attention layer and no MLPs: it cannot form an induction head.".into()
         }
-        Ok(Preset::Attn2) => {
+        RunPreset::Zoo(Preset::Attn2) => {
             "Two attention layers, no MLPs: the smallest model that forms induction heads.".into()
         }
-        Ok(Preset::Learner) if cfg.phases.iter().any(|p| p.formats.is_some()) => format!(
-            "{} layers with MLPs, meta-trained on a space of string programs (one to three \
+        RunPreset::Zoo(Preset::Learner) if cfg.phases.iter().any(|p| p.formats.is_some()) => {
+            format!(
+                "{} layers with MLPs, meta-trained on a space of string programs (one to three \
              steps such as drop(1) | upper(last), answers about the input, words of a phrase) \
              on visitor-like inputs, in many prompt formats: it learns a rule it never saw \
              from the examples, written as the visitor writes them.",
-            cfg.model_config().map_or(0, |c| c.n_layers)
-        ),
-        Ok(Preset::Learner) => "Five layers with MLPs, meta-trained on a space of string programs \
+                cfg.model_config().map_or(0, |c| c.n_layers)
+            )
+        }
+        RunPreset::Zoo(Preset::Learner) => {
+            "Five layers with MLPs, meta-trained on a space of string programs \
                       (one to three steps such as drop(1) | upper(last)) on visitor-like inputs: \
                       it learns a rule it never saw from the examples."
-            .into(),
-        Ok(Preset::Base) => {
+                .into()
+        }
+        RunPreset::Zoo(Preset::Base) => {
             let Some((p, rest)) = cfg.phases.split_first() else {
                 return "Four layers with MLPs, trained on few-shot tasks: the in-context learner."
                     .into();
@@ -483,7 +490,7 @@ fn description(cfg: &TrainConfig) -> String {
                 )
             }
         }
-        Err(_) => format!("Preset {}", cfg.preset),
+        RunPreset::Live(_) => format!("Preset {}", cfg.preset),
     }
 }
 
@@ -503,6 +510,7 @@ mod tests {
     use crate::net::tensors::batch_tokens;
     use crate::net::transformer::ForwardOptions;
     use crate::rules::corpus::DataMix;
+    use crate::rules::tasks::Task;
     use crate::train::config::Phase;
     use crate::train::step::batch_loss;
     use rand::SeedableRng;
@@ -551,7 +559,7 @@ mod tests {
                 Phase {
                     from: 20,
                     lr: 1e-3,
-                    tasks: vec!["copy".into(), "reverse".into()],
+                    tasks: vec![Task::Copy, Task::Reverse],
                     answer_weight: 3.0,
                     checkpoints: 1,
                     window: Some(24),
@@ -562,7 +570,7 @@ mod tests {
                 Phase {
                     from: 25,
                     lr: 5e-4,
-                    tasks: vec!["sort_letters".into()],
+                    tasks: vec![Task::SortLetters],
                     answer_weight: 2.0,
                     checkpoints: 1,
                     window: None,

@@ -17,7 +17,7 @@ use crate::net::tensors::batch_tokens;
 use crate::net::tokenizer::Tokenizer;
 use crate::net::transformer::{ForwardOptions, Transformer};
 use crate::rules::corpus::{DataMix, Sequence};
-use crate::train::config::TrainConfig;
+use crate::train::config::{SettingsError, TrainConfig};
 
 /// Cross-entropy of one batch: `(objective, mean loss over real tokens, mean loss over answer
 /// tokens)`. The objective weights answer tokens by `answer_weight` (1: the plain mean).
@@ -110,8 +110,10 @@ impl Stepper {
         config: ModelConfig,
         plain: Device,
         resume: Option<(Transformer, usize)>,
-    ) -> Result<Self, String> {
-        config.validate().map_err(|e| e.to_string())?;
+    ) -> Result<Self, SettingsError> {
+        config
+            .validate()
+            .map_err(|e| SettingsError::Model(e.to_string()))?;
         let device = plain.clone().autodiff();
         let mixes = (1..=cfg.phases.len() + 1)
             .map(|phase| cfg.phase_mix(phase))

@@ -7,7 +7,7 @@
 use icl_model::net::tokenizer::Tokenizer;
 use icl_model::rules::formats::{self, FormatSplit};
 use icl_model::rules::tasks::{Family, Task};
-use icl_model::rules::template::Template;
+use icl_model::rules::template::{Template, escape, unescape};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -52,36 +52,6 @@ pub fn format_choices() -> &'static [Template] {
             })
             .collect()
     })
-}
-
-/// `\n`, `\t` and `\\` as typed in the template fields.
-pub fn unescape(s: &str) -> String {
-    let mut out = String::new();
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some('\\') => out.push('\\'),
-            Some(o) => {
-                out.push('\\');
-                out.push(o);
-            }
-            None => out.push('\\'),
-        }
-    }
-    out
-}
-
-/// The inverse of [`unescape`].
-pub fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('\n', "\\n")
-        .replace('\t', "\\t")
 }
 
 #[derive(Properties, PartialEq)]
@@ -452,13 +422,5 @@ mod tests {
                 "Example 2 output: 2,000 of 2,000 characters".to_string(),
             ]
         );
-    }
-
-    #[test]
-    fn template_escapes_round_trip() {
-        for s in ["\n", "in: ", "a\\nb", "\t|\n", "\\", "x\\"] {
-            assert_eq!(unescape(&escape(s)), s, "{s:?}");
-        }
-        assert_eq!(unescape("\\n"), "\n");
     }
 }

@@ -28,7 +28,8 @@ impl LiveTrainer {
             live.model_config(),
             WEB_BACKEND.device(),
             None,
-        )?;
+        )
+        .map_err(|e| e.to_string())?;
         Ok(Self {
             settings,
             stepper,
