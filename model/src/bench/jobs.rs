@@ -12,7 +12,7 @@ use burn::tensor::{Device, Distribution, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::bench::clock::Clock;
-use crate::eval::score::{Item, Labels, score_answers_on};
+use crate::eval::score::{Labels, score_answers_on};
 use crate::eval::sweep::{CHAIN_SHOTS, SWEEP_KS, Sweeper, at_shots, task_chains};
 use crate::net::backend::Backend;
 use crate::net::config::ModelConfig;
@@ -24,7 +24,7 @@ use crate::net::tokenizer::Tokenizer;
 use crate::net::transformer::ForwardOptions;
 use crate::net::weights::load_verified;
 use crate::rules::tasks::Task;
-use crate::rules::template::Template;
+use crate::rules::template::{Shots, Template};
 
 /// One measured number.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -162,7 +162,7 @@ pub enum SweepWay {
 }
 
 /// The benchmark's queries: held-out first-letter episodes with their examples.
-fn sweep_chains(queries: usize) -> Vec<Item> {
+fn sweep_chains(queries: usize) -> Vec<Shots> {
     task_chains(
         Task::FirstLetter,
         CHAIN_SHOTS,
@@ -222,7 +222,12 @@ pub fn sweep_flop(m: &Model, queries: usize, way: SweepWay) -> f64 {
     let template = Template::default();
     let len = |text: &str| m.tokenizer.encode(text).ids.len();
     let mut flop = 0.0;
-    for (shots, query, output) in sweep_chains(queries) {
+    for Shots {
+        examples: shots,
+        query,
+        answer: output,
+    } in sweep_chains(queries)
+    {
         let tail = len(&template.prompt(&[], &query))
             + len(&template.answer(&output))
             + len(&template.separator);

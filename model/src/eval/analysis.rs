@@ -11,7 +11,7 @@ use crate::eval::metrics::{
 };
 #[cfg(doc)]
 use crate::eval::report::{sweep_examples, sweep_task};
-use crate::eval::score::{Item, Labels};
+use crate::eval::score::Labels;
 #[cfg(doc)]
 use crate::eval::sweep::Sweeper;
 use crate::eval::sweep::{leave_one_out, task_chains};
@@ -21,6 +21,7 @@ use crate::net::model::Model;
 use crate::net::sampling::{SamplingConfig, complete, score};
 use crate::net::tokenizer::{BOS, BOS_TEXT};
 use crate::rules::tasks::Task;
+use crate::rules::template::Shots;
 
 /// Surprisal (bits) of each prompt character given the ones before it.
 #[derive(Debug, Clone, PartialEq)]
@@ -154,7 +155,7 @@ impl SweepSource {
     /// The curve's queries, each with its examples, for a curve up to `shots` shots: the
     /// same draws `icl eval` scores ([`sweep_task`], [`sweep_examples`]), so the page and the
     /// command line agree. A [`Sweeper`] over them gives the curve's points.
-    pub fn chains(&self, shots: usize) -> Vec<Item> {
+    pub fn chains(&self, shots: usize) -> Vec<Shots> {
         match self {
             SweepSource::Task {
                 task,

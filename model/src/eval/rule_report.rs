@@ -9,14 +9,14 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::eval::score::{Item, SHOTS, score_answers};
+use crate::eval::score::{SHOTS, score_answers};
 use crate::net::model::Model;
 use crate::rules::corpus::FAMILY_TASKS;
 use crate::rules::inputs::Source;
 use crate::rules::space::Program;
 use crate::rules::split::ProgramSplit;
 use crate::rules::tasks::Task;
-use crate::rules::template::Template;
+use crate::rules::template::{Shots, Template};
 use crate::rules::words::Split;
 
 /// A set of rules scored together.
@@ -146,7 +146,7 @@ pub fn rule_items(
     k: usize,
     queries: usize,
     seed: u64,
-) -> Vec<Item> {
+) -> Vec<Shots> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_mul(31).wrapping_add(k as u64));
     (0..queries)
         .map(|_| program.episode(&mut rng, k, source, Split::HeldOut))

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::net::model::Model;
 use crate::net::sampling::{Engine, SamplingError, score_batch_on};
 use crate::rules::tasks::{Episode, Task, derange};
-use crate::rules::template::Template;
+use crate::rules::template::{Shots, Template};
 
 /// Shot counts every evaluation reports.
 pub const SHOTS: [usize; 5] = [0, 1, 2, 4, 8];
@@ -20,18 +20,19 @@ pub fn score_answer(
     query: &str,
     output: &str,
 ) -> Result<(bool, f32), SamplingError> {
-    let item = (examples.to_vec(), query.to_string(), output.to_string());
+    let item = Shots {
+        examples: examples.to_vec(),
+        query: query.to_string(),
+        answer: output.to_string(),
+    };
     score_answers(model, template, std::slice::from_ref(&item)).remove(0)
 }
-
-/// A prompt to score: its examples, the query and the right output.
-pub type Item = (Vec<(String, String)>, String, String);
 
 /// [`score_answer`] for many prompts (see [`crate::net::sampling::score_batch`]).
 pub fn score_answers(
     model: &Model,
     template: &Template,
-    items: &[Item],
+    items: &[Shots],
 ) -> Vec<Result<(bool, f32), SamplingError>> {
     score_answers_on(model, template, items, Engine::default())
 }
@@ -40,15 +41,15 @@ pub fn score_answers(
 pub fn score_answers_on(
     model: &Model,
     template: &Template,
-    items: &[Item],
+    items: &[Shots],
     engine: Engine,
 ) -> Vec<Result<(bool, f32), SamplingError>> {
     let pairs: Vec<(String, String)> = items
         .iter()
-        .map(|(examples, query, output)| {
-            let answer = template.answer(output);
+        .map(|s| {
+            let answer = template.answer(&s.answer);
             (
-                template.prompt(examples, query),
+                template.prompt(&s.examples, &s.query),
                 format!("{answer}{}", template.separator),
             )
         })
@@ -56,9 +57,13 @@ pub fn score_answers_on(
     score_batch_on(model, &pairs, engine)
         .into_iter()
         .zip(items)
-        .map(|(s, (_, _, output))| {
+        .map(|(s, item)| {
             let s = s?;
-            let n = model.tokenizer.encode(&template.answer(output)).ids.len();
+            let n = model
+                .tokenizer
+                .encode(&template.answer(&item.answer))
+                .ids
+                .len();
             Ok((s.greedy_match, s.token_logprobs[..n].iter().sum::<f32>()))
         })
         .collect()

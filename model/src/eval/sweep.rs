@@ -12,13 +12,13 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::eval::score::{Item, Labels, SweepPoint, score_answers};
+use crate::eval::score::{Labels, SweepPoint, score_answers};
 use crate::net::lean::LeanChains;
 use crate::net::model::Model;
 use crate::net::sampling::{SCORE_TOKENS, score_row};
 use crate::net::tokenizer::BOS;
 use crate::rules::tasks::Task;
-use crate::rules::template::Template;
+use crate::rules::template::{Shots, Template};
 use crate::rules::words::Split;
 
 /// The shot counts of the page's ICL curve.
@@ -41,20 +41,24 @@ pub fn task_chains(
     queries: usize,
     seed: u64,
     labels: Labels,
-) -> Vec<Item> {
+) -> Vec<Shots> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ ((task as u64) << 32));
     (0..queries)
         .map(|_| {
             let mut e = task.episode(&mut rng, shots.max(CHAIN_SHOTS), Split::HeldOut);
             labels.apply(&mut e, &mut rng);
-            (e.examples, e.query, e.answer)
+            Shots {
+                examples: e.examples,
+                query: e.query,
+                answer: e.answer,
+            }
         })
         .collect()
 }
 
 /// The visitor's own examples, leave-one-out: each in turn is the query, the others (in
 /// order) its chain.
-pub fn leave_one_out(examples: &[(String, String)]) -> Vec<Item> {
+pub fn leave_one_out(examples: &[(String, String)]) -> Vec<Shots> {
     (0..examples.len())
         .map(|i| {
             let others = examples
@@ -64,25 +68,29 @@ pub fn leave_one_out(examples: &[(String, String)]) -> Vec<Item> {
                 .map(|(_, e)| e.clone())
                 .collect();
             let (x, y) = &examples[i];
-            (others, x.clone(), y.clone())
+            Shots {
+                examples: others,
+                query: x.clone(),
+                answer: y.clone(),
+            }
         })
         .collect()
 }
 
 /// The prompts of the point at `k`: every chain with at least `k` examples, cut to its first
 /// `k`.
-pub fn at_shots(chains: &[Item], k: usize) -> Vec<Item> {
+pub fn at_shots(chains: &[Shots], k: usize) -> Vec<Shots> {
     chains
         .iter()
-        .filter(|c| c.0.len() >= k)
-        .map(|(shots, x, y)| (shots[..k].to_vec(), x.clone(), y.clone()))
+        .filter(|c| c.examples.len() >= k)
+        .map(|c| c.first(k))
         .collect()
 }
 
 /// One query's tokens.
 #[derive(Debug)]
 struct Row {
-    item: Item,
+    item: Shots,
     /// `<bos>`, then every example.
     shots: Vec<u32>,
     /// `ends[k]`: where the first `k` examples end in `shots` (`ends[0] == 1`).
@@ -116,7 +124,7 @@ pub struct Sweeper<'a> {
 impl<'a> Sweeper<'a> {
     /// A curve over `chains` (each query with its examples, as [`task_chains`] or
     /// [`leave_one_out`] draw them).
-    pub fn new(model: &'a Model, template: &Template, chains: Vec<Item>) -> Self {
+    pub fn new(model: &'a Model, template: &Template, chains: Vec<Shots>) -> Self {
         let encode = |s: &str| model.tokenizer.encode(s).ids;
         let block = model.config.block_size;
         let mut rooms = Vec::new();
@@ -126,17 +134,17 @@ impl<'a> Sweeper<'a> {
             .map(|item| {
                 let mut shots = vec![BOS];
                 let mut ends = vec![1];
-                for (x, y) in &item.0 {
+                for (x, y) in &item.examples {
                     shots.extend(encode(&template.example(x, y)));
                     ends.push(shots.len());
                 }
-                let query = encode(&template.prompt(&[], &item.1));
+                let query = encode(&template.prompt(&[], &item.query));
                 let answer = encode(&format!(
                     "{}{}",
-                    template.answer(&item.2),
+                    template.answer(&item.answer),
                     template.separator
                 ));
-                let scored = encode(&template.answer(&item.2)).len();
+                let scored = encode(&template.answer(&item.answer)).len();
                 let mut row = Row {
                     item,
                     shots,
@@ -146,7 +154,7 @@ impl<'a> Sweeper<'a> {
                     scored,
                     chain: None,
                 };
-                let room = row.len_at(row.item.0.len()).min(block);
+                let room = row.len_at(row.item.examples.len()).min(block);
                 if !row.answer.is_empty()
                     && row.len_at(0) <= block
                     && used + room <= SHARED_POSITIONS
@@ -179,7 +187,7 @@ impl<'a> Sweeper<'a> {
         let mut afresh = Vec::new();
         let mut shared = Vec::new();
         for (r, row) in self.rows.iter().enumerate() {
-            if row.item.0.len() < k {
+            if row.item.examples.len() < k {
                 continue;
             }
             match row.chain {
@@ -225,13 +233,7 @@ impl<'a> Sweeper<'a> {
                     .truncate(row.chain.expect("shared"), row.ends[k]);
             }
         }
-        let items: Vec<Item> = afresh
-            .iter()
-            .map(|&r| {
-                let (shots, x, y) = &self.rows[r].item;
-                (shots[..k].to_vec(), x.clone(), y.clone())
-            })
-            .collect();
+        let items: Vec<Shots> = afresh.iter().map(|&r| self.rows[r].item.first(k)).collect();
         for (r, s) in afresh
             .into_iter()
             .zip(score_answers(self.model, &self.template, &items))
@@ -255,7 +257,7 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    fn afresh(m: &Model, template: &Template, chains: &[Item], k: usize) -> SweepPoint {
+    fn afresh(m: &Model, template: &Template, chains: &[Shots], k: usize) -> SweepPoint {
         let scores: Vec<(bool, f32)> = score_answers(m, template, &at_shots(chains, k))
             .into_iter()
             .filter_map(Result::ok)
@@ -285,10 +287,10 @@ mod tests {
             // One query whose 12-shot prompt does not fit the window, and a short chain.
             let long = "q".repeat(m.config.block_size / 6);
             chains[1]
-                .0
+                .examples
                 .iter_mut()
                 .for_each(|e| *e = (long.clone(), long.clone()));
-            chains[2].0.truncate(3);
+            chains[2].examples.truncate(3);
             let empty = Template {
                 input_prefix: String::new(),
                 output_prefix: String::new(),
@@ -310,10 +312,10 @@ mod tests {
     fn chains_are_seeded_and_nested_prompts_share_their_queries() {
         let a = task_chains(Task::Uppercase, 2, 4, 9, Labels::Correct);
         assert_eq!(a, task_chains(Task::Uppercase, 2, 4, 9, Labels::Correct));
-        assert!(a.iter().all(|c| c.0.len() == CHAIN_SHOTS));
+        assert!(a.iter().all(|c| c.examples.len() == CHAIN_SHOTS));
         assert_eq!(
             task_chains(Task::Uppercase, 12, 1, 9, Labels::Correct)[0]
-                .0
+                .examples
                 .len(),
             12
         );
@@ -321,12 +323,16 @@ mod tests {
         assert!(
             two.iter()
                 .zip(&a)
-                .all(|(p, c)| p.0 == c.0[..2] && p.1 == c.1)
+                .all(|(p, c)| p.examples == c.examples[..2] && p.query == c.query)
         );
         let loo = leave_one_out(&[("a".into(), "A".into()), ("b".into(), "B".into())]);
         assert_eq!(
             loo[0],
-            (vec![("b".into(), "B".into())], "a".into(), "A".into())
+            Shots {
+                examples: vec![("b".into(), "B".into())],
+                query: "a".into(),
+                answer: "A".into(),
+            }
         );
         assert_eq!(at_shots(&loo, 2), vec![]);
     }

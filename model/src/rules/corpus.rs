@@ -19,7 +19,7 @@ use crate::rules::inputs::Source;
 use crate::rules::space::Program;
 use crate::rules::split::ProgramSplit;
 use crate::rules::tasks::{Task, induction_text};
-use crate::rules::template::Template;
+use crate::rules::template::{Shots, Template};
 use crate::rules::words::Split;
 
 /// One training sequence of `block_size + 1` tokens (inputs are `ids[..block]`, targets
@@ -167,8 +167,11 @@ impl DataMix {
         {
             let program = pm.draw(rng);
             // Every example is at least 13 characters long.
-            let (mut examples, query, answer) =
-                program.episode(rng, len / 13 + 1, pm.source(), Split::Train);
+            let Shots {
+                mut examples,
+                query,
+                answer,
+            } = program.episode(rng, len / 13 + 1, pm.source(), Split::Train);
             examples.push((query, answer));
             return self.render(rng, &examples, tok, len);
         }

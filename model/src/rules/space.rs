@@ -17,6 +17,7 @@ use rand::seq::{IndexedRandom, SliceRandom};
 use serde::{Deserialize, Serialize};
 
 use crate::rules::inputs::{self, Source};
+use crate::rules::template::Shots;
 use crate::rules::words::Split;
 
 /// A class of characters.
@@ -620,9 +621,6 @@ impl Program {
     }
 }
 
-/// A few-shot prompt's parts: the examples, the query and its answer.
-pub type Shots = (Vec<(String, String)>, String, String);
-
 impl Program {
     /// `k` examples and a query for this program, inputs from `source` in `split`: all
     /// distinct, none with an empty output, the query not among the examples. For a
@@ -687,7 +685,11 @@ impl Program {
             })
             .collect();
         let answer = self.apply(&query);
-        (examples, query, answer)
+        Shots {
+            examples,
+            query,
+            answer,
+        }
     }
 }
 
@@ -777,7 +779,11 @@ mod tests {
             };
             let (a, b) = (draw(seed), draw(seed));
             assert_eq!(a, b);
-            let (ex, q, ans) = a;
+            let Shots {
+                examples: ex,
+                query: q,
+                answer: ans,
+            } = a;
             assert_eq!(ex.len(), 8);
             assert_eq!(ans, p.apply(&q));
             assert!(!ans.is_empty(), "{}: {q}", p.text());

@@ -112,6 +112,25 @@ impl Template {
     }
 }
 
+/// A few-shot prompt's parts: its examples, the query, and the query's right answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shots {
+    pub examples: Vec<(String, String)>,
+    pub query: String,
+    pub answer: String,
+}
+
+impl Shots {
+    /// The same query with only the first `k` examples.
+    pub fn first(&self, k: usize) -> Shots {
+        Shots {
+            examples: self.examples[..k.min(self.examples.len())].to_vec(),
+            query: self.query.clone(),
+            answer: self.answer.clone(),
+        }
+    }
+}
+
 /// `\n`, `\t` and `\\` as typed in the page's template fields and on the command line; any
 /// other backslash stays as it is.
 pub fn unescape(s: &str) -> String {
