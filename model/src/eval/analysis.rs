@@ -221,6 +221,47 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
+    /// A generation's one prefill reads the prompt as the separate passes do: the surprisal
+    /// of every character (the burn network's losses) and the expected answer's
+    /// log-probability (the scorer's), within rounding; an answer that does not fit after the
+    /// prompt is left to the scorer.
+    #[test]
+    fn a_generations_prefill_reads_what_the_separate_passes_do() {
+        use crate::net::sampling::{Generator, SamplingConfig};
+        let m = model();
+        let block = m.config.block_size;
+        for (prompt, expected) in [
+            ("in: ab\nout: ba\nin: cd\nout:", " dc"),
+            ("x", " y"),
+            (&*"in: stone\nout: enots\n".repeat(4), " q"),
+        ] {
+            let g =
+                Generator::reading(&m, prompt, SamplingConfig::default(), Some(expected)).unwrap();
+            let read = g.prompt_read().expect("the lean engine reads");
+            let s = surprisal(&m, prompt);
+            assert_eq!(g.dropped_tokens(), s.skipped, "{prompt:?}");
+            assert_eq!(read.nats.len(), s.bits.len());
+            for (n, b) in read.nats.iter().zip(&s.bits) {
+                assert!(
+                    (n / std::f32::consts::LN_2 - b).abs() < 1e-3,
+                    "{n} vs {b} bits"
+                );
+            }
+            let fits =
+                prompt.chars().count().min(block - 1) + 1 + expected.chars().count() <= block;
+            match (
+                read.continuation,
+                expected_logprob(&m, prompt, Some(expected)),
+            ) {
+                (Some(a), Some(b)) => assert!(fits && (a - b).abs() < 1e-3, "{a} vs {b}"),
+                (None, _) => assert!(!fits, "{prompt:?} fits but was not read"),
+                (Some(_), None) => panic!("read what the scorer cannot"),
+            }
+        }
+        let g = Generator::reading(&m, "abc", SamplingConfig::default(), None).unwrap();
+        assert_eq!(g.prompt_read().unwrap().continuation, None);
+    }
+
     #[test]
     fn surprisal_scores_each_character_in_the_window() {
         let m = model();

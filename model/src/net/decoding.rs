@@ -30,6 +30,23 @@ pub struct Step {
     pub attention: Vec<Vec<f32>>,
 }
 
+/// What a prefill read of its prompt besides the next token (see [`Decoder::prefill_reading`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PromptRead {
+    /// The loss (nats) of each window token after `<bos>`, given the ones before it.
+    pub nats: Vec<f32>,
+    /// The log-probability (nats) of the continuation after the prompt, when one was asked
+    /// for and both fit the window.
+    pub continuation: Option<f32>,
+}
+
+/// The log-probability of `id` under the logits `row`.
+fn log_prob(row: &[f32], id: u32) -> f32 {
+    let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let log_sum = row.iter().map(|&l| (l - max).exp()).sum::<f32>().ln() + max;
+    row[id as usize] - log_sum
+}
+
 /// What runs a model's forward passes: the lean path (the default: several times faster, the
 /// same results) or the burn network. Decoding and scoring both take one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -138,6 +155,54 @@ impl<'a> Decoder<'a> {
         let (window, dropped) = window(ids, self.block_size);
         self.dropped = dropped;
         self.encode_window(window)
+    }
+
+    /// [`Decoder::prefill`] that also reads the prompt from the same forward pass: every
+    /// window token's loss, and the log-probability of `continuation` after the prompt from a
+    /// copy of the cache (when it is not empty and both fit the window). Only the lean engine
+    /// reads; on the burn engine the read is `None` (the callers score separately).
+    pub fn prefill_reading(
+        &mut self,
+        ids: &[u32],
+        continuation: &[u32],
+    ) -> (Step, Option<PromptRead>) {
+        let Runner::Lean { net, cache } = &mut self.runner else {
+            return (self.prefill(ids), None);
+        };
+        let (window, dropped) = window(ids, self.block_size);
+        self.dropped = dropped;
+        cache.clear();
+        let out = net.forward(cache, &window, true, Some(Keep::Last));
+        let vocab = net.vocab();
+        let rows = window.len();
+        let row = |logits: &[f32], t: usize| logits[t * vocab..(t + 1) * vocab].to_vec();
+        let nats = (1..rows)
+            .map(|t| -log_prob(&row(&out.logits, t - 1), window[t]))
+            .collect();
+        let last = row(&out.logits, rows - 1);
+        let fits = !continuation.is_empty() && rows + continuation.len() <= self.block_size;
+        let continuation = fits.then(|| {
+            let mut sum = log_prob(&last, continuation[0]);
+            if continuation.len() > 1 {
+                let mut copy = cache.clone();
+                let more = net.forward(
+                    &mut copy,
+                    &continuation[..continuation.len() - 1],
+                    true,
+                    None,
+                );
+                for (t, &id) in continuation.iter().enumerate().skip(1) {
+                    sum += log_prob(&row(&more.logits, t - 1), id);
+                }
+            }
+            sum
+        });
+        self.window = window;
+        let step = Step {
+            logits: last,
+            attention: out.attention,
+        };
+        (step, Some(PromptRead { nats, continuation }))
     }
 
     /// Appends one token and returns what the model says next: one query against the cache, or

@@ -12,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 pub use crate::net::decoding::Engine;
-use crate::net::decoding::{Decoder, Step, window};
+use crate::net::decoding::{Decoder, PromptRead, Step, window};
 use crate::net::model::Model;
 use crate::net::tensors::{batch_tokens, to_vec};
 use crate::net::tokenizer::BOS;
@@ -143,6 +143,7 @@ pub struct Generator<'a> {
     stop: Option<StopReason>,
     unknown_chars: usize,
     dropped_tokens: usize,
+    read: Option<PromptRead>,
 }
 
 impl<'a> Generator<'a> {
@@ -153,10 +154,37 @@ impl<'a> Generator<'a> {
         config: SamplingConfig,
         head_mask: Option<HeadMask>,
     ) -> Result<Self, SamplingError> {
+        Self::start(model, prompt, config, head_mask, None)
+    }
+
+    /// [`Generator::new`] that also reads the prompt from its one prefill: each character's
+    /// surprisal and `expected`'s log-probability after it ([`Generator::prompt_read`]).
+    pub fn reading(
+        model: &'a Model,
+        prompt: &str,
+        config: SamplingConfig,
+        expected: Option<&str>,
+    ) -> Result<Self, SamplingError> {
+        Self::start(model, prompt, config, None, Some(expected.unwrap_or("")))
+    }
+
+    fn start(
+        model: &'a Model,
+        prompt: &str,
+        config: SamplingConfig,
+        head_mask: Option<HeadMask>,
+        read: Option<&str>,
+    ) -> Result<Self, SamplingError> {
         config.validate()?;
         let enc = model.tokenizer.encode(prompt);
         let mut decoder = Decoder::on(model, Engine::default(), head_mask.as_ref());
-        let step = decoder.prefill(&enc.ids);
+        let (step, read) = match read {
+            Some(expected) => {
+                let continuation = model.tokenizer.encode(expected).ids;
+                decoder.prefill_reading(&enc.ids, &continuation)
+            }
+            None => (decoder.prefill(&enc.ids), None),
+        };
         let stop = (config.max_new_tokens == 0).then_some(StopReason::MaxTokens);
         Ok(Self {
             model,
@@ -169,7 +197,13 @@ impl<'a> Generator<'a> {
             tokens: Vec::new(),
             stop,
             unknown_chars: enc.unknown,
+            read,
         })
+    }
+
+    /// What the prefill read of the prompt (made by [`Generator::reading`] on the lean engine).
+    pub fn prompt_read(&self) -> Option<&PromptRead> {
+        self.read.as_ref()
     }
 
     /// Prompt characters outside the alphabet.

@@ -178,19 +178,33 @@ impl Worker {
             Ok(m) => m,
             Err(message) => return self.send(FromWorker::Failed { run, message }).await,
         };
-        match Generator::new(&m, prompt, sampling, None) {
+        match Generator::reading(&m, prompt, sampling, expected) {
             Err(e) => {
                 let message = e.to_string();
                 self.send(FromWorker::Failed { run, message }).await
             }
             Ok(generator) => {
+                // The prompt's surprisal and the answer's log p come from the generation's own
+                // prefill; the scorer runs only for an answer that does not fit after it.
+                let skipped = generator.dropped_tokens();
+                let read = generator.prompt_read().cloned();
                 self.stream(run, generator).await?;
-                let s = surprisal(&m, prompt);
+                let (bits, expected_logprob) = match read {
+                    Some(r) => (
+                        r.nats.iter().map(|n| n / std::f32::consts::LN_2).collect(),
+                        r.continuation
+                            .or_else(|| expected_logprob(&m, prompt, expected)),
+                    ),
+                    None => (
+                        surprisal(&m, prompt).bits,
+                        expected_logprob(&m, prompt, expected),
+                    ),
+                };
                 self.send(FromWorker::Analysis {
                     run,
-                    bits: s.bits,
-                    skipped: s.skipped,
-                    expected_logprob: expected_logprob(&m, prompt, expected),
+                    bits,
+                    skipped,
+                    expected_logprob,
                 })
                 .await
             }
