@@ -39,7 +39,14 @@ fn code(text: &str) -> String {
     let mut lines = text.lines().peekable();
     while let Some(line) = lines.next() {
         let t = line.trim_start();
-        if t.starts_with("#[cfg(test)]") && lines.peek().is_some_and(|n| n.starts_with("mod ")) {
+        let is_mod = |n: &&str| {
+            let n = n
+                .trim_start_matches("pub(crate) ")
+                .trim_start_matches("pub ");
+            n.starts_with("mod ")
+        };
+        let test_only = t.starts_with("#[cfg(test)]") || t.starts_with("#[cfg(all(test");
+        if test_only && lines.peek().is_some_and(is_mod) {
             break;
         }
         if !t.starts_with("//") {
@@ -183,6 +190,11 @@ fn the_reader_sees_circles() {
     let known = BTreeSet::from(["net::lean".to_string(), "net::lean::chains".to_string()]);
     let found = uses("net::lean::chains", "use super::{LeanCache};", &known);
     assert_eq!(found, BTreeSet::from(["net::lean".to_string()]));
-    let cut = code("use crate::a::B;\n// crate::c\n#[cfg(test)]\nmod tests {\n use crate::d;\n}\n");
-    assert!(cut.contains("crate::a") && !cut.contains("crate::c") && !cut.contains("crate::d"));
+    for tests in ["mod tests", "pub(crate) mod tests"] {
+        let text = format!(
+            "use crate::a::B;\n// crate::c\n#[cfg(test)]\n{tests} {{\n use crate::d;\n}}\n"
+        );
+        let cut = code(&text);
+        assert!(cut.contains("crate::a") && !cut.contains("crate::c") && !cut.contains("crate::d"));
+    }
 }

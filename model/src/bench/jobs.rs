@@ -12,13 +12,15 @@ use burn::tensor::{Device, Distribution, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::bench::clock::Clock;
-use crate::eval::score::{Labels, score_answers_on};
+use crate::bench::reference::{Burn, score_burn};
+use crate::eval::score::{Labels, score_answers_with};
 use crate::eval::sweep::{CHAIN_SHOTS, SWEEP_KS, Sweeper, at_shots, task_chains};
 use crate::net::backend::Backend;
 use crate::net::config::ModelConfig;
-use crate::net::decoding::{Decoder, Engine};
+use crate::net::decoding::{Decoder, Forward};
 use crate::net::lean::Keep;
 use crate::net::model::Model;
+use crate::net::sampling::{Scorer, score_lean};
 use crate::net::tensors::{batch_tokens, to_vec};
 use crate::net::tokenizer::Tokenizer;
 use crate::net::transformer::ForwardOptions;
@@ -102,17 +104,16 @@ pub fn decode_ms(
                 }
                 return clock() - start;
             }
-            let mut d = if how == Decode::Lean {
-                Decoder::lean(m, None)
+            if how == Decode::Lean {
+                time_pushes(Decoder::new(m, None), &prompt, &next, clock)
             } else {
-                Decoder::new(&m.net, &m.device, None)
-            };
-            d.prefill(&prompt);
-            let start = clock();
-            for &id in &next {
-                let _ = d.push(id);
+                time_pushes(
+                    Burn::decoder(&m.net, &m.device, None),
+                    &prompt,
+                    &next,
+                    clock,
+                )
             }
-            clock() - start
         })
         .sum()
 }
@@ -152,6 +153,37 @@ pub fn prefill_ms(m: &Model, clock: Clock, lean: bool, iters: usize) -> f64 {
 /// Seed of the benchmark's sweep episodes.
 const SWEEP_SEED: u64 = 7;
 
+/// Prefills `prompt`, then times pushing `next` one token at a time (ms).
+fn time_pushes<F: Forward>(
+    mut d: Decoder<'_, F>,
+    prompt: &[u32],
+    next: &[u32],
+    clock: Clock,
+) -> f64 {
+    d.prefill(prompt);
+    let start = clock();
+    for &id in next {
+        let _ = d.push(id);
+    }
+    clock() - start
+}
+
+/// Which path scores prompts afresh: the lean one the page runs, or the burn reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Lean,
+    Burn,
+}
+
+impl Engine {
+    fn scorer(self) -> Scorer {
+        match self {
+            Engine::Lean => score_lean,
+            Engine::Burn => score_burn,
+        }
+    }
+}
+
 /// How a sweep reads its prompts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SweepWay {
@@ -185,7 +217,8 @@ pub fn sweep_ms(m: &Model, clock: Clock, queries: usize, way: SweepWay, iters: u
             }
             SweepWay::Afresh(engine) => {
                 for k in SWEEP_KS {
-                    let _ = score_answers_on(m, &template, &at_shots(&chains, k), engine);
+                    let _ =
+                        score_answers_with(m, &template, &at_shots(&chains, k), engine.scorer());
                 }
             }
         }
@@ -208,7 +241,7 @@ pub fn sweep_rebuilt_ms(m: &Model, clock: Clock, queries: usize, iters: usize) -
                 m.net.clone(),
                 m.device.clone(),
             );
-            let _ = score_answers_on(&fresh, &template, &at_shots(&chains, k), Engine::Lean);
+            let _ = score_answers_with(&fresh, &template, &at_shots(&chains, k), score_lean);
         }
     }
     clock() - start

@@ -15,7 +15,7 @@ use crate::eval::score::Labels;
 #[cfg(doc)]
 use crate::eval::sweep::Sweeper;
 use crate::eval::sweep::{leave_one_out, task_chains};
-use crate::net::decoding::window;
+use crate::net::decoding::{Decoder, window};
 use crate::net::lean::Keep;
 use crate::net::model::Model;
 use crate::net::sampling::{SamplingConfig, complete, score};
@@ -32,23 +32,19 @@ pub struct Surprisal {
     pub skipped: usize,
 }
 
-/// The surprisal of every character of `text` that fits the window.
+/// The surprisal of every character of `text` that fits the window: the lean prefill a
+/// generation reads its prompt with ([`Decoder::prefill_reading`]).
 pub fn surprisal(model: &Model, text: &str) -> Surprisal {
     let ids = model.tokenizer.encode(text).ids;
-    let (row, skipped) = window(&ids, model.config.block_size);
-    if row.len() < 2 {
-        return Surprisal {
-            bits: Vec::new(),
-            skipped,
-        };
-    }
-    let nats = position_losses(&model.net, &[row], &model.device).remove(0);
+    let mut decoder = Decoder::new(model, None);
+    let (_, read) = decoder.prefill_reading(&ids, &[]);
     Surprisal {
-        bits: nats
+        bits: read
+            .nats
             .into_iter()
             .map(|x| x / std::f32::consts::LN_2)
             .collect(),
-        skipped,
+        skipped: decoder.dropped(),
     }
 }
 
@@ -240,6 +236,17 @@ mod tests {
             let read = g.prompt_read().expect("the lean engine reads");
             let s = surprisal(&m, prompt);
             assert_eq!(g.dropped_tokens(), s.skipped, "{prompt:?}");
+            // The burn network's losses over the same window, the reference.
+            let ids = m.tokenizer.encode(prompt).ids;
+            let (row, _) = window(&ids, block);
+            let burn = position_losses(&m.net, &[row], &m.device).remove(0);
+            assert_eq!(burn.len(), s.bits.len());
+            for (n, b) in burn.iter().zip(&s.bits) {
+                assert!(
+                    (n / std::f32::consts::LN_2 - b).abs() < 1e-3,
+                    "{n} vs {b} bits"
+                );
+            }
             assert_eq!(read.nats.len(), s.bits.len());
             for (n, b) in read.nats.iter().zip(&s.bits) {
                 assert!(

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::net::model::Model;
-use crate::net::sampling::{Engine, SamplingError, score_batch_on};
+use crate::net::sampling::{SamplingError, Scorer, score_batch_with, score_lean};
 use crate::rules::tasks::{Episode, Task, derange};
 use crate::rules::template::{Shots, Template};
 
@@ -34,15 +34,15 @@ pub fn score_answers(
     template: &Template,
     items: &[Shots],
 ) -> Vec<Result<(bool, f32), SamplingError>> {
-    score_answers_on(model, template, items, Engine::default())
+    score_answers_with(model, template, items, score_lean)
 }
 
-/// [`score_answers`] on a chosen engine.
-pub fn score_answers_on(
+/// [`score_answers`] with a chosen scorer (the benchmarks time the burn reference too).
+pub fn score_answers_with(
     model: &Model,
     template: &Template,
     items: &[Shots],
-    engine: Engine,
+    scorer: Scorer,
 ) -> Vec<Result<(bool, f32), SamplingError>> {
     let pairs: Vec<(String, String)> = items
         .iter()
@@ -54,7 +54,7 @@ pub fn score_answers_on(
             )
         })
         .collect();
-    score_batch_on(model, &pairs, engine)
+    score_batch_with(model, &pairs, scorer)
         .into_iter()
         .zip(items)
         .map(|(s, item)| {

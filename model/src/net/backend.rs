@@ -96,7 +96,6 @@ impl FromStr for Backend {
 mod tests {
     use super::*;
     use crate::net::config::ModelConfig;
-    use crate::net::decoding::Decoder;
     use crate::net::model::Model;
     use crate::net::weights::{DType, from_bytes, to_bytes};
     use std::collections::BTreeMap;
@@ -117,7 +116,7 @@ mod tests {
         );
         let run = |b: Backend| {
             let (m, _) = from_bytes(&bytes, &b.device()).unwrap();
-            let mut d = Decoder::new(&m.net, &m.device, None);
+            let mut d = crate::bench::reference::Burn::decoder(&m.net, &m.device, None);
             let mut step = d.prefill(&m.tokenizer.encode("hello").ids);
             let mut out = Vec::new();
             for _ in 0..8 {

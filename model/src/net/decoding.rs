@@ -13,13 +13,10 @@
 
 use std::borrow::Cow;
 
-use burn::tensor::Device;
-
 use crate::net::lean::{Keep, LeanCache, LeanNet};
 use crate::net::model::Model;
-use crate::net::tensors::{batch_tokens, to_vec};
 use crate::net::tokenizer::BOS;
-use crate::net::transformer::{ForwardOptions, HeadMask, LayerKv, Transformer};
+use crate::net::transformer::HeadMask;
 
 /// What the model says after one prefill or decode step.
 #[derive(Debug, Clone)]
@@ -47,33 +44,42 @@ fn log_prob(row: &[f32], id: u32) -> f32 {
     row[id as usize] - log_sum
 }
 
-/// What runs a model's forward passes: the lean path (the default: several times faster, the
-/// same results) or the burn network. Decoding and scoring both take one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Engine {
-    /// The lean path ([`crate::net::lean`]).
-    #[default]
-    Lean,
-    /// The burn network, with its tensor KV cache.
-    Burn,
+/// A forward pass with a cache, as a [`Decoder`] drives it: the lean path ([`Lean`], what
+/// the page runs), or a reference (the burn network's, in `crate::bench::reference`).
+pub trait Forward {
+    /// Positions the model reads.
+    fn block_size(&self) -> usize;
+    /// Reads `ids` at positions `start..` (0: a fresh window, the cache emptied first) and
+    /// returns the last position's logits and attention.
+    fn run(&mut self, ids: &[u32], start: usize) -> Step;
 }
 
-/// The forward state of a [`Decoder`] on its engine.
+/// The lean path over a model's weights (see [`crate::net::lean`]): the model's own copy, or
+/// an ablated one made for this decoder, with its cache.
 #[derive(Debug)]
-enum Runner<'a> {
-    /// The burn network, with its tensor KV cache.
-    Burn {
-        net: &'a Transformer,
-        device: Device,
-        head_mask: Option<HeadMask>,
-        cache: Vec<LayerKv>,
-    },
-    /// The lean path over the same weights (see [`crate::net::lean`]): the model's own copy, or an
-    /// ablated one made for this decoder.
-    Lean {
-        net: Box<Cow<'a, LeanNet>>,
-        cache: LeanCache,
-    },
+pub struct Lean<'a> {
+    net: Box<Cow<'a, LeanNet>>,
+    cache: LeanCache,
+}
+
+impl Forward for Lean<'_> {
+    fn block_size(&self) -> usize {
+        self.net.block_size()
+    }
+
+    fn run(&mut self, ids: &[u32], start: usize) -> Step {
+        if start == 0 {
+            self.cache.clear();
+        }
+        debug_assert_eq!(self.cache.len(), start);
+        let out = self
+            .net
+            .forward(&mut self.cache, ids, false, Some(Keep::Last));
+        Step {
+            logits: out.logits,
+            attention: out.attention,
+        }
+    }
 }
 
 /// The context policy for a whole sequence: `<bos>` and the last `block_size - 1` of `ids`,
@@ -87,56 +93,43 @@ pub fn window(ids: &[u32], block_size: usize) -> (Vec<u32>, usize) {
     (window, dropped)
 }
 
-/// A sequence being decoded token by token.
+/// A sequence being decoded token by token, on the lean path unless another [`Forward`] is
+/// given.
 #[derive(Debug)]
-pub struct Decoder<'a> {
-    runner: Runner<'a>,
+pub struct Decoder<'a, F: Forward = Lean<'a>> {
+    runner: F,
     block_size: usize,
     /// The window the cache holds: `<bos>` then the most recent tokens.
     window: Vec<u32>,
     /// Tokens of the whole sequence (without `<bos>`) that are no longer in the window.
     dropped: usize,
+    _model: std::marker::PhantomData<&'a ()>,
 }
 
 impl<'a> Decoder<'a> {
-    /// A decoder on the burn network with an empty cache (batch 1).
-    pub fn new(net: &'a Transformer, device: &Device, head_mask: Option<HeadMask>) -> Self {
-        Self {
-            runner: Runner::Burn {
-                net,
-                device: device.clone(),
-                head_mask,
-                cache: net.empty_cache(1, device),
-            },
-            block_size: net.block_size(),
-            window: Vec::new(),
-            dropped: 0,
-        }
-    }
-
-    /// A decoder on the lean path: the same weights and results as [`Decoder::new`], several
-    /// times faster per token (`docs/PERFORMANCE.md`).
-    pub fn lean(model: &'a Model, head_mask: Option<&HeadMask>) -> Self {
+    /// A decoder on the lean path, several times faster per token than the burn network
+    /// with the same results (`docs/PERFORMANCE.md`); with `head_mask`, on an ablated copy.
+    pub fn new(model: &'a Model, head_mask: Option<&HeadMask>) -> Self {
         let net = match head_mask {
             Some(mask) => Cow::Owned(model.with_heads_ablated(mask).lean().clone()),
             None => Cow::Borrowed(model.lean()),
         };
+        Self::on(Lean {
+            cache: net.cache(),
+            net: Box::new(net),
+        })
+    }
+}
+
+impl<'a, F: Forward> Decoder<'a, F> {
+    /// A decoder on `runner` with an empty window.
+    pub fn on(runner: F) -> Self {
         Self {
-            block_size: net.block_size(),
-            runner: Runner::Lean {
-                cache: net.cache(),
-                net: Box::new(net),
-            },
+            block_size: runner.block_size(),
+            runner,
             window: Vec::new(),
             dropped: 0,
-        }
-    }
-
-    /// A decoder for `model` on `engine`.
-    pub fn on(model: &'a Model, engine: Engine, head_mask: Option<&HeadMask>) -> Self {
-        match engine {
-            Engine::Lean => Self::lean(model, head_mask),
-            Engine::Burn => Self::new(&model.net, &model.device, head_mask.cloned()),
+            _model: std::marker::PhantomData,
         }
     }
 
@@ -157,18 +150,46 @@ impl<'a> Decoder<'a> {
         self.encode_window(window)
     }
 
+    /// Appends one token and returns what the model says next: one query against the cache, or
+    /// a slide of the window when it is full.
+    pub fn push(&mut self, id: u32) -> Step {
+        if self.window.is_empty() {
+            return self.prefill(&[id]);
+        }
+        let block = self.block_size;
+        if self.window.len() >= block {
+            let keep = (block / 2).max(1);
+            let mut tail: Vec<u32> = self.window[self.window.len() + 1 - keep..].to_vec();
+            tail.push(id);
+            self.dropped += self.window.len() - keep;
+            let mut window = Vec::with_capacity(block);
+            window.push(BOS);
+            window.extend(tail);
+            return self.encode_window(window);
+        }
+        let start = self.window.len();
+        self.window.push(id);
+        self.run(&[id], start)
+    }
+
+    fn encode_window(&mut self, window: Vec<u32>) -> Step {
+        self.window = window;
+        let ids = self.window.clone();
+        self.run(&ids, 0)
+    }
+
+    /// Runs `ids` at positions `start..` and returns the last position's logits and attention.
+    fn run(&mut self, ids: &[u32], start: usize) -> Step {
+        self.runner.run(ids, start)
+    }
+}
+
+impl Decoder<'_> {
     /// [`Decoder::prefill`] that also reads the prompt from the same forward pass: every
     /// window token's loss, and the log-probability of `continuation` after the prompt from a
-    /// copy of the cache (when it is not empty and both fit the window). Only the lean engine
-    /// reads; on the burn engine the read is `None` (the callers score separately).
-    pub fn prefill_reading(
-        &mut self,
-        ids: &[u32],
-        continuation: &[u32],
-    ) -> (Step, Option<PromptRead>) {
-        let Runner::Lean { net, cache } = &mut self.runner else {
-            return (self.prefill(ids), None);
-        };
+    /// copy of the cache (when it is not empty and both fit the window).
+    pub fn prefill_reading(&mut self, ids: &[u32], continuation: &[u32]) -> (Step, PromptRead) {
+        let Lean { net, cache } = &mut self.runner;
         let (window, dropped) = window(ids, self.block_size);
         self.dropped = dropped;
         cache.clear();
@@ -202,87 +223,19 @@ impl<'a> Decoder<'a> {
             logits: last,
             attention: out.attention,
         };
-        (step, Some(PromptRead { nats, continuation }))
-    }
-
-    /// Appends one token and returns what the model says next: one query against the cache, or
-    /// a slide of the window when it is full.
-    pub fn push(&mut self, id: u32) -> Step {
-        if self.window.is_empty() {
-            return self.prefill(&[id]);
-        }
-        let block = self.block_size;
-        if self.window.len() >= block {
-            let keep = (block / 2).max(1);
-            let mut tail: Vec<u32> = self.window[self.window.len() + 1 - keep..].to_vec();
-            tail.push(id);
-            self.dropped += self.window.len() - keep;
-            let mut window = Vec::with_capacity(block);
-            window.push(BOS);
-            window.extend(tail);
-            return self.encode_window(window);
-        }
-        let start = self.window.len();
-        self.window.push(id);
-        self.run(&[id], start)
-    }
-
-    fn encode_window(&mut self, window: Vec<u32>) -> Step {
-        self.window = window;
-        let ids = self.window.clone();
-        self.run(&ids, 0)
-    }
-
-    /// Runs `ids` at positions `start..` and returns the last position's logits and attention.
-    fn run(&mut self, ids: &[u32], start: usize) -> Step {
-        match &mut self.runner {
-            Runner::Burn {
-                net,
-                device,
-                head_mask,
-                cache,
-            } => {
-                let opts = ForwardOptions {
-                    head_mask: head_mask.as_ref(),
-                    residuals: false,
-                };
-                let tokens = batch_tokens(&[ids.to_vec()], device);
-                let out = net.forward_at(tokens, start, Some(cache), &opts);
-                let [_, s, vocab] = out.logits.dims();
-                let logits = out.logits.slice([0..1, s - 1..s, 0..vocab]);
-                let attention = out
-                    .attention
-                    .into_iter()
-                    .map(|w| {
-                        let [_, h, _, kv] = w.dims();
-                        to_vec(w.slice([0..1, 0..h, s - 1..s, 0..kv]).reshape([h * kv]))
-                    })
-                    .collect();
-                Step {
-                    logits: to_vec(logits.reshape([vocab])),
-                    attention,
-                }
-            }
-            Runner::Lean { net, cache } => {
-                if start == 0 {
-                    cache.clear();
-                }
-                debug_assert_eq!(cache.len(), start);
-                let out = net.forward(cache, ids, false, Some(Keep::Last));
-                Step {
-                    logits: out.logits,
-                    attention: out.attention,
-                }
-            }
-        }
+        (step, PromptRead { nats, continuation })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bench::reference::Burn;
     use crate::net::config::Positional;
+    use crate::net::tensors::to_vec;
     use crate::net::transformer::tests::{max_abs_diff, tiny, tokens};
+    use crate::net::transformer::{ForwardOptions, Transformer};
+    use burn::tensor::Device;
     use rand::{Rng, SeedableRng};
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -328,30 +281,46 @@ mod tests {
                 (Some(mask.clone()), true),
             ] {
                 let prompt: Vec<u32> = (0..prompt_len).map(|_| rng.random_range(2..98)).collect();
-                let mut dec = if lean {
-                    Decoder::lean(&model, head_mask.as_ref())
+                if lean {
+                    let dec = Decoder::new(&model, head_mask.as_ref());
+                    check_decoder(dec, &net, &cfg, &prompt, head_mask.as_ref(), &mut rng, lean);
                 } else {
-                    Decoder::new(&net, &device, head_mask.clone())
-                };
-                let mut step = dec.prefill(&prompt);
-                assert_eq!(dec.dropped(), prompt_len.saturating_sub(block - 1));
-                assert!(dec.window().len() <= block);
-                let mut worst = 0.0f32;
-                for _ in 0..block + 5 {
-                    let full = full_last(&net, dec.window(), head_mask.as_ref());
-                    worst = worst.max(max_abs_diff(&step.logits, &full));
-                    assert_eq!(step.attention.len(), cfg.n_layers);
-                    assert_eq!(step.attention[0].len(), cfg.n_heads * dec.window().len());
-                    step = dec.push(rng.random_range(2..98));
-                    assert_eq!(dec.window()[0], BOS);
-                    assert!(dec.window().len() <= block);
+                    let dec = Burn::decoder(&net, &device, head_mask.clone());
+                    check_decoder(dec, &net, &cfg, &prompt, head_mask.as_ref(), &mut rng, lean);
                 }
-                assert!(
-                    worst < 1e-4,
-                    "cached vs full (lean: {lean}) max |Δlogit| = {worst}"
-                );
             }
         }
+    }
+
+    /// Decodes past the window's end from `prompt`, checking every step against a full forward.
+    fn check_decoder<F: Forward>(
+        mut dec: Decoder<'_, F>,
+        net: &Transformer,
+        cfg: &crate::net::config::ModelConfig,
+        prompt: &[u32],
+        head_mask: Option<&HeadMask>,
+        rng: &mut impl Rng,
+        lean: bool,
+    ) {
+        let block = cfg.block_size;
+        let prompt_len = prompt.len();
+        let mut step = dec.prefill(prompt);
+        assert_eq!(dec.dropped(), prompt_len.saturating_sub(block - 1));
+        assert!(dec.window().len() <= block);
+        let mut worst = 0.0f32;
+        for _ in 0..block + 5 {
+            let full = full_last(net, dec.window(), head_mask);
+            worst = worst.max(max_abs_diff(&step.logits, &full));
+            assert_eq!(step.attention.len(), cfg.n_layers);
+            assert_eq!(step.attention[0].len(), cfg.n_heads * dec.window().len());
+            step = dec.push(rng.random_range(2..98));
+            assert_eq!(dec.window()[0], BOS);
+            assert!(dec.window().len() <= block);
+        }
+        assert!(
+            worst < 1e-4,
+            "cached vs full (lean: {lean}) max |Δlogit| = {worst}"
+        );
     }
 
     #[test]
@@ -368,12 +337,13 @@ mod tests {
     fn push_without_prefill_starts_a_sequence() {
         let (cfg, net) = tiny(Positional::Rotary, true);
         let model = as_model(&cfg, &net);
-        for mut dec in [
-            Decoder::new(&net, &Device::flex(), None),
-            Decoder::lean(&model, None),
+        let mut burn = Burn::decoder(&net, &Device::flex(), None);
+        let mut lean = Decoder::new(&model, None);
+        for (step, window) in [
+            (burn.push(10), burn.window().to_vec()),
+            (lean.push(10), lean.window().to_vec()),
         ] {
-            let step = dec.push(10);
-            assert_eq!(dec.window(), &[BOS, 10]);
+            assert_eq!(window, &[BOS, 10]);
             assert!(max_abs_diff(&step.logits, &full_last(&net, &[BOS, 10], None)) < 1e-5);
         }
     }

@@ -11,12 +11,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-pub use crate::net::decoding::Engine;
 use crate::net::decoding::{Decoder, PromptRead, Step, window};
 use crate::net::model::Model;
-use crate::net::tensors::{batch_tokens, to_vec};
-use crate::net::tokenizer::BOS;
-use crate::net::transformer::{ForwardOptions, HeadMask};
+use crate::net::transformer::HeadMask;
 
 /// Largest `max_new_tokens` accepted.
 pub const MAX_NEW_TOKENS: usize = 4096;
@@ -177,11 +174,12 @@ impl<'a> Generator<'a> {
     ) -> Result<Self, SamplingError> {
         config.validate()?;
         let enc = model.tokenizer.encode(prompt);
-        let mut decoder = Decoder::on(model, Engine::default(), head_mask.as_ref());
+        let mut decoder = Decoder::new(model, head_mask.as_ref());
         let (step, read) = match read {
             Some(expected) => {
                 let continuation = model.tokenizer.encode(expected).ids;
-                decoder.prefill_reading(&enc.ids, &continuation)
+                let (step, read) = decoder.prefill_reading(&enc.ids, &continuation);
+                (step, Some(read))
             }
             None => (decoder.prefill(&enc.ids), None),
         };
@@ -372,26 +370,29 @@ pub fn score(model: &Model, prompt: &str, continuation: &str) -> Result<Score, S
     score_batch(model, std::slice::from_ref(&item)).remove(0)
 }
 
-/// Rows scored in one burn forward pass by [`Engine::Burn`] (bounds the attention maps'
-/// memory). The burn engine pads rows on the right; causal attention keeps the padding from
-/// changing any scored position. The lean engine reads rows without padding, several at once.
-const SCORE_CHUNK: usize = 8;
+/// A window to score: its ids (`<bos>`, the prompt's most recent tokens, the continuation)
+/// and where the continuation starts.
+pub type ScoreRow = (Vec<u32>, usize);
 
-/// [`score`] for many `(prompt, continuation)` pairs. Equal to scoring one by one, up to
-/// rounding, on either engine.
+/// What reads windows' next-token logits and scores them: the lean path ([`score_lean`]), or
+/// a reference (the burn network's, in `crate::bench::reference`).
+pub type Scorer = fn(&Model, &[&ScoreRow]) -> Vec<Score>;
+
+/// [`score`] for many `(prompt, continuation)` pairs, on the lean path. Equal to scoring one
+/// by one, up to rounding.
 pub fn score_batch(model: &Model, items: &[(String, String)]) -> Vec<Result<Score, SamplingError>> {
-    score_batch_on(model, items, Engine::default())
+    score_batch_with(model, items, score_lean)
 }
 
-/// [`score_batch`] on a chosen engine.
-pub fn score_batch_on(
+/// [`score_batch`] with a chosen scorer.
+pub fn score_batch_with(
     model: &Model,
     items: &[(String, String)],
-    engine: Engine,
+    scorer: Scorer,
 ) -> Vec<Result<Score, SamplingError>> {
     let room = model.config.block_size - 1;
     // Per item: the window's ids and where the continuation starts, or why it cannot be scored.
-    let rows: Vec<Result<(Vec<u32>, usize), SamplingError>> = items
+    let rows: Vec<Result<ScoreRow, SamplingError>> = items
         .iter()
         .map(|(prompt, continuation)| {
             let p = model.tokenizer.encode(prompt).ids;
@@ -409,12 +410,8 @@ pub fn score_batch_on(
             Ok((ids, first))
         })
         .collect();
-    let ok: Vec<&(Vec<u32>, usize)> = rows.iter().filter_map(|r| r.as_ref().ok()).collect();
-    let mut scores = match engine {
-        Engine::Lean => score_lean(model, &ok),
-        Engine::Burn => score_burn(model, &ok),
-    }
-    .into_iter();
+    let ok: Vec<&ScoreRow> = rows.iter().filter_map(|r| r.as_ref().ok()).collect();
+    let mut scores = scorer(model, &ok).into_iter();
     rows.into_iter()
         .map(|r| {
             r.map(|_| {
@@ -428,7 +425,7 @@ pub fn score_batch_on(
 
 /// The score of one window from its next-token logits (`[len - 1, vocab]`, row `t` predicting
 /// token `t + 1`).
-pub(crate) fn score_row(ids: &[u32], first: usize, logits: &[f32], vocab: usize) -> Score {
+pub fn score_row(ids: &[u32], first: usize, logits: &[f32], vocab: usize) -> Score {
     let mut token_logprobs = Vec::with_capacity(ids.len() - first);
     let mut greedy_match = true;
     for (t, &id) in ids.iter().enumerate().skip(first) {
@@ -449,7 +446,9 @@ pub(crate) fn score_row(ids: &[u32], first: usize, logits: &[f32], vocab: usize)
 /// Tokens read together by one [`crate::net::lean::LeanNet::forward_many`] when scoring.
 pub(crate) const SCORE_TOKENS: usize = 1024;
 
-fn score_lean(model: &Model, rows: &[&(Vec<u32>, usize)]) -> Vec<Score> {
+/// The lean path's [`Scorer`]: several windows read together by
+/// [`crate::net::lean::LeanNet::forward_many`].
+pub fn score_lean(model: &Model, rows: &[&ScoreRow]) -> Vec<Score> {
     let net = model.lean();
     let mut cache = net.cache();
     let mut out = Vec::with_capacity(rows.len());
@@ -475,39 +474,6 @@ fn score_lean(model: &Model, rows: &[&(Vec<u32>, usize)]) -> Vec<Score> {
     out
 }
 
-fn score_burn(model: &Model, rows: &[&(Vec<u32>, usize)]) -> Vec<Score> {
-    let vocab = model.config.vocab_size;
-    let mut out = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(SCORE_CHUNK) {
-        let len = chunk
-            .iter()
-            .map(|(ids, _)| ids.len() - 1)
-            .max()
-            .unwrap_or(1);
-        let inputs: Vec<Vec<u32>> = chunk
-            .iter()
-            .map(|(ids, _)| {
-                let mut v = ids[..ids.len() - 1].to_vec();
-                v.resize(len, BOS);
-                v
-            })
-            .collect();
-        let logits = model
-            .net
-            .forward(
-                batch_tokens(&inputs, &model.device),
-                &ForwardOptions::default(),
-            )
-            .logits;
-        let logits = to_vec(logits.reshape([inputs.len() * len * vocab]));
-        for (b, (ids, first)) in chunk.iter().enumerate() {
-            let row = &logits[b * len * vocab..(b + 1) * len * vocab];
-            out.push(score_row(ids, *first, row, vocab));
-        }
-    }
-    out
-}
-
 /// Index of the largest value (the first on ties).
 fn argmax(row: &[f32]) -> usize {
     row.iter()
@@ -523,6 +489,9 @@ fn argmax(row: &[f32]) -> usize {
 pub(crate) mod tests {
     use super::*;
     use crate::net::config::ModelConfig;
+    use crate::net::tensors::{batch_tokens, to_vec};
+    use crate::net::tokenizer::BOS;
+    use crate::net::transformer::ForwardOptions;
     use burn::tensor::Device;
     use burn::tensor::activation::log_softmax;
     #[cfg(target_arch = "wasm32")]
@@ -552,8 +521,9 @@ pub(crate) mod tests {
         .take(11)
         .map(|(p, c)| (p.to_string(), c.to_string()))
         .collect();
-        for engine in [Engine::Lean, Engine::Burn] {
-            let batched = score_batch_on(&m, &items, engine);
+        let burn: Scorer = crate::bench::reference::score_burn;
+        for (engine, scorer) in [("lean", score_lean as Scorer), ("burn", burn)] {
+            let batched = score_batch_with(&m, &items, scorer);
             assert_eq!(batched.len(), items.len());
             for ((p, c), got) in items.iter().zip(&batched) {
                 let pi = m.tokenizer.encode(p).ids;
@@ -583,7 +553,7 @@ pub(crate) mod tests {
                     let want = lp[(t - 1) * v + ids[t] as usize];
                     assert!(
                         (got.token_logprobs[j] - want).abs() < 1e-4,
-                        "{engine:?} {p:?} {c:?}: {} vs {want}",
+                        "{engine} {p:?} {c:?}: {} vs {want}",
                         got.token_logprobs[j]
                     );
                 }
