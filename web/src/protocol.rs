@@ -6,6 +6,7 @@ use icl_model::rules::template::Template;
 use icl_model::train::curves::CurvePoint;
 use serde::{Deserialize, Serialize};
 
+pub use crate::worker_error::{Damage, Notice, WorkerError};
 pub use icl_model::eval::analysis::{Compared, Explanation, SweepSource};
 
 /// Which weights a request runs on: a model of the manifest or one of its training
@@ -169,10 +170,10 @@ pub enum FromWorker {
     /// The model asked for is not in the manifest; the default model `used` was loaded
     /// instead (sent after its [`FromWorker::Ready`]).
     UnknownModel { requested: String, used: String },
-    /// The model could not be loaded; the message says why and what to do.
-    LoadFailed { message: String },
-    /// Something the visitor should know that is not an error (e.g. offline storage is full).
-    Notice { message: String },
+    /// The model could not be loaded (why, and what to do).
+    LoadFailed(WorkerError),
+    /// Something the visitor should know that is not an answer (e.g. offline storage is full).
+    Notice(Notice),
     /// Generation started: how the prompt was read.
     Started {
         run: u64,
@@ -198,7 +199,7 @@ pub enum FromWorker {
         expected_logprob: Option<f32>,
     },
     /// Generation could not run.
-    Failed { run: u64, message: String },
+    Failed { run: u64, error: WorkerError },
     /// The explanation asked for by [`ToWorker::Explain`] (boxed: it is large).
     Explained {
         run: u64,
@@ -206,14 +207,17 @@ pub enum FromWorker {
     },
     /// One point of a sweep.
     Swept { run: u64, point: SweepPoint },
-    /// One variant of a comparison, by index.
+    /// One variant of a comparison, by index, or why it could not run.
     ComparedOne {
         run: u64,
         index: usize,
-        result: Compared,
+        result: Result<Compared, WorkerError>,
     },
     /// A sweep or comparison ended (all points sent, stopped, or failed with `error`).
-    JobDone { run: u64, error: Option<String> },
+    JobDone {
+        run: u64,
+        error: Option<WorkerError>,
+    },
     /// A model's training curves.
     Curves {
         model: String,

@@ -21,7 +21,7 @@ pub fn ScalingStrip(p: &ScalingProps) -> Html {
         .iter()
         .zip(&c.params)
         .zip(&c.results)
-        .filter_map(|((l, &n), r)| Some((n, l.clone(), r.as_ref()?.logprob?)))
+        .filter_map(|((l, &n), r)| Some((n, l.clone(), r.as_ref()?.as_ref().ok()?.logprob?)))
         .collect();
     rows.sort_by_key(|r| r.0);
     let worst = rows.iter().map(|r| r.2).fold(-1.0, f32::min);

@@ -7,7 +7,7 @@ use icl_model::eval::score::SweepPoint;
 use icl_model::train::curves::CurvePoint;
 use yew::Reducible;
 
-use crate::protocol::{Compared, Explanation, FromWorker};
+use crate::protocol::{Compared, Explanation, FromWorker, WorkerError};
 
 /// One line of the ICL curve chart: a sweep of one model (checkpoint, ablation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -26,10 +26,31 @@ pub struct Comparison {
     pub labels: Vec<String>,
     /// Parameters of each row's model (for the scaling strip).
     pub params: Vec<u64>,
-    pub results: Vec<Option<Compared>>,
+    /// Each row's completion once it came, or why it could not run.
+    #[serde(serialize_with = "rows_as_compared")]
+    pub results: Vec<Option<Result<Compared, WorkerError>>>,
     /// Per row: the run of its batch sweep and its point once measured.
     pub batches: Vec<(u64, Option<SweepPoint>)>,
     pub done: bool,
+}
+
+/// A comparison's rows as exports write them: a row that could not run is a completion with
+/// the reason, in English, as its error.
+fn rows_as_compared<S: serde::Serializer>(
+    rows: &[Option<Result<Compared, WorkerError>>],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::Serialize;
+    let rows: Vec<Option<Compared>> = rows
+        .iter()
+        .map(|r| {
+            r.as_ref().map(|r| match r {
+                Ok(c) => c.clone(),
+                Err(e) => Compared::failed(e.words(crate::i18n::Lang::En)),
+            })
+        })
+        .collect();
+    rows.serialize(s)
 }
 
 /// Most ICL curves kept on the chart.
@@ -222,10 +243,13 @@ mod tests {
         assert_eq!(s.explore.series[1].points.len(), 1);
         s.apply(PageAction::Worker(FromWorker::JobDone {
             run: 7,
-            error: Some("no model".into()),
+            error: Some(WorkerError::NoLiveModel),
         }));
         assert!(s.explore.series[0].done && !s.explore.series[1].done);
-        assert_eq!(s.page.messages, vec![Message::Text("no model".to_string())]);
+        assert_eq!(
+            s.page.messages,
+            vec![Message::Worker(WorkerError::NoLiveModel)]
+        );
         // At most MAX_SERIES curves stay, the oldest go first.
         for run in 100..110 {
             s.apply(PageAction::SweepStarted {
@@ -269,14 +293,14 @@ mod tests {
         };
         let compared =
             |run, index, result| Action::Worker(FromWorker::ComparedOne { run, index, result });
-        let s = s.reduce(compared(4, 0, result.clone()));
+        let s = s.reduce(compared(4, 0, Ok(result.clone())));
         assert_eq!(
             s.comparison.as_ref().unwrap().results[0],
             None,
             "another comparison's row"
         );
-        let s = s.reduce(compared(5, 1, result.clone()));
-        let s = s.reduce(compared(5, 9, result));
+        let s = s.reduce(compared(5, 1, Ok(result.clone())));
+        let s = s.reduce(compared(5, 9, Ok(result)));
         let s = s.reduce(Action::Worker(FromWorker::Swept {
             run: 6,
             point: point(3),
@@ -286,5 +310,15 @@ mod tests {
         assert!(c.results[1].is_some() && c.results[0].is_none());
         assert_eq!(c.batches[0].1.as_ref().unwrap().k, 3);
         assert!(c.done);
+        // A row that could not run is exported as before the reasons were typed: in English.
+        let mut failed = c.clone();
+        failed.results[0] = Some(Err(WorkerError::NoLiveModel));
+        let json = serde_json::to_value(&failed).unwrap();
+        assert_eq!(
+            json["results"][0]["error"],
+            "no model was trained in this tab yet: press Train first"
+        );
+        assert_eq!(json["results"][1]["text"], " X");
+        assert_eq!(json["results"][1]["error"], serde_json::Value::Null);
     }
 }

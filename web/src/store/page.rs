@@ -11,7 +11,7 @@ use yew::Reducible;
 
 use crate::doc::Doc;
 use crate::live::LiveRun;
-use crate::protocol::{FromWorker, LIVE_MODEL, ModelInfo, ModelSummary};
+use crate::protocol::{FromWorker, LIVE_MODEL, ModelInfo, ModelSummary, Notice, WorkerError};
 use crate::storage::{SET_ASIDE_KEEP, SetAside, Startup, Why, draft_json, meet};
 
 /// Where the model is.
@@ -39,9 +39,13 @@ impl ModelStatus {
 /// Something the page tells the visitor (as a page message, or why the model failed).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
-    /// Text made elsewhere (a worker's, a link's, the browser storage's), in English: shown
-    /// through the catalogue's templates.
+    /// Text made elsewhere (a link's, the browser storage's): shown as it is, or as the
+    /// catalogue has it where it knows the whole text.
     Text(String),
+    /// The worker could not do something.
+    Worker(WorkerError),
+    /// The browser's storage is full: the model is kept in memory for this visit only.
+    StorageFull,
     /// The model worker stopped (why); a new one was started and the model loads again.
     WorkerRestarted { why: String },
     /// The model worker keeps stopping (why): the page starts no new one.
@@ -213,10 +217,9 @@ impl Page {
                 self.model = ModelStatus::Ready(info);
                 self.crashes_since_ready = 0;
             }
-            FromWorker::LoadFailed { message } => {
-                self.model = ModelStatus::Failed(Message::Text(message))
-            }
-            FromWorker::Notice { message } => self.say(Message::Text(message)),
+            FromWorker::LoadFailed(e) => self.model = ModelStatus::Failed(Message::Worker(e)),
+            FromWorker::Notice(Notice::StorageFull) => self.say(Message::StorageFull),
+            FromWorker::Notice(Notice::Failed(e)) => self.say(Message::Worker(e)),
             FromWorker::UnknownModel { requested, used } => {
                 // Only when the page still asks for that model (the visitor may have chosen
                 // another since); the document then names the model that runs.

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use icl_model::net::sampling::TokenInfo;
 use yew::Reducible;
 
-use crate::protocol::{Ended, FromWorker};
+use crate::protocol::{Ended, FromWorker, WorkerError};
 
 /// Where a completion is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +55,7 @@ pub struct Run {
     pub analysis: Option<Analysis>,
     /// About the current run (unknown characters, truncation).
     pub notice: Option<PromptNotice>,
-    pub error: Option<String>,
+    pub error: Option<WorkerError>,
 }
 
 impl Default for Run {
@@ -181,9 +181,9 @@ impl Run {
                     expected_logprob,
                 });
             }
-            FromWorker::Failed { message, .. } => {
+            FromWorker::Failed { error, .. } => {
                 self.state = RunState::Idle;
-                self.error = Some(message);
+                self.error = Some(error);
             }
             _ => {}
         }
@@ -295,12 +295,17 @@ mod tests {
             s,
             Action::Worker(FromWorker::Failed {
                 run: 2,
-                message: "no model".into(),
+                error: WorkerError::NoLiveModel,
             }),
         );
         assert_eq!(s.state, RunState::Idle);
-        assert_eq!(s.error.as_deref(), Some("no model"));
-        assert_eq!(status(&s), "Error: no model");
+        assert_eq!(s.error, Some(WorkerError::NoLiveModel));
+        assert_eq!(
+            status(&s),
+            "Error: no model was trained in this tab yet: press Train first"
+        );
+        let zh = status_line(Lang::Zh, &ModelStatus::loading(), &s);
+        assert!(!zh.contains("Error") && !zh.contains("press Train"), "{zh}");
     }
 
     #[test]
