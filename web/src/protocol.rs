@@ -13,8 +13,7 @@ pub use icl_model::eval::analysis::{Compared, Explanation, SweepSource};
 /// checkpoints, with some heads switched off.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Target {
-    /// Model id (`None`: the default model).
-    pub model: Option<String>,
+    pub model: ModelRef,
     /// Step of a shipped checkpoint (`None`: the final weights).
     pub checkpoint: Option<u64>,
     /// Ablated heads as `(layer, head)`.
@@ -23,6 +22,65 @@ pub struct Target {
 
 /// The model id of the model trained in this tab: requests for it run on the live weights.
 pub const LIVE_MODEL: &str = "live";
+
+/// Which model a document or a request names. It is written as the model id it always was
+/// (`null`: the default model, [`LIVE_MODEL`]: the live one), so links and drafts made before
+/// it read the same.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "Option<String>", into = "Option<String>")]
+pub enum ModelRef {
+    /// The manifest's default (first) model.
+    #[default]
+    Default,
+    /// A model of the manifest, by id.
+    Shipped(String),
+    /// The model trained in this tab.
+    Live,
+}
+
+impl ModelRef {
+    /// The model the id `id` names.
+    pub fn from_id(id: &str) -> Self {
+        if id == LIVE_MODEL {
+            ModelRef::Live
+        } else {
+            ModelRef::Shipped(id.to_string())
+        }
+    }
+
+    /// Its model id (`None`: the default model).
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            ModelRef::Default => None,
+            ModelRef::Shipped(id) => Some(id),
+            ModelRef::Live => Some(LIVE_MODEL),
+        }
+    }
+
+    /// The id of the manifest's model it names (`None`: the default or the live model).
+    pub fn shipped(&self) -> Option<&str> {
+        match self {
+            ModelRef::Shipped(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    pub fn is_live(&self) -> bool {
+        *self == ModelRef::Live
+    }
+}
+
+impl From<Option<String>> for ModelRef {
+    fn from(id: Option<String>) -> Self {
+        id.map_or(ModelRef::Default, |id| ModelRef::from_id(&id))
+    }
+}
+
+impl From<ModelRef> for Option<String> {
+    fn from(m: ModelRef) -> Self {
+        m.id().map(String::from)
+    }
+}
 
 /// What the page asks of the worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

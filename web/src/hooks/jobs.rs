@@ -91,7 +91,7 @@ pub fn use_jobs(bridge: &Bridge, state: &Store) -> Jobs {
     let retry = {
         let (bridge, state) = (bridge.clone(), state.clone());
         Callback::from(move |_: ()| {
-            super::model_loading::load(&bridge, &state, state.page.doc.model.clone());
+            super::model_loading::load(&bridge, &state, &state.page.doc.model);
         })
     };
     // Switching heads, checkpoint or model re-measures the curve when one is on the chart, so

@@ -214,7 +214,7 @@ impl Worker {
             }
             Ok(m) => {
                 // The live model changes with every step: its scores are not kept.
-                let random = if target.model.as_deref() == Some(crate::protocol::LIVE_MODEL) {
+                let random = if target.model.is_live() {
                     icl_model::eval::analysis::random_strings(&m, seed)
                 } else {
                     self.store.random_strings(&m, target, seed)
@@ -348,7 +348,7 @@ impl Worker {
     /// The weights `target` names: the live model's as they are now, or a model of the
     /// manifest.
     async fn model(&mut self, target: &Target) -> Result<Model, WorkerError> {
-        if target.model.as_deref() != Some(crate::protocol::LIVE_MODEL) {
+        if !target.model.is_live() {
             return self.store.model(target).await;
         }
         let live = self.live.as_ref().ok_or(WorkerError::NoLiveModel)?;

@@ -12,7 +12,7 @@ use super::transport::{
     Fetched, FileRef, cache_key, evict_stale, fetch_weights, manifest, open_cache,
     text_network_first,
 };
-use crate::protocol::{ModelInfo, ModelSummary, Notice, Target, WorkerError};
+use crate::protocol::{ModelInfo, ModelRef, ModelSummary, Notice, Target, WorkerError};
 
 /// Models kept loaded in this worker.
 const KEEP_LOADED: usize = 6;
@@ -64,7 +64,7 @@ impl Store {
     }
 
     fn file(&self, target: &Target) -> Result<FileRef, WorkerError> {
-        let e = self.entry(target.model.as_deref())?;
+        let e = self.entry(target.model.id())?;
         Ok(match target.checkpoint {
             None => FileRef {
                 model: e.name.clone(),
@@ -157,7 +157,7 @@ impl Store {
         let manifest = self.manifest.clone().unwrap_or_default();
         let models = manifest.models.iter().map(summary).collect();
         let target = Target {
-            model: Some(entry.id.clone()),
+            model: ModelRef::Shipped(entry.id.clone()),
             ..Target::default()
         };
         let f = self.file(&target)?;
