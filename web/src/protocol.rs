@@ -293,6 +293,11 @@ pub enum Envelope {
     Panicked(String),
 }
 
+/// A job id as exports write it: 0 for none (job ids start at 1).
+pub fn job_or_zero<S: serde::Serializer>(job: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(job.unwrap_or(0))
+}
+
 /// The bytes a message travels as (bincode).
 pub fn pack<T: Serialize>(msg: &T) -> Vec<u8> {
     bincode::serialize(msg).expect("a message serialises")

@@ -86,7 +86,7 @@ pub fn Compare(p: &CompareProps) -> Html {
                         { for c.labels.iter().enumerate().map(|(i, label)| {
                             let row = c.results.get(i).cloned().flatten();
                             let r = row.as_ref().and_then(|r| r.as_ref().ok());
-                            let b = c.batches.get(i).and_then(|b| b.1.clone());
+                            let b = c.batches.get(i).and_then(|b| b.point.clone());
                             html! {
                                 <tr class="compare-row" data-index={i.to_string()}>
                                     <th scope="row">{ lang.t_owned(label) }</th>

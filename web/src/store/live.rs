@@ -77,15 +77,18 @@ mod tests {
         let s = Rc::new(Live::default()).reduce(Action::Settings(shown.clone()));
         let s = s.reduce(Action::Started(4));
         assert!(s.run.training);
-        assert_eq!((s.run.run, &s.run.settings), (4, &shown));
+        assert_eq!((s.run.run, &s.run.settings), (Some(4), &shown));
         let s = s.reduce(Action::Worker(FromWorker::LiveWeights {
             name: "live.bin".into(),
             bytes: vec![1],
         }));
         let crashed = s.clone().reduce(Action::WorkerCrashed);
         assert!(!crashed.run.training);
+        assert_eq!(serde_json::to_value(&s.run).unwrap()["run"], 4);
         let reset = s.reduce(Action::Reset);
         assert_eq!((reset.run.clone(), reset.file.clone()), Default::default());
         assert_eq!(reset.settings, shown, "the settings shown stay");
+        // Exports write the job as they did: its id above, 0 before any.
+        assert_eq!(serde_json::to_value(&reset.run).unwrap()["run"], 0);
     }
 }

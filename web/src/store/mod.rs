@@ -23,7 +23,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-pub use explore::{Comparison, Explore, MAX_SERIES, Series};
+pub use explore::{Batch, Comparison, Explore, MAX_SERIES, Series};
 pub use live::Live;
 pub use page::{MAX_RESTARTS, Message, ModelStatus, Page};
 pub use run::{Analysis, PromptNotice, Run, RunState};

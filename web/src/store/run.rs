@@ -41,8 +41,8 @@ pub struct PromptNotice {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Run {
-    /// The job id of the current run.
-    pub id: u64,
+    /// The job id of the current run (`None`: no run yet).
+    pub id: Option<u64>,
     pub state: RunState,
     /// The prompt and expected completion the current run was started with.
     pub prompt: String,
@@ -61,7 +61,7 @@ pub struct Run {
 impl Default for Run {
     fn default() -> Self {
         Self {
-            id: 0,
+            id: None,
             state: RunState::Idle,
             prompt: String::new(),
             expected: None,
@@ -116,7 +116,7 @@ impl Reducible for Run {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         if let Action::Worker(msg) = &action
-            && run_of(msg) != Some(self.id)
+            && (run_of(msg).is_none() || run_of(msg) != self.id)
         {
             // Not this run's: nothing to re-make.
             return self;
@@ -129,7 +129,7 @@ impl Reducible for Run {
                 expected,
             } => {
                 s = Run {
-                    id: run,
+                    id: Some(run),
                     state: RunState::Running,
                     prompt,
                     expected,
