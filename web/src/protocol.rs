@@ -140,6 +140,13 @@ pub enum ToWorker {
     ExportLive,
 }
 
+/// A weight file of the project, named.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeightFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
 /// One column of a comparison.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Variant {
@@ -216,7 +223,7 @@ pub enum FromWorker {
     /// The live run `run` stopped training (Pause, another request, or its schedule ended).
     TrainingPaused { run: u64 },
     /// The live model as the project's weight file.
-    LiveWeights { name: String, bytes: Vec<u8> },
+    LiveWeights(WeightFile),
     /// The manifest's models, default first.
     Models(Vec<ModelSummary>),
     /// A model is being fetched.

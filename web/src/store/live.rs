@@ -7,7 +7,7 @@ use yew::Reducible;
 
 use crate::doc::LiveLink;
 use crate::live::{LiveRun, LiveSettings};
-use crate::protocol::FromWorker;
+use crate::protocol::{FromWorker, WeightFile};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Live {
@@ -18,7 +18,7 @@ pub struct Live {
     /// A link's live run, to train again to its step (taken out of the document).
     pub replay: Option<LiveLink>,
     /// The live model's weight file, once asked for: its name and bytes.
-    pub file: Option<Rc<(String, Vec<u8>)>>,
+    pub file: Option<Rc<WeightFile>>,
 }
 
 pub enum Action {
@@ -56,7 +56,7 @@ impl Reducible for Live {
             Action::Worker(msg) => match msg {
                 FromWorker::Trained { run, point } => s.run.reported(run, *point),
                 FromWorker::TrainingPaused { run } => s.run.paused(run),
-                FromWorker::LiveWeights { name, bytes } => s.file = Some(Rc::new((name, bytes))),
+                FromWorker::LiveWeights(file) => s.file = Some(Rc::new(file)),
                 _ => {}
             },
         }
@@ -78,10 +78,10 @@ mod tests {
         let s = s.reduce(Action::Started(4));
         assert!(s.run.training);
         assert_eq!((s.run.run, &s.run.settings), (Some(4), &shown));
-        let s = s.reduce(Action::Worker(FromWorker::LiveWeights {
+        let s = s.reduce(Action::Worker(FromWorker::LiveWeights(WeightFile {
             name: "live.bin".into(),
             bytes: vec![1],
-        }));
+        })));
         let crashed = s.clone().reduce(Action::WorkerCrashed);
         assert!(!crashed.run.training);
         assert_eq!(serde_json::to_value(&s.run).unwrap()["run"], 4);

@@ -286,8 +286,8 @@ impl Worker {
     async fn export_live(&mut self) -> Result<(), Gone> {
         match &self.live {
             Some(t) => {
-                let (name, bytes) = t.weight_file();
-                self.send(FromWorker::LiveWeights { name, bytes }).await
+                let file = t.weight_file();
+                self.send(FromWorker::LiveWeights(file)).await
             }
             None => {
                 let notice = Notice::Failed(WorkerError::NothingTrained);
