@@ -136,7 +136,7 @@ pub fn App() -> Html {
     let expected_logprob = run.analysis.as_ref().and_then(|a| a.expected_logprob);
     let run_models = with_live(&page.models, &live_part.run, lang);
     let file = |view: &str| page.file_stem(&live_part.run, view);
-    let curves = explore.curves_of(page.shown_model().as_deref());
+    let curves = explore.curves_of(page.shown_model().id());
 
     html! {
         <main onkeydown={on_key}>
@@ -183,7 +183,7 @@ pub fn App() -> Html {
                     <IclCurve series={explore.series.clone()} busy={busy} on_measure={jobs.measure.clone()}
                         on_clear={dispatching(&state, |_: ()| Action::ClearSeries)} source={source_words(&page.doc)} file={file("icl-curve")} />
                     <Compare doc={page.doc.clone()} comparison={explore.comparison.clone()} busy={busy} on_doc={on_doc.clone()} on_compare={jobs.compare.clone()} />
-                    <Training doc={page.doc.clone()} model={model_of(&page.models, page.doc.model.as_ref()).cloned()} curves={curves}
+                    <Training doc={page.doc.clone()} model={model_of(&page.models, &page.doc.model).cloned()} curves={curves}
                         live_top={explore.explanation.as_ref().map(|x| x.random.top_induction())} on_doc={on_doc.clone()} file={file("training")} />
                 </div>
                 <div class="col">

@@ -57,7 +57,7 @@ pub fn all(state: &State, link: &str) -> Value {
         "icl_curves": to_value(&explore.series),
         "comparison": to_value(&explore.comparison),
         "heads": heads,
-        "training_curves": explore.curves_of(page.shown_model().as_deref()).map(|c| to_value(&*c)),
+        "training_curves": explore.curves_of(page.shown_model().id()).map(|c| to_value(&*c)),
         "live": to_value(&state.live.run),
     })
 }
@@ -70,7 +70,7 @@ mod tests {
 
     fn state() -> State {
         let mut s = State::default();
-        std::rc::Rc::make_mut(&mut s.page).doc.model = Some("base".into());
+        std::rc::Rc::make_mut(&mut s.page).doc.model = crate::protocol::ModelRef::from_id("base");
         s.run = std::rc::Rc::new(Run {
             prompt: "in: ab\nout: ba\nin: cd\nout: ".into(),
             tokens: std::rc::Rc::new(vec![TokenInfo {

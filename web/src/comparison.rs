@@ -10,7 +10,7 @@ use crate::doc::{Doc, Vary};
 use crate::i18n::Lang;
 use crate::live::LiveRun;
 use crate::presets;
-use crate::protocol::{ModelSummary, SweepSource, Target};
+use crate::protocol::{LIVE_MODEL, ModelRef, ModelSummary, SweepSource, Target};
 
 /// Shot counts of the ICL curve.
 pub use icl_model::eval::sweep::SWEEP_KS;
@@ -20,12 +20,12 @@ pub const SWEEP_QUERIES: usize = 16;
 /// How a target is named on charts and tables: `base @ step 845 − L1H3` (the default model
 /// is the first of `models`).
 pub fn target_label(t: &Target, models: &[ModelSummary], lang: Lang) -> String {
-    let id = t
+    let mut s = t
         .model
-        .clone()
-        .or_else(|| models.first().map(|m| m.id.clone()))
-        .unwrap_or_default();
-    let mut s = id;
+        .id()
+        .or_else(|| models.first().map(|m| m.id.as_str()))
+        .unwrap_or_default()
+        .to_string();
     if let Some(c) = t.checkpoint {
         s += &lang.f(" @ step {c}", &[("c", &c)]);
     }
@@ -119,7 +119,7 @@ pub fn with_live(models: &[ModelSummary], live: &LiveRun, lang: Lang) -> Vec<Mod
             "Trained in this tab ({n} layers, step {step})"
         };
         models.push(ModelSummary {
-            id: crate::protocol::LIVE_MODEL.into(),
+            id: LIVE_MODEL.into(),
             name: lang.f(name, &[("n", &preset.n_layers), ("step", &p.step)]),
             description: String::new(),
             params: preset.model_config().param_count(),
@@ -130,9 +130,12 @@ pub fn with_live(models: &[ModelSummary], live: &LiveRun, lang: Lang) -> Vec<Mod
     models
 }
 
-/// The model `id` names, or the default (first) one.
-pub fn model_of<'a>(models: &'a [ModelSummary], id: Option<&String>) -> Option<&'a ModelSummary> {
-    models.iter().find(|m| Some(&m.id) == id).or(models.first())
+/// The model `model` names, or the default (first) one.
+pub fn model_of<'a>(models: &'a [ModelSummary], model: &ModelRef) -> Option<&'a ModelSummary> {
+    models
+        .iter()
+        .find(|m| Some(m.id.as_str()) == model.id())
+        .or(models.first())
 }
 
 /// The columns of a comparison of `doc` on what its explore settings vary.
@@ -157,7 +160,7 @@ pub fn columns(doc: &Doc, models: &[ModelSummary]) -> Vec<Column> {
 fn all_columns(doc: &Doc, models: &[ModelSummary]) -> Vec<Column> {
     let target = doc.target();
     let k = doc.examples.len();
-    let here = model_of(models, doc.model.as_ref()).map_or(0, |m| m.params);
+    let here = model_of(models, &doc.model).map_or(0, |m| m.params);
     let lang = doc.lang;
     match doc.explore.vary {
         Vary::Shots => (0..=k.min(8))
@@ -178,7 +181,7 @@ fn all_columns(doc: &Doc, models: &[ModelSummary]) -> Vec<Column> {
             .iter()
             .map(|m| {
                 let t = Target {
-                    model: Some(m.id.clone()),
+                    model: ModelRef::from_id(&m.id),
                     ..Target::default()
                 };
                 let batch = Some((k, Labels::Correct));
@@ -186,7 +189,7 @@ fn all_columns(doc: &Doc, models: &[ModelSummary]) -> Vec<Column> {
             })
             .collect(),
         Vary::Checkpoint => {
-            let steps = model_of(models, doc.model.as_ref())
+            let steps = model_of(models, &doc.model)
                 .map(|m| m.checkpoints.clone())
                 .unwrap_or_default();
             steps
@@ -278,7 +281,7 @@ mod tests {
         let m = models();
         assert_eq!(target_label(&Target::default(), &m, Lang::En), "base");
         let t = Target {
-            model: Some("attn2".into()),
+            model: ModelRef::from_id("attn2"),
             checkpoint: Some(845),
             ablated: vec![(1, 3), (0, 0)],
         };

@@ -178,8 +178,9 @@ pub struct Doc {
     /// The prompt of the raw view.
     pub raw: String,
     pub preset: Option<PresetRef>,
-    /// Model id from the manifest; `None` = the default model.
-    pub model: Option<String>,
+    /// The model the page runs (written as its id, `null` for the default one).
+    #[serde(default)]
+    pub model: crate::protocol::ModelRef,
     pub sampling: Sampling,
     /// Checkpoint, ablated heads and the explain panels' choices (absent in v1 links made
     /// before they existed: defaults).
@@ -216,7 +217,7 @@ impl Default for Doc {
             template: Template::default(),
             raw: "in: stone\nout: enots\nin: river\nout: revir\nin: cloud\nout:".into(),
             preset: None,
-            model: None,
+            model: crate::protocol::ModelRef::Default,
             sampling: Sampling::default(),
             explore: Explore::default(),
             live: None,
@@ -337,7 +338,7 @@ impl Doc {
         if let Some(b) = &self.template.between {
             check_len("text after the input", b, MAX_TEMPLATE)?;
         }
-        if let Some(m) = &self.model {
+        if let Some(m) = self.model.id() {
             let ok = !m.is_empty()
                 && m.len() <= 64
                 && m.chars()
@@ -446,7 +447,7 @@ mod tests {
         };
         assert!(matches!(d.checked(), Err(DocError::TooManyExamples(_))));
         let d = Doc {
-            model: Some("<img src=x>".into()),
+            model: crate::protocol::ModelRef::from_id("<img src=x>"),
             ..Doc::default()
         };
         assert!(matches!(d.checked(), Err(DocError::BadModel)));
@@ -499,7 +500,7 @@ mod tests {
         assert_eq!(old.explore, Explore::default());
         assert_eq!(old.explore.seed, HEAD_SEED);
         let t = Doc {
-            model: Some("attn2".into()),
+            model: crate::protocol::ModelRef::from_id("attn2"),
             explore: Explore {
                 checkpoint: Some(1125),
                 ablated: vec![(1, 3)],
@@ -509,7 +510,7 @@ mod tests {
         }
         .target();
         assert_eq!(
-            (t.model.as_deref(), t.checkpoint, t.ablated),
+            (t.model.id(), t.checkpoint, t.ablated),
             (Some("attn2"), Some(1125), vec![(1, 3)])
         );
     }

@@ -20,3 +20,4 @@ pub mod share;
 pub mod storage;
 pub mod store;
 pub mod worker;
+pub mod worker_error;

@@ -79,8 +79,9 @@ pub struct HeadPattern {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct LiveRun {
     pub settings: LiveSettings,
-    /// The request that trains it now (0: none yet).
-    pub run: u64,
+    /// The request that trains it now (`None`: none yet; exports write 0).
+    #[serde(serialize_with = "crate::protocol::job_or_zero")]
+    pub run: Option<u64>,
     pub points: Vec<LivePoint>,
     pub training: bool,
 }
@@ -102,14 +103,14 @@ impl LiveRun {
 
     /// A point for `run` arrived (older runs' points are dropped).
     pub fn reported(&mut self, run: u64, point: LivePoint) {
-        if run == self.run {
+        if Some(run) == self.run {
             self.points.push(point);
         }
     }
 
     /// The worker stopped training `run`.
     pub fn paused(&mut self, run: u64) {
-        if run == self.run {
+        if Some(run) == self.run {
             self.training = false;
         }
     }
@@ -120,7 +121,7 @@ impl LiveRun {
             self.points.clear();
         }
         self.settings = settings;
-        self.run = run;
+        self.run = Some(run);
         self.training = true;
     }
 }

@@ -6,14 +6,14 @@ use icl_model::rules::template::Template;
 use icl_model::train::curves::CurvePoint;
 use serde::{Deserialize, Serialize};
 
+pub use crate::worker_error::{Damage, Notice, WorkerError};
 pub use icl_model::eval::analysis::{Compared, Explanation, SweepSource};
 
 /// Which weights a request runs on: a model of the manifest or one of its training
 /// checkpoints, with some heads switched off.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Target {
-    /// Model id (`None`: the default model).
-    pub model: Option<String>,
+    pub model: ModelRef,
     /// Step of a shipped checkpoint (`None`: the final weights).
     pub checkpoint: Option<u64>,
     /// Ablated heads as `(layer, head)`.
@@ -22,6 +22,65 @@ pub struct Target {
 
 /// The model id of the model trained in this tab: requests for it run on the live weights.
 pub const LIVE_MODEL: &str = "live";
+
+/// Which model a document or a request names. It is written as the model id it always was
+/// (`null`: the default model, [`LIVE_MODEL`]: the live one), so links and drafts made before
+/// it read the same.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "Option<String>", into = "Option<String>")]
+pub enum ModelRef {
+    /// The manifest's default (first) model.
+    #[default]
+    Default,
+    /// A model of the manifest, by id.
+    Shipped(String),
+    /// The model trained in this tab.
+    Live,
+}
+
+impl ModelRef {
+    /// The model the id `id` names.
+    pub fn from_id(id: &str) -> Self {
+        if id == LIVE_MODEL {
+            ModelRef::Live
+        } else {
+            ModelRef::Shipped(id.to_string())
+        }
+    }
+
+    /// Its model id (`None`: the default model).
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            ModelRef::Default => None,
+            ModelRef::Shipped(id) => Some(id),
+            ModelRef::Live => Some(LIVE_MODEL),
+        }
+    }
+
+    /// The id of the manifest's model it names (`None`: the default or the live model).
+    pub fn shipped(&self) -> Option<&str> {
+        match self {
+            ModelRef::Shipped(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    pub fn is_live(&self) -> bool {
+        *self == ModelRef::Live
+    }
+}
+
+impl From<Option<String>> for ModelRef {
+    fn from(id: Option<String>) -> Self {
+        id.map_or(ModelRef::Default, |id| ModelRef::from_id(&id))
+    }
+}
+
+impl From<ModelRef> for Option<String> {
+    fn from(m: ModelRef) -> Self {
+        m.id().map(String::from)
+    }
+}
 
 /// What the page asks of the worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,6 +138,13 @@ pub enum ToWorker {
     ResetTraining,
     /// The live model's weight file (answered by `LiveWeights`).
     ExportLive,
+}
+
+/// A weight file of the project, named.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WeightFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
 }
 
 /// One column of a comparison.
@@ -157,7 +223,7 @@ pub enum FromWorker {
     /// The live run `run` stopped training (Pause, another request, or its schedule ended).
     TrainingPaused { run: u64 },
     /// The live model as the project's weight file.
-    LiveWeights { name: String, bytes: Vec<u8> },
+    LiveWeights(WeightFile),
     /// The manifest's models, default first.
     Models(Vec<ModelSummary>),
     /// A model is being fetched.
@@ -169,10 +235,10 @@ pub enum FromWorker {
     /// The model asked for is not in the manifest; the default model `used` was loaded
     /// instead (sent after its [`FromWorker::Ready`]).
     UnknownModel { requested: String, used: String },
-    /// The model could not be loaded; the message says why and what to do.
-    LoadFailed { message: String },
-    /// Something the visitor should know that is not an error (e.g. offline storage is full).
-    Notice { message: String },
+    /// The model could not be loaded (why, and what to do).
+    LoadFailed(WorkerError),
+    /// Something the visitor should know that is not an answer (e.g. offline storage is full).
+    Notice(Notice),
     /// Generation started: how the prompt was read.
     Started {
         run: u64,
@@ -198,7 +264,7 @@ pub enum FromWorker {
         expected_logprob: Option<f32>,
     },
     /// Generation could not run.
-    Failed { run: u64, message: String },
+    Failed { run: u64, error: WorkerError },
     /// The explanation asked for by [`ToWorker::Explain`] (boxed: it is large).
     Explained {
         run: u64,
@@ -206,14 +272,17 @@ pub enum FromWorker {
     },
     /// One point of a sweep.
     Swept { run: u64, point: SweepPoint },
-    /// One variant of a comparison, by index.
+    /// One variant of a comparison, by index, or why it could not run.
     ComparedOne {
         run: u64,
         index: usize,
-        result: Compared,
+        result: Result<Compared, WorkerError>,
     },
     /// A sweep or comparison ended (all points sent, stopped, or failed with `error`).
-    JobDone { run: u64, error: Option<String> },
+    JobDone {
+        run: u64,
+        error: Option<WorkerError>,
+    },
     /// A model's training curves.
     Curves {
         model: String,
@@ -229,6 +298,11 @@ pub enum Envelope {
     Out(FromWorker),
     /// The worker panicked (the panic message); it is dead from here on.
     Panicked(String),
+}
+
+/// A job id as exports write it: 0 for none (job ids start at 1).
+pub fn job_or_zero<S: serde::Serializer>(job: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(job.unwrap_or(0))
 }
 
 /// The bytes a message travels as (bincode).

@@ -113,7 +113,7 @@ mod tests {
                 used: 2,
                 flip: None,
             }),
-            model: Some("attn2".into()),
+            model: crate::protocol::ModelRef::from_id("attn2"),
             ..Doc::default()
         }
     }
@@ -159,6 +159,27 @@ mod tests {
             n += 1;
         }
         assert!(n >= 2);
+    }
+
+    /// Links name their model by its id, as before models were typed: the golden "sample"
+    /// link's `"attn2"` reads as a shipped model; `"live"` and `null` read and write the same.
+    #[test]
+    fn links_name_models_by_id_as_before() {
+        use crate::protocol::ModelRef;
+        use serde_json::Value;
+        for (model, id) in [
+            (ModelRef::Default, Value::Null),
+            (ModelRef::Live, Value::from("live")),
+            (ModelRef::Shipped("attn2".into()), Value::from("attn2")),
+        ] {
+            let d = Doc {
+                model: model.clone(),
+                ..Doc::default()
+            };
+            assert_eq!(serde_json::to_value(&d).unwrap()["model"], id);
+            assert_eq!(decode(&encode(&d)).unwrap().model, model);
+        }
+        assert_eq!(sample_doc().model, ModelRef::Shipped("attn2".into()));
     }
 
     #[test]

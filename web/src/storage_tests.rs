@@ -234,3 +234,37 @@ fn a_link_never_silently_replaces_an_edited_draft() {
     assert_eq!(s.pending_link, None);
     assert!(s.messages[0].contains("could not be opened"));
 }
+
+/// Drafts name their model by id as they always did: `null` (or nothing) for the default
+/// model, `"live"` for the one trained in the tab, any other id for a shipped one; each reads
+/// as its [`ModelRef`] and is written back the same.
+#[test]
+fn drafts_written_with_model_ids_read_as_model_references() {
+    use crate::protocol::ModelRef;
+    let json_with = |model: Option<&str>| {
+        let mut v: serde_json::Value = serde_json::from_str(&draft_json(&edited())).unwrap();
+        let doc = v["doc"].as_object_mut().unwrap();
+        match model {
+            Some(m) => doc.insert("model".into(), serde_json::from_str(m).unwrap()),
+            None => doc.remove("model"),
+        };
+        v.to_string()
+    };
+    for (model, expected) in [
+        (Some("null"), ModelRef::Default),
+        (None, ModelRef::Default),
+        (Some(r#""live""#), ModelRef::Live),
+        (Some(r#""attn2""#), ModelRef::Shipped("attn2".into())),
+    ] {
+        let text = json_with(model);
+        let d = parse_draft(&text).unwrap().doc;
+        assert_eq!(d.model, expected, "{model:?}");
+        let again: serde_json::Value = serde_json::from_str(&draft_json(&d)).unwrap();
+        let before: serde_json::Value =
+            serde_json::from_str(&json_with(model.or(Some("null")))).unwrap();
+        assert_eq!(again, before, "{model:?} is written back as it was");
+    }
+    // An id that is not one is refused, as before.
+    assert!(parse_draft(&json_with(Some(r#""<img>""#))).is_err());
+    assert!(parse_draft(&json_with(Some(r#""""#))).is_err());
+}

@@ -25,6 +25,14 @@ pub struct AttentionProps {
     pub file: AttrValue,
 }
 
+/// An answer character and the example character the chosen heads attend to most from it.
+#[derive(Clone, Copy)]
+struct Link {
+    answer: usize,
+    example: usize,
+    weight: f32,
+}
+
 /// Where each head looks: pick a character of the prompt (the query) and every head of the
 /// layer shades the characters it attends to. Answer characters point to the example
 /// character they attend to most.
@@ -85,7 +93,7 @@ pub fn AttentionView(p: &AttentionProps) -> Html {
     };
     let text: Vec<&str> = x.chars.iter().map(String::as_str).collect();
     let answer = p.doc.template.answer_positions(&text);
-    let links: Vec<(usize, usize, f32)> = (0..n)
+    let links: Vec<Link> = (0..n)
         .filter(|&i| answer[i])
         .filter_map(|i| {
             (0..i)
@@ -96,10 +104,14 @@ pub fn AttentionView(p: &AttentionProps) -> Html {
                     (k, w)
                 })
                 .max_by(|a, b| a.1.total_cmp(&b.1))
-                .map(|(k, w)| (i, k, w))
+                .map(|(k, weight)| Link {
+                    answer: i,
+                    example: k,
+                    weight,
+                })
         })
         .collect();
-    let focus_link = links.iter().find(|l| l.0 == q).map(|l| l.1);
+    let focus_link = links.iter().find(|l| l.answer == q).map(|l| l.example);
     html! {
         <section class="panel" aria-labelledby="attn-h" id="attention">
             <h2 id="attn-h">{ lang.t("Attention") }</h2>
@@ -143,7 +155,7 @@ pub fn AttentionView(p: &AttentionProps) -> Html {
             <details>
                 <summary>{ lang.f("Answer characters → the example character they attend to most ({n} links)", &[("n", &links.len())]) }</summary>
                 <ol class="links">
-                    { for links.iter().map(|&(i, k, w)| html! {
+                    { for links.iter().map(|&Link { answer: i, example: k, weight: w }| html! {
                         <li>{ format!("{i} “{}” → {k} “{}” ({w:.2})", shown(&x.chars[i]), shown(&x.chars[k])) }</li>
                     }) }
                 </ol>

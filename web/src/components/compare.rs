@@ -84,15 +84,16 @@ pub fn Compare(p: &CompareProps) -> Html {
                     </tr></thead>
                     <tbody>
                         { for c.labels.iter().enumerate().map(|(i, label)| {
-                            let r = c.results.get(i).cloned().flatten();
-                            let b = c.batches.get(i).and_then(|b| b.1.clone());
+                            let row = c.results.get(i).cloned().flatten();
+                            let r = row.as_ref().and_then(|r| r.as_ref().ok());
+                            let b = c.batches.get(i).and_then(|b| b.point.clone());
                             html! {
                                 <tr class="compare-row" data-index={i.to_string()}>
                                     <th scope="row">{ lang.t_owned(label) }</th>
-                                    <td class="mono" translate="no">{ match &r { None => "…".to_string(), Some(r) => r.error.as_deref().map(|e| lang.t_owned(e)).unwrap_or_else(|| crate::glyph::shown(&r.text)) } }</td>
-                                    <td data-match={r.as_ref().and_then(|r| r.exact_match).map(|m| m.to_string()).unwrap_or_default()}>
-                                        { match r.as_ref().and_then(|r| r.exact_match) { Some(true) => "✓", Some(false) => "✗", None => "–" } }</td>
-                                    <td>{ r.as_ref().and_then(|r| r.logprob).map(|l| format!("{l:.2}")).unwrap_or_else(|| "–".into()) }</td>
+                                    <td class="mono" translate="no">{ match &row { None => "…".to_string(), Some(Err(e)) => e.words(lang), Some(Ok(r)) => crate::glyph::shown(&r.text) } }</td>
+                                    <td data-match={r.and_then(|r| r.exact_match).map(|m| m.to_string()).unwrap_or_default()}>
+                                        { match r.and_then(|r| r.exact_match) { Some(true) => "✓", Some(false) => "✗", None => "–" } }</td>
+                                    <td>{ r.and_then(|r| r.logprob).map(|l| format!("{l:.2}")).unwrap_or_else(|| "–".into()) }</td>
                                     <td class="batch" data-exact={b.as_ref().map(|b| b.exact_match.to_string()).unwrap_or_default()} data-logprob={b.as_ref().map(|b| b.mean_logprob.to_string()).unwrap_or_default()}>
                                         { b.map(|b| format!("{:.0} % · {:.2} (n = {})", 100.0 * b.exact_match, b.mean_logprob, b.n)).unwrap_or_else(|| "–".into()) }</td>
                                 </tr>

@@ -13,6 +13,7 @@ use super::about_box::AboutBox;
 
 use super::chart::{Axis, COLORS, Chart, Line};
 use crate::live::{LiveRun, LiveSettings};
+use crate::protocol::WeightFile;
 
 #[derive(Properties, PartialEq)]
 pub struct LiveTrainingProps {
@@ -24,7 +25,7 @@ pub struct LiveTrainingProps {
     pub on_pause: Callback<()>,
     pub on_reset: Callback<()>,
     /// The live model's weight file, once asked for.
-    pub file: Option<std::rc::Rc<(String, Vec<u8>)>>,
+    pub file: Option<std::rc::Rc<WeightFile>>,
     pub on_export: Callback<()>,
 }
 
@@ -34,7 +35,7 @@ pub struct LiveTrainingProps {
 fn Download(p: &DownloadProps) -> Html {
     let lang = use_lang();
     let url = use_memo(p.file.clone(), |file| {
-        let bytes = js_sys::Uint8Array::from(file.1.as_slice());
+        let bytes = js_sys::Uint8Array::from(file.bytes.as_slice());
         let parts = js_sys::Array::of1(&bytes);
         web_sys::Blob::new_with_u8_array_sequence(&parts)
             .ok()
@@ -57,8 +58,8 @@ fn Download(p: &DownloadProps) -> Html {
     }
     match &*url {
         Some(u) => html! {
-            <a id="live-download" ref={link} href={u.clone()} download={p.file.0.clone()} data-size={p.file.1.len().to_string()}>
-                { lang.f("Save {name} ({kb} kB)", &[("name", &p.file.0), ("kb", &(p.file.1.len() / 1000))]) }
+            <a id="live-download" ref={link} href={u.clone()} download={p.file.name.clone()} data-size={p.file.bytes.len().to_string()}>
+                { lang.f("Save {name} ({kb} kB)", &[("name", &p.file.name), ("kb", &(p.file.bytes.len() / 1000))]) }
             </a>
         },
         None => {
@@ -69,7 +70,7 @@ fn Download(p: &DownloadProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct DownloadProps {
-    file: std::rc::Rc<(String, Vec<u8>)>,
+    file: std::rc::Rc<WeightFile>,
 }
 
 fn curve(live: &LiveRun, f: impl Fn(&crate::live::LivePoint) -> f32) -> Vec<(f64, f64)> {

@@ -3,12 +3,15 @@
 use yew::prelude::*;
 
 use crate::i18n::{Lang, use_lang};
+use crate::protocol::Notice;
 use crate::store::Message;
 
 /// A message in `lang`.
 pub fn words(m: &Message, lang: Lang) -> String {
     match m {
         Message::Text(m) => lang.t_owned(m),
+        Message::Worker(e) => e.words(lang),
+        Message::StorageFull => Notice::StorageFull.words(lang),
         Message::WorkerRestarted { why } => lang.f(
             "The model worker stopped ({why}). A new one was started and the model is loading again: run again once it is ready.",
             &[("why", why)],

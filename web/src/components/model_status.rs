@@ -10,7 +10,7 @@ use crate::store::{ModelStatus, Run, RunState};
 pub fn status_line(lang: Lang, model: &ModelStatus, run: &Run) -> String {
     let fixed = |en: &'static str| lang.t(en).to_string();
     match (model, run.state, &run.error) {
-        (_, _, Some(e)) => lang.f("Error: {e}", &[("e", &lang.t_owned(e))]),
+        (_, _, Some(e)) => lang.f("Error: {e}", &[("e", &e.words(lang))]),
         (ModelStatus::Loading { loaded, total }, _, _) if *total > 0 => lang.f(
             "Loading the model… {pct}%",
             &[(

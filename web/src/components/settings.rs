@@ -6,7 +6,7 @@ use yew::prelude::*;
 use crate::i18n::use_lang;
 
 use crate::doc::{Doc, MAX_NEW_TOKENS, MAX_TEMPERATURE};
-use crate::protocol::ModelSummary;
+use crate::protocol::{ModelRef, ModelSummary};
 
 #[derive(Properties, PartialEq)]
 pub struct SettingsProps {
@@ -52,7 +52,11 @@ pub fn Settings(props: &SettingsProps) -> Html {
             let v = e.target_unchecked_into::<HtmlSelectElement>().value();
             // Checkpoints and heads belong to one model: start afresh on another.
             cb.emit(Doc {
-                model: (!v.is_empty()).then_some(v),
+                model: if v.is_empty() {
+                    ModelRef::Default
+                } else {
+                    ModelRef::from_id(&v)
+                },
                 explore: crate::doc::Explore {
                     checkpoint: None,
                     ablated: Vec::new(),
@@ -75,9 +79,10 @@ pub fn Settings(props: &SettingsProps) -> Html {
     };
     let current = doc
         .model
-        .clone()
-        .or_else(|| props.models.first().map(|m| m.id.clone()))
-        .unwrap_or_default();
+        .id()
+        .or_else(|| props.models.first().map(|m| m.id.as_str()))
+        .unwrap_or_default()
+        .to_string();
     html! {
         <details class="settings" open=true>
             <summary>{ lang.t("Settings") }</summary>

@@ -2,13 +2,13 @@
 //! callbacks that tell the state and the worker together. Every job gets its id from
 //! [`next_job`], the one source of ids.
 
-use icl_model::eval::score::{Labels, SweepPoint};
+use icl_model::eval::score::Labels;
 use yew::prelude::*;
 
 use super::{Bridge, Store};
 use crate::comparison::{SWEEP_KS, columns, sweep_source, target_label, with_live};
 use crate::protocol::{ToWorker, Variant};
-use crate::store::{Action, Comparison, ModelStatus, RunState};
+use crate::store::{Action, Batch, Comparison, ModelStatus, RunState};
 
 thread_local! {
     static JOBS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
@@ -91,7 +91,7 @@ pub fn use_jobs(bridge: &Bridge, state: &Store) -> Jobs {
     let retry = {
         let (bridge, state) = (bridge.clone(), state.clone());
         Callback::from(move |_: ()| {
-            super::model_loading::load(&bridge, &state, state.page.doc.model.clone());
+            super::model_loading::load(&bridge, &state, &state.page.doc.model);
         })
     };
     // Switching heads, checkpoint or model re-measures the curve when one is on the chart, so
@@ -120,9 +120,12 @@ fn start_comparison(bridge: &Bridge, state: &Store) {
     let page = &state.page;
     let models = with_live(&page.models, &state.live.run, page.doc.lang);
     let cols = columns(&page.doc, &models);
-    let batches: Vec<(u64, Option<SweepPoint>)> = cols
+    let batches: Vec<Batch> = cols
         .iter()
-        .map(|c| (if c.batch.is_some() { next_job() } else { 0 }, None))
+        .map(|c| Batch {
+            job: c.batch.is_some().then(next_job),
+            point: None,
+        })
         .collect();
     state.dispatch(Action::CompareStarted(Comparison {
         run,
@@ -145,10 +148,10 @@ fn start_comparison(bridge: &Bridge, state: &Store) {
             })
             .collect(),
     });
-    for (c, (job, _)) in cols.iter().zip(&batches) {
-        if let Some((k, labels)) = c.batch {
+    for (c, b) in cols.iter().zip(&batches) {
+        if let (Some((k, labels)), Some(job)) = (c.batch, b.job) {
             bridge.send(ToWorker::Sweep {
-                run: *job,
+                run: job,
                 target: c.target.clone(),
                 template: c.doc.template.clone(),
                 source: sweep_source(&state.page.doc, labels),

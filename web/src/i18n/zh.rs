@@ -935,6 +935,16 @@ pub const ZH: &[(&str, &str)] = &[
         "训练曲线已损坏：{why}",
     ),
     (
+        "{name} has no checkpoint at step {step}",
+        "{name} 没有第 {step} 步的检查点",
+    ),
+    ("{name} has no training curves", "{name} 没有训练曲线"),
+    ("{name} at step {step}", "{name}（第 {step} 步）"),
+    (
+        "{name} could not be used: {why}. Retry; if it persists the server has a damaged copy.",
+        "{name} 无法使用：{why}。请重试；如果问题依旧，说明服务器上的副本已损坏。",
+    ),
+    (
         "the file is corrupt: its checksum does not match its contents",
         "文件已损坏：校验和与内容不符",
     ),

@@ -7,7 +7,7 @@ use icl_model::eval::score::SweepPoint;
 use icl_model::train::curves::CurvePoint;
 use yew::Reducible;
 
-use crate::protocol::{Compared, Explanation, FromWorker};
+use crate::protocol::{Compared, Explanation, FromWorker, WorkerError};
 
 /// One line of the ICL curve chart: a sweep of one model (checkpoint, ablation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -26,10 +26,46 @@ pub struct Comparison {
     pub labels: Vec<String>,
     /// Parameters of each row's model (for the scaling strip).
     pub params: Vec<u64>,
-    pub results: Vec<Option<Compared>>,
-    /// Per row: the run of its batch sweep and its point once measured.
-    pub batches: Vec<(u64, Option<SweepPoint>)>,
+    /// Each row's completion once it came, or why it could not run.
+    #[serde(serialize_with = "rows_as_compared")]
+    pub results: Vec<Option<Result<Compared, WorkerError>>>,
+    /// Per row: its held-out batch.
+    pub batches: Vec<Batch>,
     pub done: bool,
+}
+
+/// A comparison row's held-out batch: the sweep that measures it and its point once measured.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Batch {
+    /// The job of its sweep (`None`: the row has no batch).
+    pub job: Option<u64>,
+    pub point: Option<SweepPoint>,
+}
+
+/// Exported as the `[job, point]` pair it always was (job 0: no batch).
+impl serde::Serialize for Batch {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (self.job.unwrap_or(0), &self.point).serialize(s)
+    }
+}
+
+/// A comparison's rows as exports write them: a row that could not run is a completion with
+/// the reason, in English, as its error.
+fn rows_as_compared<S: serde::Serializer>(
+    rows: &[Option<Result<Compared, WorkerError>>],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::Serialize;
+    let rows: Vec<Option<Compared>> = rows
+        .iter()
+        .map(|r| {
+            r.as_ref().map(|r| match r {
+                Ok(c) => c.clone(),
+                Err(e) => Compared::failed(e.words(crate::i18n::Lang::En)),
+            })
+        })
+        .collect();
+    rows.serialize(s)
 }
 
 /// Most ICL curves kept on the chart.
@@ -39,8 +75,9 @@ pub const MAX_SERIES: usize = 6;
 pub struct Explore {
     /// Attention maps and head scores (shared, not copied: they are large).
     pub explanation: Option<Rc<Explanation>>,
-    /// The explanation asked for last; older ones are dropped when they arrive.
-    pub explain_run: u64,
+    /// The explanation asked for last (`None`: none yet); older ones are dropped when they
+    /// arrive.
+    pub explain_run: Option<u64>,
     /// ICL curves on the chart, oldest first.
     pub series: Vec<Series>,
     pub comparison: Option<Comparison>,
@@ -86,16 +123,16 @@ impl Explore {
 
     fn apply(&mut self, msg: FromWorker) {
         match msg {
-            FromWorker::Explained { run, explanation } if run == self.explain_run => {
+            FromWorker::Explained { run, explanation } if Some(run) == self.explain_run => {
                 self.explanation = Some(Rc::new(*explanation));
             }
             FromWorker::Swept { run, point } => {
                 if let Some(series) = self.series.iter_mut().find(|x| x.run == run) {
                     series.points.push(point);
                 } else if let Some(c) = self.comparison.as_mut()
-                    && let Some(b) = c.batches.iter_mut().find(|b| b.0 == run)
+                    && let Some(b) = c.batches.iter_mut().find(|b| b.job == Some(run))
                 {
-                    b.1 = Some(point);
+                    b.point = Some(point);
                 }
             }
             FromWorker::ComparedOne { run, index, result } => {
@@ -120,7 +157,7 @@ impl Reducible for Explore {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = Rc::unwrap_or_clone(self);
         match action {
-            Action::Explaining(run) => s.explain_run = run,
+            Action::Explaining(run) => s.explain_run = Some(run),
             Action::SweepStarted { run, label } => {
                 s.series.push(Series {
                     run,
@@ -222,10 +259,13 @@ mod tests {
         assert_eq!(s.explore.series[1].points.len(), 1);
         s.apply(PageAction::Worker(FromWorker::JobDone {
             run: 7,
-            error: Some("no model".into()),
+            error: Some(WorkerError::NoLiveModel),
         }));
         assert!(s.explore.series[0].done && !s.explore.series[1].done);
-        assert_eq!(s.page.messages, vec![Message::Text("no model".to_string())]);
+        assert_eq!(
+            s.page.messages,
+            vec![Message::Worker(WorkerError::NoLiveModel)]
+        );
         // At most MAX_SERIES curves stay, the oldest go first.
         for run in 100..110 {
             s.apply(PageAction::SweepStarted {
@@ -258,7 +298,13 @@ mod tests {
             labels: vec!["a".into(), "b".into()],
             params: vec![1, 2],
             results: vec![None, None],
-            batches: vec![(6, None), (0, None)],
+            batches: vec![
+                Batch {
+                    job: Some(6),
+                    point: None,
+                },
+                Batch::default(),
+            ],
             done: false,
         }));
         let result = Compared {
@@ -269,14 +315,14 @@ mod tests {
         };
         let compared =
             |run, index, result| Action::Worker(FromWorker::ComparedOne { run, index, result });
-        let s = s.reduce(compared(4, 0, result.clone()));
+        let s = s.reduce(compared(4, 0, Ok(result.clone())));
         assert_eq!(
             s.comparison.as_ref().unwrap().results[0],
             None,
             "another comparison's row"
         );
-        let s = s.reduce(compared(5, 1, result.clone()));
-        let s = s.reduce(compared(5, 9, result));
+        let s = s.reduce(compared(5, 1, Ok(result.clone())));
+        let s = s.reduce(compared(5, 9, Ok(result)));
         let s = s.reduce(Action::Worker(FromWorker::Swept {
             run: 6,
             point: point(3),
@@ -284,7 +330,21 @@ mod tests {
         let s = s.reduce(Action::JobDone(5));
         let c = s.comparison.as_ref().unwrap();
         assert!(c.results[1].is_some() && c.results[0].is_none());
-        assert_eq!(c.batches[0].1.as_ref().unwrap().k, 3);
+        assert_eq!(c.batches[0].point.as_ref().unwrap().k, 3);
         assert!(c.done);
+        // A row that could not run is exported as before the reasons were typed: in English.
+        let mut failed = c.clone();
+        failed.results[0] = Some(Err(WorkerError::NoLiveModel));
+        let json = serde_json::to_value(&failed).unwrap();
+        assert_eq!(
+            json["results"][0]["error"],
+            "no model was trained in this tab yet: press Train first"
+        );
+        assert_eq!(json["results"][1]["text"], " X");
+        assert_eq!(json["results"][1]["error"], serde_json::Value::Null);
+        // Batches are exported as the `[job, point]` pairs they were, 0 for none.
+        assert_eq!(json["batches"][0][0], 6);
+        assert_eq!(json["batches"][0][1]["k"], 3);
+        assert_eq!(json["batches"][1], serde_json::json!([0, null]));
     }
 }

@@ -7,7 +7,7 @@ use yew::Reducible;
 
 use crate::doc::LiveLink;
 use crate::live::{LiveRun, LiveSettings};
-use crate::protocol::FromWorker;
+use crate::protocol::{FromWorker, WeightFile};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Live {
@@ -18,7 +18,7 @@ pub struct Live {
     /// A link's live run, to train again to its step (taken out of the document).
     pub replay: Option<LiveLink>,
     /// The live model's weight file, once asked for: its name and bytes.
-    pub file: Option<Rc<(String, Vec<u8>)>>,
+    pub file: Option<Rc<WeightFile>>,
 }
 
 pub enum Action {
@@ -56,7 +56,7 @@ impl Reducible for Live {
             Action::Worker(msg) => match msg {
                 FromWorker::Trained { run, point } => s.run.reported(run, *point),
                 FromWorker::TrainingPaused { run } => s.run.paused(run),
-                FromWorker::LiveWeights { name, bytes } => s.file = Some(Rc::new((name, bytes))),
+                FromWorker::LiveWeights(file) => s.file = Some(Rc::new(file)),
                 _ => {}
             },
         }
@@ -77,15 +77,18 @@ mod tests {
         let s = Rc::new(Live::default()).reduce(Action::Settings(shown.clone()));
         let s = s.reduce(Action::Started(4));
         assert!(s.run.training);
-        assert_eq!((s.run.run, &s.run.settings), (4, &shown));
-        let s = s.reduce(Action::Worker(FromWorker::LiveWeights {
+        assert_eq!((s.run.run, &s.run.settings), (Some(4), &shown));
+        let s = s.reduce(Action::Worker(FromWorker::LiveWeights(WeightFile {
             name: "live.bin".into(),
             bytes: vec![1],
-        }));
+        })));
         let crashed = s.clone().reduce(Action::WorkerCrashed);
         assert!(!crashed.run.training);
+        assert_eq!(serde_json::to_value(&s.run).unwrap()["run"], 4);
         let reset = s.reduce(Action::Reset);
         assert_eq!((reset.run.clone(), reset.file.clone()), Default::default());
         assert_eq!(reset.settings, shown, "the settings shown stay");
+        // Exports write the job as they did: its id above, 0 before any.
+        assert_eq!(serde_json::to_value(&reset.run).unwrap()["run"], 0);
     }
 }

@@ -23,7 +23,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-pub use explore::{Comparison, Explore, MAX_SERIES, Series};
+pub use explore::{Batch, Comparison, Explore, MAX_SERIES, Series};
 pub use live::Live;
 pub use page::{MAX_RESTARTS, Message, ModelStatus, Page};
 pub use run::{Analysis, PromptNotice, Run, RunState};
@@ -153,8 +153,8 @@ fn route_worker(msg: FromWorker, to: &mut impl Parts) {
         | W::Progress { .. }
         | W::Ready(_)
         | W::UnknownModel { .. }
-        | W::LoadFailed { .. }
-        | W::Notice { .. } => to.page(page::Action::Worker(msg)),
+        | W::LoadFailed(_)
+        | W::Notice(_) => to.page(page::Action::Worker(msg)),
         W::Started { .. }
         | W::Tokens { .. }
         | W::Done { .. }
@@ -166,7 +166,7 @@ fn route_worker(msg: FromWorker, to: &mut impl Parts) {
         W::JobDone { run, error } => {
             to.explore(explore::Action::JobDone(run));
             if let Some(e) = error {
-                to.page(page::Action::Say(Message::Text(e)));
+                to.page(page::Action::Say(Message::Worker(e)));
             }
         }
         W::Trained { .. } | W::TrainingPaused { .. } | W::LiveWeights { .. } => {

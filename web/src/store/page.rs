@@ -11,7 +11,7 @@ use yew::Reducible;
 
 use crate::doc::Doc;
 use crate::live::LiveRun;
-use crate::protocol::{FromWorker, LIVE_MODEL, ModelInfo, ModelSummary};
+use crate::protocol::{FromWorker, ModelInfo, ModelRef, ModelSummary, Notice, WorkerError};
 use crate::storage::{SET_ASIDE_KEEP, SetAside, Startup, Why, draft_json, meet};
 
 /// Where the model is.
@@ -39,9 +39,13 @@ impl ModelStatus {
 /// Something the page tells the visitor (as a page message, or why the model failed).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
-    /// Text made elsewhere (a worker's, a link's, the browser storage's), in English: shown
-    /// through the catalogue's templates.
+    /// Text made elsewhere (a link's, the browser storage's): shown as it is, or as the
+    /// catalogue has it where it knows the whole text.
     Text(String),
+    /// The worker could not do something.
+    Worker(WorkerError),
+    /// The browser's storage is full: the model is kept in memory for this visit only.
+    StorageFull,
     /// The model worker stopped (why); a new one was started and the model loads again.
     WorkerRestarted { why: String },
     /// The model worker keeps stopping (why): the page starts no new one.
@@ -139,13 +143,16 @@ impl Page {
     }
 
     /// The model the page shows: the document's, or the default one that is loaded.
-    pub fn shown_model(&self) -> Option<String> {
-        self.doc.model.clone().or_else(|| self.ready_model())
+    pub fn shown_model(&self) -> ModelRef {
+        match (&self.doc.model, self.ready_model()) {
+            (ModelRef::Default, Some(id)) => ModelRef::Shipped(id),
+            (m, _) => m.clone(),
+        }
     }
 
     /// The window of the model that is ready, if any (the live run's with the live model).
     pub fn block_size(&self, live: &LiveRun) -> Option<usize> {
-        if self.doc.model.as_deref() == Some(LIVE_MODEL) {
+        if self.doc.model.is_live() {
             return Some(live.settings.live().block);
         }
         match &self.model {
@@ -158,12 +165,12 @@ impl Page {
     /// the checkpoint or live step, e.g. `icl-curve_base_step6300`.
     pub fn file_stem(&self, live: &LiveRun, view: &str) -> String {
         let model = self.shown_model();
-        let step = if model.as_deref() == Some(LIVE_MODEL) {
+        let step = if model.is_live() {
             live.last().map(|p| p.step)
         } else {
             self.doc.explore.checkpoint.map(|c| c as usize)
         };
-        crate::export::file_stem(view, model.as_deref(), step)
+        crate::export::file_stem(view, model.id(), step)
     }
 
     /// Adds a page message once.
@@ -213,15 +220,14 @@ impl Page {
                 self.model = ModelStatus::Ready(info);
                 self.crashes_since_ready = 0;
             }
-            FromWorker::LoadFailed { message } => {
-                self.model = ModelStatus::Failed(Message::Text(message))
-            }
-            FromWorker::Notice { message } => self.say(Message::Text(message)),
+            FromWorker::LoadFailed(e) => self.model = ModelStatus::Failed(Message::Worker(e)),
+            FromWorker::Notice(Notice::StorageFull) => self.say(Message::StorageFull),
+            FromWorker::Notice(Notice::Failed(e)) => self.say(Message::Worker(e)),
             FromWorker::UnknownModel { requested, used } => {
                 // Only when the page still asks for that model (the visitor may have chosen
                 // another since); the document then names the model that runs.
-                if self.doc.model.as_deref() == Some(requested.as_str()) {
-                    self.doc.model = Some(used.clone());
+                if self.doc.model.shipped() == Some(requested.as_str()) {
+                    self.doc.model = ModelRef::Shipped(used.clone());
                 }
                 self.say(Message::ModelReplaced { used });
             }
@@ -290,7 +296,7 @@ mod tests {
     fn an_unknown_model_becomes_the_default_in_the_document_too() {
         let asked = Page {
             doc: Doc {
-                model: Some("gone".into()),
+                model: ModelRef::from_id("gone"),
                 ..Doc::default()
             },
             ..Page::default()
@@ -302,13 +308,13 @@ mod tests {
             })
         };
         let s = apply(Rc::new(asked.clone()), unknown("gone"));
-        assert_eq!(s.doc.model.as_deref(), Some("base"));
+        assert_eq!(s.doc.model, ModelRef::from_id("base"));
         let said = words(&s.messages[0], Lang::En);
         assert!(said.contains("base is used instead"), "{:?}", s.messages);
         assert!(!said.contains("gone"));
         // The visitor chose another model since: their choice stays.
         let s = apply(Rc::new(asked), unknown("older"));
-        assert_eq!(s.doc.model.as_deref(), Some("gone"));
+        assert_eq!(s.doc.model, ModelRef::from_id("gone"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use icl_model::net::sampling::TokenInfo;
 use yew::Reducible;
 
-use crate::protocol::{Ended, FromWorker};
+use crate::protocol::{Ended, FromWorker, WorkerError};
 
 /// Where a completion is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,8 +41,8 @@ pub struct PromptNotice {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Run {
-    /// The job id of the current run.
-    pub id: u64,
+    /// The job id of the current run (`None`: no run yet).
+    pub id: Option<u64>,
     pub state: RunState,
     /// The prompt and expected completion the current run was started with.
     pub prompt: String,
@@ -55,13 +55,13 @@ pub struct Run {
     pub analysis: Option<Analysis>,
     /// About the current run (unknown characters, truncation).
     pub notice: Option<PromptNotice>,
-    pub error: Option<String>,
+    pub error: Option<WorkerError>,
 }
 
 impl Default for Run {
     fn default() -> Self {
         Self {
-            id: 0,
+            id: None,
             state: RunState::Idle,
             prompt: String::new(),
             expected: None,
@@ -116,7 +116,7 @@ impl Reducible for Run {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         if let Action::Worker(msg) = &action
-            && run_of(msg) != Some(self.id)
+            && (run_of(msg).is_none() || run_of(msg) != self.id)
         {
             // Not this run's: nothing to re-make.
             return self;
@@ -129,7 +129,7 @@ impl Reducible for Run {
                 expected,
             } => {
                 s = Run {
-                    id: run,
+                    id: Some(run),
                     state: RunState::Running,
                     prompt,
                     expected,
@@ -181,9 +181,9 @@ impl Run {
                     expected_logprob,
                 });
             }
-            FromWorker::Failed { message, .. } => {
+            FromWorker::Failed { error, .. } => {
                 self.state = RunState::Idle;
-                self.error = Some(message);
+                self.error = Some(error);
             }
             _ => {}
         }
@@ -295,12 +295,17 @@ mod tests {
             s,
             Action::Worker(FromWorker::Failed {
                 run: 2,
-                message: "no model".into(),
+                error: WorkerError::NoLiveModel,
             }),
         );
         assert_eq!(s.state, RunState::Idle);
-        assert_eq!(s.error.as_deref(), Some("no model"));
-        assert_eq!(status(&s), "Error: no model");
+        assert_eq!(s.error, Some(WorkerError::NoLiveModel));
+        assert_eq!(
+            status(&s),
+            "Error: no model was trained in this tab yet: press Train first"
+        );
+        let zh = status_line(Lang::Zh, &ModelStatus::loading(), &s);
+        assert!(!zh.contains("Error") && !zh.contains("press Train"), "{zh}");
     }
 
     #[test]

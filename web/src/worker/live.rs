@@ -8,6 +8,7 @@ use icl_model::train::step::Stepper;
 
 use super::WEB_BACKEND;
 use crate::live::{HeadPattern, LivePoint, LiveSettings};
+use crate::protocol::WeightFile;
 
 /// How often a training run reports (ms): charts move at least once a second.
 pub(super) const REPORT_MS: f64 = 500.0;
@@ -52,7 +53,7 @@ impl LiveTrainer {
     }
 
     /// The live model as the project's weight file (f32), with its name.
-    pub fn weight_file(&self) -> (String, Vec<u8>) {
+    pub fn weight_file(&self) -> WeightFile {
         let step = self.stepper.step.to_string();
         let info = std::collections::BTreeMap::from([
             ("step".to_string(), step.clone()),
@@ -65,11 +66,10 @@ impl LiveTrainer {
                 serde_json::to_string(&self.settings).unwrap_or_default(),
             ),
         ]);
-        let bytes = to_bytes(&self.stepper.model(), DType::F32, &info);
-        (
-            format!("live{}_step{step}.bin", self.settings.layers),
-            bytes,
-        )
+        WeightFile {
+            name: format!("live{}_step{step}.bin", self.settings.layers),
+            bytes: to_bytes(&self.stepper.model(), DType::F32, &info),
+        }
     }
 
     /// The run now, with `loss` the mean training loss since the last point.

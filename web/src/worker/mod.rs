@@ -13,7 +13,7 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use futures::FutureExt;
-use icl_model::eval::analysis::{self, Compared, expected_logprob, surprisal};
+use icl_model::eval::analysis::{self, expected_logprob, surprisal};
 use icl_model::eval::sweep::Sweeper;
 use icl_model::net::backend::Backend;
 use icl_model::net::model::Model;
@@ -21,7 +21,9 @@ use icl_model::net::sampling::{Generator, SamplingConfig};
 use icl_model::rules::template::Template;
 use yew::platform::time::sleep;
 
-use crate::protocol::{Ended, FromWorker, SweepSource, Target, ToWorker, Variant};
+use crate::protocol::{
+    Ended, FromWorker, Notice, SweepSource, Target, ToWorker, Variant, WorkerError,
+};
 use channel::{Channel, Gone};
 use live::{LiveTrainer, REPORT_MS};
 use store::Store;
@@ -148,8 +150,8 @@ impl Worker {
         match self.store.load(&mut self.scope, models_url, model).await {
             Ok(loaded) => {
                 self.send(FromWorker::Models(loaded.models)).await?;
-                for message in loaded.notices {
-                    self.send(FromWorker::Notice { message }).await?;
+                for notice in loaded.notices {
+                    self.send(FromWorker::Notice(notice)).await?;
                 }
                 let used = loaded.info.id.clone();
                 self.send(FromWorker::Ready(loaded.info)).await?;
@@ -161,7 +163,7 @@ impl Worker {
                     None => Ok(()),
                 }
             }
-            Err(message) => self.send(FromWorker::LoadFailed { message }).await,
+            Err(error) => self.send(FromWorker::LoadFailed(error)).await,
         }
     }
 
@@ -176,12 +178,12 @@ impl Worker {
     ) -> Result<(), Gone> {
         let m = match self.model(target).await {
             Ok(m) => m,
-            Err(message) => return self.send(FromWorker::Failed { run, message }).await,
+            Err(error) => return self.send(FromWorker::Failed { run, error }).await,
         };
         match Generator::reading(&m, prompt, sampling, expected) {
             Err(e) => {
-                let message = e.to_string();
-                self.send(FromWorker::Failed { run, message }).await
+                let error = WorkerError::Sampling(e.to_string());
+                self.send(FromWorker::Failed { run, error }).await
             }
             Ok(generator) => {
                 // The prompt's surprisal and the answer's log p come from the generation's own
@@ -226,7 +228,7 @@ impl Worker {
             }
             Ok(m) => {
                 // The live model changes with every step: its scores are not kept.
-                let random = if target.model.as_deref() == Some(crate::protocol::LIVE_MODEL) {
+                let random = if target.model.is_live() {
                     icl_model::eval::analysis::random_strings(&m, seed)
                 } else {
                     self.store.random_strings(&m, target, seed)
@@ -271,8 +273,14 @@ impl Worker {
                 break;
             }
             let result = match self.model(&v.target).await {
-                Ok(m) => analysis::compare(&m, &v.prompt, v.sampling, v.expected.as_deref()),
-                Err(e) => Compared::failed(e),
+                Ok(m) => {
+                    let c = analysis::compare(&m, &v.prompt, v.sampling, v.expected.as_deref());
+                    match c.error {
+                        Some(why) => Err(WorkerError::Sampling(why)),
+                        None => Ok(c),
+                    }
+                }
+                Err(e) => Err(e),
             };
             self.send(FromWorker::ComparedOne { run, index, result })
                 .await?;
@@ -284,7 +292,7 @@ impl Worker {
     async fn curves(&mut self, model: String) -> Result<(), Gone> {
         match self.store.curves(&model).await {
             Ok(points) => self.send(FromWorker::Curves { model, points }).await,
-            Err(message) => self.send(FromWorker::Notice { message }).await,
+            Err(e) => self.send(FromWorker::Notice(Notice::Failed(e))).await,
         }
     }
 
@@ -292,12 +300,12 @@ impl Worker {
     async fn export_live(&mut self) -> Result<(), Gone> {
         match &self.live {
             Some(t) => {
-                let (name, bytes) = t.weight_file();
-                self.send(FromWorker::LiveWeights { name, bytes }).await
+                let file = t.weight_file();
+                self.send(FromWorker::LiveWeights(file)).await
             }
             None => {
-                let message = "no model was trained in this tab yet".to_string();
-                self.send(FromWorker::Notice { message }).await
+                let notice = Notice::Failed(WorkerError::NothingTrained);
+                self.send(FromWorker::Notice(notice)).await
             }
         }
     }
@@ -317,8 +325,9 @@ impl Worker {
         if !reusable {
             match LiveTrainer::new(settings) {
                 Ok(t) => self.live = Some(t),
-                Err(message) => {
-                    self.send(FromWorker::Notice { message }).await?;
+                Err(why) => {
+                    let notice = Notice::Failed(WorkerError::Training(why));
+                    self.send(FromWorker::Notice(notice)).await?;
                     return self.send(FromWorker::TrainingPaused { run }).await;
                 }
             }
@@ -352,14 +361,11 @@ impl Worker {
 
     /// The weights `target` names: the live model's as they are now, or a model of the
     /// manifest.
-    async fn model(&mut self, target: &crate::protocol::Target) -> Result<Model, String> {
-        if target.model.as_deref() != Some(crate::protocol::LIVE_MODEL) {
+    async fn model(&mut self, target: &Target) -> Result<Model, WorkerError> {
+        if !target.model.is_live() {
             return self.store.model(target).await;
         }
-        let live = self
-            .live
-            .as_ref()
-            .ok_or("no model was trained in this tab yet: press Train first")?;
+        let live = self.live.as_ref().ok_or(WorkerError::NoLiveModel)?;
         Ok(store::ablated(live.stepper.model(), &target.ablated))
     }
 

@@ -12,13 +12,10 @@ use super::transport::{
     Fetched, FileRef, cache_key, evict_stale, fetch_weights, manifest, open_cache,
     text_network_first,
 };
-use crate::protocol::{ModelInfo, ModelSummary, Target};
+use crate::protocol::{ModelInfo, ModelRef, ModelSummary, Notice, Target, WorkerError};
 
 /// Models kept loaded in this worker.
 const KEEP_LOADED: usize = 6;
-
-const STORAGE_FULL: &str =
-    "this browser's storage is full, so the model is kept in memory for this visit only";
 
 /// What the worker knows: where the models are, their list, and the weights loaded so far.
 #[derive(Default)]
@@ -36,7 +33,7 @@ pub(super) struct Loaded {
     pub info: ModelInfo,
     pub models: Vec<ModelSummary>,
     /// Said to the visitor (e.g. the cache is full).
-    pub notices: Vec<String>,
+    pub notices: Vec<Notice>,
     /// The id asked for, when it is not in the manifest and the default was loaded instead.
     pub unknown: Option<String>,
 }
@@ -56,27 +53,22 @@ pub(super) fn ablated(model: Model, ablated: &[(usize, usize)]) -> Model {
 
 impl Store {
     /// The manifest entry of `id` (`None`: the default model).
-    fn entry(&self, id: Option<&str>) -> Result<&ModelEntry, String> {
-        let m = self
-            .manifest
-            .as_ref()
-            .ok_or("the model list is not loaded yet")?;
+    fn entry(&self, id: Option<&str>) -> Result<&ModelEntry, WorkerError> {
+        let m = self.manifest.as_ref().ok_or(WorkerError::ListNotLoaded)?;
         match id {
-            None => m
-                .models
-                .first()
-                .ok_or_else(|| "the model list is empty".into()),
+            None => m.models.first().ok_or(WorkerError::ListEmpty),
             Some(id) => m
                 .get(id)
-                .ok_or_else(|| format!("there is no model called {:?}", short(id))),
+                .ok_or_else(|| WorkerError::NoSuchModel { id: short(id) }),
         }
     }
 
-    fn file(&self, target: &Target) -> Result<FileRef, String> {
-        let e = self.entry(target.model.as_deref())?;
+    fn file(&self, target: &Target) -> Result<FileRef, WorkerError> {
+        let e = self.entry(target.model.id())?;
         Ok(match target.checkpoint {
             None => FileRef {
-                name: e.name.clone(),
+                model: e.name.clone(),
+                step: None,
                 file: e.file.clone(),
                 bytes: e.bytes,
                 sha256: e.sha256.clone(),
@@ -86,9 +78,13 @@ impl Store {
                     .checkpoints
                     .iter()
                     .find(|c| c.step == step)
-                    .ok_or_else(|| format!("{} has no checkpoint at step {step}", e.name))?;
+                    .ok_or_else(|| WorkerError::NoCheckpoint {
+                        model: e.name.clone(),
+                        step,
+                    })?;
                 FileRef {
-                    name: format!("{} at step {step}", e.name),
+                    model: e.name.clone(),
+                    step: Some(step),
                     file: c.file.clone(),
                     bytes: c.bytes,
                     sha256: c.sha256.clone(),
@@ -120,7 +116,7 @@ impl Store {
 
     /// The weights `target` names, with its heads ablated: from memory, the cache or the
     /// network (verified either way).
-    pub async fn model(&mut self, target: &Target) -> Result<Model, String> {
+    pub async fn model(&mut self, target: &Target) -> Result<Model, WorkerError> {
         let f = self.file(target)?;
         let model = match self.loaded.iter().position(|(file, _)| *file == f.file) {
             Some(i) => {
@@ -147,7 +143,7 @@ impl Store {
         scope: &mut Scope,
         models_url: &str,
         id: Option<String>,
-    ) -> Result<Loaded, String> {
+    ) -> Result<Loaded, WorkerError> {
         let base = models_url.trim_end_matches('/').to_string();
         let cache = open_cache().await;
         self.manifest = Some(manifest(&base, cache.as_ref()).await?);
@@ -161,7 +157,7 @@ impl Store {
         let manifest = self.manifest.clone().unwrap_or_default();
         let models = manifest.models.iter().map(summary).collect();
         let target = Target {
-            model: Some(entry.id.clone()),
+            model: ModelRef::Shipped(entry.id.clone()),
             ..Target::default()
         };
         let f = self.file(&target)?;
@@ -172,7 +168,7 @@ impl Store {
         } = fetch_weights(Some(scope), &base, cache.as_ref(), &f).await?;
         if let Some(c) = &cache {
             if !stored {
-                notices.push(STORAGE_FULL.into());
+                notices.push(Notice::StorageFull);
             }
             evict_stale(c, &cached_files(&base, &manifest)).await;
         }
@@ -186,15 +182,14 @@ impl Store {
     }
 
     /// A model's training curves, from the network or, offline, the cache.
-    pub async fn curves(&self, id: &str) -> Result<Vec<CurvePoint>, String> {
+    pub async fn curves(&self, id: &str) -> Result<Vec<CurvePoint>, WorkerError> {
         let entry = self.entry(Some(id))?;
-        let file = entry
-            .curves
-            .as_ref()
-            .ok_or_else(|| format!("{} has no training curves", entry.name))?;
+        let file = entry.curves.as_ref().ok_or_else(|| WorkerError::NoCurves {
+            model: entry.name.clone(),
+        })?;
         let url = format!("{}/{file}", self.base);
         let c: Curves = text_network_first(&url, open_cache().await.as_ref(), |text| {
-            serde_json::from_str(text).map_err(|e| format!("the training curves are broken: {e}"))
+            serde_json::from_str(text).map_err(|e| WorkerError::BrokenCurves { why: e.to_string() })
         })
         .await?;
         Ok(c.points)

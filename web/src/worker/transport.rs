@@ -2,7 +2,7 @@
 //! verified weight files (keyed by URL and SHA-256) and small text files for offline visits.
 
 use icl_model::net::model::Model;
-use icl_model::net::weights::load_verified;
+use icl_model::net::weights::{WeightsError, load_verified};
 use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest};
 use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
@@ -10,22 +10,25 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Cache, ReadableStreamDefaultReader, Request, Response, WorkerGlobalScope};
 
 use super::{Scope, WEB_BACKEND};
-use crate::protocol::FromWorker;
+use crate::protocol::{Damage, FromWorker, WorkerError};
 
 /// Name of the Cache API store for model files (entries are keyed by URL and SHA-256).
 const CACHE_NAME: &str = "icl-playground-models";
 
 /// A weight file of the manifest: the final weights or a checkpoint.
 pub(super) struct FileRef {
-    /// How the visitor knows it (`base at step 845`).
-    pub name: String,
+    /// The name of its model, as the visitor knows it.
+    pub model: String,
+    /// The checkpoint's step (`None`: the final weights).
+    pub step: Option<u64>,
     /// Its path below the models folder.
     pub file: String,
     pub bytes: u64,
     pub sha256: String,
 }
 
-fn js_error(e: JsValue) -> String {
+/// The browser's words about `e`.
+fn js_text(e: JsValue) -> String {
     e.as_string()
         .or_else(|| {
             e.dyn_ref::<js_sys::Error>()
@@ -34,43 +37,42 @@ fn js_error(e: JsValue) -> String {
         .unwrap_or_else(|| format!("{e:?}"))
 }
 
-fn scope() -> Result<WorkerGlobalScope, String> {
-    js_sys::global()
-        .dyn_into()
-        .map_err(|_| "the model must run in a web worker".to_string())
+fn js_error(e: JsValue) -> WorkerError {
+    WorkerError::Browser(js_text(e))
 }
 
-async fn fetch(url: &str) -> Result<Response, String> {
+fn scope() -> Result<WorkerGlobalScope, WorkerError> {
+    js_sys::global()
+        .dyn_into()
+        .map_err(|_| WorkerError::NotInWorker)
+}
+
+async fn fetch(url: &str) -> Result<Response, WorkerError> {
     let resp = JsFuture::from(scope()?.fetch_with_str(url))
         .await
-        .map_err(|e| {
-            format!(
-                "could not download {url}: {} (check your connection and retry)",
-                js_error(e)
-            )
+        .map_err(|e| WorkerError::Unreachable {
+            url: url.to_string(),
+            why: js_text(e),
         })?;
-    let resp: Response = resp
-        .dyn_into()
-        .map_err(|_| "fetch returned no response".to_string())?;
+    let resp: Response = resp.dyn_into().map_err(|_| WorkerError::NoResponse)?;
     if !resp.ok() {
-        return Err(format!(
-            "could not download {url}: HTTP {} {}",
-            resp.status(),
-            resp.status_text()
-        ));
+        return Err(WorkerError::Http {
+            url: url.to_string(),
+            status: resp.status(),
+            text: resp.status_text(),
+        });
     }
     Ok(resp)
 }
 
-async fn response_text(resp: Response) -> Result<String, String> {
+async fn response_text(resp: Response) -> Result<String, WorkerError> {
     let text = JsFuture::from(resp.text().map_err(js_error)?)
         .await
         .map_err(js_error)?;
-    text.as_string()
-        .ok_or_else(|| "the response is not text".to_string())
+    text.as_string().ok_or(WorkerError::NotText)
 }
 
-async fn response_bytes(resp: Response) -> Result<Vec<u8>, String> {
+async fn response_bytes(resp: Response) -> Result<Vec<u8>, WorkerError> {
     let buf = JsFuture::from(resp.array_buffer().map_err(js_error)?)
         .await
         .map_err(js_error)?;
@@ -82,23 +84,20 @@ async fn read_with_progress(
     resp: Response,
     total: u64,
     scope: &mut Scope,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, WorkerError> {
     let Some(body) = resp.body() else {
         return response_bytes(resp).await;
     };
     let reader: ReadableStreamDefaultReader = body
         .get_reader()
         .dyn_into()
-        .map_err(|_| "the download cannot be read".to_string())?;
+        .map_err(|_| WorkerError::Unreadable)?;
     let mut bytes = Vec::with_capacity(total as usize);
     let mut reported = 0u64;
     loop {
-        let chunk = JsFuture::from(reader.read()).await.map_err(|e| {
-            format!(
-                "the download broke off: {} (check your connection and retry)",
-                js_error(e)
-            )
-        })?;
+        let chunk = JsFuture::from(reader.read())
+            .await
+            .map_err(|e| WorkerError::BrokeOff { why: js_text(e) })?;
         let done = js_sys::Reflect::get(&chunk, &"done".into())
             .map(|d| d.is_truthy())
             .unwrap_or(true);
@@ -114,7 +113,7 @@ async fn read_with_progress(
             let _ = scope.send(FromWorker::Progress { loaded, total }).await;
         }
         if bytes.len() as u64 > total.saturating_mul(2).max(1 << 20) {
-            return Err("the server sent far more data than the model list says".into());
+            return Err(WorkerError::TooMuchData);
         }
     }
     Ok(bytes)
@@ -150,9 +149,9 @@ pub(super) async fn evict_stale(cache: &Cache, keep: &[String]) {
 }
 
 /// Fetches the manifest: the network first, the cached copy when offline.
-pub(super) async fn manifest(base: &str, cache: Option<&Cache>) -> Result<Manifest, String> {
+pub(super) async fn manifest(base: &str, cache: Option<&Cache>) -> Result<Manifest, WorkerError> {
     text_network_first(&format!("{base}/{MANIFEST_FILE}"), cache, |text| {
-        Manifest::parse(text).map_err(|e| format!("the model list is broken: {e}"))
+        Manifest::parse(text).map_err(|e| WorkerError::BrokenList { why: e.to_string() })
     })
     .await
 }
@@ -163,8 +162,8 @@ pub(super) async fn manifest(base: &str, cache: Option<&Cache>) -> Result<Manife
 pub(super) async fn text_network_first<T>(
     url: &str,
     cache: Option<&Cache>,
-    parse: impl Fn(&str) -> Result<T, String>,
-) -> Result<T, String> {
+    parse: impl Fn(&str) -> Result<T, WorkerError>,
+) -> Result<T, WorkerError> {
     let error = match fetch(url).await {
         Ok(resp) => {
             let text = response_text(resp).await?;
@@ -202,7 +201,7 @@ pub(super) async fn fetch_weights(
     base: &str,
     cache: Option<&Cache>,
     f: &FileRef,
-) -> Result<Fetched, String> {
+) -> Result<Fetched, WorkerError> {
     let url = format!("{base}/{}", f.file);
     let key = cache_key(&url, &f.sha256);
     let device = WEB_BACKEND.device();
@@ -234,10 +233,14 @@ pub(super) async fn fetch_weights(
         None => response_bytes(resp).await?,
     };
     let (model, _) = load_verified(&bytes, f.bytes, &f.sha256, &device).map_err(|e| {
-        format!(
-            "{} could not be used: {e}. Retry; if it persists the server has a damaged copy.",
-            f.name
-        )
+        WorkerError::DamagedWeights {
+            model: f.model.clone(),
+            step: f.step,
+            damage: match e {
+                WeightsError::Length { expected, actual } => Damage::Length { expected, actual },
+                other => Damage::Other(other.to_string()),
+            },
+        }
     })?;
     let mut stored = false;
     if let Some(c) = cache {
