@@ -117,7 +117,11 @@ fn main() -> Result<(), String> {
     });
     if !quick {
         // Minutes, not a criterion sample: once, on one thread like the browser's worker.
-        figures.extend(one_thread.install(|| race_figures("native", &device, native_clock))?);
+        figures.extend(
+            one_thread
+                .install(|| race_figures("native", &device, native_clock))
+                .map_err(|e| e.to_string())?,
+        );
     }
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;

@@ -475,7 +475,11 @@ pub const RACE_EVERY: usize = 25;
 /// thread): the 2-layer model until its induction head forms ([`RACE_TWO`]), and the 1-layer
 /// control ([`RACE_ONE`]). The heads are scored every [`RACE_EVERY`] steps, off the clock.
 #[cfg(feature = "train")]
-pub fn race_figures(place: &str, device: &Device, clock: Clock) -> Result<Vec<Figure>, String> {
+pub fn race_figures(
+    place: &str,
+    device: &Device,
+    clock: Clock,
+) -> Result<Vec<Figure>, crate::train::config::SettingsError> {
     use crate::bench::race::{Racer, race};
     use crate::train::live::Live;
     let racer = |live: &Live, until| Racer::new(live, 0, device.clone(), clock, until, RACE_EVERY);

@@ -7,6 +7,7 @@ use burn::tensor::Device;
 
 use crate::bench::clock::Clock;
 use crate::eval::metrics::{HEAD_PROBE, head_scores, max_score};
+use crate::train::config::SettingsError;
 use crate::train::live::{Live, PHASE_CHANGE_INDUCTION};
 use crate::train::step::Stepper;
 
@@ -64,10 +65,9 @@ impl Racer {
         clock: Clock,
         until: Until,
         every: usize,
-    ) -> Result<Racer, String> {
+    ) -> Result<Racer, SettingsError> {
         Ok(Racer {
-            stepper: Stepper::new(&live.train_config(seed), live.model_config(), device, None)
-                .map_err(|e| e.to_string())?,
+            stepper: Stepper::new(&live.train_config(seed), live.model_config(), device, None)?,
             tokens_per_step: live.tokens_per_step(),
             clock,
             until,

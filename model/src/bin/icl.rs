@@ -259,7 +259,8 @@ fn live_probe(args: &LiveArgs, backend: Backend) -> Result<(), String> {
         native_clock,
         until,
         args.every,
-    )?;
+    )
+    .map_err(|e| e.to_string())?;
     let r = race(racer, |r| {
         println!(
             "{}\t{:.1}\t{:.0}\t{:.3}\t{:.3}\t{:.3}",
@@ -566,7 +567,8 @@ fn train_one(
                 );
             }
         },
-    )?;
+    )
+    .map_err(|e| e.to_string())?;
     bar.finish_with_message(format!("done in {:.0} s", started.elapsed().as_secs_f64()));
     Ok(())
 }
@@ -608,7 +610,8 @@ fn run(cli: Cli) -> Result<(), String> {
             let (m, step, out) = match &state_dir {
                 Some(state) => {
                     let file = paths(&dir, state, &model).resume_file();
-                    let (m, step) = read_resume(&file, &cli.backend.device())?;
+                    let (m, step) =
+                        read_resume(&file, &cli.backend.device()).map_err(|e| e.to_string())?;
                     let step = step as u64;
                     let out = file.with_file_name(files::eval_state_file_at(step));
                     (m, step, out)
@@ -678,7 +681,9 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Repack { model, dir } => {
-            for (step, old, new) in icl_model::train::run::repack(&dir, &model)? {
+            for (step, old, new) in
+                icl_model::train::run::repack(&dir, &model).map_err(|e| e.to_string())?
+            {
                 println!("step {step:>6}: {old} -> {new} bytes");
             }
             Ok(())
@@ -708,7 +713,8 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Rescore { model, dir } => {
-            let curves = icl_model::train::run::rescore(&dir, &model, cli.backend)?;
+            let curves = icl_model::train::run::rescore(&dir, &model, cli.backend)
+                .map_err(|e| e.to_string())?;
             for p in &curves.points {
                 let top = p.induction.iter().flatten().copied().fold(0.0, f32::max);
                 println!(

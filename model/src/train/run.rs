@@ -22,11 +22,41 @@ use crate::net::model::Model;
 use crate::net::tokenizer::Tokenizer;
 use crate::net::transformer::Transformer;
 use crate::net::weights::{DType, export, from_bytes, to_bytes, to_bytes_mixed};
-use crate::train::config::{RunPreset, TrainConfig};
+use crate::train::config::{RunPreset, SettingsError, TrainConfig};
 pub use crate::train::curves::{CurvePoint, Curves};
 use crate::train::step::Stepper;
 use crate::zoo::files::{CURVES_FILE, RESUME_FILE, checkpoint_file};
 use crate::zoo::manifest::{CheckpointEntry, ModelEntry, TrainingInfo, publish};
+
+/// Why a run, a rescore or a repack stopped, with the file it was reading or writing.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error("{path}: {source}")]
+    File {
+        path: PathBuf,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("{0}: no step recorded")]
+    NoStep(PathBuf),
+    #[error("the interrupted run used other settings; start afresh without --resume")]
+    OtherSettings,
+    #[error("no model {0:?} in the manifest")]
+    NoModel(String),
+}
+
+/// The error of reading or writing `path`.
+fn at<E: Into<Box<dyn std::error::Error + Send + Sync>>>(
+    path: &Path,
+) -> impl FnOnce(E) -> RunError {
+    let path = path.to_path_buf();
+    move |e| RunError::File {
+        path,
+        source: e.into(),
+    }
+}
 
 /// Where a run writes.
 pub struct Paths {
@@ -87,22 +117,20 @@ pub fn train(
     resume: bool,
     limit: Option<std::time::Duration>,
     mut progress: impl FnMut(usize, f32, u64),
-) -> Result<Model, String> {
-    let config = cfg.model_config().map_err(|e| e.to_string())?;
+) -> Result<Model, RunError> {
+    let config = cfg.model_config()?;
     let plain = backend.device();
     let device = plain.clone().autodiff();
     let tok = Tokenizer::default();
     let checkpoints = cfg.checkpoint_steps();
-    std::fs::create_dir_all(paths.dir.join(&paths.id)).map_err(|e| e.to_string())?;
-    std::fs::create_dir_all(paths.state.join(&paths.id)).map_err(|e| e.to_string())?;
+    for dir in [paths.dir.join(&paths.id), paths.state.join(&paths.id)] {
+        std::fs::create_dir_all(&dir).map_err(at(&dir))?;
+    }
 
     let resume_file = paths.resume_file();
     let (net, mut curves, start) = if resume && resume_file.exists() {
         let (m, step) = read_resume(&resume_file, &device)?;
-        let mut curves: Curves = serde_json::from_str(
-            &std::fs::read_to_string(paths.curves()).map_err(|e| e.to_string())?,
-        )
-        .map_err(|e| format!("curves: {e}"))?;
+        let mut curves = read_curves(paths)?;
         if curves.train != *cfg {
             // A run may be continued by later phases appended to its settings, once it
             // has finished or while it is still before them: until a phase's start its
@@ -112,9 +140,7 @@ pub fn train(
                 .iter()
                 .any(|p| step <= p.from && curves.train == cfg.ending_at(p.from));
             if !continued {
-                return Err(
-                    "the interrupted run used other settings; start afresh without --resume".into(),
-                );
+                return Err(RunError::OtherSettings);
             }
             eprintln!("{}: continuing with phase {}", paths.id, cfg.phase_of(step));
             curves.train = cfg.clone();
@@ -137,8 +163,7 @@ pub fn train(
         )
     };
     let block = config.block_size;
-    let mut stepper = Stepper::new(cfg, config.clone(), plain.clone(), Some((net, start)))
-        .map_err(|e| e.to_string())?;
+    let mut stepper = Stepper::new(cfg, config.clone(), plain.clone(), Some((net, start)))?;
     let mut acc = (0.0f32, 0.0f32, 0usize, 0usize);
     if start == 0 {
         curves.points.push(evaluate(
@@ -202,25 +227,21 @@ pub fn train(
 /// Recomputes the scores of every point of a model's curves (head scores, ICL score, copy
 /// losses) from its shipped checkpoints, keeping the training losses; step 0 is the seeded
 /// initialisation. Used when a metric's definition changes after training.
-pub fn rescore(dir: &Path, id: &str, backend: Backend) -> Result<Curves, String> {
+pub fn rescore(dir: &Path, id: &str, backend: Backend) -> Result<Curves, RunError> {
     let paths = Paths {
         dir: dir.to_path_buf(),
         state: PathBuf::new(),
         id: id.to_string(),
     };
-    let text = std::fs::read_to_string(paths.curves()).map_err(|e| format!("curves: {e}"))?;
-    let mut curves: Curves = serde_json::from_str(&text).map_err(|e| format!("curves: {e}"))?;
+    let mut curves = read_curves(&paths)?;
     let device = backend.device();
     for point in &mut curves.points {
         let net = if point.step == 0 {
             curves.config.init_seeded(&device, curves.train.seed)
         } else {
             let file = dir.join(paths.checkpoint_file(point.step));
-            let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            from_bytes(&bytes, &device)
-                .map_err(|e| e.to_string())?
-                .0
-                .net
+            let bytes = std::fs::read(&file).map_err(at(&file))?;
+            from_bytes(&bytes, &device).map_err(at(&file))?.0.net
         };
         let fresh = evaluate(
             &net,
@@ -244,24 +265,24 @@ pub fn rescore(dir: &Path, id: &str, backend: Backend) -> Result<Curves, String>
 /// Re-encodes every shipped checkpoint of a model in the current file format, each tensor in
 /// the precision it was stored in, and updates the manifest. Returns
 /// `(step, old bytes, new bytes)` per checkpoint.
-pub fn repack(dir: &Path, id: &str) -> Result<Vec<(u64, u64, u64)>, String> {
+pub fn repack(dir: &Path, id: &str) -> Result<Vec<(u64, u64, u64)>, RunError> {
     use crate::zoo::manifest::{MANIFEST_FILE, Manifest};
     let path = dir.join(MANIFEST_FILE);
-    let mut manifest = Manifest::parse(&std::fs::read_to_string(&path).map_err(|e| e.to_string())?)
-        .map_err(|e| e.to_string())?;
+    let text = std::fs::read_to_string(&path).map_err(at(&path))?;
+    let mut manifest = Manifest::parse(&text).map_err(at(&path))?;
     let mut entry = manifest
         .get(id)
         .cloned()
-        .ok_or_else(|| format!("no model {id:?} in the manifest"))?;
+        .ok_or_else(|| RunError::NoModel(id.to_string()))?;
     let device = Backend::Flex.device();
     let mut report = Vec::new();
     for c in &mut entry.checkpoints {
         let file = dir.join(&c.file);
-        let old = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-        let (model, info) = from_bytes(&old, &device).map_err(|e| e.to_string())?;
+        let old = std::fs::read(&file).map_err(at(&file))?;
+        let (model, info) = from_bytes(&old, &device).map_err(at(&file))?;
         let bytes = to_bytes_mixed(&model, info.dtype, &info.f32_tensors, &info.info);
         if bytes != old {
-            write_atomic(&file, &bytes).map_err(|e| e.to_string())?;
+            write_atomic(&file, &bytes).map_err(at(&file))?;
         }
         report.push((c.step, old.len() as u64, bytes.len() as u64));
         c.bytes = bytes.len() as u64;
@@ -272,7 +293,7 @@ pub fn repack(dir: &Path, id: &str) -> Result<Vec<(u64, u64, u64)>, String> {
         }
     }
     manifest.upsert(entry);
-    write_atomic(&path, manifest.to_json().as_bytes()).map_err(|e| e.to_string())?;
+    write_atomic(&path, manifest.to_json().as_bytes()).map_err(at(&path))?;
     Ok(report)
 }
 
@@ -291,12 +312,12 @@ fn write_resume(
     cfg: &TrainConfig,
     paths: &Paths,
     step: usize,
-) -> Result<(), String> {
+) -> Result<(), RunError> {
     let mut info = BTreeMap::new();
     info.insert("step".to_string(), step.to_string());
     info.insert("seed".to_string(), cfg.seed.to_string());
-    write_parts(&paths.resume_file(), &to_bytes(model, DType::F32, &info))
-        .map_err(|e| e.to_string())
+    let file = paths.resume_file();
+    write_parts(&file, &to_bytes(model, DType::F32, &info)).map_err(at(&file))
 }
 
 /// The name of part `n` (from 1) of a state written at `file`.
@@ -337,21 +358,27 @@ fn read_parts(file: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 /// A run's resumable state, as `write_resume` left it: the model and the step it had reached.
-pub fn read_resume(file: &Path, device: &Device) -> Result<(Model, usize), String> {
-    let at = |e: &dyn std::fmt::Display| format!("{}: {e}", file.display());
-    let bytes = read_parts(file).map_err(|e| at(&e))?;
-    let (m, info) = from_bytes(&bytes, device).map_err(|e| at(&e))?;
+pub fn read_resume(file: &Path, device: &Device) -> Result<(Model, usize), RunError> {
+    let bytes = read_parts(file).map_err(at(file))?;
+    let (m, info) = from_bytes(&bytes, device).map_err(at(file))?;
     let step = info
         .info
         .get("step")
         .and_then(|s| s.parse().ok())
-        .ok_or_else(|| at(&"no step recorded"))?;
+        .ok_or_else(|| RunError::NoStep(file.to_path_buf()))?;
     Ok((m, step))
 }
 
-fn write_curves(paths: &Paths, curves: &Curves) -> Result<(), String> {
-    let json = serde_json::to_string(curves).map_err(|e| e.to_string())? + "\n";
-    write_atomic(&paths.curves(), json.as_bytes()).map_err(|e| e.to_string())
+fn write_curves(paths: &Paths, curves: &Curves) -> Result<(), RunError> {
+    let file = paths.curves();
+    let json = serde_json::to_string(curves).map_err(at(&file))? + "\n";
+    write_atomic(&file, json.as_bytes()).map_err(at(&file))
+}
+
+fn read_curves(paths: &Paths) -> Result<Curves, RunError> {
+    let file = paths.curves();
+    let text = std::fs::read_to_string(&file).map_err(at(&file))?;
+    serde_json::from_str(&text).map_err(at(&file))
 }
 
 /// Writes a file so that an interruption leaves either the old or the new contents.
@@ -367,14 +394,14 @@ fn write_checkpoint(
     paths: &Paths,
     step: usize,
     curves: &Curves,
-) -> Result<(), String> {
-    let io = |e: std::io::Error| e.to_string();
+) -> Result<(), RunError> {
     let mut info = BTreeMap::new();
     info.insert("step".to_string(), step.to_string());
     info.insert("seed".to_string(), cfg.seed.to_string());
-    let (bytes, _, _) = export(model, &info).map_err(|e| e.to_string())?;
     let file = paths.checkpoint_file(step);
-    write_atomic(&paths.dir.join(&file), &bytes).map_err(io)?;
+    let path = paths.dir.join(&file);
+    let (bytes, _, _) = export(model, &info).map_err(at(&path))?;
+    write_atomic(&path, &bytes).map_err(at(&path))?;
     write_curves(paths, curves)?;
     // The resumable state (f32), written last so a crash never leaves it ahead of the curves.
     write_resume(model, cfg, paths, step)?;
@@ -417,7 +444,7 @@ fn write_checkpoint(
         checkpoints: ckpts,
         curves: Some(format!("{}/{CURVES_FILE}", paths.id)),
     };
-    publish(&paths.dir, entry, &bytes).map_err(io)?;
+    publish(&paths.dir, entry, &bytes).map_err(at(&entry_path))?;
     Ok(())
 }
 
