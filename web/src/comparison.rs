@@ -8,7 +8,7 @@ use icl_model::rules::tasks::Task;
 use crate::components::heads::head_name;
 use crate::doc::{Doc, Vary};
 use crate::i18n::Lang;
-use crate::live::LiveRun;
+use crate::live_run::LiveRun;
 use crate::presets;
 use crate::protocol::{LIVE_MODEL, ModelRef, ModelSummary, SweepSource, Target};
 

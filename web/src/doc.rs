@@ -199,7 +199,7 @@ pub struct Doc {
 /// `step` again and reaches the same weights.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveLink {
-    pub settings: crate::live::LiveSettings,
+    pub settings: crate::live_run::LiveSettings,
     pub step: usize,
 }
 

@@ -12,7 +12,7 @@ pub mod glyph;
 pub mod heatmap;
 pub mod hooks;
 pub mod i18n;
-pub mod live;
+pub mod live_run;
 pub mod presets;
 pub mod protocol;
 pub mod region;

@@ -130,7 +130,7 @@ pub enum ToWorker {
     /// Stop, another request, or the end of its schedule.
     Train {
         run: u64,
-        settings: crate::live::LiveSettings,
+        settings: crate::live_run::LiveSettings,
         /// Pause at this step (a link's run reproduced).
         until: Option<usize>,
     },
@@ -218,7 +218,7 @@ pub enum FromWorker {
     /// The live run `run` now.
     Trained {
         run: u64,
-        point: Box<crate::live::LivePoint>,
+        point: Box<crate::live_run::LivePoint>,
     },
     /// The live run `run` stopped training (Pause, another request, or its schedule ended).
     TrainingPaused { run: u64 },

@@ -12,7 +12,7 @@ use crate::i18n::use_lang;
 use super::about_box::AboutBox;
 
 use super::chart::{Axis, COLORS, Chart, Line};
-use crate::live::{LiveRun, LiveSettings};
+use crate::live_run::{LiveRun, LiveSettings};
 use crate::protocol::WeightFile;
 
 #[derive(Properties, PartialEq)]
@@ -73,7 +73,7 @@ struct DownloadProps {
     file: std::rc::Rc<WeightFile>,
 }
 
-fn curve(live: &LiveRun, f: impl Fn(&crate::live::LivePoint) -> f32) -> Vec<(f64, f64)> {
+fn curve(live: &LiveRun, f: impl Fn(&crate::live_run::LivePoint) -> f32) -> Vec<(f64, f64)> {
     live.points
         .iter()
         .map(|p| (p.step as f64, f64::from(f(p))))

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use yew::Reducible;
 
 use crate::doc::LiveLink;
-use crate::live::{LiveRun, LiveSettings};
+use crate::live_run::{LiveRun, LiveSettings};
 use crate::protocol::{FromWorker, WeightFile};
 
 #[derive(Debug, Clone, Default, PartialEq)]

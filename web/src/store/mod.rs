@@ -29,7 +29,7 @@ pub use page::{MAX_RESTARTS, Message, ModelStatus, Page};
 pub use run::{Analysis, PromptNotice, Run, RunState};
 
 use crate::doc::Doc;
-use crate::live::LiveSettings;
+use crate::live_run::LiveSettings;
 use crate::protocol::FromWorker;
 use crate::storage::{SetAside, Startup};
 

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use yew::Reducible;
 
 use crate::doc::Doc;
-use crate::live::LiveRun;
+use crate::live_run::LiveRun;
 use crate::protocol::{FromWorker, ModelInfo, ModelRef, ModelSummary, Notice, WorkerError};
 use crate::storage::{SET_ASIDE_KEEP, SetAside, Startup, Why, draft_json, meet};
 

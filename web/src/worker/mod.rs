@@ -5,8 +5,8 @@
 //! [`Worker::stopped`].
 
 mod channel;
-mod live;
 mod store;
+mod trainer;
 mod transport;
 
 use std::collections::VecDeque;
@@ -25,8 +25,8 @@ use crate::protocol::{
     Ended, FromWorker, Notice, SweepSource, Target, ToWorker, Variant, WorkerError,
 };
 use channel::{Channel, Gone};
-use live::{LiveTrainer, REPORT_MS};
 use store::Store;
+use trainer::{LiveTrainer, REPORT_MS};
 
 type Scope = Channel;
 
@@ -315,7 +315,7 @@ impl Worker {
     async fn train(
         &mut self,
         run: u64,
-        settings: crate::live::LiveSettings,
+        settings: crate::live_run::LiveSettings,
         until: Option<usize>,
     ) -> Result<(), Gone> {
         let reusable = self

@@ -7,7 +7,7 @@ use icl_model::train::live::top_induction_pattern;
 use icl_model::train::step::Stepper;
 
 use super::WEB_BACKEND;
-use crate::live::{HeadPattern, LivePoint, LiveSettings};
+use crate::live_run::{HeadPattern, LivePoint, LiveSettings};
 use crate::protocol::WeightFile;
 
 /// How often a training run reports (ms): charts move at least once a second.
