@@ -9,7 +9,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::eval::score::{SHOTS, score_answers};
+use crate::eval::score::{SHOTS, Scored, score_answers};
 use crate::net::model::Model;
 use crate::rules::corpus::FAMILY_TASKS;
 use crate::rules::inputs::Source;
@@ -182,7 +182,7 @@ pub fn exact_in(
             score_answers(model, template, &items)
                 .into_iter()
                 .filter_map(Result::ok)
-                .map(|s| s.0),
+                .map(|s| s.exact),
         );
     }
     let hits = scored.iter().filter(|&&h| h).count();
@@ -210,7 +210,7 @@ pub fn evaluate_rules_at(
                     queries,
                     seed ^ ((i as u64) << 20),
                 );
-                let scores: Vec<(bool, f32)> = score_answers(model, &template, &items)
+                let scores: Vec<Scored> = score_answers(model, &template, &items)
                     .into_iter()
                     .filter_map(Result::ok)
                     .collect();
@@ -220,8 +220,8 @@ pub fn evaluate_rules_at(
                     rule: name.clone(),
                     k,
                     n: scores.len(),
-                    exact_match: scores.iter().filter(|s| s.0).count() as f32 / m,
-                    mean_logprob: scores.iter().map(|s| s.1).sum::<f32>() / m,
+                    exact_match: scores.iter().filter(|s| s.exact).count() as f32 / m,
+                    mean_logprob: scores.iter().map(|s| s.logprob).sum::<f32>() / m,
                 });
             }
         }

@@ -11,6 +11,14 @@ use crate::rules::template::{Shots, Template};
 /// Shot counts every evaluation reports.
 pub const SHOTS: [usize; 5] = [0, 1, 2, 4, 8];
 
+/// How one prompt scored: whether the greedy answer is exactly the expected output followed
+/// by the separator, and the output's log-probability (nats).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scored {
+    pub exact: bool,
+    pub logprob: f32,
+}
+
 /// Scores one few-shot prompt: whether the greedy answer is exactly `output` followed by the
 /// separator, and the log-probability (nats) of `output` (with the prefix's space).
 pub fn score_answer(
@@ -19,7 +27,7 @@ pub fn score_answer(
     examples: &[(String, String)],
     query: &str,
     output: &str,
-) -> Result<(bool, f32), SamplingError> {
+) -> Result<Scored, SamplingError> {
     let item = Shots {
         examples: examples.to_vec(),
         query: query.to_string(),
@@ -33,7 +41,7 @@ pub fn score_answers(
     model: &Model,
     template: &Template,
     items: &[Shots],
-) -> Vec<Result<(bool, f32), SamplingError>> {
+) -> Vec<Result<Scored, SamplingError>> {
     score_answers_with(model, template, items, score_lean)
 }
 
@@ -43,7 +51,7 @@ pub fn score_answers_with(
     template: &Template,
     items: &[Shots],
     scorer: Scorer,
-) -> Vec<Result<(bool, f32), SamplingError>> {
+) -> Vec<Result<Scored, SamplingError>> {
     let pairs: Vec<(String, String)> = items
         .iter()
         .map(|s| {
@@ -64,7 +72,10 @@ pub fn score_answers_with(
                 .encode(&template.answer(&item.answer))
                 .ids
                 .len();
-            Ok((s.greedy_match, s.token_logprobs[..n].iter().sum::<f32>()))
+            Ok(Scored {
+                exact: s.greedy_match,
+                logprob: s.token_logprobs[..n].iter().sum::<f32>(),
+            })
         })
         .collect()
 }
@@ -81,13 +92,13 @@ pub struct SweepPoint {
 
 impl SweepPoint {
     /// The point at `k` of scored prompts (greedy exact match, answer log-probability).
-    pub fn of(k: usize, scores: &[(bool, f32)]) -> Self {
+    pub fn of(k: usize, scores: &[Scored]) -> Self {
         let n = scores.len();
         SweepPoint {
             k,
             n,
-            exact_match: scores.iter().filter(|s| s.0).count() as f32 / n.max(1) as f32,
-            mean_logprob: scores.iter().map(|s| s.1).sum::<f32>() / n.max(1) as f32,
+            exact_match: scores.iter().filter(|s| s.exact).count() as f32 / n.max(1) as f32,
+            mean_logprob: scores.iter().map(|s| s.logprob).sum::<f32>() / n.max(1) as f32,
         }
     }
 }

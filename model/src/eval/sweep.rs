@@ -12,7 +12,7 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use crate::eval::score::{Labels, SweepPoint, score_answers};
+use crate::eval::score::{Labels, Scored, SweepPoint, score_answers};
 use crate::net::lean::LeanChains;
 use crate::net::model::Model;
 use crate::net::sampling::{SCORE_TOKENS, score_row};
@@ -183,7 +183,7 @@ impl<'a> Sweeper<'a> {
     /// `k`.
     pub fn point(&mut self, k: usize) -> SweepPoint {
         let block = self.model.config.block_size;
-        let mut scores: Vec<(usize, (bool, f32))> = Vec::new();
+        let mut scores: Vec<(usize, Scored)> = Vec::new();
         let mut afresh = Vec::new();
         let mut shared = Vec::new();
         for (r, row) in self.rows.iter().enumerate() {
@@ -228,7 +228,13 @@ impl<'a> Sweeper<'a> {
                 let first = row.ends[k] - cut + row.query.len();
                 let s = score_row(seq, first, l, vocab);
                 let logprob = s.token_logprobs[..row.scored].iter().sum::<f32>();
-                scores.push((*r, (s.greedy_match, logprob)));
+                scores.push((
+                    *r,
+                    Scored {
+                        exact: s.greedy_match,
+                        logprob,
+                    },
+                ));
                 self.chains
                     .truncate(row.chain.expect("shared"), row.ends[k]);
             }
@@ -243,7 +249,7 @@ impl<'a> Sweeper<'a> {
             }
         }
         scores.sort_by_key(|s| s.0);
-        let scores: Vec<(bool, f32)> = scores.into_iter().map(|s| s.1).collect();
+        let scores: Vec<Scored> = scores.into_iter().map(|s| s.1).collect();
         SweepPoint::of(k, &scores)
     }
 }
@@ -258,7 +264,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn afresh(m: &Model, template: &Template, chains: &[Shots], k: usize) -> SweepPoint {
-        let scores: Vec<(bool, f32)> = score_answers(m, template, &at_shots(chains, k))
+        let scores: Vec<Scored> = score_answers(m, template, &at_shots(chains, k))
             .into_iter()
             .filter_map(Result::ok)
             .collect();

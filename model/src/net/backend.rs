@@ -72,9 +72,21 @@ impl fmt::Display for Backend {
     }
 }
 
+/// A backend name this build cannot make.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BackendError {
+    #[cfg(not(feature = "gpu"))]
+    #[error(
+        "backend \"vulkan\" is not in this build: build icl with `--features gpu` (docs/TRAINING.md)"
+    )]
+    NotBuilt,
+    #[error("unknown backend {0:?} (use {names})", names = Backend::names())]
+    Unknown(String),
+}
+
 impl FromStr for Backend {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = BackendError;
+    fn from_str(s: &str) -> Result<Self, BackendError> {
         match s {
             "flex" => Ok(Backend::Flex),
             #[cfg(feature = "ndarray-backend")]
@@ -82,12 +94,8 @@ impl FromStr for Backend {
             #[cfg(feature = "gpu")]
             "vulkan" => Ok(Backend::Vulkan),
             #[cfg(not(feature = "gpu"))]
-            "vulkan" => Err(
-                "backend \"vulkan\" is not in this build: build icl with `--features gpu` \
-                 (docs/TRAINING.md)"
-                    .to_string(),
-            ),
-            _ => Err(format!("unknown backend {s:?} (use {})", Self::names())),
+            "vulkan" => Err(BackendError::NotBuilt),
+            _ => Err(BackendError::Unknown(s.to_string())),
         }
     }
 }
