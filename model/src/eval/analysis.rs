@@ -231,9 +231,8 @@ mod tests {
             ("x", " y"),
             (&*"in: stone\nout: enots\n".repeat(4), " q"),
         ] {
-            let g =
+            let (g, read) =
                 Generator::reading(&m, prompt, SamplingConfig::default(), Some(expected)).unwrap();
-            let read = g.prompt_read().expect("the lean engine reads");
             let s = surprisal(&m, prompt);
             assert_eq!(g.dropped_tokens(), s.skipped, "{prompt:?}");
             // The burn network's losses over the same window, the reference.
@@ -265,8 +264,8 @@ mod tests {
                 (Some(_), None) => panic!("read what the scorer cannot"),
             }
         }
-        let g = Generator::reading(&m, "abc", SamplingConfig::default(), None).unwrap();
-        assert_eq!(g.prompt_read().unwrap().continuation, None);
+        let (_, read) = Generator::reading(&m, "abc", SamplingConfig::default(), None).unwrap();
+        assert_eq!(read.continuation, None);
     }
 
     #[test]

@@ -37,8 +37,9 @@ pub struct PromptRead {
     pub continuation: Option<f32>,
 }
 
-/// The log-probability of `id` under the logits `row`.
-fn log_prob(row: &[f32], id: u32) -> f32 {
+/// The log-probability of `id` under the logits `row` (a stable log-softmax), as the
+/// decoder's prompt read and the scorer both take it.
+pub fn log_prob(row: &[f32], id: u32) -> f32 {
     let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let log_sum = row.iter().map(|&l| (l - max).exp()).sum::<f32>().ln() + max;
     row[id as usize] - log_sum
@@ -196,11 +197,11 @@ impl Decoder<'_> {
         let out = net.forward(cache, &window, true, Some(Keep::Last));
         let vocab = net.vocab();
         let rows = window.len();
-        let row = |logits: &[f32], t: usize| logits[t * vocab..(t + 1) * vocab].to_vec();
+        let read: Vec<&[f32]> = out.logits.chunks(vocab).collect();
         let nats = (1..rows)
-            .map(|t| -log_prob(&row(&out.logits, t - 1), window[t]))
+            .map(|t| -log_prob(read[t - 1], window[t]))
             .collect();
-        let last = row(&out.logits, rows - 1);
+        let last = read[rows - 1].to_vec();
         let fits = !continuation.is_empty() && rows + continuation.len() <= self.block_size;
         let continuation = fits.then(|| {
             let mut sum = log_prob(&last, continuation[0]);
@@ -212,8 +213,8 @@ impl Decoder<'_> {
                     true,
                     None,
                 );
-                for (t, &id) in continuation.iter().enumerate().skip(1) {
-                    sum += log_prob(&row(&more.logits, t - 1), id);
+                for (row, &id) in more.logits.chunks(vocab).zip(&continuation[1..]) {
+                    sum += log_prob(row, id);
                 }
             }
             sum

@@ -11,7 +11,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::net::decoding::{Decoder, PromptRead, Step, window};
+use crate::net::decoding::{Decoder, PromptRead, Step, log_prob, window};
 use crate::net::model::Model;
 use crate::net::transformer::HeadMask;
 
@@ -140,7 +140,6 @@ pub struct Generator<'a> {
     stop: Option<StopReason>,
     unknown_chars: usize,
     dropped_tokens: usize,
-    read: Option<PromptRead>,
 }
 
 impl<'a> Generator<'a> {
@@ -151,40 +150,39 @@ impl<'a> Generator<'a> {
         config: SamplingConfig,
         head_mask: Option<HeadMask>,
     ) -> Result<Self, SamplingError> {
-        Self::start(model, prompt, config, head_mask, None)
+        config.validate()?;
+        let enc = model.tokenizer.encode(prompt);
+        let mut decoder = Decoder::new(model, head_mask.as_ref());
+        let step = decoder.prefill(&enc.ids);
+        Ok(Self::ready(model, decoder, step, config, enc.unknown))
     }
 
     /// [`Generator::new`] that also reads the prompt from its one prefill: each character's
-    /// surprisal and `expected`'s log-probability after it ([`Generator::prompt_read`]).
+    /// surprisal and `expected`'s log-probability after it.
     pub fn reading(
         model: &'a Model,
         prompt: &str,
         config: SamplingConfig,
         expected: Option<&str>,
-    ) -> Result<Self, SamplingError> {
-        Self::start(model, prompt, config, None, Some(expected.unwrap_or("")))
-    }
-
-    fn start(
-        model: &'a Model,
-        prompt: &str,
-        config: SamplingConfig,
-        head_mask: Option<HeadMask>,
-        read: Option<&str>,
-    ) -> Result<Self, SamplingError> {
+    ) -> Result<(Self, PromptRead), SamplingError> {
         config.validate()?;
         let enc = model.tokenizer.encode(prompt);
-        let mut decoder = Decoder::new(model, head_mask.as_ref());
-        let (step, read) = match read {
-            Some(expected) => {
-                let continuation = model.tokenizer.encode(expected).ids;
-                let (step, read) = decoder.prefill_reading(&enc.ids, &continuation);
-                (step, Some(read))
-            }
-            None => (decoder.prefill(&enc.ids), None),
-        };
+        let continuation = model.tokenizer.encode(expected.unwrap_or("")).ids;
+        let mut decoder = Decoder::new(model, None);
+        let (step, read) = decoder.prefill_reading(&enc.ids, &continuation);
+        Ok((Self::ready(model, decoder, step, config, enc.unknown), read))
+    }
+
+    /// A generator whose prompt has been prefilled into `decoder`.
+    fn ready(
+        model: &'a Model,
+        decoder: Decoder<'a>,
+        step: Step,
+        config: SamplingConfig,
+        unknown_chars: usize,
+    ) -> Self {
         let stop = (config.max_new_tokens == 0).then_some(StopReason::MaxTokens);
-        Ok(Self {
+        Self {
             model,
             dropped_tokens: decoder.dropped(),
             decoder,
@@ -194,14 +192,8 @@ impl<'a> Generator<'a> {
             text: String::new(),
             tokens: Vec::new(),
             stop,
-            unknown_chars: enc.unknown,
-            read,
-        })
-    }
-
-    /// What the prefill read of the prompt (made by [`Generator::reading`] on the lean engine).
-    pub fn prompt_read(&self) -> Option<&PromptRead> {
-        self.read.as_ref()
+            unknown_chars,
+        }
     }
 
     /// Prompt characters outside the alphabet.
@@ -430,11 +422,8 @@ pub fn score_row(ids: &[u32], first: usize, logits: &[f32], vocab: usize) -> Sco
     let mut greedy_match = true;
     for (t, &id) in ids.iter().enumerate().skip(first) {
         let row = &logits[(t - 1) * vocab..t * vocab];
-        let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        let log_sum = row.iter().map(|&l| (l - max).exp()).sum::<f32>().ln() + max;
-        let id = id as usize;
-        token_logprobs.push(row[id] - log_sum);
-        greedy_match &= argmax(row) == id;
+        token_logprobs.push(log_prob(row, id));
+        greedy_match &= argmax(row) == id as usize;
     }
     Score {
         logprob: token_logprobs.iter().sum(),

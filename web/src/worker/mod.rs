@@ -13,7 +13,7 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use futures::FutureExt;
-use icl_model::eval::analysis::{self, expected_logprob, surprisal};
+use icl_model::eval::analysis::{self, expected_logprob};
 use icl_model::eval::sweep::Sweeper;
 use icl_model::net::backend::Backend;
 use icl_model::net::model::Model;
@@ -185,23 +185,19 @@ impl Worker {
                 let error = WorkerError::Sampling(e.to_string());
                 self.send(FromWorker::Failed { run, error }).await
             }
-            Ok(generator) => {
+            Ok((generator, read)) => {
                 // The prompt's surprisal and the answer's log p come from the generation's own
                 // prefill; the scorer runs only for an answer that does not fit after it.
                 let skipped = generator.dropped_tokens();
-                let read = generator.prompt_read().cloned();
                 self.stream(run, generator).await?;
-                let (bits, expected_logprob) = match read {
-                    Some(r) => (
-                        r.nats.iter().map(|n| n / std::f32::consts::LN_2).collect(),
-                        r.continuation
-                            .or_else(|| expected_logprob(&m, prompt, expected)),
-                    ),
-                    None => (
-                        surprisal(&m, prompt).bits,
-                        expected_logprob(&m, prompt, expected),
-                    ),
-                };
+                let bits = read
+                    .nats
+                    .iter()
+                    .map(|n| n / std::f32::consts::LN_2)
+                    .collect();
+                let expected_logprob = read
+                    .continuation
+                    .or_else(|| expected_logprob(&m, prompt, expected));
                 self.send(FromWorker::Analysis {
                     run,
                     bits,
