@@ -24,6 +24,7 @@ use icl_model::rules::template::unescape;
 use icl_model::train::config::Phase;
 use icl_model::train::config::TrainConfig;
 use icl_model::train::run::{paths, read_resume, train};
+use icl_model::train::tune::{Moving, TuneSettings};
 use icl_model::zoo::files;
 use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest, ModelEntry, TrainingInfo, publish};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
@@ -199,6 +200,38 @@ impl Overrides {
     }
 }
 
+/// A tune's settings (`icl eval --tune`); unset ones are the page's defaults.
+#[derive(clap::Args)]
+struct TuneArgs {
+    /// Optimiser steps of each tune.
+    #[arg(long)]
+    tune_steps: Option<usize>,
+    /// Each tune's learning rate.
+    #[arg(long)]
+    tune_lr: Option<f64>,
+    /// Leave-one-out episodes per tuning step.
+    #[arg(long)]
+    tune_batch: Option<usize>,
+    /// Which weights a tune moves: all, last:N (blocks) or adapter:R (rank).
+    #[arg(long)]
+    tune_moving: Option<Moving>,
+    #[arg(long)]
+    tune_seed: Option<u64>,
+}
+
+impl TuneArgs {
+    fn settings(&self) -> TuneSettings {
+        let d = TuneSettings::default();
+        TuneSettings {
+            steps: self.tune_steps.unwrap_or(d.steps),
+            lr: self.tune_lr.unwrap_or(d.lr),
+            batch: self.tune_batch.unwrap_or(d.batch),
+            moving: self.tune_moving.unwrap_or(d.moving),
+            seed: self.tune_seed.unwrap_or(d.seed),
+        }
+    }
+}
+
 /// Changes to a live preset (`icl live-probe`).
 #[derive(clap::Args)]
 struct LiveArgs {
@@ -350,6 +383,13 @@ enum Command {
         /// and in this many trained and this many held-out formats [default: 0, none].
         #[arg(long, default_value_t = 0)]
         formats: usize,
+        /// Also compare learning in context with learning in weights on this many held-out
+        /// programs and held-out primitive pairs (--rule-queries prompts each at k = 2, 4, 8;
+        /// one tune per prompt), written to tune.json [default: 0, none].
+        #[arg(long, default_value_t = 0)]
+        tune: usize,
+        #[command(flatten)]
+        tune_settings: TuneArgs,
     },
     /// Print training sequences of a preset at a step, as the model reads them (the data of
     /// each phase, its formats and programs, at a glance).
@@ -606,6 +646,8 @@ fn run(cli: Cli) -> Result<(), String> {
             rules,
             rule_queries,
             formats,
+            tune,
+            tune_settings,
         } => {
             let (m, step, out) = match &state_dir {
                 Some(state) => {
@@ -626,6 +668,38 @@ fn run(cli: Cli) -> Result<(), String> {
                     (m, step, out)
                 }
             };
+            if tune > 0 {
+                let settings = tune_settings.settings();
+                let r = icl_model::train::tune_report::evaluate_tune(
+                    &m,
+                    tune,
+                    rule_queries,
+                    seed,
+                    settings,
+                    |done, total| eprint!("\rtune {done}/{total}"),
+                );
+                eprintln!();
+                println!(
+                    "tune: {} steps, lr {}, batch {}, moving {}, seed {}; {:.2} s per tune",
+                    settings.steps,
+                    settings.lr,
+                    settings.batch,
+                    settings.moving,
+                    settings.seed,
+                    r.seconds_per_tune
+                );
+                print!("{}", r.markdown());
+                let file = out.with_file_name(files::TUNE_FILE);
+                std::fs::create_dir_all(out.parent().expect("has a parent"))
+                    .map_err(|e| e.to_string())?;
+                std::fs::write(
+                    &file,
+                    serde_json::to_string_pretty(&r).map_err(|e| e.to_string())? + "\n",
+                )
+                .map_err(|e| e.to_string())?;
+                println!("wrote {}", file.display());
+                return Ok(());
+            }
             let mut report = evaluate(&m, &model, Some(step), episodes, seed);
             if rules > 0 {
                 let r = icl_model::eval::rule_report::evaluate_rules(&m, rules, rule_queries, seed);

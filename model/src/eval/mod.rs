@@ -2,10 +2,11 @@
 //! answer log-probability), [`sweep`] (ICL curves whose points share their shots),
 //! [`metrics`] (head scores and the ICL score from the forward pass), the evaluation
 //! [`report`] with its [`rule_report`] and [`format_report`] parts, and the page's
-//! [`analysis`] of one prompt.
+//! [`analysis`] of one prompt, and the [`in_weights`] comparison of a tune with the examples in context.
 
 pub mod analysis;
 pub mod format_report;
+pub mod in_weights;
 pub mod metrics;
 pub mod report;
 pub mod rule_report;

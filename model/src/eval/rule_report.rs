@@ -59,7 +59,8 @@ impl Group {
         }
     }
 
-    fn source(self) -> Source {
+    /// Where its inputs come from.
+    pub fn source(self) -> Source {
         match self {
             Group::HeldOut | Group::HeldOutPair => Source::Mixed,
             Group::FamiliesUncommon => Source::Uncommon,

@@ -1,6 +1,6 @@
 //! Training: the settings and presets of a run ([`config`]), one optimiser [`step`], a run
 //! with its checkpoints and resumable state ([`run`]), the [`curves`] it records, the
-//! attention-only models trained [`live`] in the tab, and shipping a run to the page
+//! attention-only models trained [`live`] in the tab, a [`tune`] on a visitor's examples, and shipping a run to the page
 //! ([`ship`]).
 
 pub mod config;
@@ -12,3 +12,7 @@ pub mod run;
 pub mod ship;
 #[cfg(feature = "train")]
 pub mod step;
+#[cfg(feature = "train")]
+pub mod tune;
+#[cfg(feature = "native")]
+pub mod tune_report;

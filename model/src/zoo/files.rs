@@ -5,6 +5,8 @@
 pub const CURVES_FILE: &str = "curves.json";
 /// The shipped evaluation of a model's final weights.
 pub const EVAL_FILE: &str = "eval.json";
+/// The in-context against in-weights comparison of a model's final weights (`icl eval --tune`).
+pub const TUNE_FILE: &str = "tune.json";
 /// A run's resumable full-precision state (not shipped; larger states add `.2`, `.3`, …).
 pub const RESUME_FILE: &str = "resume.bin";
 

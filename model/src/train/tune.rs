@@ -1,0 +1,553 @@
+//! Learning in weights: a few optimiser steps on the visitor's own examples, for the page's
+//! "in context or in weights?" view (after Akyürek et al. 2024, test-time training on
+//! leave-one-out episodes). Each step trains on episodes built from the examples alone: one
+//! example in turn is the query, a random number of the others (shuffled) its shots, written
+//! in the visitor's template, with the loss on answer tokens only. Deterministic from the seed
+//! on either target, like [`crate::train::step`].
+
+use burn::module::{Lora, Module};
+use burn::optim::grad_clipping::GradientClippingConfig;
+use burn::optim::{AdamWConfig, GradientsParams, ModuleOptimizer};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::eval::in_weights::{LeaveOneOut, leave_one_out};
+use crate::eval::score::{Scored, score_answer};
+use crate::net::model::Model;
+use crate::net::tokenizer::{BOS, Tokenizer};
+use crate::net::transformer::Transformer;
+use crate::rules::corpus::Sequence;
+use crate::rules::template::Template;
+use crate::train::step::batch_loss;
+
+/// Which weights a tune moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Moving {
+    /// Every weight.
+    All,
+    /// The last `n` blocks, the final norm and the unembedding; the rest stays as shipped.
+    LastBlocks(usize),
+    /// A low-rank adapter of rank `r` on every weight matrix (LoRA); the shipped weights
+    /// stay frozen.
+    Adapter(usize),
+}
+
+impl std::fmt::Display for Moving {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Moving::All => write!(f, "all"),
+            Moving::LastBlocks(n) => write!(f, "last:{n}"),
+            Moving::Adapter(r) => write!(f, "adapter:{r}"),
+        }
+    }
+}
+
+impl std::str::FromStr for Moving {
+    type Err = String;
+
+    /// `all`, `last:N` (the last N blocks) or `adapter:R` (a rank-R adapter).
+    fn from_str(s: &str) -> Result<Self, String> {
+        let number = |n: &str| {
+            n.parse::<usize>()
+                .ok()
+                .filter(|&n| n > 0)
+                .ok_or_else(|| format!("{n:?} is not a positive whole number"))
+        };
+        match s.split_once(':') {
+            None if s == "all" => Ok(Moving::All),
+            Some(("last", n)) => Ok(Moving::LastBlocks(number(n)?)),
+            Some(("adapter", r)) => Ok(Moving::Adapter(number(r)?)),
+            _ => Err(format!("{s:?}: expected all, last:N or adapter:R")),
+        }
+    }
+}
+
+/// A tune's settings: what a link carries so that another tab re-runs it to the same weights.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TuneSettings {
+    /// Optimiser steps.
+    pub steps: usize,
+    /// AdamW's learning rate (constant after a short warmup).
+    pub lr: f64,
+    /// Episodes per step.
+    pub batch: usize,
+    pub moving: Moving,
+    pub seed: u64,
+}
+
+impl Default for TuneSettings {
+    fn default() -> Self {
+        Self {
+            steps: 24,
+            lr: 1e-3,
+            batch: 4,
+            moving: Moving::All,
+            seed: 0,
+        }
+    }
+}
+
+/// The most steps a tune may take (the page's field and links are held to it).
+pub const MAX_STEPS: usize = 500;
+
+/// Why a tune cannot start.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TuneError {
+    #[error("tuning needs at least 2 examples (one is the query, the others its shots); got {0}")]
+    TooFewExamples(usize),
+    #[error("example {0} alone does not fit the model's window of {1} characters")]
+    TooLong(usize, usize),
+    #[error(
+        "steps must be 1 to {MAX_STEPS}, batch at least 1 and the learning rate above 0 and finite"
+    )]
+    Settings,
+    #[error("{0}")]
+    Unreadable(String),
+}
+
+/// One leave-one-out episode: the index of the query example and of its shots, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Episode {
+    pub query: usize,
+    pub shots: Vec<usize>,
+}
+
+impl Episode {
+    /// The `turn`-th episode over `n` examples: the query is example `turn mod n` (each in
+    /// turn), its shots a random number (1 to n − 1) of the others in random order.
+    pub fn draw(turn: usize, n: usize, rng: &mut impl Rng) -> Self {
+        let query = turn % n;
+        let mut others: Vec<usize> = (0..n).filter(|&i| i != query).collect();
+        others.shuffle(rng);
+        let k = rng.random_range(1..=others.len().max(1));
+        others.truncate(k);
+        Self {
+            query,
+            shots: others,
+        }
+    }
+
+    /// Its text in `template`, every answer marked (the query's last), as one training row
+    /// of exactly its own length; shots are dropped from the front until it fits `block`
+    /// tokens (`None` when not even the query does).
+    pub fn sequence(
+        &self,
+        examples: &[(String, String)],
+        template: &Template,
+        tok: &Tokenizer,
+        block: usize,
+    ) -> Option<Sequence> {
+        let encoded = |i: usize| -> (Vec<u32>, Vec<bool>) {
+            let (x, y) = &examples[i];
+            let mut ids = Vec::new();
+            let mut answer = Vec::new();
+            for (s, is_answer) in template.spans(x, y) {
+                let e = tok.encode(s).ids;
+                answer.extend(std::iter::repeat_n(is_answer, e.len()));
+                ids.extend(e);
+            }
+            (ids, answer)
+        };
+        let parts: Vec<_> = self
+            .shots
+            .iter()
+            .chain(std::iter::once(&self.query))
+            .map(|&i| encoded(i))
+            .collect();
+        let mut from = 0;
+        while 1 + parts[from..].iter().map(|p| p.0.len()).sum::<usize>() > block + 1 {
+            from += 1;
+            if from == parts.len() {
+                return None;
+            }
+        }
+        let mut ids = vec![BOS];
+        let mut answer = vec![false];
+        for (i, a) in &parts[from..] {
+            ids.extend(i);
+            answer.extend(a);
+        }
+        let answer_mask = answer[1..].to_vec();
+        Some(Sequence {
+            loss_mask: answer_mask
+                .iter()
+                .map(|&a| f32::from(u8::from(a)))
+                .collect(),
+            answer_mask,
+            ids,
+        })
+    }
+}
+
+/// Rows padded to the longest (padding carries no loss).
+fn pad(mut rows: Vec<Sequence>) -> Vec<Sequence> {
+    let len = rows.iter().map(|r| r.ids.len()).max().unwrap_or(1);
+    for r in &mut rows {
+        let pad = *r.ids.last().unwrap_or(&BOS);
+        r.ids.resize(len, pad);
+        r.loss_mask.resize(len - 1, 0.0);
+        r.answer_mask.resize(len - 1, false);
+    }
+    rows
+}
+
+/// A query's score on the tuned weights.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct QueryScore {
+    pub exact: bool,
+    /// Log-probability (nats) of the right answer.
+    pub logprob: f32,
+}
+
+impl From<Scored> for QueryScore {
+    fn from(s: Scored) -> Self {
+        Self {
+            exact: s.exact,
+            logprob: s.logprob,
+        }
+    }
+}
+
+/// A tune's progress, as the page charts it against steps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TunePoint {
+    /// Steps done.
+    pub step: usize,
+    /// The last step's loss on answer characters (nats; NaN before the first).
+    pub loss: f32,
+    /// The examples, each alone (what the weights learned).
+    pub in_weights: LeaveOneOut,
+    /// The examples, each the query of the others.
+    pub both: LeaveOneOut,
+    /// The visitor's query alone and with the examples, when its answer is known.
+    pub query_in_weights: Option<QueryScore>,
+    pub query_both: Option<QueryScore>,
+}
+
+/// A tune between steps.
+pub struct Tuner {
+    pub settings: TuneSettings,
+    base: Model,
+    template: Template,
+    examples: Vec<(String, String)>,
+    /// Taken out only for the length of an optimiser step.
+    net: Option<Transformer>,
+    optim: ModuleOptimizer,
+    autodiff: burn::tensor::Device,
+    /// Steps done so far.
+    pub step: usize,
+}
+
+impl Tuner {
+    /// A tune of `model` on `examples` written in `template`.
+    pub fn new(
+        model: &Model,
+        template: &Template,
+        examples: &[(String, String)],
+        settings: TuneSettings,
+    ) -> Result<Self, TuneError> {
+        if examples.len() < 2 {
+            return Err(TuneError::TooFewExamples(examples.len()));
+        }
+        if !(1..=MAX_STEPS).contains(&settings.steps)
+            || settings.batch == 0
+            || !(settings.lr.is_finite() && settings.lr > 0.0)
+        {
+            return Err(TuneError::Settings);
+        }
+        let block = model.config.block_size;
+        for i in 0..examples.len() {
+            let alone = Episode {
+                query: i,
+                shots: Vec::new(),
+            };
+            if alone
+                .sequence(examples, template, &model.tokenizer, block)
+                .is_none()
+            {
+                return Err(TuneError::TooLong(i + 1, block));
+            }
+        }
+        let autodiff = model.device.clone().autodiff();
+        // A model read from a file has its gradients switched off: switched on here for all,
+        // then off again where the settings keep weights as shipped.
+        let net = model
+            .net
+            .clone()
+            .fork(&autodiff)
+            .set_require_grad(true)
+            .train();
+        let net = match settings.moving {
+            Moving::All => net,
+            Moving::LastBlocks(n) => {
+                let mut net = net.no_grad();
+                let from = net.blocks.len().saturating_sub(n);
+                for b in &mut net.blocks[from..] {
+                    *b = b.clone().set_require_grad(true);
+                }
+                net.ln_f = net.ln_f.set_require_grad(true);
+                net.lm_head = net.lm_head.set_require_grad(true);
+                net
+            }
+            Moving::Adapter(rank) => {
+                autodiff.seed(settings.seed);
+                net.apply_lora(Lora::new(rank.max(1), 2.0 * rank.max(1) as f64))
+            }
+        };
+        Ok(Self {
+            optim: AdamWConfig::new()
+                .with_weight_decay(0.0)
+                .with_grad_clipping(Some(GradientClippingConfig::Norm(1.0)))
+                .init(),
+            settings,
+            base: model.clone(),
+            template: template.clone(),
+            examples: examples.to_vec(),
+            net: Some(net),
+            autodiff,
+            step: 0,
+        })
+    }
+
+    /// The episodes of step `step`: the same in every process that runs this tune.
+    pub fn episodes(&self, step: usize) -> Vec<Episode> {
+        let mut rng = ChaCha8Rng::seed_from_u64(
+            self.settings
+                .seed
+                .wrapping_mul(1_000_003)
+                .wrapping_add(step as u64),
+        );
+        let b = self.settings.batch;
+        (0..b)
+            .map(|j| Episode::draw(step * b + j, self.examples.len(), &mut rng))
+            .collect()
+    }
+
+    /// Whether every step is done.
+    pub fn finished(&self) -> bool {
+        self.step >= self.settings.steps
+    }
+
+    /// Trains one step; the mean loss (nats) on its answer characters.
+    pub fn step(&mut self) -> f32 {
+        let block = self.base.config.block_size;
+        let tok = &self.base.tokenizer;
+        let rows: Vec<Sequence> = self
+            .episodes(self.step)
+            .iter()
+            .filter_map(|e| e.sequence(&self.examples, &self.template, tok, block))
+            .collect();
+        let net = self.net.take().expect("the network is there between steps");
+        let (loss, answer_loss, _) = batch_loss(&net, &pad(rows), &self.autodiff, 1.0);
+        let grads = GradientsParams::from_grads(loss.backward(), &net);
+        // A short warmup: AdamW's first steps are otherwise full-size in every direction.
+        let warm = ((self.step + 1) as f64 / 4.0).min(1.0);
+        self.net = Some(self.optim.step(self.settings.lr * warm, net, grads));
+        self.step += 1;
+        answer_loss
+    }
+
+    /// How the tune stands after `loss` (the last step's, NaN before any): its examples
+    /// scored on the weights as they are now, alone and as each other's shots, and the
+    /// visitor's `query` with its right answer when known (never trained on).
+    pub fn point(&self, loss: f32, query: Option<(&str, &str)>) -> TunePoint {
+        let m = self.model();
+        let t = &self.template;
+        let q = |shots: &[(String, String)]| {
+            query.and_then(|(x, y)| score_answer(&m, t, shots, x, y).ok())
+        };
+        TunePoint {
+            step: self.step,
+            loss,
+            in_weights: LeaveOneOut::of(&leave_one_out(&m, t, &self.examples, false)),
+            both: LeaveOneOut::of(&leave_one_out(&m, t, &self.examples, true)),
+            query_in_weights: q(&[]).map(QueryScore::from),
+            query_both: q(&self.examples).map(QueryScore::from),
+        }
+    }
+
+    /// The model as it is now (an adapter folded into its weights).
+    pub fn model(&self) -> Model {
+        let net = self
+            .net
+            .as_ref()
+            .expect("the network is there between steps")
+            .valid()
+            .materialize();
+        Model::new(
+            self.base.config.clone(),
+            self.base.tokenizer.clone(),
+            net,
+            self.base.device.clone(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::config::ModelConfig;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn examples() -> Vec<(String, String)> {
+        ["stone", "river", "cloud", "apple", "grape", "lemon"]
+            .iter()
+            .map(|w| (w.to_string(), w.chars().rev().collect()))
+            .collect()
+    }
+
+    /// A small random model, read back from its weight file as the page and `icl` read one.
+    fn small() -> Model {
+        use crate::net::weights::{DType, from_bytes, to_bytes};
+        let config = ModelConfig::new(2, 2, 32, 64, 96, Tokenizer::default().vocab_size());
+        let device = burn::tensor::Device::flex();
+        let m = Model::random(config, 3, &device).unwrap();
+        let bytes = to_bytes(&m, DType::F32, &Default::default());
+        from_bytes(&bytes, &device).unwrap().0
+    }
+
+    #[test]
+    fn no_query_is_among_its_own_shots_and_each_example_takes_its_turn() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        for n in 2..9 {
+            let mut queries = vec![0; n];
+            for turn in 0..4 * n {
+                let e = Episode::draw(turn, n, &mut rng);
+                assert!(!e.shots.contains(&e.query), "{e:?}");
+                assert!((1..n).contains(&e.shots.len()), "{e:?}");
+                let mut distinct = e.shots.clone();
+                distinct.sort_unstable();
+                distinct.dedup();
+                assert_eq!(distinct.len(), e.shots.len(), "{e:?}");
+                queries[e.query] += 1;
+            }
+            assert!(queries.iter().all(|&q| q == 4), "{queries:?}");
+        }
+    }
+
+    #[test]
+    fn episodes_keep_the_visitors_template_and_mark_only_answers() {
+        let tok = Tokenizer::default();
+        let t = Template {
+            input_prefix: String::new(),
+            output_prefix: " -> ".into(),
+            separator: "\n".into(),
+            between: Some(String::new()),
+        };
+        let ex = examples();
+        let e = Episode {
+            query: 2,
+            shots: vec![4, 0],
+        };
+        let s = e.sequence(&ex, &t, &tok, 96).unwrap();
+        assert_eq!(
+            tok.decode(&s.ids[1..]),
+            "grape -> eparg\nstone -> enots\ncloud -> duolc\n"
+        );
+        let marked: String = s.ids[1..]
+            .iter()
+            .zip(&s.answer_mask)
+            .filter(|&(_, &a)| a)
+            .map(|(&i, _)| tok.decode(&[i]))
+            .collect();
+        // The answers and the separators that end them, as training marks them.
+        assert_eq!(marked, "eparg\nenots\nduolc\n");
+        assert_eq!(s.loss_mask.len(), s.ids.len() - 1);
+        // A window too small for every shot drops the first ones, never the query.
+        let cut = e.sequence(&ex, &t, &tok, 20).unwrap();
+        assert_eq!(tok.decode(&cut.ids[1..]), "cloud -> duolc\n");
+        assert!(e.sequence(&ex, &t, &tok, 8).is_none());
+    }
+
+    fn tuned(settings: TuneSettings) -> Model {
+        let mut t = Tuner::new(&small(), &Template::default(), &examples(), settings).unwrap();
+        while !t.finished() {
+            t.step();
+        }
+        t.model()
+    }
+
+    fn weights(m: &Model) -> Vec<f32> {
+        crate::net::tensors::to_vec(m.net.lm_head.weight.val().reshape([-1]))
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_weights() {
+        let s = TuneSettings {
+            steps: 3,
+            ..TuneSettings::default()
+        };
+        assert_eq!(weights(&tuned(s)), weights(&tuned(s)));
+        let other = tuned(TuneSettings { seed: 1, ..s });
+        assert_ne!(weights(&tuned(s)), weights(&other));
+    }
+
+    #[test]
+    fn a_tune_raises_its_examples_log_probability() {
+        let base = small();
+        let query = Some(("melon", "nolem"));
+        for moving in [Moving::All, Moving::LastBlocks(1), Moving::Adapter(4)] {
+            let settings = TuneSettings {
+                steps: 30,
+                lr: 3e-3,
+                moving,
+                ..TuneSettings::default()
+            };
+            let mut t = Tuner::new(&base, &Template::default(), &examples(), settings).unwrap();
+            let before = t.point(f32::NAN, query);
+            assert_eq!((before.step, before.in_weights.n), (0, 6));
+            let mut loss = f32::NAN;
+            while !t.finished() {
+                loss = t.step();
+            }
+            let after = t.point(loss, query);
+            assert_eq!(after.step, 30);
+            for (b, a) in [
+                (before.in_weights, after.in_weights),
+                (before.both, after.both),
+            ] {
+                assert!(a.logprob > b.logprob + 2.0, "{moving:?}: {b:?} -> {a:?}");
+            }
+            assert!(after.query_in_weights.is_some() && after.query_both.is_some());
+        }
+    }
+
+    #[test]
+    fn moving_reads_what_it_writes() {
+        for m in [Moving::All, Moving::LastBlocks(2), Moving::Adapter(8)] {
+            assert_eq!(m.to_string().parse::<Moving>(), Ok(m));
+        }
+        for bad in ["", "last", "last:0", "adapter:x", "some"] {
+            assert!(bad.parse::<Moving>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn too_few_or_too_long_examples_are_refused() {
+        let m = small();
+        let t = Template::default();
+        let one = &examples()[..1];
+        assert!(matches!(
+            Tuner::new(&m, &t, one, TuneSettings::default()),
+            Err(TuneError::TooFewExamples(1))
+        ));
+        let long = vec![("x".repeat(200), "y".into()), ("a".into(), "b".into())];
+        assert!(matches!(
+            Tuner::new(&m, &t, &long, TuneSettings::default()),
+            Err(TuneError::TooLong(1, 96))
+        ));
+        let zero = TuneSettings {
+            steps: 0,
+            ..TuneSettings::default()
+        };
+        assert_eq!(
+            Tuner::new(&m, &t, &examples(), zero).err(),
+            Some(TuneError::Settings)
+        );
+    }
+}
