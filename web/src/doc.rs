@@ -190,6 +190,10 @@ pub struct Doc {
     /// the page takes it out when it opens them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live: Option<LiveLink>,
+    /// A tune on the document's examples to reproduce (only in links; the page takes it out
+    /// when it opens them and runs the tune again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tune: Option<TuneLink>,
     /// The page's language (absent in links made before it existed: English).
     #[serde(default)]
     pub lang: crate::i18n::Lang,
@@ -201,6 +205,53 @@ pub struct Doc {
 pub struct LiveLink {
     pub settings: crate::live_run::LiveSettings,
     pub step: usize,
+}
+
+/// A tune in a link: deterministic from its settings, so the page tunes the same base
+/// weights on the document's examples again and reaches the same tuned weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TuneLink {
+    pub settings: icl_model::train::tune::TuneSettings,
+    /// The model tuned (a model of the manifest, or the default).
+    pub base: crate::protocol::ModelRef,
+    /// Its checkpoint (`None`: the final weights).
+    pub checkpoint: Option<u64>,
+}
+
+/// Most episodes a tune's step may take, the largest adapter rank and the most blocks a link
+/// may ask for.
+pub const MAX_TUNE_BATCH: usize = 32;
+pub const MAX_TUNE_RANK: usize = 64;
+/// The highest learning rate a tune may use.
+pub const MAX_TUNE_LR: f64 = 0.1;
+
+impl TuneLink {
+    /// The link's tune as the page would run it: settings held to what the page allows, and
+    /// a base that is a model of the manifest.
+    pub fn checked(mut self) -> Self {
+        use icl_model::train::tune::{MAX_STEPS, Moving, TuneSettings};
+        let s = &mut self.settings;
+        let d = TuneSettings::default();
+        s.steps = s.steps.clamp(1, MAX_STEPS);
+        s.batch = s.batch.clamp(1, MAX_TUNE_BATCH);
+        s.lr = if s.lr.is_finite() && s.lr > 0.0 {
+            s.lr.min(MAX_TUNE_LR)
+        } else {
+            d.lr
+        };
+        s.moving = match s.moving {
+            Moving::All => Moving::All,
+            Moving::LastBlocks(n) => Moving::LastBlocks(n.clamp(1, MAX_TUNE_RANK)),
+            Moving::Adapter(r) => Moving::Adapter(r.clamp(1, MAX_TUNE_RANK)),
+        };
+        if matches!(
+            self.base,
+            crate::protocol::ModelRef::Live | crate::protocol::ModelRef::Tuned
+        ) {
+            self.base = crate::protocol::ModelRef::Default;
+        }
+        self
+    }
 }
 
 impl Default for Doc {
@@ -221,6 +272,7 @@ impl Default for Doc {
             sampling: Sampling::default(),
             explore: Explore::default(),
             live: None,
+            tune: None,
             lang: crate::i18n::Lang::En,
         }
     }
@@ -362,6 +414,7 @@ impl Doc {
             l.settings.induction_fraction = live.induction_fraction;
             l.step = l.step.min(live.steps);
         }
+        self.tune = self.tune.take().map(TuneLink::checked);
         let x = &mut self.explore;
         if x.ablated.len() > MAX_ABLATED {
             return Err(DocError::TooManyAblated(x.ablated.len()));

@@ -1,9 +1,11 @@
 //! Messages between the page and the model worker (a serde enum each way).
 
+use icl_model::eval::in_weights::SideColumn;
 use icl_model::eval::score::SweepPoint;
 use icl_model::net::sampling::{SamplingConfig, StopReason, TokenInfo};
 use icl_model::rules::template::Template;
 use icl_model::train::curves::CurvePoint;
+use icl_model::train::tune::{TunePoint, TuneSettings};
 use serde::{Deserialize, Serialize};
 
 pub use crate::worker_error::{Damage, Notice, WorkerError};
@@ -23,9 +25,13 @@ pub struct Target {
 /// The model id of the model trained in this tab: requests for it run on the live weights.
 pub const LIVE_MODEL: &str = "live";
 
+/// The model id of the weights tuned in this tab on the visitor's examples: requests for it
+/// run on the tuned weights.
+pub const TUNED_MODEL: &str = "tuned";
+
 /// Which model a document or a request names. It is written as the model id it always was
-/// (`null`: the default model, [`LIVE_MODEL`]: the live one), so links and drafts made before
-/// it read the same.
+/// (`null`: the default model, [`LIVE_MODEL`]: the live one, [`TUNED_MODEL`]: the tuned one),
+/// so links and drafts made before it read the same.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(from = "Option<String>", into = "Option<String>")]
 pub enum ModelRef {
@@ -36,6 +42,8 @@ pub enum ModelRef {
     Shipped(String),
     /// The model trained in this tab.
     Live,
+    /// A model of the page tuned in this tab on the visitor's examples.
+    Tuned,
 }
 
 impl ModelRef {
@@ -43,6 +51,8 @@ impl ModelRef {
     pub fn from_id(id: &str) -> Self {
         if id == LIVE_MODEL {
             ModelRef::Live
+        } else if id == TUNED_MODEL {
+            ModelRef::Tuned
         } else {
             ModelRef::Shipped(id.to_string())
         }
@@ -54,10 +64,12 @@ impl ModelRef {
             ModelRef::Default => None,
             ModelRef::Shipped(id) => Some(id),
             ModelRef::Live => Some(LIVE_MODEL),
+            ModelRef::Tuned => Some(TUNED_MODEL),
         }
     }
 
-    /// The id of the manifest's model it names (`None`: the default or the live model).
+    /// The id of the manifest's model it names (`None`: the default, the live or the tuned
+    /// model).
     pub fn shipped(&self) -> Option<&str> {
         match self {
             ModelRef::Shipped(id) => Some(id),
@@ -67,6 +79,10 @@ impl ModelRef {
 
     pub fn is_live(&self) -> bool {
         *self == ModelRef::Live
+    }
+
+    pub fn is_tuned(&self) -> bool {
+        *self == ModelRef::Tuned
     }
 }
 
@@ -138,6 +154,39 @@ pub enum ToWorker {
     ResetTraining,
     /// The live model's weight file (answered by `LiveWeights`).
     ExportLive,
+    /// Tune a model of the page on the visitor's examples (boxed: it is large); reports
+    /// [`FromWorker::Tuned`] after each step and ends with [`FromWorker::TuneDone`]. The
+    /// tuned weights replace any earlier ones as the model [`ModelRef::Tuned`].
+    Tune { run: u64, request: Box<TuneRequest> },
+    /// Forget the tuned model.
+    ResetTune,
+    /// The tuned model's weight file (answered by `TunedWeights`).
+    ExportTuned,
+}
+
+/// What a tune runs: the weights it starts from, the visitor's examples in their template,
+/// their query (scored, never trained on) and the tune's settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TuneRequest {
+    /// The weights tuned: a model of the manifest or one of its checkpoints (never the live
+    /// or the tuned model; ablations are not applied).
+    pub base: Target,
+    pub template: Template,
+    pub examples: Vec<(String, String)>,
+    pub query: String,
+    /// The query's right answer (without the output prefix's space), when known.
+    pub expected: Option<String>,
+    pub settings: TuneSettings,
+}
+
+/// How a tune ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TuneOutcome {
+    /// Whether Stop ended it before its last step (the weights are those of its last step).
+    pub stopped: bool,
+    /// The side-by-side view's columns, in [`icl_model::eval::in_weights::Column::ALL`]'s
+    /// order.
+    pub columns: Vec<SideColumn>,
 }
 
 /// A weight file of the project, named.
@@ -224,6 +273,15 @@ pub enum FromWorker {
     TrainingPaused { run: u64 },
     /// The live model as the project's weight file.
     LiveWeights(WeightFile),
+    /// The tune `run` after a step (and once before the first: step 0).
+    Tuned { run: u64, point: Box<TunePoint> },
+    /// The tune `run` ended (finished or stopped), or could not run.
+    TuneDone {
+        run: u64,
+        result: Result<TuneOutcome, WorkerError>,
+    },
+    /// The tuned model as the project's weight file.
+    TunedWeights(WeightFile),
     /// The manifest's models, default first.
     Models(Vec<ModelSummary>),
     /// A model is being fetched.

@@ -76,6 +76,12 @@ pub enum WorkerError {
     Training(String),
     /// A completion could not start (the model crate's words about its settings).
     Sampling(String),
+    /// A request for the tuned model before any tune (or after Reset).
+    NoTunedModel,
+    /// A tune was asked of the live or the tuned model.
+    NotTunable,
+    /// A tune could not start.
+    Tune(icl_model::train::tune::TuneError),
 }
 
 /// What is wrong with a downloaded weight file.
@@ -164,6 +170,29 @@ impl WorkerError {
                 .t("no model was trained in this tab yet: press Train first")
                 .into(),
             E::NothingTrained => lang.t("no model was trained in this tab yet").into(),
+            E::NoTunedModel => lang
+                .t("no model was tuned on your examples yet: press Tune first")
+                .into(),
+            E::NotTunable => lang
+                .t("only a model of the page can be tuned, not the live or a tuned one")
+                .into(),
+            E::Tune(e) => {
+                use icl_model::train::tune::{MAX_STEPS, TuneError as T};
+                match e {
+                    T::TooFewExamples(n) => lang.f(
+                        "tuning needs at least 2 examples (one is the query, the others its shots); there are {n}",
+                        &[("n", n)],
+                    ),
+                    T::TooLong(i, block) => lang.f(
+                        "example {i} alone does not fit the model's window of {block} characters",
+                        &[("i", i), ("block", block)],
+                    ),
+                    T::Settings => lang.f(
+                        "steps must be 1 to {max}, the batch at least 1 and the learning rate a number above 0",
+                        &[("max", &MAX_STEPS)],
+                    ),
+                }
+            }
         }
     }
 }
@@ -247,6 +276,11 @@ mod tests {
             E::NothingTrained,
             E::Training(s("bad settings")),
             E::Sampling(s("top_p must be in (0, 1] (got 2)")),
+            E::NoTunedModel,
+            E::NotTunable,
+            E::Tune(icl_model::train::tune::TuneError::TooFewExamples(1)),
+            E::Tune(icl_model::train::tune::TuneError::TooLong(3, 128)),
+            E::Tune(icl_model::train::tune::TuneError::Settings),
         ]
     }
 
@@ -277,6 +311,11 @@ mod tests {
             "no model was trained in this tab yet",
             "bad settings",
             "top_p must be in (0, 1] (got 2)",
+            "no model was tuned on your examples yet: press Tune first",
+            "only a model of the page can be tuned, not the live or a tuned one",
+            "tuning needs at least 2 examples (one is the query, the others its shots); there are 1",
+            "example 3 alone does not fit the model's window of 128 characters",
+            "steps must be 1 to 500, the batch at least 1 and the learning rate a number above 0",
         ];
         assert_eq!(en, expected);
         assert_eq!(

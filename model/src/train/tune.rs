@@ -95,7 +95,7 @@ impl Default for TuneSettings {
 pub const MAX_STEPS: usize = 500;
 
 /// Why a tune cannot start.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum TuneError {
     #[error("tuning needs at least 2 examples (one is the query, the others its shots); got {0}")]
     TooFewExamples(usize),
@@ -105,8 +105,6 @@ pub enum TuneError {
         "steps must be 1 to {MAX_STEPS}, batch at least 1 and the learning rate above 0 and finite"
     )]
     Settings,
-    #[error("{0}")]
-    Unreadable(String),
 }
 
 /// One leave-one-out episode: the index of the query example and of its shots, in order.

@@ -10,6 +10,7 @@ mod model_loading;
 mod service_worker;
 mod supervisor;
 mod training_curves;
+mod tune;
 
 pub use autosave::use_autosave;
 pub use explanations::use_explanations;
@@ -22,6 +23,7 @@ pub use model_loading::use_model_loading;
 pub use service_worker::use_service_worker;
 pub use supervisor::{Bridge, use_worker};
 pub use training_curves::use_training_curves;
+pub use tune::{TuneJobs, tune_request, use_tune};
 
 /// The page's store.
 pub use crate::store::Store;

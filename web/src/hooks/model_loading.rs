@@ -30,9 +30,9 @@ pub fn use_model_loading(bridge: &Bridge, state: &Store) {
     let (bridge, s) = (bridge.clone(), state.clone());
     let ready = state.page.ready_model();
     use_effect_with(state.page.doc.model.clone(), move |model| match model {
-        // The live model is in the worker already; a model of the list is loaded only so
-        // that the page has one ready.
-        ModelRef::Live => {
+        // The live and the tuned model are in the worker already; a model of the list is
+        // loaded only so that the page has one ready.
+        ModelRef::Live | ModelRef::Tuned => {
             if ready.is_none() {
                 load(&bridge, &s, &ModelRef::Default);
             }

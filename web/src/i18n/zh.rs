@@ -910,6 +910,26 @@ pub const ZH: &[(&str, &str)] = &[
     ("the model list is empty", "模型列表是空的"),
     ("there is no model called {name}", "没有名为 {name} 的模型"),
     (
+        "no model was tuned on your examples yet: press Tune first",
+        "还没有在你的例子上微调过模型：请先按“微调”",
+    ),
+    (
+        "only a model of the page can be tuned, not the live or a tuned one",
+        "只能微调页面提供的模型，不能微调现场训练的或已微调的模型",
+    ),
+    (
+        "tuning needs at least 2 examples (one is the query, the others its shots); there are {n}",
+        "微调至少需要 2 个例子（一个作查询，其余作示例）；现在有 {n} 个",
+    ),
+    (
+        "example {i} alone does not fit the model's window of {block} characters",
+        "第 {i} 个例子单独就放不进模型 {block} 个字符的窗口",
+    ),
+    (
+        "steps must be 1 to {max}, the batch at least 1 and the learning rate a number above 0",
+        "步数须为 1 到 {max}，批大小至少为 1，学习率须为大于 0 的数",
+    ),
+    (
         "no model was trained in this tab yet",
         "这个标签页里还没有训练过模型",
     ),

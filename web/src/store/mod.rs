@@ -1,4 +1,4 @@
-//! The page's store, in four parts, each its own type with its own reducer (its own
+//! The page's store, in five parts, each its own type with its own reducer (its own
 //! `use_reducer`), so an action re-makes only the parts it concerns:
 //!
 //! - [`page`]: the document on screen, the model list and the model's status, the page's
@@ -7,7 +7,8 @@
 //!   re-makes this part alone);
 //! - [`explore`]: the ICL curves, the comparison, the explanation (attention, heads) and the
 //!   training curves;
-//! - [`live`]: the model trained in this tab.
+//! - [`live`]: the model trained in this tab;
+//! - [`tune`]: the weights tuned in this tab on the visitor's examples.
 //!
 //! The page dispatches one [`Action`]; `route` hands each part its share. The parts know
 //! nothing of each other. The store holds data, not text: the components word it, in the
@@ -18,6 +19,7 @@ pub mod explore;
 pub mod live;
 pub mod page;
 pub mod run;
+pub mod tune;
 
 use std::rc::Rc;
 
@@ -27,10 +29,12 @@ pub use explore::{Batch, Comparison, Explore, MAX_SERIES, Series};
 pub use live::Live;
 pub use page::{MAX_RESTARTS, Message, ModelStatus, Page};
 pub use run::{Analysis, PromptNotice, Run, RunState};
+pub use tune::Tune;
 
 use crate::doc::Doc;
 use crate::live_run::LiveSettings;
 use crate::protocol::FromWorker;
+use crate::protocol::TuneRequest;
 use crate::storage::{SetAside, Startup};
 
 /// What the page asks of its store.
@@ -84,6 +88,17 @@ pub enum Action {
     ClearSeries,
     /// A comparison was started (its rows empty).
     CompareStarted(Comparison),
+    /// The tune's settings were edited.
+    TuneSettings(icl_model::train::tune::TuneSettings),
+    /// A tune started as this job.
+    TuneStarted {
+        run: u64,
+        request: Rc<TuneRequest>,
+    },
+    /// The tuned model was forgotten.
+    TuneReset,
+    /// A link's tune was sent to the worker (or given up).
+    TuneReplayed,
 }
 
 /// Where the parts' actions go: the page's reducers, or a [`State`]'s values.
@@ -92,6 +107,7 @@ trait Parts {
     fn run(&mut self, a: run::Action);
     fn explore(&mut self, a: explore::Action);
     fn live(&mut self, a: live::Action);
+    fn tune(&mut self, a: tune::Action);
 }
 
 /// Hands each part its share of `action`.
@@ -113,6 +129,7 @@ fn route(action: Action, to: &mut impl Parts) {
             to.run(run::Action::WorkerCrashed);
             to.explore(explore::Action::WorkerCrashed);
             to.live(live::Action::WorkerCrashed);
+            to.tune(tune::Action::WorkerCrashed);
         }
         Action::Reload => {
             to.page(page::Action::Reload);
@@ -124,6 +141,9 @@ fn route(action: Action, to: &mut impl Parts) {
             // A link's live run is trained again, not kept in the document.
             if let Some(l) = link.as_mut().ok().and_then(|d| d.live.take()) {
                 to.live(live::Action::Replay(l));
+            }
+            if let Some(t) = link.as_mut().ok().and_then(|d| d.tune.take()) {
+                to.tune(tune::Action::Replay(t));
             }
             to.page(page::Action::LinkOpened(link));
         }
@@ -141,6 +161,10 @@ fn route(action: Action, to: &mut impl Parts) {
         }
         Action::ClearSeries => to.explore(explore::Action::ClearSeries),
         Action::CompareStarted(c) => to.explore(explore::Action::CompareStarted(c)),
+        Action::TuneSettings(t) => to.tune(tune::Action::Settings(t)),
+        Action::TuneStarted { run, request } => to.tune(tune::Action::Started { run, request }),
+        Action::TuneReset => to.tune(tune::Action::Reset),
+        Action::TuneReplayed => to.tune(tune::Action::Replayed),
     }
 }
 
@@ -172,28 +196,43 @@ fn route_worker(msg: FromWorker, to: &mut impl Parts) {
         W::Trained { .. } | W::TrainingPaused { .. } | W::LiveWeights { .. } => {
             to.live(live::Action::Worker(msg))
         }
+        W::TuneDone {
+            result: Err(ref e), ..
+        } => {
+            to.page(page::Action::Say(Message::Worker(e.clone())));
+            to.tune(tune::Action::Worker(msg));
+        }
+        W::Tuned { .. } | W::TuneDone { .. } | W::TunedWeights(_) => {
+            to.tune(tune::Action::Worker(msg))
+        }
     }
 }
 
-/// The four parts as values.
+/// The five parts as values.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct State {
     pub page: Rc<Page>,
     pub run: Rc<Run>,
     pub explore: Rc<Explore>,
     pub live: Rc<Live>,
+    pub tune: Rc<Tune>,
 }
 
 impl State {
-    /// The state a page opens with; a link's live run is taken out of the document, to be
-    /// trained again.
+    /// The state a page opens with; a link's live run and tune are taken out of the
+    /// document, to be run again.
     pub fn from_startup(mut s: Startup, set_aside: Vec<SetAside>) -> Self {
         let replay = s.doc.live.take();
+        let tune = s.doc.tune.take();
         Self {
             page: Rc::new(Page::from_startup(s, set_aside)),
             live: Rc::new(Live {
                 replay,
                 ..Live::default()
+            }),
+            tune: Rc::new(Tune {
+                replay: tune,
+                ..Tune::default()
             }),
             ..Self::default()
         }
@@ -218,6 +257,9 @@ impl Parts for State {
     fn live(&mut self, a: live::Action) {
         self.live = self.live.clone().reduce(a);
     }
+    fn tune(&mut self, a: tune::Action) {
+        self.tune = self.tune.clone().reduce(a);
+    }
 }
 
 /// The page's handle on its store: each part's own reducer (reading one gives its current
@@ -228,6 +270,7 @@ pub struct Store {
     pub run: UseReducerHandle<Run>,
     pub explore: UseReducerHandle<Explore>,
     pub live: UseReducerHandle<Live>,
+    pub tune: UseReducerHandle<Tune>,
 }
 
 impl Store {
@@ -242,6 +285,7 @@ impl Store {
             run: self.run.dispatcher(),
             explore: self.explore.dispatcher(),
             live: self.live.dispatcher(),
+            tune: self.tune.dispatcher(),
         }
     }
 
@@ -252,6 +296,7 @@ impl Store {
             run: Rc::new((*self.run).clone()),
             explore: Rc::new((*self.explore).clone()),
             live: Rc::new((*self.live).clone()),
+            tune: Rc::new((*self.tune).clone()),
         }
     }
 }
@@ -263,6 +308,7 @@ pub struct Dispatcher {
     run: UseReducerDispatcher<Run>,
     explore: UseReducerDispatcher<Explore>,
     live: UseReducerDispatcher<Live>,
+    tune: UseReducerDispatcher<Tune>,
 }
 
 impl Dispatcher {
@@ -284,23 +330,28 @@ impl Parts for &Dispatcher {
     fn live(&mut self, a: live::Action) {
         self.live.dispatch(a);
     }
+    fn tune(&mut self, a: tune::Action) {
+        self.tune.dispatch(a);
+    }
 }
 
 /// The page's store, starting from what `init` makes (called once, on the first render).
 #[hook]
 pub fn use_store(init: impl FnOnce() -> State) -> Store {
     let first = use_memo((), move |_| init());
-    let (page, run, explore, live) = (
+    let (page, run, explore, live, tune) = (
         first.page.clone(),
         first.run.clone(),
         first.explore.clone(),
         first.live.clone(),
+        first.tune.clone(),
     );
     Store {
         page: use_reducer(move || Rc::unwrap_or_clone(page)),
         run: use_reducer(move || Rc::unwrap_or_clone(run)),
         explore: use_reducer(move || Rc::unwrap_or_clone(explore)),
         live: use_reducer(move || Rc::unwrap_or_clone(live)),
+        tune: use_reducer(move || Rc::unwrap_or_clone(tune)),
     }
 }
 
@@ -329,6 +380,70 @@ mod tests {
         }
         assert_eq!(s.page.worker_restarts, MAX_RESTARTS);
         assert!(matches!(s.page.model, ModelStatus::Failed(_)));
+    }
+
+    #[test]
+    fn a_links_tune_is_taken_out_to_be_run_again_within_the_pages_limits() {
+        use crate::doc::TuneLink;
+        use crate::protocol::ModelRef;
+        use icl_model::train::tune::{MAX_STEPS, Moving, TuneSettings};
+        let link = TuneLink {
+            settings: TuneSettings {
+                seed: 7,
+                ..TuneSettings::default()
+            },
+            base: ModelRef::Shipped("learner".into()),
+            checkpoint: Some(6000),
+        };
+        let doc = Doc {
+            tune: Some(link.clone()),
+            ..Doc::default()
+        };
+        let back = crate::share::decode(&crate::share::encode(&doc)).unwrap();
+        assert_eq!(back.tune.as_ref(), Some(&link));
+        let s = State::from_startup(
+            Startup {
+                doc: back,
+                pending_link: None,
+                messages: vec![],
+                protect_draft: false,
+            },
+            vec![],
+        );
+        assert_eq!(s.page.doc.tune, None, "the draft does not keep it");
+        assert_eq!(s.tune.replay.as_ref(), Some(&link));
+        let mut later = State::default();
+        later.apply(Action::LinkOpened(Ok(doc)));
+        assert_eq!(later.tune.replay.as_ref(), Some(&link));
+        // A hostile link's tune is held to what the page allows, on a model of the page.
+        let far = Doc {
+            tune: Some(TuneLink {
+                settings: TuneSettings {
+                    steps: 1_000_000,
+                    lr: f64::INFINITY,
+                    batch: 0,
+                    moving: Moving::Adapter(100_000),
+                    seed: 1,
+                },
+                base: ModelRef::Tuned,
+                checkpoint: None,
+            }),
+            ..Doc::default()
+        }
+        .checked()
+        .unwrap()
+        .tune
+        .unwrap();
+        let d = TuneSettings::default();
+        assert_eq!(
+            (far.settings.steps, far.settings.lr, far.settings.batch),
+            (MAX_STEPS, d.lr, 1)
+        );
+        assert_eq!(
+            far.settings.moving,
+            Moving::Adapter(crate::doc::MAX_TUNE_RANK)
+        );
+        assert_eq!(far.base, ModelRef::Default);
     }
 
     #[test]

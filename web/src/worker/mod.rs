@@ -8,6 +8,7 @@ mod channel;
 mod store;
 mod trainer;
 mod transport;
+mod tuning;
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -22,7 +23,7 @@ use icl_model::rules::template::Template;
 use yew::platform::time::sleep;
 
 use crate::protocol::{
-    Ended, FromWorker, Notice, SweepSource, Target, ToWorker, Variant, WorkerError,
+    Ended, FromWorker, ModelRef, Notice, SweepSource, Target, ToWorker, Variant, WorkerError,
 };
 use channel::{Channel, Gone};
 use store::Store;
@@ -48,6 +49,8 @@ struct Worker {
     pending: VecDeque<ToWorker>,
     /// The live training run, if one was started.
     live: Option<LiveTrainer>,
+    /// The weights tuned on the visitor's examples, if a tune ran.
+    tuned: Option<tuning::Tuned>,
 }
 
 /// Starts the worker: listens to the page and runs its requests.
@@ -63,6 +66,7 @@ async fn run(scope: Scope) {
         store: Store::default(),
         pending: VecDeque::new(),
         live: None,
+        tuned: None,
     };
     while let Some(msg) = w.next().await {
         if w.handle(msg).await.is_err() {
@@ -138,6 +142,12 @@ impl Worker {
                 Ok(())
             }
             ToWorker::ExportLive => self.export_live().await,
+            ToWorker::Tune { run, request } => self.tune(run, *request).await,
+            ToWorker::ResetTune => {
+                self.tuned = None;
+                Ok(())
+            }
+            ToWorker::ExportTuned => self.export_tuned().await,
             // Crash never gets here: the channel panics on it as it arrives.
             ToWorker::Stop | ToWorker::Crash => Ok(()),
         }
@@ -223,8 +233,9 @@ impl Worker {
                 self.send(FromWorker::JobDone { run, error }).await
             }
             Ok(m) => {
-                // The live model changes with every step: its scores are not kept.
-                let random = if target.model.is_live() {
+                // The live model changes with every step, the tuned one with every tune: their
+                // scores are not kept.
+                let random = if target.model.is_live() || target.model.is_tuned() {
                     icl_model::eval::analysis::random_strings(&m, seed)
                 } else {
                     self.store.random_strings(&m, target, seed)
@@ -355,14 +366,21 @@ impl Worker {
         self.send(FromWorker::TrainingPaused { run }).await
     }
 
-    /// The weights `target` names: the live model's as they are now, or a model of the
-    /// manifest.
+    /// The weights `target` names: the live model's as they are now, the tuned model's, or
+    /// a model of the manifest.
     async fn model(&mut self, target: &Target) -> Result<Model, WorkerError> {
-        if !target.model.is_live() {
-            return self.store.model(target).await;
-        }
-        let live = self.live.as_ref().ok_or(WorkerError::NoLiveModel)?;
-        Ok(store::ablated(live.stepper.model(), &target.ablated))
+        let model = match &target.model {
+            ModelRef::Live => {
+                let live = self.live.as_ref().ok_or(WorkerError::NoLiveModel)?;
+                live.stepper.model()
+            }
+            ModelRef::Tuned => {
+                let tuned = self.tuned.as_ref().ok_or(WorkerError::NoTunedModel)?;
+                tuned.model.clone()
+            }
+            ModelRef::Default | ModelRef::Shipped(_) => return self.store.model(target).await,
+        };
+        Ok(store::ablated(model, &target.ablated))
     }
 
     /// Answers, between two training steps, the requests the page makes by itself (an
