@@ -13,7 +13,8 @@ use burn::tensor::Device;
 use criterion::Criterion;
 use icl_model::bench::clock::{Clock, native_clock};
 use icl_model::bench::jobs::{
-    Figure, MATMUL_ONE_THREAD, TRAIN, jobs, load_all, matmul_ms, race_figures, train_stepper,
+    Figure, MATMUL_ONE_THREAD, TRAIN, TUNE, jobs, load_all, matmul_ms, race_figures, train_stepper,
+    tune_ms, tune_steps,
 };
 use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest};
 
@@ -81,6 +82,20 @@ fn main() -> Result<(), String> {
                         }
                     });
                     start.elapsed()
+                })
+            });
+        } else if job.what == TUNE {
+            // On one thread, as the browser's worker tunes.
+            let m = &loaded
+                .iter()
+                .find(|l| l.id == job.model)
+                .expect("the tuned model is loaded")
+                .model;
+            let steps = tune_steps(quick);
+            c.bench_function(&id, |b| {
+                b.iter_custom(|iters| {
+                    let ms = one_thread.install(|| tune_ms(m, native_clock, steps, iters as usize));
+                    Duration::from_secs_f64(ms / 1e3)
                 })
             });
         } else {

@@ -74,7 +74,20 @@ async fn browser_figures() {
     let jobs = icl_model::bench::jobs::jobs(&loaded, now, QUICK);
     assert!(!jobs.is_empty());
     for mut job in jobs {
-        let f = icl_model::bench::jobs::run_job(&mut job, "browser", now, QUICK);
+        let f = if job.what == icl_model::bench::jobs::TUNE && !QUICK {
+            // Seconds a tune: one untimed, then the median of three, the event loop let run
+            // between them.
+            let mut t = Vec::new();
+            for _ in 0..4 {
+                t.push((job.run)(1));
+                gloo_timers::future::TimeoutFuture::new(0).await;
+            }
+            t.remove(0);
+            t.sort_by(f64::total_cmp);
+            job.figure("browser", t[1])
+        } else {
+            icl_model::bench::jobs::run_job(&mut job, "browser", now, QUICK)
+        };
         console_log!(
             "BENCH {}",
             serde_json::to_string(&f).expect("a figure serialises")

@@ -238,6 +238,15 @@ fn training_lines(native: &[Figure], browser: &[Figure]) -> Vec<String> {
             100.0 * b / n
         ));
     }
+    if let (Some((n, k, _)), Some((b, ..))) = (value_of(native, "tune"), value_of(browser, "tune"))
+    {
+        out.push(format!(
+            "Tune (learner on {k} examples, the page's default settings, one thread): browser {:.2} s, native {:.2} s: browser/native {:.2}.",
+            b / 1e3,
+            n / 1e3,
+            b / n
+        ));
+    }
     for (place, figures) in [("browser", browser), ("native", native)] {
         if let Some((s, step, unit)) = value_of(figures, "to-induction-0.4") {
             out.push(format!(

@@ -436,6 +436,56 @@ pub fn train_stepper() -> crate::train::step::Stepper {
     .expect("the live preset is valid")
 }
 
+/// The `what` of one tune of a model on 8 examples of a held-out program with the page's
+/// default settings: the work the page's Tune button does (its progress points left out).
+pub const TUNE: &str = "tune";
+
+/// The model the tune job tunes (the page's default), and the examples it tunes on.
+pub const TUNED: &str = "learner";
+pub const TUNE_EXAMPLES: usize = 8;
+
+/// 8 examples of the first held-out program of the rule evaluation (seed 0), on held-out
+/// inputs.
+#[cfg(feature = "train")]
+pub fn tune_examples() -> Vec<(String, String)> {
+    use crate::eval::rule_report::{Group, rule_items, rules};
+    let (_, program) = rules(Group::HeldOut, 1, 0).remove(0);
+    rule_items(&program, Group::HeldOut.source(), TUNE_EXAMPLES, 1, 0)
+        .remove(0)
+        .examples
+}
+
+/// Steps of the tune job: the page's default, or 2 in the quick smoke run.
+#[cfg(feature = "train")]
+pub fn tune_steps(quick: bool) -> usize {
+    if quick {
+        2
+    } else {
+        crate::train::tune::TuneSettings::default().steps
+    }
+}
+
+/// Milliseconds of `iters` tunes of `m` on [`tune_examples`] (`steps` steps each, the page's
+/// other default settings).
+#[cfg(feature = "train")]
+pub fn tune_ms(m: &Model, clock: Clock, steps: usize, iters: usize) -> f64 {
+    use crate::train::tune::{TuneSettings, Tuner};
+    let examples = tune_examples();
+    let settings = TuneSettings {
+        steps,
+        ..TuneSettings::default()
+    };
+    let start = clock();
+    for _ in 0..iters {
+        let mut t = Tuner::new(m, &Template::default(), &examples, settings)
+            .expect("the bench's examples fit");
+        while !t.finished() {
+            t.step();
+        }
+    }
+    clock() - start
+}
+
 /// The `what` of the native matmul on one thread: the limit of the training job, which runs
 /// on one thread in both places.
 pub const MATMUL_ONE_THREAD: &str = "matmul-one-thread";
@@ -615,6 +665,18 @@ pub fn jobs(loaded: &[Loaded], clock: Clock, quick: bool) -> Vec<Job<'_>> {
                 Some(flop),
                 Per::Ms,
                 Box::new(move |iters| prefill_ms(m, clock, is_lean, iters)),
+            ));
+        }
+        #[cfg(feature = "train")]
+        if lean && (l.id == TUNED || quick) {
+            let steps = tune_steps(quick);
+            out.push(job(
+                &backend,
+                TUNE,
+                TUNE_EXAMPLES,
+                None,
+                Per::Ms,
+                Box::new(move |iters| tune_ms(m, clock, steps, iters)),
             ));
         }
         if SWEPT.contains(&l.id.as_str()) || quick {

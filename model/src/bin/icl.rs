@@ -388,6 +388,9 @@ enum Command {
         /// one tune per prompt), written to tune.json [default: 0, none].
         #[arg(long, default_value_t = 0)]
         tune: usize,
+        /// The shot counts --tune compares (probes may ask for fewer).
+        #[arg(long, value_delimiter = ',', default_values_t = icl_model::train::tune_report::TUNE_SHOTS)]
+        tune_k: Vec<usize>,
         #[command(flatten)]
         tune_settings: TuneArgs,
     },
@@ -647,6 +650,7 @@ fn run(cli: Cli) -> Result<(), String> {
             rule_queries,
             formats,
             tune,
+            tune_k,
             tune_settings,
         } => {
             let (m, step, out) = match &state_dir {
@@ -672,9 +676,8 @@ fn run(cli: Cli) -> Result<(), String> {
                 let settings = tune_settings.settings();
                 let r = icl_model::train::tune_report::evaluate_tune(
                     &m,
-                    tune,
-                    rule_queries,
-                    seed,
+                    (tune, rule_queries, seed),
+                    &tune_k,
                     settings,
                     |done, total| eprint!("\rtune {done}/{total}"),
                 );

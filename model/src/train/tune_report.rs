@@ -75,24 +75,24 @@ pub fn columns(
 }
 
 /// Compares the columns on `n` rules of each of [`TUNE_GROUPS`], `queries` prompts per rule
-/// and shot count of [`TUNE_SHOTS`], in the default template; `progress` hears each prompt.
+/// and shot count of `shots` (the table's: [`TUNE_SHOTS`]), in the default template;
+/// `progress` hears each prompt.
 pub fn evaluate_tune(
     model: &Model,
-    n: usize,
-    queries: usize,
-    seed: u64,
+    (n, queries, seed): (usize, usize, u64),
+    shots: &[usize],
     settings: TuneSettings,
     mut progress: impl FnMut(usize, usize),
 ) -> TuneReport {
     let template = Template::default();
-    let total = TUNE_GROUPS.len() * n * TUNE_SHOTS.len() * queries;
+    let total = TUNE_GROUPS.len() * n * shots.len() * queries;
     let mut done = 0;
     let mut tunes = 0usize;
     let clock = std::time::Instant::now();
     let mut cells = Vec::new();
     for group in TUNE_GROUPS {
         let programs = rules(group, n, seed);
-        for k in TUNE_SHOTS {
+        for &k in shots {
             let mut scored: Vec<[Scored; 4]> = Vec::new();
             for (i, (_, program)) in programs.iter().enumerate() {
                 let items = rule_items(
