@@ -91,6 +91,9 @@ impl Default for TuneSettings {
     }
 }
 
+/// About how many progress points a tune reports between its first and last step.
+pub const POINTS: usize = 8;
+
 /// The most steps a tune may take (the page's field and links are held to it).
 pub const MAX_STEPS: usize = 500;
 
@@ -349,6 +352,14 @@ impl Tuner {
         answer_loss
     }
 
+    /// Whether a progress point is due now: before the first step, after the last, and at
+    /// [`POINTS`] steps spread between them (a point scores every example twice, which costs
+    /// about as much as a step: one per step would double a tune's time).
+    pub fn point_due(&self) -> bool {
+        let every = self.settings.steps.div_ceil(POINTS).max(1);
+        self.step == 0 || self.finished() || self.step % every == 0
+    }
+
     /// How the tune stands after `loss` (the last step's, NaN before any): its examples
     /// scored on the weights as they are now, alone and as each other's shots, and the
     /// visitor's `query` with its right answer when known (never trained on).
@@ -505,6 +516,7 @@ mod tests {
             }
             let after = t.point(loss, query);
             assert_eq!(after.step, 30);
+            assert!(t.point_due());
             for (b, a) in [
                 (before.in_weights, after.in_weights),
                 (before.both, after.both),
@@ -512,6 +524,28 @@ mod tests {
                 assert!(a.logprob > b.logprob + 2.0, "{moving:?}: {b:?} -> {a:?}");
             }
             assert!(after.query_in_weights.is_some() && after.query_both.is_some());
+        }
+    }
+
+    #[test]
+    fn progress_points_fall_at_the_ends_and_a_few_steps_between() {
+        for steps in [1, 5, 24, 100] {
+            let settings = TuneSettings {
+                steps,
+                ..TuneSettings::default()
+            };
+            let mut t = Tuner::new(&small(), &Template::default(), &examples(), settings).unwrap();
+            let mut due = vec![t.point_due()];
+            while !t.finished() {
+                t.step();
+                due.push(t.point_due());
+            }
+            let (first, last) = (due[0], due[steps]);
+            let n = due.iter().filter(|&&d| d).count();
+            assert!(
+                first && last && n <= POINTS + 2 && n >= steps.min(POINTS),
+                "{steps}: {n}"
+            );
         }
     }
 

@@ -113,12 +113,21 @@ impl Worker {
         let point = Box::new(tuner.point(f32::NAN, query));
         self.send(FromWorker::Tuned { run, point }).await?;
         let mut stopped = false;
+        let (mut loss, mut reported) = (f32::NAN, 0);
         while !tuner.finished() {
             if self.stopped().await? {
                 stopped = true;
                 break;
             }
-            let loss = tuner.step();
+            loss = tuner.step();
+            if tuner.point_due() {
+                reported = tuner.step;
+                let point = Box::new(tuner.point(loss, query));
+                self.send(FromWorker::Tuned { run, point }).await?;
+            }
+        }
+        // Stopped between two points: the weights it leaves get theirs.
+        if tuner.step != reported {
             let point = Box::new(tuner.point(loss, query));
             self.send(FromWorker::Tuned { run, point }).await?;
         }
