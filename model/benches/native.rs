@@ -63,6 +63,9 @@ fn main() -> Result<(), String> {
         .configure_from_args();
     let tick: Clock = native_clock;
     let mut all = jobs(&loaded, tick, quick);
+    // `cargo xtask bench --only WHAT`: one kind of figure measured again.
+    let only = std::env::var("ICL_BENCH_ONLY").ok();
+    all.retain(|j| only.as_ref().is_none_or(|o| &j.what == o));
     // Training runs on one thread, as in the browser's worker; the other jobs on all cores.
     let one_thread = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
@@ -130,7 +133,7 @@ fn main() -> Result<(), String> {
         unit: "GFLOP/s".into(),
         gflops: None,
     });
-    if !quick {
+    if !quick && only.is_none() {
         // Minutes, not a criterion sample: once, on one thread like the browser's worker.
         figures.extend(
             one_thread

@@ -47,7 +47,7 @@ async fn race(
 /// (the site's build) only.
 #[wasm_bindgen_test]
 async fn browser_race_figures() {
-    if QUICK || !cfg!(target_feature = "simd128") {
+    if QUICK || ONLY.is_some() || !cfg!(target_feature = "simd128") {
         return;
     }
     use icl_model::bench::jobs::{RACE_ONE, RACE_TWO, race_figures_of};
@@ -71,7 +71,8 @@ async fn browser_figures() {
         .map(|(id, bytes, sha)| (id.to_string(), bytes.to_vec(), sha.to_string()))
         .collect();
     let loaded = icl_model::bench::jobs::load_all(&models);
-    let jobs = icl_model::bench::jobs::jobs(&loaded, now, QUICK);
+    let mut jobs = icl_model::bench::jobs::jobs(&loaded, now, QUICK);
+    jobs.retain(|j| ONLY.is_none_or(|o| j.what == o));
     assert!(!jobs.is_empty());
     for mut job in jobs {
         let f = if job.what == icl_model::bench::jobs::TUNE && !QUICK {

@@ -34,12 +34,23 @@ fn manifest_models(models: &Path) -> Result<Vec<(String, String, String)>, Strin
         .collect()
 }
 
+/// What one benchmark run measures: everything, or `quick` one short case of each kind (the
+/// smoke check), and `only` the jobs of one `what` (e.g. `tune`: one figure measured again
+/// without the minutes of the rest).
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    pub quick: bool,
+    pub only: Option<String>,
+}
+
 /// Writes the Rust list of weight files the browser benchmark embeds.
-fn write_model_list(quick: bool) -> Result<(), String> {
+fn write_model_list(scope: &Scope) -> Result<(), String> {
     let models = root().join("public/models");
     let list = manifest_models(&models)?;
+    let quick = scope.quick;
+    let only = &scope.only;
     let mut src = format!(
-        "pub const QUICK: bool = {quick};\npub const MODELS: &[(&str, &[u8], &str)] = &[\n"
+        "pub const QUICK: bool = {quick};\npub const ONLY: Option<&str> = {only:?};\npub const MODELS: &[(&str, &[u8], &str)] = &[\n"
     );
     for (id, file, sha256) in &list {
         let path = models.join(file);
@@ -62,8 +73,9 @@ fn write_model_list(quick: bool) -> Result<(), String> {
 /// Runs the browser benchmark and reads its `BENCH` lines. Without `simd`, the wasm is built
 /// without `+simd128` (in its own target folder) and the figures' place reads
 /// `browser-nosimd`.
-fn browser(env: &tools::Env, quick: bool, simd: bool) -> Result<Vec<Figure>, String> {
-    write_model_list(quick)?;
+fn browser(env: &tools::Env, scope: &Scope, simd: bool) -> Result<Vec<Figure>, String> {
+    write_model_list(scope)?;
+    let quick = scope.quick;
     let mut cmd = cargo();
     // The quick run builds exactly as the wasm tests did (flex only), so it reuses their build;
     // the full run adds ndarray to compare the backends.
@@ -120,7 +132,7 @@ fn browser(env: &tools::Env, quick: bool, simd: bool) -> Result<Vec<Figure>, Str
 
 /// The browser figures of the lean path and the matmul limit, built without `+simd128`.
 fn browser_nosimd(env: &tools::Env) -> Result<Vec<Figure>, String> {
-    Ok(browser(env, false, false)?
+    Ok(browser(env, &Scope::default(), false)?
         .into_iter()
         .filter(|f| {
             let s = |k: &str| {
@@ -262,13 +274,14 @@ fn training_lines(native: &[Figure], browser: &[Figure]) -> Vec<String> {
     out
 }
 
-/// Runs every benchmark and writes the report; returns where it went.
-pub fn bench(quick: bool) -> Result<std::path::PathBuf, String> {
-    bench_with(&tools::ensure(true)?, quick)
+/// Runs the benchmarks `scope` names and writes the report; returns where it went.
+pub fn bench(scope: &Scope) -> Result<std::path::PathBuf, String> {
+    bench_with(&tools::ensure(true)?, scope)
 }
 
 /// [`bench`] with the tools already installed.
-pub fn bench_with(env: &tools::Env, quick: bool) -> Result<std::path::PathBuf, String> {
+pub fn bench_with(env: &tools::Env, scope: &Scope) -> Result<std::path::PathBuf, String> {
+    let quick = scope.quick;
     let dir = root().join("target/bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let native_json = dir.join("native.json");
@@ -283,17 +296,20 @@ pub fn bench_with(env: &tools::Env, quick: bool) -> Result<std::path::PathBuf, S
         cmd.args(["bench", "-p", "icl-model", "--bench", "native"]);
     }
     cmd.env("ICL_BENCH_OUT", &native_json);
+    if let Some(only) = &scope.only {
+        cmd.env("ICL_BENCH_ONLY", only);
+    }
     run("native benchmark (criterion)", &mut cmd)?;
     let native: Vec<Figure> =
         serde_json::from_str(&std::fs::read_to_string(&native_json).map_err(|e| e.to_string())?)
             .map_err(|e| e.to_string())?;
-    let mut browser = browser(env, quick, true)?;
-    if !quick {
+    let mut browser = browser(env, scope, true)?;
+    if !quick && scope.only.is_none() {
         browser.extend(browser_nosimd(env)?);
     }
     let dist = root().join("dist");
     // The full run measures the site as the working tree builds it now.
-    if !quick || !dist.join("index.html").exists() {
+    if (!quick && scope.only.is_none()) || !dist.join("index.html").exists() {
         crate::build_site(env, crate::site::SUB_PATH)?;
     }
     let sizes = wasm_sizes(&dist);

@@ -8,8 +8,9 @@
 //! - `cargo xtask site [--public-url PATH]`: the release site for hosting under `PATH`
 //!   (default `/`) in `dist/`, as the GitHub Pages workflow builds it. `serve` takes the same
 //!   option.
-//! - `cargo xtask bench [--quick]`: speed figures natively and in headless Chromium, written
-//!   to `target/bench/report.json` and `report.md`.
+//! - `cargo xtask bench [--quick] [--only WHAT]`: speed figures natively and in headless
+//!   Chromium (all, or only the jobs measuring WHAT, e.g. `tune`), written to
+//!   `target/bench/report.json` and `report.md`.
 
 mod bench;
 mod site;
@@ -289,7 +290,13 @@ fn test() -> Result<Counts, String> {
             .env("CHROMEDRIVER", &env.chromedriver),
         &mut counts,
     )?;
-    bench::bench_with(&env, true)?;
+    bench::bench_with(
+        &env,
+        &bench::Scope {
+            quick: true,
+            only: None,
+        },
+    )?;
     Ok(counts)
 }
 
@@ -339,7 +346,13 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Some("bench") => match bench::bench(args.iter().any(|a| a == "--quick")) {
+        Some("bench") => match bench::bench(&bench::Scope {
+            quick: args.iter().any(|a| a == "--quick"),
+            only: args
+                .iter()
+                .position(|a| a == "--only")
+                .and_then(|i| args.get(i + 1).cloned()),
+        }) {
             Ok(report) => {
                 println!("report: {}", report.display());
                 ExitCode::SUCCESS
@@ -350,7 +363,9 @@ fn main() -> ExitCode {
             }
         },
         _ => {
-            eprintln!("usage: cargo xtask serve | cargo xtask test | cargo xtask bench [--quick]");
+            eprintln!(
+                "usage: cargo xtask serve | cargo xtask test | cargo xtask bench [--quick] [--only WHAT]"
+            );
             ExitCode::FAILURE
         }
     }
