@@ -25,6 +25,7 @@ use icl_model::train::config::Phase;
 use icl_model::train::config::TrainConfig;
 use icl_model::train::run::{paths, read_resume, train};
 use icl_model::train::tune::{Moving, TuneSettings};
+use icl_model::train::tune_report::TuneFormats;
 use icl_model::zoo::files;
 use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest, ModelEntry, TrainingInfo, publish};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
@@ -391,6 +392,9 @@ enum Command {
         /// The shot counts --tune compares (probes may ask for fewer).
         #[arg(long, value_delimiter = ',', default_values_t = icl_model::train::tune_report::TUNE_SHOTS)]
         tune_k: Vec<usize>,
+        /// How --tune's prompts are written.
+        #[arg(long, value_enum, default_value = "default")]
+        tune_formats: TuneFormats,
         #[command(flatten)]
         tune_settings: TuneArgs,
     },
@@ -651,6 +655,7 @@ fn run(cli: Cli) -> Result<(), String> {
             formats,
             tune,
             tune_k,
+            tune_formats,
             tune_settings,
         } => {
             let (m, step, out) = match &state_dir {
@@ -677,13 +682,13 @@ fn run(cli: Cli) -> Result<(), String> {
                 let r = icl_model::train::tune_report::evaluate_tune(
                     &m,
                     (tune, rule_queries, seed),
-                    &tune_k,
+                    (&tune_k, tune_formats),
                     settings,
                     |done, total| eprint!("\rtune {done}/{total}"),
                 );
                 eprintln!();
                 println!(
-                    "tune: {} steps, lr {}, batch {}, moving {}, seed {}; {:.2} s per tune",
+                    "tune ({tune_formats:?} formats): {} steps, lr {}, batch {}, moving {}, seed {}; {:.2} s per tune",
                     settings.steps,
                     settings.lr,
                     settings.batch,
@@ -692,7 +697,10 @@ fn run(cli: Cli) -> Result<(), String> {
                     r.seconds_per_tune
                 );
                 print!("{}", r.markdown());
-                let file = out.with_file_name(files::TUNE_FILE);
+                let file = out.with_file_name(match tune_formats {
+                    TuneFormats::Default => files::TUNE_FILE,
+                    TuneFormats::HeldOut => files::TUNE_HELD_OUT_FILE,
+                });
                 std::fs::create_dir_all(out.parent().expect("has a parent"))
                     .map_err(|e| e.to_string())?;
                 std::fs::write(

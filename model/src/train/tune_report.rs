@@ -9,6 +9,7 @@ use crate::eval::in_weights::Column;
 use crate::eval::rule_report::{Group, rule_items, rules};
 use crate::eval::score::{Scored, score_answers};
 use crate::net::model::Model;
+use crate::rules::formats::{self, FormatSplit};
 use crate::rules::template::{Shots, Template};
 use crate::train::tune::{TuneError, TuneSettings, Tuner};
 
@@ -29,6 +30,7 @@ pub struct TuneCell {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TuneReport {
     pub settings: TuneSettings,
+    pub formats: TuneFormats,
     pub rules_per_group: usize,
     pub queries: usize,
     pub seed: u64,
@@ -74,17 +76,41 @@ pub fn columns(
     ])
 }
 
+/// How the compared prompts are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum TuneFormats {
+    /// The page's default template, `in:` / `out:`.
+    Default,
+    /// The format space's held-out formats, one after another (a format of the visitor's own
+    /// that training never saw).
+    HeldOut,
+}
+
+impl TuneFormats {
+    /// The templates the prompts take in turn.
+    pub fn templates(self) -> Vec<Template> {
+        match self {
+            TuneFormats::Default => vec![Template::default()],
+            TuneFormats::HeldOut => formats::of_split(FormatSplit::HeldOut)
+                .into_iter()
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
 /// Compares the columns on `n` rules of each of [`TUNE_GROUPS`], `queries` prompts per rule
-/// and shot count of `shots` (the table's: [`TUNE_SHOTS`]), in the default template;
+/// and shot count of `shots` (the table's: [`TUNE_SHOTS`]), written in `formats`;
 /// `progress` hears each prompt.
 pub fn evaluate_tune(
     model: &Model,
     (n, queries, seed): (usize, usize, u64),
-    shots: &[usize],
+    (shots, formats): (&[usize], TuneFormats),
     settings: TuneSettings,
     mut progress: impl FnMut(usize, usize),
 ) -> TuneReport {
-    let template = Template::default();
+    let templates = formats.templates();
     let total = TUNE_GROUPS.len() * n * shots.len() * queries;
     let mut done = 0;
     let mut tunes = 0usize;
@@ -103,9 +129,10 @@ pub fn evaluate_tune(
                     seed ^ ((i as u64) << 20),
                 );
                 for item in &items {
+                    let template = &templates[done % templates.len()];
                     done += 1;
                     progress(done, total);
-                    let Ok(cols) = columns(model, &template, item, settings) else {
+                    let Ok(cols) = columns(model, template, item, settings) else {
                         continue;
                     };
                     tunes += 1;
@@ -129,6 +156,7 @@ pub fn evaluate_tune(
     }
     TuneReport {
         settings,
+        formats,
         rules_per_group: n,
         queries,
         seed,

@@ -7,6 +7,8 @@ pub const CURVES_FILE: &str = "curves.json";
 pub const EVAL_FILE: &str = "eval.json";
 /// The in-context against in-weights comparison of a model's final weights (`icl eval --tune`).
 pub const TUNE_FILE: &str = "tune.json";
+/// The same comparison with the prompts in the held-out formats (`--tune-formats held-out`).
+pub const TUNE_HELD_OUT_FILE: &str = "tune-held-out-formats.json";
 /// A run's resumable full-precision state (not shipped; larger states add `.2`, `.3`, …).
 pub const RESUME_FILE: &str = "resume.bin";
 
