@@ -33,6 +33,8 @@ pub enum Moving {
     /// A low-rank adapter of rank `r` on every weight matrix (LoRA); the shipped weights
     /// stay frozen.
     Adapter(usize),
+    /// The MLPs only: attention, which reads the examples in the prompt, stays as shipped.
+    Mlps,
 }
 
 impl std::fmt::Display for Moving {
@@ -41,6 +43,7 @@ impl std::fmt::Display for Moving {
             Moving::All => write!(f, "all"),
             Moving::LastBlocks(n) => write!(f, "last:{n}"),
             Moving::Adapter(r) => write!(f, "adapter:{r}"),
+            Moving::Mlps => write!(f, "mlps"),
         }
     }
 }
@@ -48,7 +51,7 @@ impl std::fmt::Display for Moving {
 impl std::str::FromStr for Moving {
     type Err = String;
 
-    /// `all`, `last:N` (the last N blocks) or `adapter:R` (a rank-R adapter).
+    /// `all`, `last:N` (the last N blocks), `adapter:R` (a rank-R adapter) or `mlps`.
     fn from_str(s: &str) -> Result<Self, String> {
         let number = |n: &str| {
             n.parse::<usize>()
@@ -58,9 +61,10 @@ impl std::str::FromStr for Moving {
         };
         match s.split_once(':') {
             None if s == "all" => Ok(Moving::All),
+            None if s == "mlps" => Ok(Moving::Mlps),
             Some(("last", n)) => Ok(Moving::LastBlocks(number(n)?)),
             Some(("adapter", r)) => Ok(Moving::Adapter(number(r)?)),
-            _ => Err(format!("{s:?}: expected all, last:N or adapter:R")),
+            _ => Err(format!("{s:?}: expected all, last:N, adapter:R or mlps")),
         }
     }
 }
@@ -294,6 +298,13 @@ impl Tuner {
                 net.lm_head = net.lm_head.set_require_grad(true);
                 net
             }
+            Moving::Mlps => {
+                let mut net = net.no_grad();
+                for b in &mut net.blocks {
+                    b.mlp = b.mlp.take().map(|m| m.set_require_grad(true));
+                }
+                net
+            }
             Moving::Adapter(rank) => {
                 autodiff.seed(settings.seed);
                 net.apply_lora(Lora::new(rank.max(1), 2.0 * rank.max(1) as f64))
@@ -500,7 +511,12 @@ mod tests {
     fn a_tune_raises_its_examples_log_probability() {
         let base = small();
         let query = Some(("melon", "nolem"));
-        for moving in [Moving::All, Moving::LastBlocks(1), Moving::Adapter(4)] {
+        for moving in [
+            Moving::All,
+            Moving::LastBlocks(1),
+            Moving::Adapter(4),
+            Moving::Mlps,
+        ] {
             let settings = TuneSettings {
                 steps: 30,
                 lr: 3e-3,
@@ -551,7 +567,12 @@ mod tests {
 
     #[test]
     fn moving_reads_what_it_writes() {
-        for m in [Moving::All, Moving::LastBlocks(2), Moving::Adapter(8)] {
+        for m in [
+            Moving::All,
+            Moving::LastBlocks(2),
+            Moving::Adapter(8),
+            Moving::Mlps,
+        ] {
             assert_eq!(m.to_string().parse::<Moving>(), Ok(m));
         }
         for bad in ["", "last", "last:0", "adapter:x", "some"] {
