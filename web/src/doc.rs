@@ -240,14 +240,12 @@ impl TuneLink {
             d.lr
         };
         s.moving = match s.moving {
-            Moving::All => Moving::All,
             Moving::LastBlocks(n) => Moving::LastBlocks(n.clamp(1, MAX_TUNE_RANK)),
             Moving::Adapter(r) => Moving::Adapter(r.clamp(1, MAX_TUNE_RANK)),
+            // The kinds without a number.
+            other => other,
         };
-        if matches!(
-            self.base,
-            crate::protocol::ModelRef::Live | crate::protocol::ModelRef::Tuned
-        ) {
+        if self.base.made_here() {
             self.base = crate::protocol::ModelRef::Default;
         }
         self
@@ -344,18 +342,19 @@ impl Doc {
         (self, cut)
     }
 
+    /// The examples as (input, output) pairs, as the model crate takes them.
+    pub fn pairs(&self) -> Vec<(String, String)> {
+        self.examples
+            .iter()
+            .map(|e| (e.input.clone(), e.output.clone()))
+            .collect()
+    }
+
     /// The prompt the model reads.
     pub fn prompt(&self) -> String {
         match self.view {
             View::Raw => self.raw.clone(),
-            View::Builder => {
-                let pairs: Vec<(String, String)> = self
-                    .examples
-                    .iter()
-                    .map(|e| (e.input.clone(), e.output.clone()))
-                    .collect();
-                self.template.prompt(&pairs, &self.query)
-            }
+            View::Builder => self.template.prompt(&self.pairs(), &self.query),
         }
     }
 

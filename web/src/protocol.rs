@@ -84,6 +84,12 @@ impl ModelRef {
     pub fn is_tuned(&self) -> bool {
         *self == ModelRef::Tuned
     }
+
+    /// Whether it is made in this tab (the live or the tuned model): not a model of the
+    /// manifest, so it has no checkpoints or training curves, and it cannot be tuned.
+    pub fn made_here(&self) -> bool {
+        matches!(self, ModelRef::Live | ModelRef::Tuned)
+    }
 }
 
 impl From<Option<String>> for ModelRef {

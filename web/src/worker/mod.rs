@@ -235,7 +235,7 @@ impl Worker {
             Ok(m) => {
                 // The live model changes with every step, the tuned one with every tune: their
                 // scores are not kept.
-                let random = if target.model.is_live() || target.model.is_tuned() {
+                let random = if target.model.made_here() {
                     icl_model::eval::analysis::random_strings(&m, seed)
                 } else {
                     self.store.random_strings(&m, target, seed)

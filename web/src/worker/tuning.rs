@@ -94,7 +94,7 @@ impl Worker {
         run: u64,
         r: &TuneRequest,
     ) -> Result<Result<Steps, WorkerError>, Gone> {
-        if r.base.model.is_live() || r.base.model.is_tuned() {
+        if r.base.model.made_here() {
             return Ok(Err(WorkerError::NotTunable));
         }
         let plain = crate::protocol::Target {
