@@ -36,6 +36,38 @@ pub fn save(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// Saves one export of a view as `{stem}.{ext}`: the standalone drawing `svg` makes (its
+/// markup, width and height) as SVG or PNG, or the text `csv` or `json` makes; only what the
+/// format needs is made. `said` hears what was done ("Saved …" or why not), in `lang`.
+pub fn save_as(
+    format: crate::export::Format,
+    stem: &str,
+    svg: impl FnOnce() -> (String, f64, f64),
+    csv: impl FnOnce() -> String,
+    json: impl FnOnce() -> String,
+    lang: crate::i18n::Lang,
+    said: yew::Callback<String>,
+) {
+    use crate::export::Format;
+    let name = format!("{stem}.{}", format.ext());
+    let told = move |r: Result<(), String>, name: &str| match r {
+        Ok(()) => lang.f("Saved {name}", &[("name", &name)]),
+        Err(e) => e,
+    };
+    let result = match format {
+        Format::Svg => save(&name, "image/svg+xml", svg().0.as_bytes()),
+        Format::Csv => save(&name, "text/csv", csv().as_bytes()),
+        Format::Json => save(&name, "application/json", json().as_bytes()),
+        Format::Png => {
+            let (drawing, w, h) = svg();
+            let shown = name.clone();
+            save_png(name, &drawing, w, h, move |r| said.emit(told(r, &shown)));
+            return;
+        }
+    };
+    said.emit(told(result, &name));
+}
+
 /// Saves the standalone SVG `svg` (`w × h`) as the PNG `name`: drawn on a canvas at
 /// [`PNG_SCALE`] once the browser has read it; `done` hears how it went.
 pub fn save_png(

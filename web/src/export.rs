@@ -294,6 +294,78 @@ pub fn heatmap_svg(
     (out + "</svg>", w, h)
 }
 
+/// Width of one character of the drawn table's 11 px text, and a cell's padding (px).
+const CHAR_W: f64 = 6.4;
+const CELL_PAD: f64 = 12.0;
+/// Characters on one line of a table's cell before it wraps.
+const CELL_CHARS: usize = 26;
+
+/// A standalone SVG of a table under `title`: a header row of `heads` (the first over the
+/// rows' labels), then each row's label and cells, every cell wrapped at spaces. Returns the
+/// SVG and its width and height.
+pub fn table_svg(
+    title: &str,
+    heads: &[String],
+    rows: &[(String, Vec<String>)],
+) -> (String, f64, f64) {
+    let lines = |s: &str| wrap(s, CELL_CHARS);
+    let cols = heads.len().max(1);
+    let cell = |r: &(String, Vec<String>), c: usize| -> String {
+        if c == 0 {
+            r.0.clone()
+        } else {
+            r.1.get(c - 1).cloned().unwrap_or_default()
+        }
+    };
+    let widths: Vec<f64> = (0..cols)
+        .map(|c| {
+            let texts = std::iter::once(heads.get(c).cloned().unwrap_or_default())
+                .chain(rows.iter().map(|r| cell(r, c)));
+            let chars = texts
+                .flat_map(|t| lines(&t))
+                .map(|l| l.chars().count())
+                .max()
+                .unwrap_or(1);
+            chars as f64 * CHAR_W + CELL_PAD
+        })
+        .collect();
+    let w = widths.iter().sum::<f64>() + 16.0;
+    let title_rows = wrap(title, title_chars(w));
+    let mut y = BAND * title_rows.len() as f64 + 8.0;
+    let mut body = String::new();
+    let all_rows = std::iter::once((
+        heads.first().cloned().unwrap_or_default(),
+        heads.iter().skip(1).cloned().collect(),
+    ))
+    .chain(rows.iter().cloned());
+    for (i, r) in all_rows.enumerate() {
+        let cells: Vec<Vec<String>> = (0..cols).map(|c| lines(&cell(&r, c))).collect();
+        let height = cells.iter().map(Vec::len).max().unwrap_or(1) as f64 * 14.0 + 6.0;
+        let weight = if i == 0 { " font-weight=\"600\"" } else { "" };
+        let mut x = 8.0;
+        for (c, text) in cells.iter().enumerate() {
+            for (j, line) in text.iter().enumerate() {
+                body += &format!(
+                    "<text x=\"{:.1}\" y=\"{:.1}\"{weight}>{}</text>",
+                    x + CELL_PAD / 2.0,
+                    y + 14.0 * (j as f64 + 1.0),
+                    xml_text(line)
+                );
+            }
+            x += widths[c];
+        }
+        y += height;
+        body += &format!(
+            "<line x1=\"8\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#d0d7de\"/>",
+            w - 8.0
+        );
+    }
+    let h = y + 8.0;
+    let style =
+        "text{font-family:system-ui,sans-serif;font-size:11px;fill:#24292f;white-space:pre}";
+    (svg_head(w, h, style, &title_rows) + &body + "</svg>", w, h)
+}
+
 /// A file's name without extension from the view, the model and (where it applies) the
 /// training step: `icl-curve_base_step6300`. Characters other than letters, digits, `-`, `_`
 /// and `.` become `-`.
@@ -411,6 +483,34 @@ mod tests {
             "both rows labelled"
         );
         assert!(width > 480.0 && height > 480.0);
+    }
+
+    #[test]
+    fn a_table_is_drawn_with_its_header_labels_and_escaped_cells() {
+        let heads = vec![
+            "".to_string(),
+            "in context".to_string(),
+            "both <tuned>".to_string(),
+        ];
+        let rows = vec![
+            (
+                "exact match".to_string(),
+                vec!["✗".to_string(), "✓".to_string()],
+            ),
+            (
+                "completion".to_string(),
+                vec!["a & b".to_string(), "word ".repeat(12)],
+            ),
+        ];
+        let (svg, w, h) = table_svg("A table", &heads, &rows);
+        assert!(svg.starts_with("<svg xmlns=") && svg.ends_with("</svg>"));
+        assert!(svg.contains(">both &lt;tuned&gt;</text>") && svg.contains(">a &amp; b</text>"));
+        assert!(svg.contains(">✓</text>") && svg.contains(">exact match</text>"));
+        // A long cell wraps onto lines of at most CELL_CHARS characters; every row is ruled.
+        assert!(svg.matches(">word word word word word</text>").count() >= 2);
+        assert_eq!(svg.matches("<line ").count(), 3);
+        assert!(w > 200.0 && h > 60.0);
+        assert!(svg.contains(&format!("viewBox=\"0 0 {w} {h}\"")));
     }
 
     #[test]

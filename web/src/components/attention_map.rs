@@ -182,7 +182,6 @@ pub fn AttentionMap(p: &AttentionMapProps) -> Html {
         let head = p.head.map_or("mean".to_string(), |h| format!("H{h}"));
         let stem = format!("{}_L{}{head}", p.file, p.layer);
         Callback::from(move |f: Format| {
-            let name = format!("{stem}.{}", f.ext());
             let label = |i: usize| format!("{i} {}", shown(&x.chars[i]));
             let rows: Vec<String> = region.rows.clone().map(label).collect();
             let cols: Vec<String> = region.cols.clone().map(label).collect();
@@ -197,30 +196,16 @@ pub fn AttentionMap(p: &AttentionMapProps) -> Html {
                     ("c1", &(region.cols.end - 1)),
                 ],
             );
-            let (svg, w, h) = crate::export::heatmap_svg(&title, &image, &rows, &cols);
-            let told = move |r: Result<(), String>, name: &str| match r {
-                Ok(()) => lang.f("Saved {name}", &[("name", &name)]),
-                Err(e) => e,
-            };
-            let result = match f {
-                Format::Svg => crate::download::save(&name, "image/svg+xml", svg.as_bytes()),
-                Format::Csv => {
-                    let csv = crate::export::matrix_csv(&rows, &cols, &weights);
-                    crate::download::save(&name, "text/csv", csv.as_bytes())
-                }
-                Format::Json => {
-                    let json = crate::export::matrix_json(&title, &rows, &cols, &weights);
-                    crate::download::save(&name, "application/json", json.as_bytes())
-                }
-                Format::Png => {
-                    let (said, shown_name) = (said.clone(), name.clone());
-                    crate::download::save_png(name, &svg, w, h, move |r| {
-                        said.set(told(r, &shown_name))
-                    });
-                    return;
-                }
-            };
-            said.set(told(result, &name));
+            let said = said.clone();
+            crate::download::save_as(
+                f,
+                &stem,
+                || crate::export::heatmap_svg(&title, &image, &rows, &cols),
+                || crate::export::matrix_csv(&rows, &cols, &weights),
+                || crate::export::matrix_json(&title, &rows, &cols, &weights),
+                lang,
+                Callback::from(move |s| said.set(s)),
+            );
         })
     };
     let row: Vec<(usize, f32)> = (0..=q).map(|k| (k, matrix[q * n + k])).collect();

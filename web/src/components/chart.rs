@@ -93,14 +93,15 @@ fn export(
     format: Format,
     status: UseStateHandle<String>,
 ) {
-    let name = format!("{}.{}", p.file, format.ext());
-    let data = crate::export::ChartData::new(
-        &p.title,
-        &p.x_label,
-        &p.left_label,
-        p.right_label.as_deref(),
-        &p.lines,
-    );
+    let data = || {
+        crate::export::ChartData::new(
+            &p.title,
+            &p.x_label,
+            &p.left_label,
+            p.right_label.as_deref(),
+            &p.lines,
+        )
+    };
     let standalone = || {
         // The page's own drawing, serialised as XML (its text escaped by the serialiser).
         let inner = svg
@@ -112,25 +113,22 @@ fn export(
             .iter()
             .map(|l| (l.label.clone(), l.color.to_string(), l.dashed))
             .collect();
-        crate::export::standalone_svg(&inner, W, H, &p.title, &legend)
+        let h = crate::export::standalone_height(W, H, &p.title, p.lines.len());
+        (
+            crate::export::standalone_svg(&inner, W, H, &p.title, &legend),
+            W,
+            h,
+        )
     };
-    let said = move |r: Result<(), String>, name: &str| match r {
-        Ok(()) => lang.f("Saved {name}", &[("name", &name)]),
-        Err(e) => e,
-    };
-    let result = match format {
-        Format::Svg => crate::download::save(&name, "image/svg+xml", standalone().as_bytes()),
-        Format::Csv => crate::download::save(&name, "text/csv", data.csv().as_bytes()),
-        Format::Json => crate::download::save(&name, "application/json", data.json().as_bytes()),
-        Format::Png => {
-            let svg = standalone();
-            let h = crate::export::standalone_height(W, H, &p.title, p.lines.len());
-            let shown = name.clone();
-            crate::download::save_png(name, &svg, W, h, move |r| status.set(said(r, &shown)));
-            return;
-        }
-    };
-    status.set(said(result, &name));
+    crate::download::save_as(
+        format,
+        &p.file,
+        standalone,
+        || data().csv(),
+        || data().json(),
+        lang,
+        Callback::from(move |s| status.set(s)),
+    );
 }
 
 #[function_component]

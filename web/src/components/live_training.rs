@@ -10,6 +10,7 @@ use yew::prelude::*;
 use crate::i18n::use_lang;
 
 use super::about_box::AboutBox;
+use super::download_link::DownloadLink;
 
 use super::chart::{Axis, COLORS, Chart, Line};
 use crate::live_run::{LiveRun, LiveSettings};
@@ -27,50 +28,6 @@ pub struct LiveTrainingProps {
     /// The live model's weight file, once asked for.
     pub file: Option<std::rc::Rc<WeightFile>>,
     pub on_export: Callback<()>,
-}
-
-/// A download link for `file` (an object URL, revoked when the file changes), clicked once
-/// when it appears.
-#[function_component]
-fn Download(p: &DownloadProps) -> Html {
-    let lang = use_lang();
-    let url = use_memo(p.file.clone(), |file| {
-        let bytes = js_sys::Uint8Array::from(file.bytes.as_slice());
-        let parts = js_sys::Array::of1(&bytes);
-        web_sys::Blob::new_with_u8_array_sequence(&parts)
-            .ok()
-            .and_then(|b| web_sys::Url::create_object_url_with_blob(&b).ok())
-    });
-    let link = use_node_ref();
-    {
-        let (url, link) = (url.clone(), link.clone());
-        use_effect_with(url, move |url| {
-            if let Some(a) = link.cast::<web_sys::HtmlElement>() {
-                a.click();
-            }
-            let url = (**url).clone();
-            move || {
-                if let Some(u) = url {
-                    let _ = web_sys::Url::revoke_object_url(&u);
-                }
-            }
-        });
-    }
-    match &*url {
-        Some(u) => html! {
-            <a id="live-download" ref={link} href={u.clone()} download={p.file.name.clone()} data-size={p.file.bytes.len().to_string()}>
-                { lang.f("Save {name} ({kb} kB)", &[("name", &p.file.name), ("kb", &(p.file.bytes.len() / 1000))]) }
-            </a>
-        },
-        None => {
-            html! { <span class="notice">{ lang.t("This browser could not make the file.") }</span> }
-        }
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct DownloadProps {
-    file: std::rc::Rc<WeightFile>,
 }
 
 fn curve(live: &LiveRun, f: impl Fn(&crate::live_run::LivePoint) -> f32) -> Vec<(f64, f64)> {
@@ -215,7 +172,7 @@ pub fn LiveTraining(p: &LiveTrainingProps) -> Html {
                     <button id="live-train" title={lang.t("Train in this tab; Pause stops within a step")} onclick={p.on_train.reform(|_: MouseEvent| ())}>{ if same { lang.t("Resume") } else { lang.t("Train") } }</button>
                 }
                 <button id="live-export" title={lang.t("Save the live model as a weight file of the project")} class="secondary" onclick={p.on_export.reform(|_: MouseEvent| ())} disabled={live.points.is_empty() || live.training}>{ lang.t("Download weights") }</button>
-                if let Some(f) = &p.file { <Download file={f.clone()} /> }
+                if let Some(f) = &p.file { <DownloadLink id="live-download" file={f.clone()} /> }
                 <button id="live-reset" title={lang.t("Throw the run away and start again from step 0")} class="secondary" onclick={p.on_reset.reform(|_: MouseEvent| ())} disabled={live.points.is_empty() && !live.training}>{ lang.t("Reset") }</button>
             </div>
             <p id="live-status" class="status-line" aria-live="polite"
