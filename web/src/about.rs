@@ -14,6 +14,8 @@ pub struct About {
     /// The paper to read, and where.
     pub paper: &'static str,
     pub url: &'static str,
+    /// More papers on the same idea, and where.
+    pub more: &'static [(&'static str, &'static str)],
 }
 
 const OLSSON: &str =
@@ -27,6 +29,7 @@ pub const ABOUT: &[About] = &[
         why: "In-context learning: the model's weights never change here. Whatever rule it follows, it has to find in these few lines.",
         paper: "Brown et al. 2020, Language Models are Few-Shot Learners",
         url: "https://arxiv.org/abs/2005.14165",
+        more: &[],
     },
     About {
         key: "run",
@@ -34,6 +37,7 @@ pub const ABOUT: &[About] = &[
         why: "Greedy decoding shows what the model thinks most likely; sampling with a temperature shows how sure it is. Both start from the same predicted distribution.",
         paper: "Holtzman et al. 2019, The Curious Case of Neural Text Degeneration",
         url: "https://arxiv.org/abs/1904.09751",
+        more: &[],
     },
     About {
         key: "completion",
@@ -41,6 +45,7 @@ pub const ABOUT: &[About] = &[
         why: "A right answer with low probability is a guess; a wrong one with high probability is a confident mistake. The probabilities say more than right or wrong.",
         paper: "Brown et al. 2020, Language Models are Few-Shot Learners",
         url: "https://arxiv.org/abs/2005.14165",
+        more: &[],
     },
     About {
         key: "compression",
@@ -48,6 +53,7 @@ pub const ABOUT: &[About] = &[
         why: "Compression: predicting well and compressing well are the same thing. Once the model has learned the rule from the first examples, the later answers cost almost nothing.",
         paper: "Delétang et al. 2023, Language Modeling Is Compression",
         url: "https://arxiv.org/abs/2309.10668",
+        more: &[],
     },
     About {
         key: "icl-curve",
@@ -55,6 +61,7 @@ pub const ABOUT: &[About] = &[
         why: "Exact match can leap from 0 to 100 % while the log-probability rises smoothly: a sharp \"emergent\" jump can be a gradual change seen through a coarse measure, the mirage.",
         paper: "Schaeffer et al. 2023, Are Emergent Abilities of Large Language Models a Mirage?",
         url: "https://arxiv.org/abs/2304.15004",
+        more: &[],
     },
     About {
         key: "compare",
@@ -62,6 +69,7 @@ pub const ABOUT: &[About] = &[
         why: "Scaling and recognition against learning: a model that only recognises tasks it was trained on still answers with flipped labels as if they were right; one that learns from the prompt follows them.",
         paper: "Min et al. 2022, Rethinking the Role of Demonstrations",
         url: "https://arxiv.org/abs/2202.12837",
+        more: &[],
     },
     About {
         key: "training",
@@ -69,6 +77,7 @@ pub const ABOUT: &[About] = &[
         why: "The phase change: in-context learning appears suddenly during training, at the same step as the induction head, while the loss bends.",
         paper: "Olsson et al. 2022, In-context Learning and Induction Heads",
         url: OLSSON,
+        more: &[],
     },
     About {
         key: "heads",
@@ -76,6 +85,7 @@ pub const ABOUT: &[About] = &[
         why: "Induction: a head that finds the earlier occurrence of the current character and copies what followed is the mechanism behind much in-context learning. Switching it off shows what depends on it.",
         paper: "Olsson et al. 2022, In-context Learning and Induction Heads",
         url: OLSSON,
+        more: &[],
     },
     About {
         key: "attention",
@@ -83,6 +93,7 @@ pub const ABOUT: &[About] = &[
         why: "Induction heads leave a visible trace: in the second copy of a pattern, each row lights up one step after the earlier occurrence of its character, a diagonal stripe offset from the main one.",
         paper: "Elhage et al. 2021, A Mathematical Framework for Transformer Circuits",
         url: "https://transformer-circuits.pub/2021/framework/index.html",
+        more: &[],
     },
     About {
         key: "live",
@@ -90,6 +101,28 @@ pub const ABOUT: &[About] = &[
         why: "The phase change, caused in front of you: the loss sits on a plateau, then drops as a previous-token head and an induction head form together. The 1-layer control cannot form one.",
         paper: "Olsson et al. 2022, In-context Learning and Induction Heads",
         url: OLSSON,
+        more: &[],
+    },
+    About {
+        key: "in-weights",
+        what: "Your examples used two ways. No examples: the shipped weights answer your query alone. In context: they read your examples in the prompt first, as everywhere else on this page. In weights: a copy of the model takes a few gradient steps on your examples, each in turn the query of some of the others, and then answers with no examples in the prompt. Both: the tuned copy also reads the examples.",
+        why: "In-context learning has been explained as gradient descent run inside the forward pass; here real gradient descent runs beside it, on the same examples. Watch your query, which no step trained on: if in weights catches up with in context, the examples taught the rule both ways. The examples' own scores flatter the tuned columns, since the tune saw them.",
+        paper: "Akyürek et al. 2024, The Surprising Effectiveness of Test-Time Training for Abstract Reasoning",
+        url: "https://arxiv.org/abs/2411.07279",
+        more: &[
+            (
+                "Akyürek et al. 2023, What learning algorithm is in-context learning? Investigations with linear models",
+                "https://arxiv.org/abs/2211.15661",
+            ),
+            (
+                "von Oswald et al. 2023, Transformers learn in-context by gradient descent",
+                "https://arxiv.org/abs/2212.07677",
+            ),
+            (
+                "Dai et al. 2023, Why Can GPT Learn In-Context? Language Models Secretly Perform Gradient Descent as Meta-Optimizers",
+                "https://arxiv.org/abs/2212.10559",
+            ),
+        ],
     },
 ];
 
@@ -112,7 +145,27 @@ mod tests {
             assert!(a.what.len() > 40 && a.why.len() > 40, "{}", a.key);
             assert!(a.url.starts_with("https://"), "{}", a.key);
             assert!(!a.paper.is_empty());
+            assert!(
+                a.more
+                    .iter()
+                    .all(|(p, u)| !p.is_empty() && u.starts_with("https://"))
+            );
             assert_eq!(about(a.key), Some(a));
+        }
+    }
+
+    /// Every explanation reads in Chinese too (the texts are not literals the catalogue's
+    /// scan of the code finds).
+    #[test]
+    fn every_explanation_is_in_the_chinese_catalogue() {
+        use crate::i18n::Lang;
+        for a in ABOUT {
+            let texts = [a.what, a.why, a.paper]
+                .into_iter()
+                .chain(a.more.iter().map(|m| m.0));
+            for en in texts {
+                assert_ne!(Lang::Zh.t(en), en, "{}: {en:?}", a.key);
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::comparison::{model_of, source_words, target_label, with_live};
+use crate::comparison::{model_of, offered, source_words, target_label};
 use crate::components::attention_view::AttentionView;
 use crate::components::builder::Builder;
 use crate::components::compare::Compare;
@@ -19,15 +19,19 @@ use crate::components::model_status::{ModelStatusLine, status_line};
 use crate::components::recover::Recover;
 use crate::components::run_panel::RunPanel;
 use crate::components::training::Training;
+use crate::components::tune_panel::TunePanel;
+use crate::doc::Doc;
 use crate::hooks::{
     Store, consume_fragment, current_fragment, open_link, page_url, use_autosave, use_explanations,
     use_jobs, use_link_listener, use_live_training, use_model_loading, use_service_worker,
-    use_training_curves, use_worker,
+    use_training_curves, use_tune, use_worker,
 };
 use crate::i18n::Lang;
+use crate::live_run::LiveRun;
 use crate::share;
+use crate::share_state::shared;
 use crate::storage::browser;
-use crate::store::{Action, RunState, State, use_store};
+use crate::store::{Action, RunState, State, Tune, use_store};
 
 /// A callback that dispatches the action `f` makes of its argument.
 fn dispatching<T: 'static>(state: &Store, f: impl Fn(T) -> Action + 'static) -> Callback<T> {
@@ -35,22 +39,21 @@ fn dispatching<T: 'static>(state: &Store, f: impl Fn(T) -> Action + 'static) -> 
     Callback::from(move |x: T| dispatch.dispatch(f(x)))
 }
 
+/// The link to exactly this state: the document, and the live run and the tune to run again.
+fn link_to(doc: &Doc, live: &LiveRun, tune: &Tune) -> String {
+    format!("{}#{}", page_url(), share::encode(&shared(doc, live, tune)))
+}
+
 /// Copies the link to exactly this state and shows it.
 fn share_callback(state: &Store) -> Callback<()> {
-    let (dispatch, mut doc) = (state.dispatcher(), state.page.doc.clone());
-    // A live run goes with the link: its settings and the step it reached.
-    let live = &state.live.run;
-    doc.live = live.last().map(|p| crate::doc::LiveLink {
-        settings: live.settings.clone(),
-        step: p.step,
-    });
+    let state = state.clone();
     Callback::from(move |_: ()| {
-        let url = format!("{}#{}", page_url(), share::encode(&doc));
+        let url = link_to(&state.page.doc, &state.live.run, &state.tune);
         if let Some(w) = web_sys::window() {
             // Best effort: the link is also shown in a field to copy by hand.
             let _ = w.navigator().clipboard().write_text(&url);
         }
-        dispatch.dispatch(Action::Shared(url));
+        state.dispatch(Action::Shared(url));
     })
 }
 
@@ -99,9 +102,11 @@ pub fn App() -> Html {
     use_training_curves(&bridge, &state);
     let jobs = use_jobs(&bridge, &state);
     let live = use_live_training(&bridge, &state);
+    let tune = use_tune(&bridge, &state);
 
     let on_doc = dispatching(&state, Action::SetDoc);
     let (page, run, explore, live_part) = (&state.page, &state.run, &state.explore, &state.live);
+    let tune_part = &state.tune;
     let lang = page.doc.lang;
     let set_lang = {
         let (dispatch, doc) = (state.dispatcher(), page.doc.clone());
@@ -129,12 +134,13 @@ pub fn App() -> Html {
         })
     };
     let ready = page.ready_model().is_some();
-    let busy = explore.measuring() || !ready;
+    // A tune holds the worker until it ends: jobs asked for meanwhile would wait behind it.
+    let busy = explore.measuring() || !ready || tune_part.running;
     let target = page.doc.target();
     let altered = (!target.ablated.is_empty() || target.checkpoint.is_some())
         .then(|| target_label(&target, &page.models, lang));
     let expected_logprob = run.analysis.as_ref().and_then(|a| a.expected_logprob);
-    let run_models = with_live(&page.models, &live_part.run, lang);
+    let run_models = offered(&page.models, &live_part.run, tune_part, lang);
     let file = |view: &str| page.file_stem(&live_part.run, view);
     let curves = explore.curves_of(page.shown_model().id());
 
@@ -166,10 +172,10 @@ pub fn App() -> Html {
                     <Builder doc={page.doc.clone()} block_size={page.block_size(&live_part.run)} on_change={on_doc.clone()} on_message={dispatching(&state, Action::Message)} />
                 </div>
                 <div class="col">
-                    <RunPanel doc={page.doc.clone()} models={run_models} ready={ready} running={run.state == RunState::Running}
+                    <RunPanel doc={page.doc.clone()} models={run_models} ready={ready && !tune_part.running} running={run.state == RunState::Running}
                         altered={altered} share_url={page.share_url.clone()} on_run={jobs.run.clone()} on_stop={jobs.stop.clone()}
                         on_share={share_callback(&state)} on_doc={on_doc.clone()}
-                        on_export_all={export_callback(&state, "icl-playground", |s| crate::bundle::all(s, &format!("{}#{}", page_url(), share::encode(&s.page.doc))))} />
+                        on_export_all={export_callback(&state, "icl-playground", |s| crate::bundle::all(s, &link_to(&s.page.doc, &s.live.run, &s.tune)))} />
                     if let Some(n) = &run.notice { <p class="notice" id="run-notice">{ notice_words(n) }</p> }
                     <Completion tokens={run.tokens.clone()} run_state={run.state} text={run.text.clone()}
                         reason={run.reason.as_ref().map(|r| r.words(lang))} expected={run.expected.clone()} expected_logprob={expected_logprob}
@@ -183,7 +189,7 @@ pub fn App() -> Html {
                     <IclCurve series={explore.series.clone()} busy={busy} on_measure={jobs.measure.clone()}
                         on_clear={dispatching(&state, |_: ()| Action::ClearSeries)} source={source_words(&page.doc)} file={file("icl-curve")} />
                     <Compare doc={page.doc.clone()} comparison={explore.comparison.clone()} busy={busy} on_doc={on_doc.clone()} on_compare={jobs.compare.clone()} />
-                    <Training doc={page.doc.clone()} model={model_of(&page.models, &page.doc.model).cloned()} curves={curves}
+                    <Training doc={page.doc.clone()} model={model_of(&page.models, &page.doc.model).filter(|_| !page.doc.model.made_here()).cloned()} curves={curves}
                         live_top={explore.explanation.as_ref().map(|x| x.random.top_induction())} on_doc={on_doc.clone()} file={file("training")} />
                 </div>
                 <div class="col">
@@ -191,6 +197,11 @@ pub fn App() -> Html {
                     <AttentionView doc={page.doc.clone()} explanation={explore.explanation.clone()} on_doc={on_doc} file={file("attention")} />
                 </div>
             </div>
+            <h2 class="part">{ lang.t("Learn in context, or in weights") }</h2>
+            <TunePanel tune={std::rc::Rc::new((**tune_part).clone())} in_context={tune_part.in_context.and_then(|r| explore.series.iter().find(|s| s.run == r)).cloned()}
+                ready={!busy} raw_view={page.doc.view == crate::doc::View::Raw} on_settings={dispatching(&state, Action::TuneSettings)}
+                on_tune={tune.tune} on_stop={tune.stop} on_reset={tune.reset} on_export={tune.export} on_measure={tune.measure}
+                files={[file("in-context-or-in-weights").into(), file("tuning-curve").into(), file("in-context-curve").into()]} />
             <h2 class="part">{ lang.t("Train it yourself") }</h2>
             <LiveTraining live={live_part.run.clone()} settings={live_part.settings.clone()}
                 file={live_part.file.clone()} on_settings={dispatching(&state, Action::LiveSettings)}

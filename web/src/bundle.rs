@@ -37,7 +37,8 @@ pub fn completion(state: &State) -> Value {
 
 /// Everything on the page: the document (what a link carries), the link itself, the
 /// completion, its surprisal, the ICL curves, the comparison, the heads' scores (the attention
-/// weights are left out: the heatmap exports them), the training curves shown and the live run.
+/// weights are left out: the heatmap exports them), the training curves shown, the live run
+/// and the tune.
 pub fn all(state: &State, link: &str) -> Value {
     let (page, explore) = (&state.page, &state.explore);
     let heads = explore.explanation.as_ref().map(|x| {
@@ -59,6 +60,19 @@ pub fn all(state: &State, link: &str) -> Value {
         "heads": heads,
         "training_curves": explore.curves_of(page.shown_model().id()).map(|c| to_value(&*c)),
         "live": to_value(&state.live.run),
+        "tune": tune(state),
+    })
+}
+
+/// The tune: what was tuned and how, its progress and the side-by-side columns.
+fn tune(state: &State) -> Value {
+    let t = &state.tune;
+    json!({
+        "request": to_value(&t.request.as_deref()),
+        "running": t.running,
+        "stopped": t.stopped,
+        "points": to_value(&t.points),
+        "columns": to_value(&t.columns),
     })
 }
 
@@ -112,6 +126,9 @@ mod tests {
         assert_eq!(v["completion"]["tokens"][0]["id"], 7);
         assert!(v["icl_curves"].as_array().unwrap().is_empty());
         assert!(v["heads"].is_null(), "no explanation yet");
+        assert!(
+            v["tune"]["request"].is_null() && v["tune"]["points"].as_array().unwrap().is_empty()
+        );
         // It survives a round trip through text.
         let text = serde_json::to_string(&v).unwrap();
         assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), v);

@@ -10,7 +10,8 @@ use crate::doc::{Doc, Vary};
 use crate::i18n::Lang;
 use crate::live_run::LiveRun;
 use crate::presets;
-use crate::protocol::{LIVE_MODEL, ModelRef, ModelSummary, SweepSource, Target};
+use crate::protocol::{LIVE_MODEL, ModelRef, ModelSummary, SweepSource, TUNED_MODEL, Target};
+use crate::store::Tune;
 
 /// Shot counts of the ICL curve.
 pub use icl_model::eval::sweep::SWEEP_KS;
@@ -50,12 +51,7 @@ pub fn sweep_source(doc: &Doc, labels: Labels) -> SweepSource {
             queries: SWEEP_QUERIES,
             labels,
         },
-        None => SweepSource::Examples(
-            doc.examples
-                .iter()
-                .map(|e| (e.input.clone(), e.output.clone()))
-                .collect(),
-        ),
+        None => SweepSource::Examples(doc.pairs()),
     }
 }
 
@@ -107,9 +103,49 @@ fn column(
     }
 }
 
-/// The models of the list, and the model trained in this tab once it has trained (Run and
-/// Compare offer it beside the shipped ones), named in `lang`.
-pub fn with_live(models: &[ModelSummary], live: &LiveRun, lang: Lang) -> Vec<ModelSummary> {
+/// The models Run, Compare and every panel can use, named in `lang`: those of the list, the
+/// model trained in this tab once it has trained, and the model tuned on the visitor's
+/// examples while there is one.
+pub fn offered(
+    models: &[ModelSummary],
+    live: &LiveRun,
+    tune: &Tune,
+    lang: Lang,
+) -> Vec<ModelSummary> {
+    let mut all = with_live(models, live, lang);
+    all.extend(tuned(models, tune, lang));
+    all
+}
+
+/// The tuned model as a model of the page, while there is one: named after the model it was
+/// tuned from (checkpoints do not apply to it).
+fn tuned(models: &[ModelSummary], tune: &Tune, lang: Lang) -> Option<ModelSummary> {
+    let base = &tune.request.as_ref().filter(|_| tune.ready())?.base;
+    let from = model_of(models, &base.model)?;
+    let steps = tune.points.last().map_or(0, |p| p.step);
+    let name = match base.checkpoint {
+        None => lang.f(
+            "{model}, tuned on your examples ({steps} steps)",
+            &[("model", &from.id), ("steps", &steps)],
+        ),
+        Some(c) => lang.f(
+            "{model} at step {c}, tuned on your examples ({steps} steps)",
+            &[("model", &from.id), ("c", &c), ("steps", &steps)],
+        ),
+    };
+    Some(ModelSummary {
+        id: TUNED_MODEL.into(),
+        name,
+        description: String::new(),
+        params: from.params,
+        bytes: 0,
+        checkpoints: Vec::new(),
+    })
+}
+
+/// The models of the list, and the model trained in this tab once it has trained, named in
+/// `lang`.
+fn with_live(models: &[ModelSummary], live: &LiveRun, lang: Lang) -> Vec<ModelSummary> {
     let mut models = models.to_vec();
     if let Some(p) = live.last() {
         let preset = live.settings.live();
@@ -290,6 +326,70 @@ mod tests {
             "attn2 @ step 845 − L1H3,L0H0"
         );
         assert_eq!(target_label(&Target::default(), &[], Lang::En), "");
+    }
+
+    #[test]
+    fn the_tuned_model_is_offered_only_while_it_is_there_named_after_its_base() {
+        use crate::protocol::{FromWorker, TuneRequest};
+        use crate::store::tune::Action;
+        use icl_model::eval::in_weights::LeaveOneOut;
+        use icl_model::train::tune::{TunePoint, TuneSettings};
+        use yew::Reducible;
+        let m = models();
+        let live = LiveRun::default();
+        let point = |step| FromWorker::Tuned {
+            run: 4,
+            point: Box::new(TunePoint {
+                step,
+                loss: 0.5,
+                in_weights: LeaveOneOut::default(),
+                both: LeaveOneOut::default(),
+                query_in_weights: None,
+                query_both: None,
+            }),
+        };
+        let request = std::rc::Rc::new(TuneRequest {
+            base: Target {
+                model: ModelRef::from_id("attn2"),
+                checkpoint: Some(100),
+                ablated: vec![],
+            },
+            template: Default::default(),
+            examples: vec![],
+            query: String::new(),
+            expected: None,
+            settings: TuneSettings::default(),
+        });
+        let ids = |t: &Tune| -> Vec<String> {
+            offered(&m, &live, t, Lang::En)
+                .into_iter()
+                .map(|s| s.id)
+                .collect()
+        };
+        let t = std::rc::Rc::new(Tune::default()).reduce(Action::Started { run: 4, request });
+        let t = t.reduce(Action::Worker(point(0)));
+        assert_eq!(ids(&t), ["base", "attn2"], "not before its first step");
+        let t = t.reduce(Action::Worker(point(6)));
+        assert_eq!(ids(&t), ["base", "attn2", "tuned"]);
+        let tuned = offered(&m, &live, &t, Lang::En).pop().unwrap();
+        assert_eq!(
+            tuned.name,
+            "attn2 at step 100, tuned on your examples (6 steps)"
+        );
+        assert_eq!((tuned.params, tuned.checkpoints.len()), (2000, 0));
+        // Checkpoints do not apply: a comparison by checkpoint on it has the one column.
+        let doc = Doc {
+            model: ModelRef::Tuned,
+            explore: crate::doc::Explore {
+                vary: Vary::Checkpoint,
+                ..Default::default()
+            },
+            ..Doc::default()
+        };
+        let cols = columns(&doc, &offered(&m, &live, &t, Lang::En));
+        assert_eq!(cols.len(), 1);
+        assert_eq!(cols[0].target.model, ModelRef::Tuned);
+        assert_eq!(ids(&t.reduce(Action::Reset)), ["base", "attn2"]);
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub mod presets;
 pub mod protocol;
 pub mod region;
 pub mod share;
+pub mod share_state;
+pub mod side_table;
 pub mod storage;
 pub mod store;
 pub mod worker;

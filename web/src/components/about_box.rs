@@ -22,6 +22,13 @@ pub fn AboutBox(p: &AboutBoxProps) -> Html {
             <p class="about-what">{ lang.t(a.what) }</p>
             <p class="about-why"><strong>{ lang.t("Why it matters: ") }</strong>{ lang.t(a.why) }</p>
             <p class="about-paper">{ lang.t("Read: ") }<a href={a.url} target="_blank" rel="noopener noreferrer">{ lang.t(a.paper) }</a></p>
+            if !a.more.is_empty() {
+                <p class="about-paper">{ lang.t("And: ") }
+                    { for a.more.iter().enumerate().map(|(i, &(paper, url))| html! {
+                        <>{ if i > 0 { lang.t("; ") } else { "" } }<a href={url} target="_blank" rel="noopener noreferrer">{ lang.t(paper) }</a></>
+                    }) }
+                </p>
+            }
         </details>
     }
 }

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::i18n::use_lang;
+use crate::i18n::{Lang, use_lang};
 
 use super::about_box::AboutBox;
 
@@ -22,12 +22,11 @@ pub struct CurveProps {
     pub file: AttrValue,
 }
 
-/// Exact match and mean log-probability of the right answer against the number of shots.
-#[function_component]
-pub fn IclCurve(p: &CurveProps) -> Html {
-    let lang = use_lang();
+/// The chart's lines of `series`: per series, exact match (left axis, solid) and mean
+/// log-probability of the right answer (right axis, dashed) against the number of shots.
+pub fn series_lines(series: &[Series], lang: Lang) -> Vec<Line> {
     let mut lines = Vec::new();
-    for (i, s) in p.series.iter().enumerate() {
+    for (i, s) in series.iter().enumerate() {
         let color = COLORS[i % COLORS.len()];
         // A shot count with nothing to score (more shots than the examples allow) is not a
         // point: drawn as 0 % it would read as a measured failure.
@@ -56,6 +55,14 @@ pub fn IclCurve(p: &CurveProps) -> Html {
             points: pts(|q| f64::from(q.mean_logprob)),
         });
     }
+    lines
+}
+
+/// Exact match and mean log-probability of the right answer against the number of shots.
+#[function_component]
+pub fn IclCurve(p: &CurveProps) -> Html {
+    let lang = use_lang();
+    let lines = series_lines(&p.series, lang);
     let unmeasured: Vec<usize> = p
         .series
         .iter()

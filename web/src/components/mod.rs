@@ -21,4 +21,8 @@ pub mod recover;
 pub mod run_panel;
 pub mod scaling_strip;
 pub mod settings;
+pub mod side_by_side;
 pub mod training;
+pub mod tune_curve;
+pub mod tune_panel;
+pub mod tune_settings;

@@ -51,7 +51,7 @@ pub fn RunPanel(p: &RunPanelProps) -> Html {
                 <button id="run" onclick={click(&p.on_run)} disabled={!p.ready || p.running} title={lang.t("Ctrl+Enter")}>{ lang.t("Run") }</button>
                 <button id="stop" title={lang.t("Stop writing now")} class="secondary" onclick={click(&p.on_stop)} disabled={!p.running}>{ lang.t("Stop") }</button>
                 <button id="share" class="secondary" onclick={click(&p.on_share)} title={lang.t("Copy a link that opens exactly this: examples, model, settings and views")}>{ lang.t("Copy link") }</button>
-                <button id="export-all" class="secondary" onclick={click(&p.on_export_all)} title={lang.t("Save the state and every result on the page (completion, curves, comparison, head scores, live run) as one JSON file")}>{ lang.t("Export all") }</button>
+                <button id="export-all" class="secondary" onclick={click(&p.on_export_all)} title={lang.t("Save the state and every result on the page (completion, curves, comparison, head scores, live run, tune) as one JSON file")}>{ lang.t("Export all") }</button>
             </div>
             if let Some(label) = &p.altered {
                 <p id="weights-note" class="notice">

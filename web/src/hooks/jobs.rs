@@ -6,8 +6,8 @@ use icl_model::eval::score::Labels;
 use yew::prelude::*;
 
 use super::{Bridge, Store};
-use crate::comparison::{SWEEP_KS, columns, sweep_source, target_label, with_live};
-use crate::protocol::{ToWorker, Variant};
+use crate::comparison::{SWEEP_KS, columns, offered, sweep_source, target_label};
+use crate::protocol::{SweepSource, Target, ToWorker, Variant};
 use crate::store::{Action, Batch, Comparison, ModelStatus, RunState};
 
 thread_local! {
@@ -71,17 +71,10 @@ pub fn use_jobs(bridge: &Bridge, state: &Store) -> Jobs {
     let measure = {
         let (bridge, state) = (bridge.clone(), state.clone());
         Callback::from(move |_: ()| {
-            let run = next_job();
             let target = state.page.doc.target();
             let label = target_label(&target, &state.page.models, state.page.doc.lang);
-            state.dispatch(Action::SweepStarted { run, label });
-            bridge.send(ToWorker::Sweep {
-                run,
-                target,
-                template: state.page.doc.template.clone(),
-                source: sweep_source(&state.page.doc, Labels::Correct),
-                ks: SWEEP_KS.to_vec(),
-            });
+            let source = sweep_source(&state.page.doc, Labels::Correct);
+            start_sweep(&bridge, &state, target, source, label);
         })
     };
     let compare = {
@@ -113,12 +106,33 @@ pub fn use_jobs(bridge: &Bridge, state: &Store) -> Jobs {
     }
 }
 
+/// Sends an ICL curve (k = 0…8) of `target` on `source` in the document's template, drawn
+/// as the series `label`; its job.
+pub(super) fn start_sweep(
+    bridge: &Bridge,
+    state: &Store,
+    target: Target,
+    source: SweepSource,
+    label: String,
+) -> u64 {
+    let run = next_job();
+    state.dispatch(Action::SweepStarted { run, label });
+    bridge.send(ToWorker::Sweep {
+        run,
+        target,
+        template: state.page.doc.template.clone(),
+        source,
+        ks: SWEEP_KS.to_vec(),
+    });
+    run
+}
+
 /// Sends a comparison: one completion per column, and each column's held-out batch as a
 /// one-point sweep of its own.
 fn start_comparison(bridge: &Bridge, state: &Store) {
     let run = next_job();
     let page = &state.page;
-    let models = with_live(&page.models, &state.live.run, page.doc.lang);
+    let models = offered(&page.models, &state.live.run, &state.tune, page.doc.lang);
     let cols = columns(&page.doc, &models);
     let batches: Vec<Batch> = cols
         .iter()

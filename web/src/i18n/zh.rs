@@ -574,8 +574,8 @@ pub const ZH: &[(&str, &str)] = &[
     ),
     ("Copy link", "复制链接"),
     (
-        "Save the state and every result on the page (completion, curves, comparison, head scores, live run) as one JSON file",
-        "把当前状态和页面上的所有结果（补全、曲线、比较、头得分、实时训练）保存为一个 JSON 文件",
+        "Save the state and every result on the page (completion, curves, comparison, head scores, live run, tune) as one JSON file",
+        "把当前状态和页面上的所有结果（补全、曲线、比较、头得分、实时训练、微调）保存为一个 JSON 文件",
     ),
     ("Export all", "全部导出"),
     ("Every run uses {label}. ", "每次运行都使用 {label}。"),
@@ -987,5 +987,197 @@ pub const ZH: &[(&str, &str)] = &[
     (
         "Your saved draft was longer than the page's limits and was cut to fit",
         "你保存的草稿超出了页面上限，已截短以适应",
+    ),
+    (
+        "In weights: exact match (left axis, solid) and log-probability of the right answers (right axis, dashed) against the tune's steps",
+        "在权重中：完全匹配（左轴，实线）和正确答案的对数概率（右轴，虚线）随微调步数的变化",
+    ),
+    ("tuning step", "微调步数"),
+    ("log p (nats)", "log p（奈特）"),
+    (
+        "Score each of your examples with 0 to 8 of the others in the prompt, on the weights the tune starts from",
+        "在微调起点的权重上，给你的每个例子打分，提示中放入 0 到 8 个其他例子",
+    ),
+    ("Measure in context, k = 0…8", "测量上下文学习，k = 0…8"),
+    (
+        "In context: exact match (left axis, solid) and mean log-probability of the right answer (right axis, dashed) against the number of your examples in the prompt, shipped weights",
+        "在上下文中：完全匹配（左轴，实线）和正确答案的平均对数概率（右轴，虚线）随提示中你的例子数量的变化，使用发布的权重",
+    ),
+    ("Starting the tune…", "正在开始微调…"),
+    ("Not tuned yet.", "还没有微调。"),
+    ("In context or in weights?", "在上下文中，还是在权重中？"),
+    (
+        "Your examples can teach the model two ways: read in the prompt (in context, the weights unchanged), or as a few steps of gradient descent on the weights (in weights, then no examples in the prompt). Tune trains a copy of the model on your examples, each in turn the query of some of the others, and compares the two ways on your query.",
+        "你的例子可以用两种方式教模型：放在提示里读（在上下文中，权重不变），或者对权重做几步梯度下降（在权重中，之后提示里不再放例子）。“微调”在你的例子上训练模型的一个副本，每个例子轮流作为其他一些例子的查询，然后在你的查询上比较这两种方式。",
+    ),
+    (
+        "A tune uses the examples of the builder, not the raw prompt.",
+        "微调使用构建器中的例子，而不是原始提示。",
+    ),
+    (
+        "Stop after the current step; the weights it reached stay",
+        "在当前这一步之后停止；已达到的权重会保留",
+    ),
+    (
+        "Tune a copy of the model on your examples with these settings",
+        "用这些设置在你的例子上微调模型的一个副本",
+    ),
+    ("Tune", "微调"),
+    (
+        "Save the tuned model as a weight file of the project",
+        "把微调后的模型保存为本项目的权重文件",
+    ),
+    (
+        "Forget the tuned model: every panel goes back to the shipped weights",
+        "丢弃微调后的模型：所有面板回到发布的权重",
+    ),
+    (
+        "Tuning: step {step} of {n} · loss {loss}",
+        "微调中：第 {step} 步，共 {n} 步 · 损失 {loss}",
+    ),
+    (
+        "Stopped at step {step} of {n} · loss {loss}",
+        "停在第 {step} 步（共 {n} 步）· 损失 {loss}",
+    ),
+    (
+        "Tuned: {step} steps · loss {loss}",
+        "已微调：{step} 步 · 损失 {loss}",
+    ),
+    ("Steps", "步数"),
+    (
+        "Optimiser steps of the tune: each trains on a few of your examples, each the query of some of the others",
+        "微调的优化步数：每一步在你的几个例子上训练，每个例子作为其他一些例子的查询",
+    ),
+    (
+        "AdamW's learning rate: how far each step moves the weights",
+        "AdamW 的学习率：每一步把权重移动多远",
+    ),
+    ("Weights that move", "会改变的权重"),
+    (
+        "Which weights the tune changes; the others stay as shipped",
+        "微调改变哪些权重；其余保持发布时的样子",
+    ),
+    ("all of them", "全部权重"),
+    ("the last blocks", "最后几个块"),
+    ("a low-rank adapter", "低秩适配器"),
+    ("the MLPs only", "只有前馈层"),
+    ("Blocks that move", "会改变的块数"),
+    ("Rank of the adapter", "适配器的秩"),
+    (
+        "How many of the last blocks move (with the final norm and the unembedding)",
+        "最后多少个块会改变（连同最终的归一化层和反嵌入层）",
+    ),
+    (
+        "The adapter's rank: how many directions each weight matrix may move in",
+        "适配器的秩：每个权重矩阵可以沿多少个方向改变",
+    ),
+    (
+        "The seed of the episodes each step draws: the same seed tunes the same weights",
+        "每一步抽取训练片段所用的种子：同一个种子微调出同样的权重",
+    ),
+    (
+        "The tuned columns saw your examples during tuning (each was the query of some of the others), so their leave-one-out scores flatter them; your query was never trained on: it is the fair test.",
+        "微调后的两列在微调时见过你的例子（每个例子都曾作为其他一些例子的查询），所以它们的留一法得分偏高；你的查询从未被训练过：它才是公平的检验。",
+    ),
+    (
+        "In context or in weights? Your {k} examples in the prompt, in {steps} tuning steps, or both",
+        "在上下文中，还是在权重中？你的 {k} 个例子放在提示里、用于 {steps} 步微调，或两者兼用",
+    ),
+    ("And: ", "另见："),
+    ("; ", "；"),
+    (
+        "{model} in context, on your examples",
+        "{model} 上下文学习，在你的例子上",
+    ),
+    (
+        "Learn in context, or in weights",
+        "在上下文中学习，还是在权重中学习",
+    ),
+    ("no examples (shipped weights)", "没有例子（发布的权重）"),
+    (
+        "in weights (tuned, no examples)",
+        "在权重中（微调后，没有例子）",
+    ),
+    ("exact match", "完全匹配"),
+    (
+        "log p of the expected answer (nats)",
+        "期望答案的 log p（奈特）",
+    ),
+    (
+        "your examples, leave-one-out: exact match",
+        "你的例子，留一法：完全匹配",
+    ),
+    (
+        "your examples, leave-one-out: mean log p (nats)",
+        "你的例子，留一法：平均 log p（奈特）",
+    ),
+    (
+        "in context ({k} examples, shipped weights)",
+        "在上下文中（{k} 个例子，发布的权重）",
+    ),
+    (
+        "both (tuned + {k} examples)",
+        "两者兼用（微调后 + {k} 个例子）",
+    ),
+    (
+        "your query “{query}”: completion",
+        "你的查询“{query}”：补全",
+    ),
+    ("{pct} % of {n}", "{n} 个中的 {pct} %"),
+    (
+        "{model}, tuned on your examples ({steps} steps)",
+        "{model}，在你的例子上微调（{steps} 步）",
+    ),
+    (
+        "{model} at step {c}, tuned on your examples ({steps} steps)",
+        "{model}（第 {c} 步），在你的例子上微调（{steps} 步）",
+    ),
+    (
+        "your examples in weights: exact match (%)",
+        "你的例子，在权重中：完全匹配（%）",
+    ),
+    (
+        "your examples, both: exact match (%)",
+        "你的例子，两者兼用：完全匹配（%）",
+    ),
+    (
+        "your examples in weights: mean log p (nats)",
+        "你的例子，在权重中：平均 log p（奈特）",
+    ),
+    (
+        "your examples, both: mean log p (nats)",
+        "你的例子，两者兼用：平均 log p（奈特）",
+    ),
+    (
+        "your query in weights: log p (nats)",
+        "你的查询，在权重中：log p（奈特）",
+    ),
+    (
+        "your query, both: log p (nats)",
+        "你的查询，两者兼用：log p（奈特）",
+    ),
+    (
+        "Your examples used two ways. No examples: the shipped weights answer your query alone. In context: they read your examples in the prompt first, as everywhere else on this page. In weights: a copy of the model takes a few gradient steps on your examples, each in turn the query of some of the others, and then answers with no examples in the prompt. Both: the tuned copy also reads the examples.",
+        "你的例子的两种用法。没有例子：发布的权重只凭你的查询作答。在上下文中：它们先读提示里你的例子，和本页其他地方一样。在权重中：模型的一个副本在你的例子上做几步梯度下降，每个例子轮流作为其他一些例子的查询，然后在提示里没有例子的情况下作答。两者兼用：微调后的副本也读这些例子。",
+    ),
+    (
+        "In-context learning has been explained as gradient descent run inside the forward pass; here real gradient descent runs beside it, on the same examples. Watch your query, which no step trained on: if in weights catches up with in context, the examples taught the rule both ways. The examples' own scores flatter the tuned columns, since the tune saw them.",
+        "上下文学习曾被解释为在前向传播内部进行的梯度下降；这里真正的梯度下降就在它旁边，用的是同样的例子。请看你的查询，没有任何一步在它上面训练过：如果“在权重中”赶上了“在上下文中”，说明这些例子用两种方式都教会了这条规则。例子自己的得分会让微调后的列显得更好，因为微调见过它们。",
+    ),
+    (
+        "Akyürek et al. 2024, The Surprising Effectiveness of Test-Time Training for Abstract Reasoning",
+        "Akyürek 等，2024，《The Surprising Effectiveness of Test-Time Training for Abstract Reasoning》",
+    ),
+    (
+        "Akyürek et al. 2023, What learning algorithm is in-context learning? Investigations with linear models",
+        "Akyürek 等，2023，《What learning algorithm is in-context learning? Investigations with linear models》",
+    ),
+    (
+        "von Oswald et al. 2023, Transformers learn in-context by gradient descent",
+        "von Oswald 等，2023，《Transformers learn in-context by gradient descent》",
+    ),
+    (
+        "Dai et al. 2023, Why Can GPT Learn In-Context? Language Models Secretly Perform Gradient Descent as Meta-Optimizers",
+        "Dai 等，2023，《Why Can GPT Learn In-Context? Language Models Secretly Perform Gradient Descent as Meta-Optimizers》",
     ),
 ];

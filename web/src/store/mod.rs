@@ -99,6 +99,8 @@ pub enum Action {
     TuneReset,
     /// A link's tune was sent to the worker (or given up).
     TuneReplayed,
+    /// The in-context curve beside the tune's is measured as this job.
+    TuneInContext(u64),
 }
 
 /// Where the parts' actions go: the page's reducers, or a [`State`]'s values.
@@ -148,6 +150,10 @@ fn route(action: Action, to: &mut impl Parts) {
             to.page(page::Action::LinkOpened(link));
         }
         Action::ResolveLink { keep_mine, now } => {
+            // A link's tune is of the link's examples: kept mine, it is not run.
+            if keep_mine {
+                to.tune(tune::Action::Replayed);
+            }
             to.page(page::Action::ResolveLink { keep_mine, now })
         }
         Action::Recover { index, now } => to.page(page::Action::Recover { index, now }),
@@ -165,6 +171,7 @@ fn route(action: Action, to: &mut impl Parts) {
         Action::TuneStarted { run, request } => to.tune(tune::Action::Started { run, request }),
         Action::TuneReset => to.tune(tune::Action::Reset),
         Action::TuneReplayed => to.tune(tune::Action::Replayed),
+        Action::TuneInContext(run) => to.tune(tune::Action::InContext(run)),
     }
 }
 
@@ -220,10 +227,11 @@ pub struct State {
 
 impl State {
     /// The state a page opens with; a link's live run and tune are taken out of the
-    /// document, to be run again.
+    /// document (or of the link waiting for a choice), to be run again.
     pub fn from_startup(mut s: Startup, set_aside: Vec<SetAside>) -> Self {
-        let replay = s.doc.live.take();
-        let tune = s.doc.tune.take();
+        let mut waiting = s.pending_link.as_mut();
+        let replay = s.doc.live.take().or_else(|| waiting.as_mut()?.live.take());
+        let tune = s.doc.tune.take().or_else(|| waiting?.tune.take());
         Self {
             page: Rc::new(Page::from_startup(s, set_aside)),
             live: Rc::new(Live {
@@ -413,8 +421,37 @@ mod tests {
         assert_eq!(s.page.doc.tune, None, "the draft does not keep it");
         assert_eq!(s.tune.replay.as_ref(), Some(&link));
         let mut later = State::default();
-        later.apply(Action::LinkOpened(Ok(doc)));
+        later.apply(Action::LinkOpened(Ok(doc.clone())));
         assert_eq!(later.tune.replay.as_ref(), Some(&link));
+        // A link that waits for the visitor's choice (their own work is on screen): its tune
+        // waits with it, and goes if they keep their own work (it was of the link's examples).
+        let mine = Doc {
+            query: "my own".into(),
+            ..Doc::default()
+        };
+        let s = State::from_startup(
+            Startup {
+                doc: mine,
+                pending_link: Some(doc),
+                messages: vec![],
+                protect_draft: false,
+            },
+            vec![],
+        );
+        assert_eq!(s.tune.replay.as_ref(), Some(&link));
+        assert_eq!(
+            s.page.pending_link.as_ref().map(|d| d.tune.is_none()),
+            Some(true)
+        );
+        for keep_mine in [false, true] {
+            let mut chosen = s.clone();
+            chosen.apply(Action::ResolveLink {
+                keep_mine,
+                now: 0.0,
+            });
+            assert_eq!(chosen.tune.replay.is_some(), !keep_mine);
+            assert_eq!(chosen.page.doc.tune, None);
+        }
         // A hostile link's tune is held to what the page allows, on a model of the page.
         let far = Doc {
             tune: Some(TuneLink {

@@ -21,7 +21,8 @@ pub struct Tune {
     pub request: Option<Rc<TuneRequest>>,
     /// Whether it is running.
     pub running: bool,
-    /// Its progress: step 0 (before any step), then one point per step.
+    /// Its progress: step 0 (before any step), then about [`icl_model::train::tune::POINTS`]
+    /// points up to its last step (or the step Stop left).
     pub points: Vec<TunePoint>,
     /// The side-by-side columns, once it ended.
     pub columns: Vec<SideColumn>,
@@ -33,6 +34,9 @@ pub struct Tune {
     pub replay: Option<TuneLink>,
     /// The tuned model's weight file, once asked for.
     pub file: Option<Rc<WeightFile>>,
+    /// The job of the in-context curve on the examples shown beside the tune's (an ICL curve
+    /// of the explore part): it does not depend on the tune, so it outlives Reset.
+    pub in_context: Option<u64>,
 }
 
 impl Tune {
@@ -56,6 +60,8 @@ pub enum Action {
     Replayed,
     /// The worker died: its tuned weights are gone.
     WorkerCrashed,
+    /// The in-context curve beside the tune's is measured as this job.
+    InContext(u64),
     /// The worker's reports on a tune and the weight file.
     Worker(FromWorker),
 }
@@ -71,6 +77,7 @@ impl Reducible for Tune {
                 s = Tune {
                     settings: s.settings,
                     replay: s.replay,
+                    in_context: s.in_context,
                     run: Some(run),
                     request: Some(request),
                     running: true,
@@ -81,11 +88,13 @@ impl Reducible for Tune {
                 s = Tune {
                     settings: s.settings,
                     replay: s.replay,
+                    in_context: s.in_context,
                     ..Tune::default()
                 };
             }
             Action::Replay(l) => s.replay = Some(l),
             Action::Replayed => s.replay = None,
+            Action::InContext(run) => s.in_context = Some(run),
             Action::Worker(msg) => match msg {
                 FromWorker::Tuned { run, point } if Some(run) == s.run => s.points.push(*point),
                 FromWorker::TuneDone { run, result } if Some(run) == s.run => {
@@ -164,10 +173,16 @@ mod tests {
         }));
         assert!(!s.running && s.stopped && s.ready());
         assert_eq!(s.points.len(), 2);
+        let s = s.reduce(Action::InContext(9));
         for end in [Action::Reset, Action::WorkerCrashed] {
             let gone = s.clone().reduce(end);
             assert!(!gone.ready() && gone.points.is_empty() && gone.request.is_none());
             assert_eq!(gone.settings, shown, "the settings shown stay");
+            assert_eq!(
+                gone.in_context,
+                Some(9),
+                "the in-context curve does not depend on it"
+            );
         }
         let failed = Rc::new(Tune::default())
             .reduce(Action::Started {

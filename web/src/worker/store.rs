@@ -63,6 +63,11 @@ impl Store {
         }
     }
 
+    /// The manifest id of the model `model` names (the default model's for `Default`).
+    pub fn id_of(&self, model: &crate::protocol::ModelRef) -> Option<String> {
+        self.entry(model.id()).ok().map(|e| e.id.clone())
+    }
+
     fn file(&self, target: &Target) -> Result<FileRef, WorkerError> {
         let e = self.entry(target.model.id())?;
         Ok(match target.checkpoint {

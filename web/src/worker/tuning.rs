@@ -15,6 +15,8 @@ use crate::protocol::{FromWorker, Notice, TuneOutcome, TuneRequest, WeightFile, 
 /// The weights a tune left, with what made them.
 pub(super) struct Tuned {
     pub request: TuneRequest,
+    /// The manifest id of the model it was tuned from (the request may name the default).
+    pub base_id: String,
     pub model: Model,
     /// Steps it took (fewer than its settings' when stopped).
     pub steps: usize,
@@ -24,7 +26,7 @@ impl Tuned {
     /// The tuned model as the project's weight file (f32), with its name.
     pub fn weight_file(&self) -> WeightFile {
         let r = &self.request;
-        let base = r.base.model.id().unwrap_or("default").to_string();
+        let base = self.base_id.clone();
         let info = std::collections::BTreeMap::from([
             ("tuned from".to_string(), base.clone()),
             (
@@ -74,7 +76,9 @@ impl Worker {
                     &request.query,
                     request.expected.as_deref(),
                 );
+                let base_id = self.store.id_of(&request.base.model).unwrap_or_default();
                 self.tuned = Some(Tuned {
+                    base_id,
                     request,
                     model: s.tuned,
                     steps: s.steps,
