@@ -15,6 +15,7 @@ mod drafts_and_hostile_links;
 mod explain_panels;
 mod export_and_heatmap;
 mod first_visit_share;
+mod in_weights;
 mod live_training;
 mod own_format;
 mod stop_long_generation;
