@@ -330,24 +330,12 @@ mod tests {
 
     #[test]
     fn the_tuned_model_is_offered_only_while_it_is_there_named_after_its_base() {
-        use crate::protocol::{FromWorker, TuneRequest};
-        use crate::store::tune::Action;
-        use icl_model::eval::in_weights::LeaveOneOut;
-        use icl_model::train::tune::{TunePoint, TuneSettings};
+        use crate::protocol::TuneRequest;
+        use crate::store::tune::{Action, reported};
+        use icl_model::train::tune::TuneSettings;
         use yew::Reducible;
         let m = models();
         let live = LiveRun::default();
-        let point = |step| FromWorker::Tuned {
-            run: 4,
-            point: Box::new(TunePoint {
-                step,
-                loss: 0.5,
-                in_weights: LeaveOneOut::default(),
-                both: LeaveOneOut::default(),
-                query_in_weights: None,
-                query_both: None,
-            }),
-        };
         let request = std::rc::Rc::new(TuneRequest {
             base: Target {
                 model: ModelRef::from_id("attn2"),
@@ -367,9 +355,9 @@ mod tests {
                 .collect()
         };
         let t = std::rc::Rc::new(Tune::default()).reduce(Action::Started { run: 4, request });
-        let t = t.reduce(Action::Worker(point(0)));
+        let t = t.reduce(Action::Worker(reported(4, 0, 0.5)));
         assert_eq!(ids(&t), ["base", "attn2"], "not before its first step");
-        let t = t.reduce(Action::Worker(point(6)));
+        let t = t.reduce(Action::Worker(reported(4, 6, 0.5)));
         assert_eq!(ids(&t), ["base", "attn2", "tuned"]);
         let tuned = offered(&m, &live, &t, Lang::En).pop().unwrap();
         assert_eq!(

@@ -52,29 +52,14 @@ fn tune_link(doc: &Doc, tune: &Tune) -> Option<TuneLink> {
 mod tests {
     use std::rc::Rc;
 
-    use icl_model::eval::in_weights::LeaveOneOut;
-    use icl_model::train::tune::{TunePoint, TuneSettings};
+    use icl_model::train::tune::TuneSettings;
 
     use super::*;
     use crate::doc::Example;
     use crate::hooks::tune_request;
     use crate::protocol::{FromWorker, ModelRef, Target, TuneOutcome};
-    use crate::store::tune::Action;
+    use crate::store::tune::{Action, reported};
     use yew::Reducible;
-
-    fn point(step: usize, loss: f32) -> FromWorker {
-        FromWorker::Tuned {
-            run: 1,
-            point: Box::new(TunePoint {
-                step,
-                loss,
-                in_weights: LeaveOneOut::default(),
-                both: LeaveOneOut::default(),
-                query_in_weights: None,
-                query_both: None,
-            }),
-        }
-    }
 
     /// A document on the learner at step 6000 with a tune of it that reached `steps` of 24
     /// (stopped when fewer).
@@ -99,7 +84,7 @@ mod tests {
         let request = Rc::new(tune_request(&doc, None, settings, None));
         let mut t = Rc::new(Tune::default()).reduce(Action::Started { run: 1, request });
         for (i, step) in [0, steps].into_iter().enumerate() {
-            t = t.reduce(Action::Worker(point(step, i as f32)));
+            t = t.reduce(Action::Worker(reported(1, step, i as f32)));
         }
         let outcome = TuneOutcome {
             stopped: steps < 24,

@@ -40,53 +40,59 @@ fn query(q: &Option<QueryScore>) -> Option<f64> {
     q.map(|q| f64::from(q.logprob))
 }
 
-/// The tuning curve's lines: the examples' exact match (left axis, solid) and mean
-/// log-probability (right axis, dashed), alone (in weights) and as each other's shots (both),
-/// and the query's log-probability when its answer is known.
+/// A point's value on one line of the tuning curve (`None`: not measured).
+type Value = fn(&TunePoint) -> Option<f64>;
+
+/// The tuning curve's lines: the label, the colour, the axis (the right one's lines dashed)
+/// and a point's value. The examples' exact match and mean log-probability, alone (in
+/// weights) and as each other's shots (both), and the query's log-probability when its
+/// answer is known.
+const LINES: [(&str, usize, Axis, Value); 6] = [
+    (
+        "your examples in weights: exact match (%)",
+        2,
+        Axis::Left,
+        |p| exact(&p.in_weights),
+    ),
+    ("your examples, both: exact match (%)", 4, Axis::Left, |p| {
+        exact(&p.both)
+    }),
+    (
+        "your examples in weights: mean log p (nats)",
+        2,
+        Axis::Right,
+        |p| logprob(&p.in_weights),
+    ),
+    (
+        "your examples, both: mean log p (nats)",
+        4,
+        Axis::Right,
+        |p| logprob(&p.both),
+    ),
+    ("your query in weights: log p (nats)", 0, Axis::Right, |p| {
+        query(&p.query_in_weights)
+    }),
+    ("your query, both: log p (nats)", 1, Axis::Right, |p| {
+        query(&p.query_both)
+    }),
+];
+
+/// The tuning curve's [`LINES`] that have points, worded in `lang`.
 pub fn tune_lines(points: &[TunePoint], lang: Lang) -> Vec<Line> {
-    type Of = fn(&TunePoint) -> Option<f64>;
-    let line = |label: &'static str, color: usize, axis: Axis, of: Of| Line {
-        label: lang.t(label).to_string(),
-        color: COLORS[color],
-        axis,
-        dashed: axis == Axis::Right,
-        points: points
-            .iter()
-            .filter_map(|p| Some((p.step as f64, of(p)?)))
-            .collect(),
-    };
-    [
-        line(
-            "your examples in weights: exact match (%)",
-            2,
-            Axis::Left,
-            |p| exact(&p.in_weights),
-        ),
-        line("your examples, both: exact match (%)", 4, Axis::Left, |p| {
-            exact(&p.both)
-        }),
-        line(
-            "your examples in weights: mean log p (nats)",
-            2,
-            Axis::Right,
-            |p| logprob(&p.in_weights),
-        ),
-        line(
-            "your examples, both: mean log p (nats)",
-            4,
-            Axis::Right,
-            |p| logprob(&p.both),
-        ),
-        line("your query in weights: log p (nats)", 0, Axis::Right, |p| {
-            query(&p.query_in_weights)
-        }),
-        line("your query, both: log p (nats)", 1, Axis::Right, |p| {
-            query(&p.query_both)
-        }),
-    ]
-    .into_iter()
-    .filter(|l| !l.points.is_empty())
-    .collect()
+    LINES
+        .iter()
+        .map(|&(label, color, axis, of)| Line {
+            label: lang.t(label).to_string(),
+            color: COLORS[color],
+            axis,
+            dashed: axis == Axis::Right,
+            points: points
+                .iter()
+                .filter_map(|p| Some((p.step as f64, of(p)?)))
+                .collect(),
+        })
+        .filter(|l| !l.points.is_empty())
+        .collect()
 }
 
 #[function_component]

@@ -114,22 +114,10 @@ mod tests {
     use super::*;
     use crate::protocol::{FromWorker, Target, TuneOutcome, TuneRequest};
     use crate::store::tune::Action;
-    use icl_model::eval::in_weights::LeaveOneOut;
-    use icl_model::train::tune::TunePoint;
     use yew::Reducible;
 
     fn reported(t: Rc<Tune>, step: usize, loss: f32) -> Rc<Tune> {
-        t.reduce(Action::Worker(FromWorker::Tuned {
-            run: 1,
-            point: Box::new(TunePoint {
-                step,
-                loss,
-                in_weights: LeaveOneOut::default(),
-                both: LeaveOneOut::default(),
-                query_in_weights: None,
-                query_both: None,
-            }),
-        }))
+        t.reduce(Action::Worker(crate::store::tune::reported(1, step, loss)))
     }
 
     #[test]

@@ -115,22 +115,27 @@ impl Reducible for Tune {
     }
 }
 
+/// The worker's report of the tune `run` at `step` with the last step's `loss` (its scores
+/// empty), as tests make one.
+#[cfg(test)]
+pub(crate) fn reported(run: u64, step: usize, loss: f32) -> FromWorker {
+    FromWorker::Tuned {
+        run,
+        point: Box::new(TunePoint {
+            step,
+            loss,
+            in_weights: Default::default(),
+            both: Default::default(),
+            query_in_weights: None,
+            query_both: None,
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::protocol::{Target, TuneOutcome};
-    use icl_model::eval::in_weights::LeaveOneOut;
-
-    fn point(step: usize) -> Box<TunePoint> {
-        Box::new(TunePoint {
-            step,
-            loss: 1.0,
-            in_weights: LeaveOneOut::default(),
-            both: LeaveOneOut::default(),
-            query_in_weights: None,
-            query_both: None,
-        })
-    }
 
     #[test]
     fn a_tune_collects_its_points_and_columns_and_a_reset_or_crash_drops_it() {
@@ -149,20 +154,11 @@ mod tests {
         let s = Rc::new(Tune::default()).reduce(Action::Settings(shown));
         let s = s.reduce(Action::Started { run: 3, request });
         assert!(s.running && !s.ready());
-        let s = s.reduce(Action::Worker(FromWorker::Tuned {
-            run: 3,
-            point: point(0),
-        }));
+        let s = s.reduce(Action::Worker(reported(3, 0, 1.0)));
         // Another job's points are not this tune's.
-        let s = s.reduce(Action::Worker(FromWorker::Tuned {
-            run: 2,
-            point: point(1),
-        }));
+        let s = s.reduce(Action::Worker(reported(2, 1, 1.0)));
         assert!(!s.ready());
-        let s = s.reduce(Action::Worker(FromWorker::Tuned {
-            run: 3,
-            point: point(1),
-        }));
+        let s = s.reduce(Action::Worker(reported(3, 1, 1.0)));
         assert!(s.ready());
         let s = s.reduce(Action::Worker(FromWorker::TuneDone {
             run: 3,
