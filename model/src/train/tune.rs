@@ -229,7 +229,8 @@ pub struct TunePoint {
     pub loss: f32,
     /// The examples, each alone (what the weights learned).
     pub in_weights: LeaveOneOut,
-    /// The examples, each the query of the others.
+    /// The examples, each the query of the others: scored before the first step and after the
+    /// last only (between them, none: `n` is 0).
     pub both: LeaveOneOut,
     /// The visitor's query alone and with the examples, when its answer is known.
     pub query_in_weights: Option<QueryScore>,
@@ -367,8 +368,8 @@ impl Tuner {
     }
 
     /// Whether a progress point is due now: before the first step, after the last, and at
-    /// [`POINTS`] steps spread between them (a point scores every example twice, which costs
-    /// about as much as a step: one per step would double a tune's time).
+    /// [`POINTS`] steps spread between them (a point scores every example, which costs a good
+    /// part of a step: one per step would add half a tune's time).
     pub fn point_due(&self) -> bool {
         let every = self.settings.steps.div_ceil(POINTS).max(1);
         self.step == 0 || self.finished() || self.step % every == 0
@@ -387,7 +388,13 @@ impl Tuner {
             step: self.step,
             loss,
             in_weights: LeaveOneOut::of(&leave_one_out(&m, t, &self.examples, false)),
-            both: LeaveOneOut::of(&leave_one_out(&m, t, &self.examples, true)),
+            // Each example with the others in the prompt: ten times the characters of the
+            // rest of a point, so scored only before the first step and after the last.
+            both: if self.step == 0 || self.finished() {
+                LeaveOneOut::of(&leave_one_out(&m, t, &self.examples, true))
+            } else {
+                LeaveOneOut::default()
+            },
             query_in_weights: q(&[]).map(QueryScore::from),
             query_both: q(&self.examples).map(QueryScore::from),
         }
@@ -538,6 +545,10 @@ mod tests {
             let after = t.point(loss, query);
             assert_eq!(after.step, 30);
             assert!(t.point_due());
+            let mut t2 = Tuner::new(&base, &Template::default(), &examples(), settings).unwrap();
+            t2.step();
+            let between = t2.point(f32::NAN, query);
+            assert_eq!((between.in_weights.n, between.both.n), (6, 0));
             for (b, a) in [
                 (before.in_weights, after.in_weights),
                 (before.both, after.both),
