@@ -115,6 +115,19 @@ async fn a_tune_learns_in_weights_what_the_learner_misses_in_context() {
         let every = steps.div_ceil(icl_model::train::tune::POINTS);
         steps.div_ceil(every)
     });
+    // The table saves as CSV, one row per column; the in-context curve on the examples is
+    // drawn beside the tune's.
+    click(&c, ".side-by-side .export-csv").await;
+    let csv = String::from_utf8(downloaded("in-context-or-in-weights_learner.csv").await).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows.len(), 5, "{csv}");
+    assert!(
+        rows[3].starts_with(&format!("in weights,{answer},true,")),
+        "{csv}"
+    );
+    wait_for(&c, "#tune-chart", 5).await;
+    click(&c, "#tune-measure").await;
+    wait_for(&c, "#tune-icl-chart", 60).await;
 
     // The tuned model is a model of the page: Run answers with it (the examples in the
     // prompt: the table's "both"); checkpoints do not apply.
