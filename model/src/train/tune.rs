@@ -153,7 +153,7 @@ impl Episode {
             let (x, y) = &examples[i];
             let mut ids = Vec::new();
             let mut answer = Vec::new();
-            for (s, is_answer) in template.spans(x, y) {
+            for (s, is_answer) in answer_spans(template, x, y) {
                 let e = tok.encode(s).ids;
                 answer.extend(std::iter::repeat_n(is_answer, e.len()));
                 ids.extend(e);
@@ -189,6 +189,23 @@ impl Episode {
             ids,
         })
     }
+}
+
+/// How a tune marks one example's answer: as training does ([`Template::spans`]), and also
+/// the output prefix's trailing spaces, which the page's prompt leaves for the model to write
+/// (`out:` → ` enots`): a tune that did not train them would learn to drop them.
+fn answer_spans<'a>(template: &'a Template, x: &'a str, y: &'a str) -> Vec<(&'a str, bool)> {
+    let mut out = Vec::with_capacity(7);
+    for (s, is_answer) in template.spans(x, y) {
+        if std::ptr::eq(s, template.output_prefix.as_str()) {
+            let cut = s.trim_end_matches(' ').len();
+            out.push((&s[..cut], false));
+            out.push((&s[cut..], true));
+        } else {
+            out.push((s, is_answer));
+        }
+    }
+    out
 }
 
 /// Rows padded to the longest (padding carries no loss).
@@ -372,7 +389,7 @@ impl Tuner {
     /// part of a step: one per step would add half a tune's time).
     pub fn point_due(&self) -> bool {
         let every = self.settings.steps.div_ceil(POINTS).max(1);
-        self.step == 0 || self.finished() || self.step % every == 0
+        self.step == 0 || self.finished() || self.step.is_multiple_of(every)
     }
 
     /// How the tune stands after `loss` (the last step's, NaN before any): its examples
@@ -485,8 +502,9 @@ mod tests {
             .filter(|&(_, &a)| a)
             .map(|(&i, _)| tok.decode(&[i]))
             .collect();
-        // The answers and the separators that end them, as training marks them.
-        assert_eq!(marked, "eparg\nenots\nduolc\n");
+        // The answers and the separators that end them, as training marks them, and the
+        // output prefix's space the page's prompt leaves for the model to write.
+        assert_eq!(marked, " eparg\n enots\n duolc\n");
         assert_eq!(s.loss_mask.len(), s.ids.len() - 1);
         // A window too small for every shot drops the first ones, never the query.
         let cut = e.sequence(&ex, &t, &tok, 20).unwrap();
