@@ -138,6 +138,21 @@ pub fn use_tune(bridge: &Bridge, state: &Store) -> TuneJobs {
             },
         );
     }
+    // A document on the tuned model with no tuned weights to run on (the worker crashed and
+    // took them, a draft reopened after a reload, a tune failed) moves to the weights it was
+    // tuned from, so that no request asks for a model that is not there.
+    {
+        let state = state.clone();
+        let orphaned = state.page.doc.model.is_tuned()
+            && !state.tune.ready()
+            && !state.tune.running
+            && state.tune.replay.is_none();
+        use_effect_with(orphaned, move |orphaned| {
+            if *orphaned {
+                leave_tuned(&state);
+            }
+        });
+    }
     let stop = {
         let (bridge, state) = (bridge.clone(), state.clone());
         Callback::from(move |_: ()| {
