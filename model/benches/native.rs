@@ -14,7 +14,7 @@ use criterion::Criterion;
 use icl_model::bench::clock::{Clock, native_clock};
 use icl_model::bench::jobs::{
     Figure, MATMUL_ONE_THREAD, TRAIN, TUNE, jobs, load_all, matmul_ms, race_figures, train_stepper,
-    tune_ms, tune_steps,
+    tune_ms, tune_settings,
 };
 use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest};
 
@@ -94,10 +94,11 @@ fn main() -> Result<(), String> {
                 .find(|l| l.id == job.model)
                 .expect("the tuned model is loaded")
                 .model;
-            let steps = tune_steps(quick);
+            let settings = tune_settings(quick);
             c.bench_function(&id, |b| {
                 b.iter_custom(|iters| {
-                    let ms = one_thread.install(|| tune_ms(m, native_clock, steps, iters as usize));
+                    let ms =
+                        one_thread.install(|| tune_ms(m, native_clock, settings, iters as usize));
                     Duration::from_secs_f64(ms / 1e3)
                 })
             });

@@ -191,6 +191,9 @@ impl WorkerError {
                         "steps must be 1 to {max}, the batch at least 1 and the learning rate a number above 0",
                         &[("max", &MAX_STEPS)],
                     ),
+                    T::NoMlps => lang
+                        .t("this model has no MLPs (attention only): choose other weights to move")
+                        .into(),
                 }
             }
         }
@@ -281,6 +284,7 @@ mod tests {
             E::Tune(icl_model::train::tune::TuneError::TooFewExamples(1)),
             E::Tune(icl_model::train::tune::TuneError::TooLong(3, 128)),
             E::Tune(icl_model::train::tune::TuneError::Settings),
+            E::Tune(icl_model::train::tune::TuneError::NoMlps),
         ]
     }
 
@@ -316,6 +320,7 @@ mod tests {
             "tuning needs at least 2 examples (one is the query, the others its shots); there are 1",
             "example 3 alone does not fit the model's window of 128 characters",
             "steps must be 1 to 500, the batch at least 1 and the learning rate a number above 0",
+            "this model has no MLPs (attention only): choose other weights to move",
         ];
         assert_eq!(en, expected);
         assert_eq!(

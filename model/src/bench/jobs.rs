@@ -455,30 +455,36 @@ pub fn tune_examples() -> Vec<(String, String)> {
         .examples
 }
 
-/// Steps of the tune job: the page's default, or 2 in the quick smoke run.
+/// The tune job's settings: the page's default, or in the quick smoke run (on an
+/// attention-only model) 2 steps of every weight.
 #[cfg(feature = "train")]
-pub fn tune_steps(quick: bool) -> usize {
+pub fn tune_settings(quick: bool) -> crate::train::tune::TuneSettings {
+    use crate::train::tune::{Moving, TuneSettings};
     if quick {
-        2
+        TuneSettings {
+            steps: 2,
+            moving: Moving::All,
+            ..TuneSettings::default()
+        }
     } else {
-        crate::train::tune::TuneSettings::default().steps
+        TuneSettings::default()
     }
 }
 
-/// Milliseconds of `iters` tunes of `m` on [`tune_examples`] (`steps` steps each, the page's
-/// other default settings).
+/// Milliseconds of `iters` tunes of `m` on [`tune_examples`] with `settings`.
 #[cfg(feature = "train")]
-pub fn tune_ms(m: &Model, clock: Clock, steps: usize, iters: usize) -> f64 {
-    use crate::train::tune::{TuneSettings, Tuner};
+pub fn tune_ms(
+    m: &Model,
+    clock: Clock,
+    settings: crate::train::tune::TuneSettings,
+    iters: usize,
+) -> f64 {
+    use crate::train::tune::Tuner;
     let examples = tune_examples();
-    let settings = TuneSettings {
-        steps,
-        ..TuneSettings::default()
-    };
     let start = clock();
     for _ in 0..iters {
         let mut t = Tuner::new(m, &Template::default(), &examples, settings)
-            .expect("the bench's examples fit");
+            .expect("the bench's examples fit and its settings suit the model");
         while !t.finished() {
             t.step();
         }
@@ -669,14 +675,14 @@ pub fn jobs(loaded: &[Loaded], clock: Clock, quick: bool) -> Vec<Job<'_>> {
         }
         #[cfg(feature = "train")]
         if lean && (l.id == TUNED || quick) {
-            let steps = tune_steps(quick);
+            let settings = tune_settings(quick);
             out.push(job(
                 &backend,
                 TUNE,
                 TUNE_EXAMPLES,
                 None,
                 Per::Ms,
-                Box::new(move |iters| tune_ms(m, clock, steps, iters)),
+                Box::new(move |iters| tune_ms(m, clock, settings, iters)),
             ));
         }
         if SWEPT.contains(&l.id.as_str()) || quick {

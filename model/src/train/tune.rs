@@ -115,6 +115,8 @@ pub enum TuneError {
         "steps must be 1 to {MAX_STEPS}, batch at least 1 and the learning rate above 0 and finite"
     )]
     Settings,
+    #[error("this model has no MLPs (attention only): choose other weights to move")]
+    NoMlps,
 }
 
 /// One leave-one-out episode: the index of the query example and of its shots, in order.
@@ -284,6 +286,9 @@ impl Tuner {
             || !(settings.lr.is_finite() && settings.lr > 0.0)
         {
             return Err(TuneError::Settings);
+        }
+        if settings.moving == Moving::Mlps && model.net.blocks.iter().all(|b| b.mlp.is_none()) {
+            return Err(TuneError::NoMlps);
         }
         let block = model.config.block_size;
         for i in 0..examples.len() {
@@ -628,6 +633,18 @@ mod tests {
             Tuner::new(&m, &t, &long, TuneSettings::default()),
             Err(TuneError::TooLong(1, 96))
         ));
+        let attention_only = ModelConfig::new(1, 2, 32, 0, 96, Tokenizer::default().vocab_size())
+            .with_attention_only(true);
+        let attention_only =
+            Model::random(attention_only, 1, &burn::tensor::Device::flex()).unwrap();
+        let mlps = TuneSettings {
+            moving: Moving::Mlps,
+            ..TuneSettings::default()
+        };
+        assert_eq!(
+            Tuner::new(&attention_only, &t, &examples(), mlps).err(),
+            Some(TuneError::NoMlps)
+        );
         let zero = TuneSettings {
             steps: 0,
             ..TuneSettings::default()

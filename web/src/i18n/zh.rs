@@ -926,6 +926,10 @@ pub const ZH: &[(&str, &str)] = &[
         "第 {i} 个例子单独就放不进模型 {block} 个字符的窗口",
     ),
     (
+        "this model has no MLPs (attention only): choose other weights to move",
+        "这个模型没有 MLP（只有注意力）：请选择其他要调整的权重",
+    ),
+    (
         "steps must be 1 to {max}, the batch at least 1 and the learning rate a number above 0",
         "步数须为 1 到 {max}，批大小至少为 1，学习率须为大于 0 的数",
     ),
