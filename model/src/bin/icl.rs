@@ -487,6 +487,17 @@ enum Command {
     },
 }
 
+/// Writes `value` as pretty JSON to `file` (its folder made if needed) and says so.
+fn write_json(file: &std::path::Path, value: &impl serde::Serialize) -> Result<(), String> {
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    }
+    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())? + "\n";
+    std::fs::write(file, text).map_err(|e| e.to_string())?;
+    println!("wrote {}", file.display());
+    Ok(())
+}
+
 fn read_manifest(dir: &std::path::Path) -> Result<Manifest, String> {
     let path = dir.join(MANIFEST_FILE);
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -685,7 +696,8 @@ fn run(cli: Cli) -> Result<(), String> {
                     (&tune_k, tune_formats),
                     settings,
                     |done, total| eprint!("\rtune {done}/{total}"),
-                );
+                )
+                .map_err(|e| e.to_string())?;
                 eprintln!();
                 println!(
                     "tune ({tune_formats:?} formats): {} steps, lr {}, batch {}, moving {}, seed {}; {:.2} s per tune",
@@ -701,15 +713,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     TuneFormats::Default => files::TUNE_FILE,
                     TuneFormats::HeldOut => files::TUNE_HELD_OUT_FILE,
                 });
-                std::fs::create_dir_all(out.parent().expect("has a parent"))
-                    .map_err(|e| e.to_string())?;
-                std::fs::write(
-                    &file,
-                    serde_json::to_string_pretty(&r).map_err(|e| e.to_string())? + "\n",
-                )
-                .map_err(|e| e.to_string())?;
-                println!("wrote {}", file.display());
-                return Ok(());
+                return write_json(&file, &r);
             }
             let mut report = evaluate(&m, &model, Some(step), episodes, seed);
             if rules > 0 {
@@ -739,15 +743,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     e.logit, e.logprob, e.greedy_same
                 );
             }
-            std::fs::create_dir_all(out.parent().expect("has a parent"))
-                .map_err(|e| e.to_string())?;
-            std::fs::write(
-                &out,
-                serde_json::to_string_pretty(&report).map_err(|e| e.to_string())? + "\n",
-            )
-            .map_err(|e| e.to_string())?;
-            println!("wrote {}", out.display());
-            Ok(())
+            write_json(&out, &report)
         }
         Command::Ship {
             model,

@@ -109,7 +109,7 @@ pub fn evaluate_tune(
     (shots, formats): (&[usize], TuneFormats),
     settings: TuneSettings,
     mut progress: impl FnMut(usize, usize),
-) -> TuneReport {
+) -> Result<TuneReport, TuneError> {
     let templates = formats.templates();
     let total = TUNE_GROUPS.len() * n * shots.len() * queries;
     let mut done = 0;
@@ -132,8 +132,13 @@ pub fn evaluate_tune(
                     let template = &templates[done % templates.len()];
                     done += 1;
                     progress(done, total);
-                    let Ok(cols) = columns(model, template, item, settings) else {
-                        continue;
+                    let cols = match columns(model, template, item, settings) {
+                        Ok(cols) => cols,
+                        // A prompt whose example does not fit the window is skipped, as the
+                        // rule evaluation skips it; settings that cannot tune this model end
+                        // the comparison.
+                        Err(TuneError::TooLong(..)) => continue,
+                        Err(e) => return Err(e),
                     };
                     tunes += 1;
                     if let [Some(a), Some(b), Some(c), Some(d)] = cols {
@@ -154,7 +159,7 @@ pub fn evaluate_tune(
             });
         }
     }
-    TuneReport {
+    Ok(TuneReport {
         settings,
         formats,
         rules_per_group: n,
@@ -162,7 +167,7 @@ pub fn evaluate_tune(
         seed,
         cells,
         seconds_per_tune: clock.elapsed().as_secs_f64() / tunes.max(1) as f64,
-    }
+    })
 }
 
 impl TuneReport {
@@ -181,7 +186,11 @@ impl TuneReport {
                 cell.n
             ));
             for e in cell.exact {
-                s.push_str(&format!(" {:.0} % |", e * 100.0));
+                if cell.n == 0 {
+                    s.push_str(" — |");
+                } else {
+                    s.push_str(&format!(" {:.0} % |", e * 100.0));
+                }
             }
             s.push('\n');
         }
@@ -191,5 +200,56 @@ impl TuneReport {
     /// The cell of `group` at `k`.
     pub fn cell(&self, group: Group, k: usize) -> Option<&TuneCell> {
         self.cells.iter().find(|c| c.group == group && c.k == k)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_writes_a_cell_with_no_prompt_as_a_dash_not_a_zero() {
+        let cell = |n, e| TuneCell {
+            group: Group::HeldOut,
+            k: 8,
+            n,
+            exact: [e; 4],
+            logprob: [0.0; 4],
+        };
+        let r = TuneReport {
+            settings: TuneSettings::default(),
+            formats: TuneFormats::Default,
+            rules_per_group: 1,
+            queries: 1,
+            seed: 0,
+            cells: vec![cell(4, 0.5), cell(0, -0.0)],
+            seconds_per_tune: 0.0,
+        };
+        let md = r.markdown();
+        assert!(
+            md.contains("| held-out programs | 8 | 4 | 50 % | 50 % | 50 % | 50 % |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| held-out programs | 8 | 0 | — | — | — | — |"),
+            "{md}"
+        );
+        assert!(!md.contains("-0"), "{md}");
+    }
+
+    #[test]
+    fn settings_that_cannot_tune_the_model_end_the_comparison_with_their_error() {
+        use crate::net::config::ModelConfig;
+        use crate::net::tokenizer::Tokenizer;
+        use crate::train::tune::Moving;
+        let config = ModelConfig::new(1, 2, 32, 0, 96, Tokenizer::default().vocab_size())
+            .with_attention_only(true);
+        let m = Model::random(config, 1, &burn::tensor::Device::flex()).unwrap();
+        let mlps = TuneSettings {
+            moving: Moving::Mlps,
+            ..TuneSettings::default()
+        };
+        let r = evaluate_tune(&m, (1, 1, 0), (&[2], TuneFormats::Default), mlps, |_, _| {});
+        assert_eq!(r.err(), Some(TuneError::NoMlps));
     }
 }
