@@ -23,8 +23,8 @@ use crate::components::tune_panel::TunePanel;
 use crate::doc::Doc;
 use crate::hooks::{
     Store, consume_fragment, current_fragment, open_link, page_url, use_autosave, use_explanations,
-    use_jobs, use_link_listener, use_live_training, use_model_loading, use_service_worker,
-    use_training_curves, use_tune, use_worker,
+    use_first_visit, use_jobs, use_link_listener, use_live_training, use_model_loading,
+    use_service_worker, use_training_curves, use_tune, use_worker,
 };
 use crate::i18n::Lang;
 use crate::live_run::LiveRun;
@@ -101,6 +101,7 @@ pub fn App() -> Html {
     use_explanations(&bridge, &state);
     use_training_curves(&bridge, &state);
     let jobs = use_jobs(&bridge, &state);
+    use_first_visit(&state, &jobs);
     let live = use_live_training(&bridge, &state);
     let tune = use_tune(&bridge, &state);
 

@@ -253,6 +253,7 @@ impl TuneLink {
 }
 
 impl Default for Doc {
+    /// A plain document to build on; a first visit opens on [`crate::presets::first_visit`].
     fn default() -> Self {
         Self {
             view: View::Builder,
@@ -399,10 +400,12 @@ impl Doc {
             }
         }
         if let Some(p) = &self.preset {
-            for name in std::iter::once(&p.task).chain(&p.flip) {
-                if Task::from_name(name).is_none() {
-                    return Err(DocError::BadPreset);
-                }
+            let flip_ok = p
+                .flip
+                .as_deref()
+                .is_none_or(|f| Task::from_name(f).is_some());
+            if !crate::presets::is_preset(&p.task) || !flip_ok {
+                return Err(DocError::BadPreset);
             }
         }
         if let Some(l) = &mut self.live {
@@ -445,9 +448,10 @@ impl Doc {
         }
     }
 
-    /// Whether this is the untouched starting document.
+    /// Whether this is an untouched starting document: a first visit's, or the one pages
+    /// opened on before (drafts saved untouched hold it).
     pub fn is_default(&self) -> bool {
-        *self == Doc::default()
+        *self == Doc::default() || *self == crate::presets::first_visit()
     }
 }
 

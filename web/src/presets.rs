@@ -62,6 +62,78 @@ pub fn unseen_program(seed: u64) -> Program {
     Program::draw(&mut ChaCha8Rng::seed_from_u64(seed), ProgramSplit::HeldOut)
 }
 
+/// The seed of the rule a first visit opens on: `upper(vowels)` (`alive` → `AlIvE`), a
+/// held-out program. Measured with `icl complete --model learner`: 8 examples give `AlIvE`
+/// (p = 0.95 on its least sure letter), none give `vila`.
+pub const FIRST_VISIT_SEED: u64 = 21;
+/// Examples the first visit's document shows.
+pub const FIRST_VISIT_SHOTS: usize = 8;
+
+/// The document a first visit opens on: a rule the learner never saw, taught by its examples
+/// (the page runs it and measures its ICL curve as soon as the model is ready).
+pub fn first_visit() -> Doc {
+    apply_named(&Doc::default(), UNSEEN, FIRST_VISIT_SEED, FIRST_VISIT_SHOTS)
+        .expect("the unseen-rule preset draws an episode")
+}
+
+/// The preset picker's groups, in the order it shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// Rules no model of the page was trained on: only the examples can teach them.
+    Learns,
+    /// Rules the model was trained on: the examples only say which is meant.
+    Recognises,
+    /// Copying what the prompt already holds (induction heads).
+    Induction,
+}
+
+impl Group {
+    pub const ALL: [Group; 3] = [Group::Learns, Group::Recognises, Group::Induction];
+
+    /// The group's heading in the picker.
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::Learns => "The model learns it from your examples",
+            Group::Recognises => "The model recognises it from training",
+            Group::Induction => "Induction: repeating what the prompt holds",
+        }
+    }
+
+    /// The presets of the group, by name ([`Task::name`] or [`UNSEEN`]).
+    pub fn presets(self) -> Vec<&'static str> {
+        let unseen = (self == Group::Learns).then_some(UNSEEN);
+        unseen
+            .into_iter()
+            .chain(
+                Task::ALL
+                    .into_iter()
+                    .filter(|&t| group(t) == self)
+                    .map(Task::name),
+            )
+            .collect()
+    }
+}
+
+/// The picker's group of a task: copying and repeating are induction, the rules drawn per
+/// episode are learned, the fixed ones recognised.
+pub fn group(task: Task) -> Group {
+    match task {
+        Task::Copy | Task::RepeatTwice => Group::Induction,
+        t if t.family() == Family::Learning => Group::Learns,
+        _ => Group::Recognises,
+    }
+}
+
+/// A preset's name on the page, by its name ([`Task::name`] or [`UNSEEN`]).
+pub fn label_of(name: &str) -> &'static str {
+    Task::from_name(name).map_or("A rule the model never saw", label)
+}
+
+/// Whether `name` names a preset ([`Task::name`] or [`UNSEEN`]).
+pub fn is_preset(name: &str) -> bool {
+    name == UNSEEN || Task::from_name(name).is_some()
+}
+
 /// A preset's examples, query and answer.
 struct Pool {
     examples: Vec<(String, String)>,
@@ -315,5 +387,54 @@ mod tests {
                 .iter()
                 .all(|e| e.output == e.input.to_uppercase())
         );
+    }
+
+    #[test]
+    fn a_first_visit_opens_on_a_held_out_rule_taught_by_its_examples() {
+        let d = first_visit();
+        let rule = unseen_program(FIRST_VISIT_SEED);
+        assert_eq!(rule.split(), ProgramSplit::HeldOut);
+        assert_eq!(rule.text(), "upper(vowels)");
+        // No fixed task does what it does: the learner never saw it in training.
+        for t in Task::ALL {
+            let mut rng = ChaCha8Rng::seed_from_u64(0);
+            let p = Program::family(t, &mut rng);
+            assert!(
+                p.is_none_or(|p| p.apply("alive") != rule.apply("alive")),
+                "{t:?}"
+            );
+        }
+        assert_eq!(d.preset.as_ref().map(|p| p.task.as_str()), Some(UNSEEN));
+        assert_eq!(d.examples.len(), FIRST_VISIT_SHOTS);
+        for e in &d.examples {
+            assert_eq!(rule.apply(&e.input), e.output);
+        }
+        assert_eq!((d.query.as_str(), d.expected.as_str()), ("alive", "AlIvE"));
+        // It is a document the page accepts as a draft or a link, and it counts as untouched.
+        assert_eq!(d.clone().checked(), Ok(d.clone()));
+        assert!(d.is_default());
+    }
+
+    #[test]
+    fn the_preset_groups_hold_every_preset_once() {
+        let mut all: Vec<&str> = Group::ALL.into_iter().flat_map(Group::presets).collect();
+        assert_eq!(all.len(), Task::ALL.len() + 1);
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), Task::ALL.len() + 1);
+        assert!(all.iter().all(|n| is_preset(n)));
+        assert!(Group::Learns.presets().contains(&UNSEEN));
+        assert_eq!(Group::Induction.presets(), ["copy", "repeat_twice"]);
+        assert!(Group::Recognises.presets().contains(&"uppercase"));
+        assert_eq!(label_of(UNSEEN), "A rule the model never saw");
+        // The picker's texts in both languages.
+        for text in Group::ALL
+            .map(Group::title)
+            .into_iter()
+            .chain([label_of(UNSEEN)])
+        {
+            assert_ne!(crate::i18n::Lang::Zh.t(text), text);
+        }
+        assert_eq!(label_of("reverse"), "Reverse");
     }
 }

@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::doc::Doc;
+use crate::presets;
 use crate::share::{self, LinkError};
 
 /// Where the draft lives.
@@ -188,7 +189,7 @@ pub fn save_set_aside(kv: &dyn Kv, items: &[SetAside]) -> Result<(), String> {
 /// The stored draft as the page opens.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Loaded {
-    /// The draft to show (`None`: start from the default document).
+    /// The draft to show (`None`: start from the first visit's document).
     pub doc: Option<Doc>,
     pub messages: Vec<String>,
     /// The stored draft could not be set aside: autosave must not overwrite it.
@@ -264,6 +265,9 @@ pub struct Startup {
     pub messages: Vec<String>,
     /// Autosave must not overwrite the stored draft (see [`Loaded::protect_draft`]).
     pub protect_draft: bool,
+    /// A first visit: no draft (readable or not), no link. The page opens on
+    /// [`presets::first_visit`] and runs it once the model is ready.
+    pub first_visit: bool,
 }
 
 /// How a link meets the document on screen: it opens when the screen holds nothing of the
@@ -280,8 +284,10 @@ pub fn meet(on_screen: &Doc, link: Doc) -> (Doc, Option<Doc>) {
 /// Decides the starting document from the stored draft and the URL fragment. A link never
 /// silently replaces a draft that has edits in it; a broken link leaves the draft in place.
 pub fn startup(loaded: Loaded, fragment: Option<&str>) -> Startup {
+    // An unreadable draft leaves a message: that visitor has been here before.
+    let first_visit = loaded.doc.is_none() && loaded.messages.is_empty() && fragment.is_none();
     let mut messages = loaded.messages;
-    let mut doc = loaded.doc.unwrap_or_default();
+    let mut doc = loaded.doc.unwrap_or_else(presets::first_visit);
     let mut pending_link = None;
     if let Some(f) = fragment {
         match share::decode(f) {
@@ -294,6 +300,7 @@ pub fn startup(loaded: Loaded, fragment: Option<&str>) -> Startup {
         pending_link,
         messages,
         protect_draft: loaded.protect_draft,
+        first_visit,
     }
 }
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::*;
 use crate::doc::{Example, MAX_RAW, MAX_TEXT};
+use crate::presets;
 
 /// Storage in memory: `quota` bytes in all (keys and values), or throwing on every call.
 #[derive(Default)]
@@ -146,7 +147,41 @@ fn a_failed_write_never_removes_the_original() {
     assert_eq!(kv.get_now(DRAFT_KEY).as_deref(), Some(stored.as_str()));
     let s = startup(l, None);
     assert!(s.protect_draft);
-    assert_eq!(s.doc, Doc::default());
+    assert_eq!(s.doc, presets::first_visit());
+    assert!(
+        !s.first_visit,
+        "a visitor with a draft has been here before"
+    );
+}
+
+#[test]
+fn only_a_first_visit_opens_on_the_first_visits_document_and_runs_it() {
+    let kv = Memory::default();
+    let s = startup(load_draft(&kv, 1.0), None);
+    assert!(s.first_visit);
+    assert_eq!(s.doc, presets::first_visit());
+    assert_eq!((s.pending_link, s.messages), (None, vec![]));
+    // A saved draft is shown as it is, whatever it holds, and is not run.
+    for draft in [edited(), Doc::default(), presets::first_visit()] {
+        kv.set(DRAFT_KEY, &draft_json(&draft)).unwrap();
+        let s = startup(load_draft(&kv, 1.0), None);
+        assert_eq!((s.doc, s.first_visit), (draft, false));
+    }
+    // A link opens as it is, with or without a draft; a broken one is no first visit either.
+    let link_doc = Doc {
+        query: "from the link".into(),
+        ..Doc::default()
+    };
+    let link = share::encode(&link_doc);
+    let s = startup(Loaded::default(), Some(&link));
+    assert_eq!((s.doc, s.first_visit), (link_doc.clone(), false));
+    let s = startup(Loaded::default(), Some("v1.garbage"));
+    assert!(!s.first_visit);
+    // A link meets a first visit's untouched document as it meets an empty page: it opens.
+    assert_eq!(
+        meet(&presets::first_visit(), link_doc.clone()),
+        (link_doc, None)
+    );
 }
 
 #[test]

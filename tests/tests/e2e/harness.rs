@@ -54,6 +54,15 @@ impl Site {
         let c = self.browser().await;
         c.goto(url.unwrap_or(&self.url())).await.unwrap();
         wait_ready(&c).await;
+        // A first visit drew its curve by itself: scenarios start from an empty chart.
+        if js(&c, FIRST_VISIT_DONE, vec![]).await == json!(true) {
+            js(
+                &c,
+                "document.querySelector('#clear-curves').click();",
+                vec![],
+            )
+            .await;
+        }
         c
     }
 
@@ -75,11 +84,18 @@ pub(crate) async fn wait_for(c: &Client, css: &str, secs: u64) -> fantoccini::el
         .unwrap_or_else(|e| panic!("{css} did not appear within {secs} s: {e}"))
 }
 
+/// Whether the page ran a first visit's document by itself (and is done with it).
+pub(crate) const FIRST_VISIT_DONE: &str =
+    "return document.documentElement.dataset.firstVisit === 'done';";
+
+/// Waits for the model, and on a first visit for the run and the curve the page starts by
+/// itself, so a scenario starts on an idle page.
 pub(crate) async fn wait_ready(c: &Client) {
     let status = wait_for(c, "[data-model=ready], [data-model=failed]", 120).await;
     if status.attr("data-model").await.unwrap().as_deref() != Some("ready") {
         panic!("the model did not load: {}", status.text().await.unwrap());
     }
+    wait_for(c, "html:not([data-first-visit=running])", 120).await;
 }
 
 pub(crate) async fn js(
@@ -252,7 +268,12 @@ pub(crate) fn native_greedy(model: &Model, prompt: &str) -> (String, Vec<u32>) {
 }
 
 pub(crate) async fn screenshot(c: &Client, name: &str, width: u32) {
-    c.set_window_size(width, 1000).await.unwrap();
+    screenshot_at(c, name, width, 1000).await;
+}
+
+/// [`screenshot`] in a window `width` × `height`.
+pub(crate) async fn screenshot_at(c: &Client, name: &str, width: u32, height: u32) {
+    c.set_window_size(width, height).await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let png = c.screenshot().await.unwrap();
     let dir = repo_root().join("target/screenshots");

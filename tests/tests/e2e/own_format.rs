@@ -47,9 +47,10 @@ async fn a_visitor_writes_examples_in_a_format_of_their_own() {
         tokio::time::sleep(Duration::from_millis(100)).await;
         prompt = text(&c, "#preview").await;
     }
+    // The first visit's rule, one the learner never saw (vowels in capitals).
     assert_eq!(
         prompt,
-        "stone -> STONE\nriver -> RIVER\ncloud -> CLOUD\nlight ->"
+        "stuck -> stUck\nmystery -> mystEry\nwater -> wAtEr\ntake -> tAkE\nsimple -> sImplE\nvolcano -> vOlcAnO\ntype -> typE\nkeen -> kEEn\nalive ->"
     );
     assert_eq!(value(&c, "#input-prefix").await, "");
     assert_eq!(value(&c, "#after-input").await, "");
@@ -58,13 +59,13 @@ async fn a_visitor_writes_examples_in_a_format_of_their_own() {
     let shown = run(&c).await;
     let (native, ids) = native_greedy(&model, &prompt);
     assert_eq!((shown.text.as_str(), &shown.ids), (native.as_str(), &ids));
-    assert_eq!(shown.text.trim(), "LIGHT");
+    assert_eq!(shown.text.trim(), "AlIvE");
     assert_eq!(shown.matched, Some(true));
     set_value(&c, "#output-prefix", " ~> ").await;
     let started = Instant::now();
     while !value(&c, "#format").await.is_empty() && started.elapsed() < Duration::from_secs(10) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(text(&c, "#preview").await.contains("stone ~> STONE\n"));
+    assert!(text(&c, "#preview").await.contains("stuck ~> stUck\n"));
     assert_eq!(text(&c, "#format option:checked").await, "(your own)");
 }

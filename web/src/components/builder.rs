@@ -6,7 +6,7 @@
 
 use icl_model::net::tokenizer::Tokenizer;
 use icl_model::rules::formats::{self, FormatSplit};
-use icl_model::rules::tasks::{Family, Task};
+use icl_model::rules::tasks::Task;
 use icl_model::rules::template::{Template, escape, unescape};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -17,8 +17,8 @@ use super::about_box::AboutBox;
 
 use crate::doc::{Doc, Example, MAX_EXAMPLES, MAX_RAW, MAX_TEXT, View};
 use crate::presets::{
-    self, UNSEEN, UNSEEN_EXPLAIN, apply_named, apply_preset, explain, flip, label, more_examples,
-    unseen_program,
+    self, UNSEEN, UNSEEN_EXPLAIN, apply_named, apply_preset, explain, flip, label_of,
+    more_examples, unseen_program,
 };
 
 /// A fresh random seed (presets and shuffles are reproducible from it; it goes into links).
@@ -156,6 +156,8 @@ pub fn Builder(props: &BuilderProps) -> Html {
         })
     };
     let preset_task = doc.preset.as_ref().and_then(|p| Task::from_name(&p.task));
+    // The preset the picker shows as chosen.
+    let chosen = doc.preset.as_ref().map(|p| p.task.as_str());
     // The held-out rule of the unseen-rule preset, shown on request.
     let unseen = doc
         .preset
@@ -318,18 +320,14 @@ pub fn Builder(props: &BuilderProps) -> Html {
                 <div class="row wrap">
                     <label for="preset">{ lang.t("Preset") }</label>
                     <select id="preset" title={lang.t("A task to start from, with fresh examples")} onchange={on_preset}>
-                        <option value="" selected={preset_task.is_none()}>{ lang.t("Your own examples") }</option>
-                        <optgroup label={lang.t("Rules seen in training (recognition)")}>
-                            { for Task::ALL.into_iter().filter(|t| t.family() == Family::Recognition).map(|t| html! {
-                                <option value={t.name()} selected={preset_task == Some(t)}>{ lang.t(label(t)) }</option>
-                            }) }
-                        </optgroup>
-                        <optgroup label={lang.t("Random rules (learned only in context)")}>
-                            { for Task::ALL.into_iter().filter(|t| t.family() == Family::Learning).map(|t| html! {
-                                <option value={t.name()} selected={preset_task == Some(t)}>{ lang.t(label(t)) }</option>
-                            }) }
-                            <option value={UNSEEN} selected={unseen.is_some()}>{ lang.t("A rule the model never saw") }</option>
-                        </optgroup>
+                        <option value="" selected={chosen.is_none()}>{ lang.t("Your own examples") }</option>
+                        { for presets::Group::ALL.into_iter().map(|g| html! {
+                            <optgroup label={lang.t(g.title())} data-group={format!("{g:?}")}>
+                                { for g.presets().into_iter().map(|name| html! {
+                                    <option value={name} selected={chosen == Some(name)}>{ lang.t(label_of(name)) }</option>
+                                }) }
+                            </optgroup>
+                        }) }
                     </select>
                     <label for="shots">{ lang.t("k") }</label>
                     <input id="shots" type="number" title={lang.t("How many examples the preset writes (0 to 16)")} min="0" max="16" value={shots.to_string()} oninput={on_shots} />

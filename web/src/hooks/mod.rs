@@ -3,6 +3,7 @@
 
 mod autosave;
 mod explanations;
+mod first_visit;
 mod jobs;
 mod link_listener;
 mod live_training;
@@ -14,6 +15,7 @@ mod tune;
 
 pub use autosave::use_autosave;
 pub use explanations::use_explanations;
+pub use first_visit::use_first_visit;
 pub use jobs::{Jobs, next_job, use_jobs};
 pub use link_listener::{
     consume_fragment, current_fragment, open_link, page_url, use_link_listener,

@@ -161,12 +161,16 @@ pub const ZH: &[(&str, &str)] = &[
     ),
     ("Your own examples", "你自己的例子"),
     (
-        "Rules seen in training (recognition)",
-        "训练中见过的规则（识别）",
+        "The model learns it from your examples",
+        "模型从你的例子中学会它",
     ),
     (
-        "Random rules (learned only in context)",
-        "随机规则（只能在上下文中学习）",
+        "The model recognises it from training",
+        "模型从训练中认出它",
+    ),
+    (
+        "Induction: repeating what the prompt holds",
+        "归纳：重复提示中已有的内容",
     ),
     ("A rule the model never saw", "模型从未见过的规则"),
     ("k", "k"),

@@ -415,6 +415,7 @@ mod tests {
                 pending_link: None,
                 messages: vec![],
                 protect_draft: false,
+                first_visit: false,
             },
             vec![],
         );
@@ -435,6 +436,7 @@ mod tests {
                 pending_link: Some(doc),
                 messages: vec![],
                 protect_draft: false,
+                first_visit: false,
             },
             vec![],
         );
@@ -500,6 +502,7 @@ mod tests {
                 pending_link: None,
                 messages: vec![],
                 protect_draft: false,
+                first_visit: false,
             },
             vec![],
         );

@@ -76,6 +76,9 @@ pub struct Page {
     pub worker_restarts: u32,
     /// Crashes since the model was last ready: past [`MAX_RESTARTS`] the page stops trying.
     pub crashes_since_ready: u32,
+    /// A first visit (see [`Startup::first_visit`]): its document is run once the model is
+    /// ready.
+    pub first_visit: bool,
 }
 
 impl Default for Page {
@@ -91,6 +94,7 @@ impl Default for Page {
             protect_draft: false,
             worker_restarts: 0,
             crashes_since_ready: 0,
+            first_visit: false,
         }
     }
 }
@@ -129,6 +133,7 @@ impl Page {
             pending_link: s.pending_link,
             messages: s.messages.into_iter().map(Message::Text).collect(),
             protect_draft: s.protect_draft,
+            first_visit: s.first_visit,
             set_aside,
             ..Self::default()
         }
@@ -333,6 +338,7 @@ mod tests {
                 pending_link: Some(theirs.clone()),
                 messages: vec![],
                 protect_draft: false,
+                first_visit: false,
             },
             vec![],
         ));
