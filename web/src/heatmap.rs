@@ -20,11 +20,31 @@ const VIRIDIS: [[f32; 3]; 9] = [
 /// The colour of weight `w` as red, green, blue. The square root spreads the small weights
 /// most of a pattern holds.
 pub fn colour(w: f32) -> [u8; 3] {
-    let t = w.clamp(0.0, 1.0).sqrt() * (VIRIDIS.len() - 1) as f32;
+    viridis(w.clamp(0.0, 1.0).sqrt())
+}
+
+/// Viridis at `t` in 0..=1 (clamped), linearly: the page's one colour scale.
+pub fn viridis(t: f32) -> [u8; 3] {
+    let t = t.clamp(0.0, 1.0) * (VIRIDIS.len() - 1) as f32;
     let i = (t.floor() as usize).min(VIRIDIS.len() - 2);
     let f = t - i as f32;
     let (a, b) = (VIRIDIS[i], VIRIDIS[i + 1]);
     [0, 1, 2].map(|c| (a[c] + (b[c] - a[c]) * f).round() as u8)
+}
+
+/// `rgb(r, g, b)` of viridis at `t`, for styles.
+pub fn viridis_css(t: f32) -> String {
+    let [r, g, b] = viridis(t);
+    format!("rgb({r}, {g}, {b})")
+}
+
+/// Viridis from 0 (left) to 1 (right) as a CSS gradient, for a legend of the scale.
+pub fn viridis_gradient() -> String {
+    let n = VIRIDIS.len() - 1;
+    let stops: Vec<String> = (0..=n)
+        .map(|i| format!("{} {}%", viridis_css(i as f32 / n as f32), 100 * i / n))
+        .collect();
+    format!("linear-gradient(to right, {})", stops.join(", "))
 }
 
 /// The `size × size` matrix `weights` (row-major, row 0 at the top) as a 24-bit BMP.
@@ -107,6 +127,25 @@ mod tests {
         assert_eq!(b.len(), 54 + 8 * 3);
         assert_eq!(i32::from_le_bytes(b[18..22].try_into().unwrap()), 2);
         assert_eq!(i32::from_le_bytes(b[22..26].try_into().unwrap()), -3);
+    }
+
+    #[test]
+    fn the_legend_runs_through_every_stop_of_the_scale() {
+        assert_eq!(viridis(0.0), [68, 1, 84]);
+        assert_eq!(viridis(1.0), [253, 231, 37]);
+        assert_eq!(viridis(2.0), viridis(1.0), "clamped");
+        assert_eq!(
+            colour(0.25),
+            viridis(0.5),
+            "attention maps take the square root"
+        );
+        let g = viridis_gradient();
+        assert!(
+            g.starts_with("linear-gradient(to right, rgb(68, 1, 84) 0%"),
+            "{g}"
+        );
+        assert!(g.ends_with("rgb(253, 231, 37) 100%)"), "{g}");
+        assert_eq!(g.matches("rgb(").count(), VIRIDIS.len());
     }
 
     #[test]

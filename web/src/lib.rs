@@ -12,6 +12,7 @@ pub mod glyph;
 pub mod heatmap;
 pub mod hooks;
 pub mod i18n;
+pub mod icons;
 pub mod live_run;
 pub mod presets;
 pub mod protocol;

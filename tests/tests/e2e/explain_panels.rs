@@ -145,8 +145,8 @@ async fn explain_panels_sweep_ablate_scrub_and_share() {
     let whole = run(&c).await;
     let top_head = js(
         &c,
-        "const hs = [...document.querySelectorAll('#heads .head')];
-         hs.sort((a, b) => Number(b.dataset.induction) - Number(a.dataset.induction));
+        "const hs = [...document.querySelectorAll('#heads [data-score=induction] .head')];
+         hs.sort((a, b) => Number(b.dataset.value) - Number(a.dataset.value));
          return hs[0].dataset.head;",
         vec![],
     )
@@ -155,8 +155,87 @@ async fn explain_panels_sweep_ablate_scrub_and_share() {
     .unwrap()
     .to_string();
     assert_eq!(top_head, "L1H3", "attn2's induction head");
-    click(&c, "#heads .head[data-head=L1H3]").await;
+    // Each score's matrix shows, cell by cell, the scores the same weights give natively.
+    let attn2 = native_model_of("attn2", None);
+    let seed: u64 = value(&c, "#head-seed").await.parse().unwrap();
+    let native = icl_model::eval::analysis::random_strings(&attn2, seed).scores;
+    let matrices = js(
+        &c,
+        "return [...document.querySelectorAll('#heads .head-matrix')].map(m => [m.dataset.score,
+           [...m.querySelectorAll('.head')].map(b => [b.dataset.head, Number(b.dataset.value),
+             b.dataset.shown, b.getAttribute('aria-label'), b.title, b.getAttribute('tabindex') ?? b.tagName])]);",
+        vec![],
+    )
+    .await;
+    let matrices = matrices.as_array().unwrap();
+    for (key, want, tolerance) in [
+        ("induction", &native.induction, 1e-3),
+        ("prefix", &native.prefix_matching, 1e-3),
+        ("previous", &native.previous_token, 1e-3),
+        ("duplicate", &native.duplicate, 1e-3),
+        // A share of characters: one character on a rounding edge moves it by 1/36.
+        ("copying", &native.copying, 0.03),
+    ] {
+        let m = matrices
+            .iter()
+            .find(|m| m[0] == key)
+            .unwrap_or_else(|| panic!("no {key} matrix: {matrices:?}"));
+        let cells = m[1].as_array().unwrap();
+        assert_eq!(cells.len(), 8, "{key}: 2 layers × 4 heads");
+        for (i, cell) in cells.iter().enumerate() {
+            let (l, h) = (i / 4, i % 4);
+            assert_eq!(cell[0], format!("L{l}H{h}"), "{key}: row by row");
+            let v = cell[1].as_f64().unwrap();
+            let want = f64::from(want[l][h]);
+            assert!(
+                (v - want).abs() < tolerance,
+                "{key} L{l}H{h}: the page shows {v}, the native score is {want}"
+            );
+            let shown = cell[2].as_str().unwrap();
+            assert!(
+                (shown.parse::<f64>().unwrap() - v).abs() <= 5e-4,
+                "{shown} vs {v}"
+            );
+            let (label, tip) = (cell[3].as_str().unwrap(), cell[4].as_str().unwrap());
+            assert!(
+                label.contains(&format!("layer {l}, head {h}")) && label.contains(shown),
+                "{label}"
+            );
+            assert!(
+                tip.contains(&format!("L{l}H{h}")) && tip.contains(shown),
+                "{tip}"
+            );
+            assert_eq!(cell[5], "BUTTON", "{key} L{l}H{h} is focusable");
+        }
+    }
+    assert!(
+        matrices.iter().any(|m| m[0] == "prompt-prefix")
+            && matrices.iter().any(|m| m[0] == "prompt-previous"),
+        "the scores on the prompt have their matrices"
+    );
+    js(
+        &c,
+        "document.querySelector('#heads').scrollIntoView();",
+        vec![],
+    )
+    .await;
+    screenshot(&c, "heads", 1440).await;
+    // A click on a cell switches its head off in every matrix.
+    click(&c, "#heads [data-score=induction] .head[data-head=L1H3]").await;
     wait_for(&c, "#heads .head[data-head=L1H3][aria-pressed=true]", 10).await;
+    let pressed = js(
+        &c,
+        "return [document.querySelectorAll('#heads .head[data-head=L1H3][aria-pressed=true]').length,
+                 document.querySelectorAll('#heads .head-matrix').length,
+                 document.querySelectorAll('#heads .head[aria-pressed=true]').length];",
+        vec![],
+    )
+    .await;
+    assert_eq!(
+        pressed[0], pressed[1],
+        "L1H3 is off in every matrix: {pressed}"
+    );
+    assert_eq!(pressed[0], pressed[2], "and no other head is: {pressed}");
     assert!(text(&c, "#weights-note").await.contains("attn2 − L1H3"));
     let cut = run(&c).await;
     // The curve on the chart was measured again for the ablated model and laid over the others.
@@ -180,7 +259,6 @@ async fn explain_panels_sweep_ablate_scrub_and_share() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let attn2 = native_model_of("attn2", None);
     let masked = attn2.with_heads_ablated(&HeadMask::from_ablated(2, 4, &[(1, 3)]));
     assert_eq!(whole.text, native_greedy(&attn2, &prompt).0);
     assert_eq!(cut.text, native_greedy(&masked, &prompt).0);
@@ -197,8 +275,9 @@ async fn explain_panels_sweep_ablate_scrub_and_share() {
         "ablating L1H3 only lowered accuracy from {before} to {after}"
     );
 
-    // 3. The checkpoint slider: the live score equals the one the curves recorded.
-    click(&c, "#heads .head[data-head=L1H3]").await;
+    // 3. The checkpoint slider: the live score equals the one the curves recorded. Any
+    // matrix's cell switches its head back on.
+    click(&c, "#heads [data-score=previous] .head[data-head=L1H3]").await;
     wait_for(&c, "#heads .head[data-head=L1H3][aria-pressed=false]", 10).await;
     let curves: icl_model::train::curves::Curves = serde_json::from_str(
         &std::fs::read_to_string(dist().join("models/attn2/curves.json")).unwrap(),

@@ -16,6 +16,7 @@ use crate::i18n::{Lang, use_lang};
 use super::about_box::AboutBox;
 
 use crate::doc::{Doc, Example, MAX_EXAMPLES, MAX_RAW, MAX_TEXT, View};
+use crate::icons::{Icon, svg};
 use crate::presets::{
     self, UNSEEN, UNSEEN_EXPLAIN, apply_named, apply_preset, explain, flip, label_of,
     more_examples, unseen_program,
@@ -262,18 +263,18 @@ pub fn Builder(props: &BuilderProps) -> Html {
             <li class="example" key={i}>
                 <input class="ex-in" type="text" title={lang.t("An example input: what the rule is applied to")} spellcheck="false" aria-label={lang.f("Example {n} input", &[("n", &n)])}
                     maxlength={MAX_TEXT.to_string()} value={ex.input.clone()} oninput={change(false)} />
-                <span class="arrow" aria-hidden="true">{ "→" }</span>
+                <span class="arrow" aria-hidden="true">{ svg(Icon::Arrow) }</span>
                 <input class="ex-out" type="text" title={lang.t("The example output: the rule applied to the input")} spellcheck="false" aria-label={lang.f("Example {n} output", &[("n", &n)])}
                     maxlength={MAX_TEXT.to_string()} value={ex.output.clone()} oninput={change(true)} />
                 <span class="ex-tools">
                     <button class="icon" aria-label={lang.f("Move example {n} up", &[("n", &n)])} title={lang.t("Move up")} disabled={i == 0}
-                        onclick={op(|v, i| v.swap(i - 1, i))}>{ "↑" }</button>
+                        onclick={op(|v, i| v.swap(i - 1, i))}>{ svg(Icon::Up) }</button>
                     <button class="icon" aria-label={lang.f("Move example {n} down", &[("n", &n)])} title={lang.t("Move down")} disabled={i + 1 == len}
-                        onclick={op(|v, i| v.swap(i, i + 1))}>{ "↓" }</button>
+                        onclick={op(|v, i| v.swap(i, i + 1))}>{ svg(Icon::Down) }</button>
                     <button class="icon" aria-label={lang.f("Duplicate example {n}", &[("n", &n)])} disabled={len >= MAX_EXAMPLES}
-                        title={lang.t("Duplicate")} onclick={op(|v, i| { let e = v[i].clone(); v.insert(i + 1, e) })}>{ "⧉" }</button>
+                        title={lang.t("Duplicate")} onclick={op(|v, i| { let e = v[i].clone(); v.insert(i + 1, e) })}>{ svg(Icon::Duplicate) }</button>
                     <button class="icon" aria-label={lang.f("Remove example {n}", &[("n", &n)])} title={lang.t("Remove")}
-                        onclick={op(|v, i| { v.remove(i); })}>{ "✕" }</button>
+                        onclick={op(|v, i| { v.remove(i); })}>{ svg(Icon::Remove) }</button>
                 </span>
             </li>
         }

@@ -125,7 +125,7 @@ pub fn Completion(props: &CompletionProps) -> Html {
             <p class="explain">{ lang.t("Each character the model wrote, shaded by how sure it was (darker = more probable). Hover or focus a character to see the five it considered.") }</p>
             <div id="completion" translate="no" data-state={state} data-text={text} aria-live="off">
                 { for chips }
-                if props.run_state == RunState::Running { <span class="cursor" aria-hidden="true">{ "▍" }</span> }
+                if props.run_state == RunState::Running { <span class="cursor" aria-hidden="true"></span> }
                 if props.run_state == RunState::Idle && props.tokens.is_empty() { <span class="placeholder">{ lang.t("Press Run (or Ctrl+Enter) to complete the prompt.") }</span> }
             </div>
             { detail.unwrap_or_default() }
