@@ -294,6 +294,119 @@ pub fn heatmap_svg(
     (out + "</svg>", w, h)
 }
 
+/// One score's matrix to save: its title and `[layer][head]` values.
+pub type HeadMatrix<'a> = (&'a str, &'a [Vec<f32>]);
+
+/// Head score matrices as CSV, one row per cell: `score,layer,head,value`.
+pub fn head_matrices_csv(matrices: &[HeadMatrix]) -> String {
+    let mut out = String::from("score,layer,head,value\n");
+    for (title, values) in matrices {
+        for (l, row) in values.iter().enumerate() {
+            for (h, v) in row.iter().enumerate() {
+                out += &format!("{},{l},{h},{v}\n", csv_field(title));
+            }
+        }
+    }
+    out
+}
+
+/// Head score matrices as JSON: the title, the colour scale's range, and each matrix.
+pub fn head_matrices_json(title: &str, matrices: &[HeadMatrix]) -> String {
+    let list: Vec<serde_json::Value> = matrices
+        .iter()
+        .map(|(t, v)| serde_json::json!({ "score": t, "values": v }))
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({
+        "title": title,
+        "scale": { "colours": "viridis", "min": 0.0, "max": 1.0 },
+        "matrices": list,
+    }))
+    .unwrap_or_default()
+}
+
+/// Side of one cell of a head matrix in its SVG (px).
+const HEAD_CELL: f64 = 22.0;
+
+/// A standalone SVG of head score matrices side by side under `title`, cells coloured as on
+/// the page, with a legend of the scale (0 to 1). Returns the SVG and its width and height.
+pub fn head_matrices_svg(title: &str, matrices: &[HeadMatrix]) -> (String, f64, f64) {
+    let heads = matrices
+        .iter()
+        .flat_map(|m| m.1.first())
+        .map(Vec::len)
+        .max()
+        .unwrap_or(0);
+    let layers = matrices.iter().map(|m| m.1.len()).max().unwrap_or(0);
+    // Room for the row labels, the cells, and a caption of up to ~26 characters.
+    let block = (24.0 + HEAD_CELL * heads as f64).max(170.0) + 12.0;
+    let per_row = ((720.0 / block) as usize).clamp(1, matrices.len().max(1));
+    let w = 8.0 + block * per_row as f64;
+    let title_rows = wrap(title, title_chars(w));
+    let top = BAND * title_rows.len() as f64 + 30.0;
+    let block_h = 34.0 + HEAD_CELL * layers as f64 + 8.0;
+    let rows = matrices.len().div_ceil(per_row);
+    let h = top + block_h * rows as f64 + 8.0;
+    let mut out = svg_head(
+        w,
+        h,
+        "text{font-family:system-ui,sans-serif;font-size:10px;fill:#24292f}",
+        &title_rows,
+    );
+    // The legend: the scale from 0 to 1.
+    let y = top - 22.0;
+    out += "<defs><linearGradient id=\"viridis\">";
+    for i in 0..=8 {
+        let t = i as f32 / 8.0;
+        out += &format!(
+            "<stop offset=\"{:.3}\" stop-color=\"{}\"/>",
+            t,
+            crate::heatmap::viridis_css(t)
+        );
+    }
+    out += "</linearGradient></defs>";
+    out += &format!(
+        "<text x=\"8\" y=\"{}\">0</text><rect x=\"18\" y=\"{y}\" width=\"120\" height=\"10\" fill=\"url(#viridis)\"/><text x=\"142\" y=\"{}\">1</text>",
+        y + 9.0,
+        y + 9.0
+    );
+    for (i, (name, values)) in matrices.iter().enumerate() {
+        let x0 = 8.0 + block * (i % per_row) as f64;
+        let y0 = top + block_h * (i / per_row) as f64;
+        out += &format!(
+            "<text x=\"{x0}\" y=\"{}\" style=\"font-weight:600\">{}</text>",
+            y0 + 10.0,
+            xml_text(name)
+        );
+        let (cx, cy) = (x0 + 24.0, y0 + 30.0);
+        for h in 0..values.first().map_or(0, Vec::len) {
+            out += &format!(
+                "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">H{h}</text>",
+                cx + HEAD_CELL * (h as f64 + 0.5),
+                cy - 4.0
+            );
+        }
+        for (l, row) in values.iter().enumerate() {
+            let ry = cy + HEAD_CELL * l as f64;
+            out += &format!(
+                "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">L{l}</text>",
+                cx - 4.0,
+                ry + HEAD_CELL / 2.0 + 3.0
+            );
+            for (h, v) in row.iter().enumerate() {
+                out += &format!(
+                    "<rect x=\"{:.1}\" y=\"{ry:.1}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>L{l}H{h} {}: {v:.3}</title></rect>",
+                    cx + HEAD_CELL * h as f64,
+                    HEAD_CELL - 2.0,
+                    HEAD_CELL - 2.0,
+                    crate::heatmap::viridis_css(*v),
+                    xml_text(name)
+                );
+            }
+        }
+    }
+    (out + "</svg>", w, h)
+}
+
 /// Width of one character of the drawn table's 11 px text, and a cell's padding (px).
 const CHAR_W: f64 = 6.4;
 const CELL_PAD: f64 = 12.0;
@@ -391,6 +504,32 @@ pub fn file_stem(view: &str, model: Option<&str>, step: Option<usize>) -> String
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn head_matrices_save_every_cell_in_each_format() {
+        let ind = vec![vec![0.5, 0.25], vec![1.0, 0.0]];
+        let prev = vec![vec![0.125, 0.75], vec![0.0, 0.375]];
+        let ms: [super::HeadMatrix; 2] = [("Induction", &ind), ("Previous, token", &prev)];
+        let csv = super::head_matrices_csv(&ms);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 1 + 8);
+        assert_eq!(lines[1], "Induction,0,0,0.5");
+        assert_eq!(lines[3], "Induction,1,0,1");
+        assert_eq!(lines[6], "\"Previous, token\",0,1,0.75");
+        let json: serde_json::Value =
+            serde_json::from_str(&super::head_matrices_json("Heads", &ms)).unwrap();
+        assert_eq!(json["matrices"][1]["values"][1][1], 0.375);
+        assert_eq!(json["scale"]["max"], 1.0);
+        let (svg, w, h) = super::head_matrices_svg("Heads", &ms);
+        assert!(w > 0.0 && h > 0.0);
+        assert_eq!(
+            svg.matches("<rect x=").count(),
+            1 + 8,
+            "the legend and a rect per cell"
+        );
+        assert!(svg.contains(&format!("fill=\"{}\"", crate::heatmap::viridis_css(1.0))));
+        assert!(svg.contains("<title>L1H0 Induction: 1.000</title>"));
+    }
+
     use super::*;
 
     fn data() -> ChartData {

@@ -12,7 +12,9 @@ use crate::i18n::use_lang;
 use super::about_box::AboutBox;
 
 use super::chart::{Axis, COLORS, Chart, Line};
+use super::export_buttons::ExportButtons;
 use crate::doc::Doc;
+use crate::export::{self, Format};
 use crate::heatmap::{viridis_css, viridis_gradient};
 use crate::protocol::Explanation;
 
@@ -94,7 +96,7 @@ pub fn Heads(p: &HeadsProps) -> Html {
                 <input id="head-seed" type="number" title={lang.t("Seed of the random strings the head scores are measured on")} min="0" value={p.doc.explore.seed.to_string()} onchange={on_seed} />
                 <span class="hint">{ lang.f("top induction score {v}", &[("v", &format!("{:.3}", max_score(&r.induction)))]) }</span>
             </div>
-            <HeadMatrices matrices={score_matrices(r, &x.prompt)} ablated={p.doc.explore.ablated.clone()} on_toggle={toggle} />
+            <HeadMatrices matrices={score_matrices(r, &x.prompt)} ablated={p.doc.explore.ablated.clone()} on_toggle={toggle} file={p.file.clone()} />
             <p id="copy-losses" data-first={first.to_string()} data-second={second.to_string()}>
                 { lang.f("Loss on a repeated random string: first copy {a} nats per character, second copy {b} ({pct} % of the first).", &[("a", &format!("{first:.2}")), ("b", &format!("{second:.2}")), ("pct", &format!("{:.0}", 100.0 * second / first.max(1e-6)))]) }
             </p>
@@ -185,12 +187,36 @@ struct HeadMatricesProps {
     /// Heads switched off.
     ablated: Vec<(usize, usize)>,
     on_toggle: Callback<(usize, usize)>,
+    /// The exports' name without extension.
+    file: AttrValue,
 }
 
 /// The matrices side by side, under one legend of the colour scale.
 #[function_component]
 fn HeadMatrices(p: &HeadMatricesProps) -> Html {
     let lang = use_lang();
+    let said = use_state(String::new);
+    let export = {
+        let (matrices, said) = (p.matrices.clone(), said.clone());
+        let stem = format!("{}_heads", p.file);
+        Callback::from(move |f: Format| {
+            let titled: Vec<(&str, &[Vec<f32>])> = matrices
+                .iter()
+                .map(|m| (lang.t(m.title), m.values.as_slice()))
+                .collect();
+            let title = lang.t("Head scores by layer and head (colour: 0 to 1)");
+            let said = said.clone();
+            crate::download::save_as(
+                f,
+                &stem,
+                || export::head_matrices_svg(title, &titled),
+                || export::head_matrices_csv(&titled),
+                || export::head_matrices_json(title, &titled),
+                lang,
+                Callback::from(move |s| said.set(s)),
+            );
+        })
+    };
     html! {
         <div class="head-matrices">
             <div class="scale-legend" aria-hidden="true">
@@ -203,6 +229,7 @@ fn HeadMatrices(p: &HeadMatricesProps) -> Html {
             <div class="matrix-row">
                 { for p.matrices.iter().map(|m| matrix(m, &p.ablated, &p.on_toggle, lang)) }
             </div>
+            <ExportButtons said={(*said).clone()} on_export={export} />
         </div>
     }
 }

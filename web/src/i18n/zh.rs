@@ -378,6 +378,10 @@ pub const ZH: &[(&str, &str)] = &[
         "{head} {score} {v}：已关闭，点击打开",
     ),
     ("hatched: switched off", "斜纹：已关闭"),
+    (
+        "Head scores by layer and head (colour: 0 to 1)",
+        "按层和头排列的头得分（颜色：0 到 1）",
+    ),
     ("Induction", "归纳"),
     ("Prefix matching", "前缀匹配"),
     ("Previous token", "前一词元"),
