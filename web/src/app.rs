@@ -9,6 +9,7 @@ use crate::components::builder::Builder;
 use crate::components::compare::Compare;
 use crate::components::completion::{Completion, notice_words};
 use crate::components::compression::Compression;
+use crate::components::curve_preview::CurvePreview;
 use crate::components::focus_tip::FocusTip;
 use crate::components::heads::Heads;
 use crate::components::icl_curve::IclCurve;
@@ -18,6 +19,7 @@ use crate::components::messages::Messages;
 use crate::components::model_status::{ModelStatusLine, status_line};
 use crate::components::recover::Recover;
 use crate::components::run_panel::RunPanel;
+use crate::components::settings::Settings;
 use crate::components::training::Training;
 use crate::components::tune_panel::TunePanel;
 use crate::doc::Doc;
@@ -173,7 +175,7 @@ pub fn App() -> Html {
                     <Builder doc={page.doc.clone()} block_size={page.block_size(&live_part.run)} on_change={on_doc.clone()} on_message={dispatching(&state, Action::Message)} />
                 </div>
                 <div class="col">
-                    <RunPanel doc={page.doc.clone()} models={run_models} ready={ready && !tune_part.running} running={run.state == RunState::Running}
+                    <RunPanel doc={page.doc.clone()} ready={ready && !tune_part.running} running={run.state == RunState::Running}
                         altered={altered} share_url={page.share_url.clone()} on_run={jobs.run.clone()} on_stop={jobs.stop.clone()}
                         on_share={share_callback(&state)} on_doc={on_doc.clone()}
                         on_export_all={export_callback(&state, "icl-playground", |s| crate::bundle::all(s, &link_to(&s.page.doc, &s.live.run, &s.tune)))} />
@@ -181,7 +183,11 @@ pub fn App() -> Html {
                     <Completion tokens={run.tokens.clone()} run_state={run.state} text={run.text.clone()}
                         reason={run.reason.as_ref().map(|r| r.words(lang))} expected={run.expected.clone()} expected_logprob={expected_logprob}
                         on_export={export_callback(&state, "completion", crate::bundle::completion)} />
+                    <CurvePreview series={explore.series.clone()} file={file("icl-curve-preview")} />
                     <Compression analysis={run.analysis.clone()} />
+                    <section class="panel" aria-label={lang.t("Settings")}>
+                        <Settings doc={page.doc.clone()} models={run_models} on_change={on_doc.clone()} />
+                    </section>
                 </div>
             </div>
             <h2 class="part">{ lang.t("Compare and explain") }</h2>

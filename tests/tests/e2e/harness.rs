@@ -271,9 +271,18 @@ pub(crate) async fn screenshot(c: &Client, name: &str, width: u32) {
     screenshot_at(c, name, width, 1000).await;
 }
 
-/// [`screenshot`] in a window `width` × `height`.
-pub(crate) async fn screenshot_at(c: &Client, name: &str, width: u32, height: u32) {
+/// Sizes the window so that the page itself gets `width` × `height` (the window's frame
+/// takes some of the window's height).
+pub(crate) async fn set_viewport(c: &Client, width: u32, height: u32) {
     c.set_window_size(width, height).await.unwrap();
+    let frame = js(c, "return window.outerHeight - window.innerHeight;", vec![]).await;
+    let frame = u32::try_from(frame.as_u64().unwrap_or(0)).unwrap_or(0);
+    c.set_window_size(width, height + frame).await.unwrap();
+}
+
+/// [`screenshot`] of a page `width` × `height` (the window a little higher, for its frame).
+pub(crate) async fn screenshot_at(c: &Client, name: &str, width: u32, height: u32) {
+    set_viewport(c, width, height).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let png = c.screenshot().await.unwrap();
     let dir = repo_root().join("target/screenshots");

@@ -14,6 +14,7 @@ mod damaged_weights_and_cache;
 mod drafts_and_hostile_links;
 mod explain_panels;
 mod export_and_heatmap;
+mod first_visit_learns;
 mod first_visit_share;
 mod in_weights;
 mod live_training;

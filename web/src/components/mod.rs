@@ -8,6 +8,7 @@ pub mod chart;
 pub mod compare;
 pub mod completion;
 pub mod compression;
+pub mod curve_preview;
 pub mod download_link;
 pub mod export_buttons;
 pub mod focus_tip;

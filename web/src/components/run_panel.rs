@@ -7,14 +7,11 @@ use crate::i18n::use_lang;
 
 use super::about_box::AboutBox;
 
-use super::settings::Settings;
 use crate::doc::Doc;
-use crate::protocol::ModelSummary;
 
 #[derive(Properties, PartialEq)]
 pub struct RunPanelProps {
     pub doc: Doc,
-    pub models: Vec<ModelSummary>,
     pub ready: bool,
     pub running: bool,
     /// `base @ step 845 − L1H3` when the weights are not the final ones with every head.
@@ -65,7 +62,6 @@ pub fn RunPanel(p: &RunPanelProps) -> Html {
                     <input id="share-url" type="text" title={lang.t("The link to exactly this state")} readonly=true value={url.clone()} />
                 </p>
             }
-            <Settings doc={p.doc.clone()} models={p.models.clone()} on_change={p.on_doc.clone()} />
         </section>
     }
 }

@@ -172,6 +172,14 @@ pub const ZH: &[(&str, &str)] = &[
         "Induction: repeating what the prompt holds",
         "归纳：重复提示中已有的内容",
     ),
+    (
+        "The answer against the number of examples",
+        "答案随例子数量的变化",
+    ),
+    (
+        "The ICL curve in full, to measure again or compare: below",
+        "完整的 ICL 曲线（可重新测量或比较）：见下文",
+    ),
     ("A rule the model never saw", "模型从未见过的规则"),
     ("k", "k"),
     (
