@@ -1,10 +1,14 @@
 //! axe-core's WCAG 2.1 A and AA checks through the page's states, and a focus outline on every
 //! control Tab reaches.
 
-use fantoccini::Client;
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+use icl_tests::ChromeDriver;
 use serde_json::json;
 
-use crate::harness::{Site, click, js, press_tab, start_long_run, wait_for, wait_ready};
+use crate::harness::{
+    Site, click, js, press_tab, run, screenshot, start_long_run, wait_for, wait_ready,
+};
 
 /// axe-core's WCAG 2.1 A and AA violations on the page as it is now ("rule: elements").
 async fn axe_violations(c: &Client) -> Vec<String> {
@@ -83,6 +87,60 @@ async fn accessibility_checks_find_nothing() {
         failures.is_empty(),
         "axe-core found:\n{}",
         failures.join("\n")
+    );
+    c.close().await.unwrap();
+}
+
+/// With the system's dark preference the page takes its dark palette, and axe-core finds no
+/// contrast it lacks once the explain panels show (the other checks do not depend on colours
+/// and run in light mode above).
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the built site and chromedriver: run by cargo xtask test"]
+async fn dark_mode_follows_the_system_and_keeps_contrast() {
+    let site = Site::start();
+    let mut caps = ChromeDriver::capabilities();
+    caps["goog:chromeOptions"]["args"]
+        .as_array_mut()
+        .expect("the capabilities list Chromium's arguments")
+        .push(json!("--force-dark-mode"));
+    let c = ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps)
+        .connect(&site.driver.url())
+        .await
+        .expect("a WebDriver session starts");
+    c.goto(&site.url()).await.unwrap();
+    wait_ready(&c).await;
+    let looks = js(
+        &c,
+        "return [matchMedia('(prefers-color-scheme: dark)').matches,
+                 getComputedStyle(document.body).backgroundColor,
+                 getComputedStyle(document.body).color];",
+        vec![],
+    )
+    .await;
+    assert_eq!(
+        looks,
+        json!([true, "rgb(13, 17, 23)", "rgb(230, 237, 243)"]),
+        "the dark palette"
+    );
+    run(&c).await;
+    wait_for(&c, "#heads .head", 60).await;
+    js(
+        &c,
+        "document.querySelectorAll('details').forEach(d => d.open = true);
+         document.querySelector('#heads').scrollIntoView(); return 0;",
+        vec![],
+    )
+    .await;
+    screenshot(&c, "dark", 1440).await;
+    let contrast: Vec<String> = axe_violations(&c)
+        .await
+        .into_iter()
+        .filter(|v| v.contains("contrast"))
+        .collect();
+    assert!(
+        contrast.is_empty(),
+        "axe-core found in dark mode: {contrast:?}"
     );
     c.close().await.unwrap();
 }
