@@ -11,8 +11,9 @@ use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest};
 use icl_tests::repo_root;
 
 use crate::harness::{
-    Site, chart_points, click, compare_by_model, dist, js, measure_curve, native_greedy,
-    native_model, policy_violations, run, screenshot, set_value, text, value, wait_for, wait_ready,
+    Site, chart_points, click, compare_by_model, dist, downloaded, js, measure_curve,
+    native_greedy, native_model, policy_violations, run, screenshot, set_value, text, value,
+    wait_for, wait_ready,
 };
 
 /// A model of the built site's manifest, natively (final weights or a checkpoint).
@@ -213,6 +214,32 @@ async fn explain_panels_sweep_ablate_scrub_and_share() {
             && matrices.iter().any(|m| m[0] == "prompt-previous"),
         "the scores on the prompt have their matrices"
     );
+    // The matrices save like the charts: the CSV holds every cell's score.
+    click(&c, "#heads .head-matrices .export-csv").await;
+    let said = wait_for(&c, "#heads .head-matrices .export-said:not(:empty)", 20)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let name = said.trim().trim_start_matches("Saved ").to_string();
+    let csv = String::from_utf8(downloaded(&name).await).unwrap();
+    assert_eq!(csv.lines().next(), Some("score,layer,head,value"), "{name}");
+    assert_eq!(
+        csv.lines().count(),
+        1 + 8 * matrices.len(),
+        "a row per cell"
+    );
+    for (l, row) in native.induction.iter().enumerate() {
+        for (h, want) in row.iter().enumerate() {
+            let prefix = format!("Induction,{l},{h},");
+            let line = csv
+                .lines()
+                .find(|x| x.starts_with(&prefix))
+                .unwrap_or_else(|| panic!("no {prefix} in {csv}"));
+            let v: f32 = line[prefix.len()..].parse().unwrap();
+            assert!((v - want).abs() < 1e-3, "{line} vs native {want}");
+        }
+    }
     js(
         &c,
         "document.querySelector('#heads').scrollIntoView();",
