@@ -81,7 +81,7 @@ pub const ABOUT: &[About] = &[
     },
     About {
         key: "heads",
-        what: "Every attention head with its induction, prefix-matching, previous-token and copying scores, and the loss on a random string and its repeat. Click a head to switch it off.",
+        what: "A colour matrix per score (a row per layer, a column per head): induction, prefix matching, previous token, duplicate token and copying on random strings, two of them on the prompt, and the loss on a random string and its repeat. Click a cell to switch its head off.",
         why: "Induction: a head that finds the earlier occurrence of the current character and copies what followed is the mechanism behind much in-context learning. Switching it off shows what depends on it.",
         paper: "Olsson et al. 2022, In-context Learning and Induction Heads",
         url: OLSSON,

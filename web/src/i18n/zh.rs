@@ -860,8 +860,8 @@ pub const ZH: &[(&str, &str)] = &[
         "Olsson 等，2022，《In-context Learning and Induction Heads》",
     ),
     (
-        "Every attention head with its induction, prefix-matching, previous-token and copying scores, and the loss on a random string and its repeat. Click a head to switch it off.",
-        "每个注意力头的归纳、前缀匹配、前一词元和复制得分，以及在随机字符串及其重复上的损失。点击一个头可以关掉它。",
+        "A colour matrix per score (a row per layer, a column per head): induction, prefix matching, previous token, duplicate token and copying on random strings, two of them on the prompt, and the loss on a random string and its repeat. Click a cell to switch its head off.",
+        "每种得分一个彩色矩阵（每行一层，每列一个头）：随机字符串上的归纳、前缀匹配、前一词元、重复词元和复制，其中两种也在提示词上测量，以及在随机字符串及其重复上的损失。点击一个格子可以关掉它的头。",
     ),
     (
         "Induction: a head that finds the earlier occurrence of the current character and copies what followed is the mechanism behind much in-context learning. Switching it off shows what depends on it.",
