@@ -185,9 +185,10 @@ pub fn App() -> Html {
                         on_export={export_callback(&state, "completion", crate::bundle::completion)} />
                     <CurvePreview series={explore.series.clone()} file={file("icl-curve-preview")} />
                     <Compression analysis={run.analysis.clone()} />
-                    <section class="panel" aria-label={lang.t("Settings")}>
+                    // The run's settings, under its answer: a part of the Run panel.
+                    <div class="panel" role="region" aria-label={lang.t("Settings")}>
                         <Settings doc={page.doc.clone()} models={run_models} on_change={on_doc.clone()} />
-                    </section>
+                    </div>
                 </div>
             </div>
             <h2 class="part">{ lang.t("Compare and explain") }</h2>

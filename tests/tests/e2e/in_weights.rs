@@ -79,8 +79,23 @@ async fn a_tune_learns_in_weights_what_the_learner_misses_in_context() {
     let site = Site::start();
     let c = site.open_ready(None).await;
     watch_long_tasks(&c).await;
-    for _ in 3..EXAMPLES.len() {
-        click(&c, "#add-example").await;
+    // As many example rows as EXAMPLES, whatever the page opened with.
+    loop {
+        let rows = js(
+            &c,
+            "return document.querySelectorAll('#examples li').length;",
+            vec![],
+        )
+        .await
+        .as_u64()
+        .unwrap() as usize;
+        match rows.cmp(&EXAMPLES.len()) {
+            std::cmp::Ordering::Less => click(&c, "#add-example").await,
+            std::cmp::Ordering::Greater => {
+                click(&c, "#examples li:last-child button[title=Remove]").await;
+            }
+            std::cmp::Ordering::Equal => break,
+        }
     }
     for (i, (x, y)) in EXAMPLES.iter().enumerate() {
         let row = format!("#examples li:nth-child({})", i + 1);
@@ -89,6 +104,16 @@ async fn a_tune_learns_in_weights_what_the_learner_misses_in_context() {
     }
     set_value(&c, "#query", QUERY.0).await;
     set_value(&c, "#expected", QUERY.1).await;
+    let prompt: String = EXAMPLES
+        .iter()
+        .map(|(x, y)| format!("in: {x}\nout: {y}\n"))
+        .chain([format!("in: {}\nout:", QUERY.0)])
+        .collect();
+    assert_eq!(
+        text(&c, "#preview").await,
+        prompt,
+        "the prompt the comment measured"
+    );
     let steps = TuneSettings::default().steps;
     assert_eq!(value(&c, "#tune-steps").await, steps.to_string());
 

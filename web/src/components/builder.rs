@@ -394,7 +394,8 @@ pub fn Builder(props: &BuilderProps) -> Html {
                 <p id="limits" class="limit">{ lang.f("Near the page's limit: {fields}.", &[("fields", &limits.join("; "))]) }</p>
             }
             <h3 class="sub">{ lang.t("What the model reads") }<span class="hint">{ format!(" · {window}") }</span></h3>
-            <pre id="preview" class="preview" translate="no">{ prompt }</pre>
+            // Focusable: a long prompt scrolls, and the keyboard must reach it.
+            <pre id="preview" class="preview" translate="no" tabindex="0">{ prompt }</pre>
             if let Some(o) = over { <p class="notice" id="too-long">{ o }</p> }
             if let Some(u) = unknown { <p class="notice" id="unknown-chars">{ u }</p> }
         </section>

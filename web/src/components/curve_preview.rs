@@ -25,14 +25,15 @@ pub fn CurvePreview(p: &PreviewProps) -> Html {
         return html! {};
     }
     html! {
-        // No heading and narrow, so that it fits under the answer on a laptop's first screen.
-        <section class="panel" aria-label={lang.t("The answer against the number of examples")} id="curve-preview">
+        // No heading and narrow, so that it fits under the answer on a laptop's first screen;
+        // a part of the ICL curve panel (which explains it), not a panel of its own.
+        <div class="panel" role="region" aria-label={lang.t("The answer against the number of examples")} id="curve-preview">
             <div style="max-width: 22rem">
                 <Chart id="curve-preview-chart" title={lang.t("Exact match (left axis, solid) and mean log-probability of the right answer (right axis, dashed) against the number of examples")}
                     x_label={lang.t("examples in the prompt (k)")} left_label={lang.t("exact match (%)")} right_label={Some(AttrValue::from(lang.t("mean log p (nats)")))}
                     left_range={Some((0.0, 100.0))} lines={lines} file={p.file.clone()} />
             </div>
             <p class="hint"><a href="#icl-curve">{ lang.t("The ICL curve in full, to measure again or compare: below") }</a></p>
-        </section>
+        </div>
     }
 }
