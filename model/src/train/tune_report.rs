@@ -196,11 +196,6 @@ impl TuneReport {
         }
         s
     }
-
-    /// The cell of `group` at `k`.
-    pub fn cell(&self, group: Group, k: usize) -> Option<&TuneCell> {
-        self.cells.iter().find(|c| c.group == group && c.k == k)
-    }
 }
 
 #[cfg(test)]
