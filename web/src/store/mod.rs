@@ -390,6 +390,20 @@ mod tests {
         assert!(matches!(s.page.model, ModelStatus::Failed(_)));
     }
 
+    /// The state a page opens with on `doc` (a link's document, not a first visit).
+    fn opened(doc: Doc) -> State {
+        State::from_startup(
+            Startup {
+                doc,
+                pending_link: None,
+                messages: vec![],
+                protect_draft: false,
+                first_visit: false,
+            },
+            vec![],
+        )
+    }
+
     #[test]
     fn a_links_tune_is_taken_out_to_be_run_again_within_the_pages_limits() {
         use crate::doc::TuneLink;
@@ -409,16 +423,7 @@ mod tests {
         };
         let back = crate::share::decode(&crate::share::encode(&doc)).unwrap();
         assert_eq!(back.tune.as_ref(), Some(&link));
-        let s = State::from_startup(
-            Startup {
-                doc: back,
-                pending_link: None,
-                messages: vec![],
-                protect_draft: false,
-                first_visit: false,
-            },
-            vec![],
-        );
+        let s = opened(back);
         assert_eq!(s.page.doc.tune, None, "the draft does not keep it");
         assert_eq!(s.tune.replay.as_ref(), Some(&link));
         let mut later = State::default();
@@ -496,16 +501,7 @@ mod tests {
         };
         let back = crate::share::decode(&crate::share::encode(&doc)).unwrap();
         assert_eq!(back.live, doc.live);
-        let s = State::from_startup(
-            Startup {
-                doc: back,
-                pending_link: None,
-                messages: vec![],
-                protect_draft: false,
-                first_visit: false,
-            },
-            vec![],
-        );
+        let s = opened(back);
         assert_eq!(s.page.doc.live, None, "the draft does not keep it");
         assert_eq!(s.live.replay.as_ref().map(|l| l.step), Some(700));
         // A link opened later: the same.
