@@ -12,7 +12,6 @@ pub mod run;
 pub mod ship;
 #[cfg(feature = "train")]
 pub mod step;
-#[cfg(feature = "train")]
 pub mod tune;
 #[cfg(feature = "native")]
 pub mod tune_report;
