@@ -34,6 +34,8 @@ async function precache() {
   if (!cacheable('./', page)) return;
   const html = await page.clone().text();
   await keep(cache, './', page);
+  // The trainer worker's files (the training code) are left out: a first visit downloads only
+  // what it runs. They are kept below, when the visitor first trains or tunes.
   const assets = new Set(['worker.js', 'worker_bg.wasm', 'worker_loader.js', 'favicon.svg', 'manifest.webmanifest']);
   for (const m of html.matchAll(/["'](\/?[\w.\-\/]+\.(?:js|wasm|css))["']/g)) assets.add(m[1]);
   await Promise.all([...assets].map(async (url) => {

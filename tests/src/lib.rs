@@ -13,6 +13,13 @@ use std::time::{Duration, Instant};
 /// site (`/<repository>/`); the site is built for it.
 pub const SUB_PATH: &str = "/icl-playground/";
 
+/// The wasm of the page's trainer worker (trunk's `trainer` target in `index.html`): the
+/// training code, fetched only when the visitor first trains or tunes.
+pub const TRAINER_WASM: &str = "trainer_bg.wasm";
+
+/// The wasm of the page's inference worker (trunk's `worker` target), fetched on first load.
+pub const WORKER_WASM: &str = "worker_bg.wasm";
+
 /// MIME type by file extension (browsers insist on `application/wasm` for streaming compile).
 pub fn mime(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
@@ -53,6 +60,9 @@ pub struct StaticServer {
     server: Arc<tiny_http::Server>,
     /// While set, every request gets 503 (the site is unreachable).
     offline: Arc<std::sync::atomic::AtomicBool>,
+    /// The path of every request so far, in order (the workers' own fetches too, which the
+    /// page's resource timing does not list).
+    requested: Arc<std::sync::Mutex<Vec<String>>>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -74,8 +84,13 @@ impl StaticServer {
         let s = server.clone();
         let offline = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let off = offline.clone();
+        let requested = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = requested.clone();
         let thread = std::thread::spawn(move || {
             for req in s.incoming_requests() {
+                if let Ok(mut log) = log.lock() {
+                    log.push(req.url().to_string());
+                }
                 if off.load(std::sync::atomic::Ordering::SeqCst) {
                     let _ = req
                         .respond(tiny_http::Response::from_string("offline").with_status_code(503));
@@ -114,6 +129,7 @@ impl StaticServer {
             mount: mount.to_string(),
             server,
             offline,
+            requested,
             thread: Some(thread),
         })
     }
@@ -122,6 +138,15 @@ impl StaticServer {
     pub fn set_offline(&self, offline: bool) {
         self.offline
             .store(offline, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Whether any request so far asked for a file whose name ends with `file` (its query
+    /// string aside).
+    pub fn was_requested(&self, file: &str) -> bool {
+        self.requested.lock().is_ok_and(|log| {
+            log.iter()
+                .any(|url| url.split('?').next().is_some_and(|p| p.ends_with(file)))
+        })
     }
 
     /// `http://addr/mount`.

@@ -168,6 +168,17 @@ pub enum ToWorker {
     ResetTune,
     /// The tuned model's weight file (answered by `TunedWeights`).
     ExportTuned,
+    /// Answer the requests sent before this one, then end: the page has started the trainer
+    /// worker in this one's place.
+    Close,
+}
+
+impl ToWorker {
+    /// Whether only the trainer worker can do it (it trains or tunes: the inference worker
+    /// has no training code).
+    pub fn needs_trainer(&self) -> bool {
+        matches!(self, ToWorker::Train { .. } | ToWorker::Tune { .. })
+    }
 }
 
 /// What a tune runs: the weights it starts from, the visitor's examples in their template,

@@ -82,6 +82,9 @@ pub enum WorkerError {
     NotTunable,
     /// A tune could not start.
     Tune(icl_model::train::tune::TuneError),
+    /// Training or a tune reached the inference worker, which has no training code (the page
+    /// sends them to the trainer worker).
+    NoTrainingCode,
 }
 
 /// What is wrong with a downloaded weight file.
@@ -196,6 +199,9 @@ impl WorkerError {
                         .into(),
                 }
             }
+            E::NoTrainingCode => lang
+                .t("the training code is not loaded: press Train or Tune again")
+                .into(),
         }
     }
 }
@@ -285,6 +291,7 @@ mod tests {
             E::Tune(icl_model::train::tune::TuneError::TooLong(3, 128)),
             E::Tune(icl_model::train::tune::TuneError::Settings),
             E::Tune(icl_model::train::tune::TuneError::NoMlps),
+            E::NoTrainingCode,
         ]
     }
 
@@ -321,6 +328,7 @@ mod tests {
             "example 3 alone does not fit the model's window of 128 characters",
             "steps must be 1 to 500, the batch at least 1 and the learning rate a number above 0",
             "this model has no MLPs (attention only): choose other weights to move",
+            "the training code is not loaded: press Train or Tune again",
         ];
         assert_eq!(en, expected);
         assert_eq!(

@@ -146,29 +146,6 @@ fn browser_nosimd(env: &tools::Env) -> Result<Vec<Figure>, String> {
         .collect())
 }
 
-/// Raw and gzip sizes of the site's wasm files.
-fn wasm_sizes(dist: &Path) -> Vec<(String, u64, u64)> {
-    let Ok(entries) = std::fs::read_dir(dist) else {
-        return Vec::new();
-    };
-    let mut out: Vec<(String, u64, u64)> = entries
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".wasm"))
-        .filter_map(|e| {
-            let bytes = std::fs::read(e.path()).ok()?;
-            // Deflate at the highest level: what gzip -9 sends, less its 18-byte frame.
-            let deflated = miniz_oxide::deflate::compress_to_vec(&bytes, 10).len() as u64 + 18;
-            Some((
-                e.file_name().to_string_lossy().into_owned(),
-                bytes.len() as u64,
-                deflated,
-            ))
-        })
-        .collect();
-    out.sort();
-    out
-}
-
 /// The fastest matmul (GFLOP/s) measured in each place: the limit figures are compared with.
 fn limits(figures: &[Figure]) -> std::collections::BTreeMap<String, f64> {
     let mut out = std::collections::BTreeMap::new();
@@ -312,12 +289,15 @@ pub fn bench_with(env: &tools::Env, scope: &Scope) -> Result<std::path::PathBuf,
     if (!quick && scope.only.is_none()) || !dist.join("index.html").exists() {
         crate::build_site(env, crate::site::SUB_PATH)?;
     }
-    let sizes = wasm_sizes(&dist);
+    let sizes = crate::sizes::wasm_sizes(&dist);
+    let loads = crate::sizes::loads(&sizes);
     let report = serde_json::json!({
         "quick": quick,
         "native": native,
         "browser": browser,
-        "wasm": sizes.iter().map(|(f, raw, gz)| serde_json::json!({"file": f, "bytes": raw, "gzip": gz})).collect::<Vec<_>>(),
+        "wasm": sizes.iter().map(|s| serde_json::json!({"file": s.file, "bytes": s.bytes, "gzip": s.gzip})).collect::<Vec<_>>(),
+        "first_load_gzip": loads.first,
+        "trainer_gzip": loads.trainer,
     });
     std::fs::write(
         dir.join("report.json"),
@@ -339,9 +319,10 @@ pub fn bench_with(env: &tools::Env, scope: &Scope) -> Result<std::path::PathBuf,
         md += &format!("\n{}\n", lines.join("\n"));
     }
     md += "\n| wasm file | bytes | gzip |\n|---|---|---|\n";
-    for (f, raw, gz) in &sizes {
-        md += &format!("| {f} | {raw} | {gz} |\n");
+    for s in &sizes {
+        md += &format!("| {} | {} | {} |\n", s.file, s.bytes, s.gzip);
     }
+    md += &format!("\n{}\n", loads.line());
     std::fs::write(dir.join("report.md"), &md).map_err(|e| e.to_string())?;
     println!("{md}");
     Ok(dir.join("report.json"))

@@ -14,6 +14,7 @@
 
 mod bench;
 mod site;
+mod sizes;
 mod tools;
 
 use std::io::{BufRead, BufReader};
@@ -246,6 +247,30 @@ fn test() -> Result<Counts, String> {
                 "-p",
                 "icl-model",
                 "--no-default-features",
+            ])
+            .args([
+                "--target",
+                "wasm32-unknown-unknown",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+    )?;
+    // The trainer worker's code (the web crate's `train` feature) is checked on its own: the
+    // page and the inference worker are built without it.
+    run(
+        "clippy (wasm, trainer worker)",
+        cargo()
+            .args([
+                "clippy",
+                "-p",
+                "icl-web",
+                "-p",
+                "icl-model",
+                "--no-default-features",
+                "--features",
+                "icl-web/train",
             ])
             .args([
                 "--target",

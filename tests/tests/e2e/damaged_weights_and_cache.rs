@@ -4,20 +4,7 @@
 use fantoccini::{Client, Locator};
 use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest};
 
-use crate::harness::{Site, click, dist, run, text, wait_for, wait_ready};
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+use crate::harness::{Site, click, copy_dir, dist, run, text, wait_for, wait_ready};
 
 /// URLs in the page's model cache.
 async fn cached_urls(c: &Client) -> Vec<String> {

@@ -24,6 +24,20 @@ pub(crate) fn dist() -> PathBuf {
     dir
 }
 
+/// Copies a directory tree (a built site a test changes).
+pub(crate) fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 /// A served site and a chromedriver; `browser()` opens a fresh profile each time.
 pub(crate) struct Site {
     pub(crate) server: StaticServer,

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 use icl_model::net::backend::Backend;
+use icl_tests::{TRAINER_WASM, WORKER_WASM};
 use serde_json::json;
 
 use crate::harness::{
@@ -34,9 +35,20 @@ async fn live_step(c: &Client) -> (usize, bool) {
 async fn live_training_forms_an_induction_head_in_the_tab() {
     let site = Site::start();
     let c = site.open_ready(None).await;
+    // The first load runs the model without the training code: the trainer worker's wasm is
+    // fetched only when the visitor trains.
+    assert!(site.server.was_requested(WORKER_WASM));
+    assert!(
+        !site.server.was_requested(TRAINER_WASM),
+        "the first visit fetched the training code"
+    );
     watch_long_tasks(&c).await;
     click(&c, "#live-train").await;
     wait_for(&c, "#live-chart", 30).await;
+    assert!(
+        site.server.was_requested(TRAINER_WASM),
+        "Train fetched the training code"
+    );
     tokio::time::sleep(Duration::from_secs(2)).await;
     click(&c, "#live-pause").await;
     wait_for(&c, "#live-status[data-training=false]", 10).await;

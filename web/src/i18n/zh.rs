@@ -959,6 +959,10 @@ pub const ZH: &[(&str, &str)] = &[
         "步数须为 1 到 {max}，批大小至少为 1，学习率须为大于 0 的数",
     ),
     (
+        "the training code is not loaded: press Train or Tune again",
+        "训练代码还没有加载：请再按一次“训练”或“微调”",
+    ),
+    (
         "no model was trained in this tab yet",
         "这个标签页里还没有训练过模型",
     ),

@@ -52,6 +52,10 @@ pub enum Action {
     Worker(FromWorker),
     /// The worker died (why); the supervisor has ended it.
     WorkerCrashed(String),
+    /// The inference worker that the trainer worker replaced died before it answered what it
+    /// was sent: the runs, curves and comparisons it had end (the page's model is in the
+    /// trainer worker, so nothing restarts).
+    JobsLost,
     /// Loading again (Retry, or another model picked).
     Reload,
     /// A page message.
@@ -132,6 +136,10 @@ fn route(action: Action, to: &mut impl Parts) {
             to.explore(explore::Action::WorkerCrashed);
             to.live(live::Action::WorkerCrashed);
             to.tune(tune::Action::WorkerCrashed);
+        }
+        Action::JobsLost => {
+            to.run(run::Action::WorkerCrashed);
+            to.explore(explore::Action::WorkerCrashed);
         }
         Action::Reload => {
             to.page(page::Action::Reload);
@@ -388,6 +396,22 @@ mod tests {
         }
         assert_eq!(s.page.worker_restarts, MAX_RESTARTS);
         assert!(matches!(s.page.model, ModelStatus::Failed(_)));
+    }
+
+    #[test]
+    fn jobs_lost_with_the_replaced_worker_end_without_a_restart() {
+        let mut s = State::default();
+        s.apply(Action::Start {
+            run: 1,
+            prompt: "in: a\nout:".into(),
+            expected: None,
+        });
+        let model = s.page.model.clone();
+        s.apply(Action::JobsLost);
+        assert_eq!(s.run.state, RunState::Idle);
+        assert_eq!(s.page.worker_restarts, 0);
+        assert_eq!(s.page.model, model);
+        assert!(s.page.messages.is_empty());
     }
 
     /// The state a page opens with on `doc` (a link's document, not a first visit).

@@ -66,6 +66,13 @@ impl Channel {
         self.rx.next()
     }
 
+    /// Ends the worker once the job now running returns (the page has a new one).
+    pub fn close(&self) {
+        if let Some(g) = global() {
+            g.close();
+        }
+    }
+
     /// Sends an answer to the page.
     pub async fn send(&mut self, msg: FromWorker) -> Result<(), Gone> {
         post(&Envelope::Out(msg))

@@ -3,11 +3,23 @@
 //! computed about a model lives in `icl_model::eval::analysis`. A job that runs in steps (a
 //! completion, a sweep, a comparison) checks for Stop between steps, in one place:
 //! [`Worker::stopped`].
+//!
+//! It is built twice. The inference worker, the page's first, runs without the training code
+//! ([`inference_only`]); the trainer worker, built with the `train` feature, adds live training
+//! and the tune ([`training`]). The page swaps in the trainer worker when the visitor first
+//! trains or tunes (`crate::hooks::supervisor`), so the first load carries no autodiff or
+//! optimiser.
 
 mod channel;
+#[cfg(not(feature = "train"))]
+mod inference_only;
 mod store;
+#[cfg(feature = "train")]
 mod trainer;
+#[cfg(feature = "train")]
+mod training;
 mod transport;
+#[cfg(feature = "train")]
 mod tuning;
 
 use std::collections::VecDeque;
@@ -27,7 +39,8 @@ use crate::protocol::{
 };
 use channel::{Channel, Gone};
 use store::Store;
-use trainer::{LiveTrainer, REPORT_MS};
+#[cfg(feature = "train")]
+use training::Made;
 
 type Scope = Channel;
 
@@ -47,10 +60,9 @@ struct Worker {
     store: Store,
     /// Messages that arrived during a job, handled after it in order.
     pending: VecDeque<ToWorker>,
-    /// The live training run, if one was started.
-    live: Option<LiveTrainer>,
-    /// The weights tuned on the visitor's examples, if a tune ran.
-    tuned: Option<tuning::Tuned>,
+    /// The models made in this tab: the live one and the tuned one.
+    #[cfg(feature = "train")]
+    made: Made,
 }
 
 /// Starts the worker: listens to the page and runs its requests.
@@ -65,8 +77,8 @@ async fn run(scope: Scope) {
         scope,
         store: Store::default(),
         pending: VecDeque::new(),
-        live: None,
-        tuned: None,
+        #[cfg(feature = "train")]
+        made: Made::default(),
     };
     while let Some(msg) = w.next().await {
         if w.handle(msg).await.is_err() {
@@ -138,16 +150,20 @@ impl Worker {
                 until,
             } => self.train(run, settings, until).await,
             ToWorker::ResetTraining => {
-                self.live = None;
+                self.reset_training();
                 Ok(())
             }
             ToWorker::ExportLive => self.export_live().await,
             ToWorker::Tune { run, request } => self.tune(run, *request).await,
             ToWorker::ResetTune => {
-                self.tuned = None;
+                self.reset_tune();
                 Ok(())
             }
             ToWorker::ExportTuned => self.export_tuned().await,
+            ToWorker::Close => {
+                self.scope.close();
+                Err(Gone)
+            }
             // Crash never gets here: the channel panics on it as it arrives.
             ToWorker::Stop | ToWorker::Crash => Ok(()),
         }
@@ -303,102 +319,14 @@ impl Worker {
         }
     }
 
-    /// The live model's weight file, or why there is none.
-    async fn export_live(&mut self) -> Result<(), Gone> {
-        match &self.live {
-            Some(t) => {
-                let file = t.weight_file();
-                self.send(FromWorker::LiveWeights(file)).await
-            }
-            None => {
-                let notice = Notice::Failed(WorkerError::NothingTrained);
-                self.send(FromWorker::Notice(notice)).await
-            }
-        }
-    }
-
-    /// Trains the live model until Stop, another request or the end of its schedule,
-    /// reporting every [`REPORT_MS`].
-    async fn train(
-        &mut self,
-        run: u64,
-        settings: crate::live_run::LiveSettings,
-        until: Option<usize>,
-    ) -> Result<(), Gone> {
-        let reusable = self
-            .live
-            .as_ref()
-            .is_some_and(|l| l.settings == settings && until.is_none_or(|u| l.stepper.step <= u));
-        if !reusable {
-            match LiveTrainer::new(settings) {
-                Ok(t) => self.live = Some(t),
-                Err(why) => {
-                    let notice = Notice::Failed(WorkerError::Training(why));
-                    self.send(FromWorker::Notice(notice)).await?;
-                    return self.send(FromWorker::TrainingPaused { run }).await;
-                }
-            }
-        }
-        let (mut sum, mut n, mut last) = (0.0f32, 0usize, f64::NEG_INFINITY);
-        loop {
-            if self.stopped().await? || !self.between_steps().await? {
-                break;
-            }
-            let Some(t) = self.live.as_mut() else { break };
-            if t.finished() || until.is_some_and(|u| t.stepper.step >= u) {
-                break;
-            }
-            sum += t.step();
-            n += 1;
-            let now = js_sys::Date::now();
-            if now - last >= REPORT_MS {
-                let point = Box::new(t.point(sum / n as f32));
-                (sum, n, last) = (0.0, 0, now);
-                self.send(FromWorker::Trained { run, point }).await?;
-            }
-        }
-        if n > 0
-            && let Some(t) = &self.live
-        {
-            let point = Box::new(t.point(sum / n as f32));
-            self.send(FromWorker::Trained { run, point }).await?;
-        }
-        self.send(FromWorker::TrainingPaused { run }).await
-    }
-
     /// The weights `target` names: the live model's as they are now, the tuned model's, or
     /// a model of the manifest.
     async fn model(&mut self, target: &Target) -> Result<Model, WorkerError> {
         let model = match &target.model {
-            ModelRef::Live => {
-                let live = self.live.as_ref().ok_or(WorkerError::NoLiveModel)?;
-                live.stepper.model()
-            }
-            ModelRef::Tuned => {
-                let tuned = self.tuned.as_ref().ok_or(WorkerError::NoTunedModel)?;
-                tuned.model.clone()
-            }
+            ModelRef::Live | ModelRef::Tuned => self.made_model(&target.model)?,
             ModelRef::Default | ModelRef::Shipped(_) => return self.store.model(target).await,
         };
         Ok(store::ablated(model, &target.ablated))
-    }
-
-    /// Answers, between two training steps, the requests the page makes by itself (an
-    /// explanation, training curves); `false` when a request the visitor made waits (a run, a
-    /// sweep...): training then pauses for it.
-    async fn between_steps(&mut self) -> Result<bool, Gone> {
-        while let Some(msg) = self.pending.pop_front() {
-            if !matches!(msg, ToWorker::Explain { .. } | ToWorker::Curves { .. }) {
-                self.pending.push_front(msg);
-                return Ok(false);
-            }
-            // `handle` may train, which may call this: the future is boxed to break the cycle.
-            let answer: std::pin::Pin<
-                Box<dyn std::future::Future<Output = Result<(), Gone>> + '_>,
-            > = Box::pin(self.handle(msg));
-            answer.await?;
-        }
-        Ok(true)
     }
 
     /// Streams tokens until the generator ends or Stop arrives, then says how it ended.

@@ -63,7 +63,9 @@ impl Store {
         }
     }
 
-    /// The manifest id of the model `model` names (the default model's for `Default`).
+    /// The manifest id of the model `model` names (the default model's for `Default`): what
+    /// a tune's weight file says it was tuned from.
+    #[cfg(feature = "train")]
     pub fn id_of(&self, model: &crate::protocol::ModelRef) -> Option<String> {
         self.entry(model.id()).ok().map(|e| e.id.clone())
     }

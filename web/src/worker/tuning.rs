@@ -77,7 +77,7 @@ impl Worker {
                     request.expected.as_deref(),
                 );
                 let base_id = self.store.id_of(&request.base.model).unwrap_or_default();
-                self.tuned = Some(Tuned {
+                self.made.tuned = Some(Tuned {
                     base_id,
                     request,
                     model: s.tuned,
@@ -145,7 +145,7 @@ impl Worker {
 
     /// The tuned model's weight file, or why there is none.
     pub(super) async fn export_tuned(&mut self) -> Result<(), Gone> {
-        let msg = match &self.tuned {
+        let msg = match &self.made.tuned {
             Some(t) => FromWorker::TunedWeights(t.weight_file()),
             None => FromWorker::Notice(Notice::Failed(WorkerError::NoTunedModel)),
         };
