@@ -20,13 +20,14 @@ use crate::components::model_status::{ModelStatusLine, status_line};
 use crate::components::recover::Recover;
 use crate::components::run_panel::RunPanel;
 use crate::components::settings::Settings;
+use crate::components::tour_card::TourCard;
 use crate::components::training::Training;
 use crate::components::tune_panel::TunePanel;
 use crate::doc::Doc;
 use crate::hooks::{
     Store, consume_fragment, current_fragment, open_link, page_url, use_autosave, use_explanations,
     use_first_visit, use_jobs, use_link_listener, use_live_training, use_model_loading,
-    use_service_worker, use_training_curves, use_tune, use_worker,
+    use_service_worker, use_tour, use_training_curves, use_tune, use_worker,
 };
 use crate::i18n::Lang;
 use crate::live_run::LiveRun;
@@ -87,6 +88,8 @@ fn choose_callback(state: &Store) -> Callback<bool> {
 /// The page.
 #[function_component]
 pub fn App() -> Html {
+    // Read before the store takes the fragment out of the address bar.
+    let tour_link = *use_state(crate::hooks::tour_link);
     let state = use_store(|| {
         // The link is taken out of the address bar before it is read, so a link that breaks
         // the page cannot break it again on reload.
@@ -99,11 +102,12 @@ pub fn App() -> Html {
     use_model_loading(&bridge, &state);
     use_autosave(&state);
     use_service_worker();
-    use_link_listener(&state);
     use_explanations(&bridge, &state);
     use_training_curves(&bridge, &state);
     let jobs = use_jobs(&bridge, &state);
     use_first_visit(&state, &jobs);
+    let tour = use_tour(&state, &jobs, tour_link);
+    use_link_listener(&state, tour.go.clone());
     let live = use_live_training(&bridge, &state);
     let tune = use_tune(&bridge, &state);
 
@@ -153,13 +157,17 @@ pub fn App() -> Html {
             <header class="top">
                 <div class="title-row">
                     <h1>{ "ICL Playground" }</h1>
-                    <div class="lang-switch" role="group" aria-label={lang.t("Language")}>
-                        { for Lang::ALL.iter().map(|&l| html! {
-                            <button type="button" id={format!("lang-{}", l.code())} lang={l.code()}
-                                class={classes!("secondary", "small", (l == lang).then_some("active"))}
-                                aria-pressed={(l == lang).to_string()} title={l.t("Show the page in this language")}
-                                onclick={set_lang.reform(move |_: MouseEvent| l)}>{ l.name() }</button>
-                        }) }
+                    <div class="top-tools">
+                        <button type="button" id="tour-open" class="secondary small" title={lang.t("A guided walk through the ideas, one step at a time: each step sets up the page and says what to look at")}
+                            aria-pressed={tour.step.is_some().to_string()} onclick={tour.go.reform(|_: MouseEvent| Some(crate::tour::Step::ALL[0]))}>{ lang.t("Tour") }</button>
+                        <div class="lang-switch" role="group" aria-label={lang.t("Language")}>
+                            { for Lang::ALL.iter().map(|&l| html! {
+                                <button type="button" id={format!("lang-{}", l.code())} lang={l.code()}
+                                    class={classes!("secondary", "small", (l == lang).then_some("active"))}
+                                    aria-pressed={(l == lang).to_string()} title={l.t("Show the page in this language")}
+                                    onclick={set_lang.reform(move |_: MouseEvent| l)}>{ l.name() }</button>
+                            }) }
+                        </div>
                     </div>
                 </div>
                 <p class="lede">{ lang.t("A small transformer runs in this tab. Give it a few examples of a rule and watch it continue the pattern: that is in-context learning. Nothing you type leaves your browser.") }</p>
@@ -215,6 +223,9 @@ pub fn App() -> Html {
                 file={live_part.file.clone()} on_settings={dispatching(&state, Action::LiveSettings)}
                 on_train={live.train} on_pause={live.pause} on_reset={live.reset} on_export={live.export} />
             <p id="status" class="status" role="status" aria-live="polite">{ status_line(lang, &page.model, run) }</p>
+            if let Some(step) = tour.step {
+                <TourCard step={step} on_go={tour.go.clone()} />
+            }
             <FocusTip />
             </ContextProvider<Lang>>
         </main>

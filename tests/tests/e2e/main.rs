@@ -20,4 +20,5 @@ mod in_weights;
 mod live_training;
 mod own_format;
 mod stop_long_generation;
+mod tour;
 mod unseen_rule;
