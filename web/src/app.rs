@@ -181,6 +181,11 @@ pub fn App() -> Html {
             <div class="layout">
                 <div class="col">
                     <Builder doc={page.doc.clone()} block_size={page.block_size(&live_part.run)} on_change={on_doc.clone()} on_message={dispatching(&state, Action::Message)} />
+                    // The run's settings (model, sampling), under the prompt they run: the two columns
+                    // then end level (no hole under the shorter one).
+                    <div class="panel" role="region" aria-label={lang.t("Settings")}>
+                        <Settings doc={page.doc.clone()} models={run_models} on_change={on_doc.clone()} />
+                    </div>
                 </div>
                 <div class="col">
                     <RunPanel doc={page.doc.clone()} ready={ready && !tune_part.running} running={run.state == RunState::Running}
@@ -193,10 +198,6 @@ pub fn App() -> Html {
                         on_export={export_callback(&state, "completion", crate::bundle::completion)} />
                     <CurvePreview series={explore.series.clone()} file={file("icl-curve-preview")} />
                     <Compression analysis={run.analysis.clone()} />
-                    // The run's settings, under its answer: a part of the Run panel.
-                    <div class="panel" role="region" aria-label={lang.t("Settings")}>
-                        <Settings doc={page.doc.clone()} models={run_models} on_change={on_doc.clone()} />
-                    </div>
                 </div>
             </div>
             <h2 class="part">{ lang.t("Compare and explain") }</h2>
@@ -205,12 +206,12 @@ pub fn App() -> Html {
                     <IclCurve series={explore.series.clone()} busy={busy} on_measure={jobs.measure.clone()}
                         on_clear={dispatching(&state, |_: ()| Action::ClearSeries)} source={source_words(&page.doc)} file={file("icl-curve")} />
                     <Compare doc={page.doc.clone()} comparison={explore.comparison.clone()} busy={busy} on_doc={on_doc.clone()} on_compare={jobs.compare.clone()} />
-                    <Training doc={page.doc.clone()} model={model_of(&page.models, &page.doc.model).filter(|_| !page.doc.model.made_here()).cloned()} curves={curves}
-                        live_top={explore.explanation.as_ref().map(|x| x.random.top_induction())} on_doc={on_doc.clone()} file={file("training")} />
+                    <AttentionView doc={page.doc.clone()} explanation={explore.explanation.clone()} on_doc={on_doc.clone()} file={file("attention")} />
                 </div>
                 <div class="col">
                     <Heads doc={page.doc.clone()} explanation={explore.explanation.clone()} on_doc={on_doc.clone()} file={file("repeat")} />
-                    <AttentionView doc={page.doc.clone()} explanation={explore.explanation.clone()} on_doc={on_doc} file={file("attention")} />
+                    <Training doc={page.doc.clone()} model={model_of(&page.models, &page.doc.model).filter(|_| !page.doc.model.made_here()).cloned()} curves={curves}
+                        live_top={explore.explanation.as_ref().map(|x| x.random.top_induction())} on_doc={on_doc} file={file("training")} />
                 </div>
             </div>
             <h2 class="part">{ lang.t("Learn in context, or in weights") }</h2>

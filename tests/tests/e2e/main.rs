@@ -17,6 +17,7 @@ mod export_and_heatmap;
 mod first_visit_learns;
 mod first_visit_share;
 mod in_weights;
+mod layout_gaps;
 mod live_training;
 mod own_format;
 mod stop_long_generation;

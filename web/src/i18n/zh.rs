@@ -1276,4 +1276,6 @@ pub const ZH: &[(&str, &str)] = &[
         "A guided walk through the ideas, one step at a time: each step sets up the page and says what to look at",
         "按步骤引导你走过这些概念：每一步都会设置好页面，并告诉你该看什么",
     ),
+    ("k = {k}: {e} % exact", "k = {k}：完全匹配 {e} %"),
+    ("best: {e} % at k = {k}", "最好：k = {k} 时 {e} %"),
 ];
