@@ -20,13 +20,14 @@ use crate::components::model_status::{ModelStatusLine, status_line};
 use crate::components::recover::Recover;
 use crate::components::run_panel::RunPanel;
 use crate::components::settings::Settings;
+use crate::components::tour_card::TourCard;
 use crate::components::training::Training;
 use crate::components::tune_panel::TunePanel;
 use crate::doc::Doc;
 use crate::hooks::{
     Store, consume_fragment, current_fragment, open_link, page_url, use_autosave, use_explanations,
     use_first_visit, use_jobs, use_link_listener, use_live_training, use_model_loading,
-    use_service_worker, use_training_curves, use_tune, use_worker,
+    use_service_worker, use_tour, use_training_curves, use_tune, use_worker,
 };
 use crate::i18n::Lang;
 use crate::live_run::LiveRun;
@@ -87,6 +88,8 @@ fn choose_callback(state: &Store) -> Callback<bool> {
 /// The page.
 #[function_component]
 pub fn App() -> Html {
+    // Read before the store takes the fragment out of the address bar.
+    let tour_link = *use_state(crate::hooks::tour_link);
     let state = use_store(|| {
         // The link is taken out of the address bar before it is read, so a link that breaks
         // the page cannot break it again on reload.
@@ -99,11 +102,12 @@ pub fn App() -> Html {
     use_model_loading(&bridge, &state);
     use_autosave(&state);
     use_service_worker();
-    use_link_listener(&state);
     use_explanations(&bridge, &state);
     use_training_curves(&bridge, &state);
     let jobs = use_jobs(&bridge, &state);
     use_first_visit(&state, &jobs);
+    let tour = use_tour(&state, &jobs, tour_link);
+    use_link_listener(&state, tour.go.clone());
     let live = use_live_training(&bridge, &state);
     let tune = use_tune(&bridge, &state);
 
@@ -153,13 +157,17 @@ pub fn App() -> Html {
             <header class="top">
                 <div class="title-row">
                     <h1>{ "ICL Playground" }</h1>
-                    <div class="lang-switch" role="group" aria-label={lang.t("Language")}>
-                        { for Lang::ALL.iter().map(|&l| html! {
-                            <button type="button" id={format!("lang-{}", l.code())} lang={l.code()}
-                                class={classes!("secondary", "small", (l == lang).then_some("active"))}
-                                aria-pressed={(l == lang).to_string()} title={l.t("Show the page in this language")}
-                                onclick={set_lang.reform(move |_: MouseEvent| l)}>{ l.name() }</button>
-                        }) }
+                    <div class="top-tools">
+                        <button type="button" id="tour-open" class="secondary small" title={lang.t("A guided walk through the ideas, one step at a time: each step sets up the page and says what to look at")}
+                            aria-pressed={tour.step.is_some().to_string()} onclick={tour.go.reform(|_: MouseEvent| Some(crate::tour::Step::ALL[0]))}>{ lang.t("Tour") }</button>
+                        <div class="lang-switch" role="group" aria-label={lang.t("Language")}>
+                            { for Lang::ALL.iter().map(|&l| html! {
+                                <button type="button" id={format!("lang-{}", l.code())} lang={l.code()}
+                                    class={classes!("secondary", "small", (l == lang).then_some("active"))}
+                                    aria-pressed={(l == lang).to_string()} title={l.t("Show the page in this language")}
+                                    onclick={set_lang.reform(move |_: MouseEvent| l)}>{ l.name() }</button>
+                            }) }
+                        </div>
                     </div>
                 </div>
                 <p class="lede">{ lang.t("A small transformer runs in this tab. Give it a few examples of a rule and watch it continue the pattern: that is in-context learning. Nothing you type leaves your browser.") }</p>
@@ -173,6 +181,11 @@ pub fn App() -> Html {
             <div class="layout">
                 <div class="col">
                     <Builder doc={page.doc.clone()} block_size={page.block_size(&live_part.run)} on_change={on_doc.clone()} on_message={dispatching(&state, Action::Message)} />
+                    // The run's settings (model, sampling), under the prompt they run: the two columns
+                    // then end level (no hole under the shorter one).
+                    <div class="panel" role="region" aria-label={lang.t("Settings")}>
+                        <Settings doc={page.doc.clone()} models={run_models} on_change={on_doc.clone()} />
+                    </div>
                 </div>
                 <div class="col">
                     <RunPanel doc={page.doc.clone()} ready={ready && !tune_part.running} running={run.state == RunState::Running}
@@ -185,10 +198,6 @@ pub fn App() -> Html {
                         on_export={export_callback(&state, "completion", crate::bundle::completion)} />
                     <CurvePreview series={explore.series.clone()} file={file("icl-curve-preview")} />
                     <Compression analysis={run.analysis.clone()} />
-                    // The run's settings, under its answer: a part of the Run panel.
-                    <div class="panel" role="region" aria-label={lang.t("Settings")}>
-                        <Settings doc={page.doc.clone()} models={run_models} on_change={on_doc.clone()} />
-                    </div>
                 </div>
             </div>
             <h2 class="part">{ lang.t("Compare and explain") }</h2>
@@ -197,12 +206,12 @@ pub fn App() -> Html {
                     <IclCurve series={explore.series.clone()} busy={busy} on_measure={jobs.measure.clone()}
                         on_clear={dispatching(&state, |_: ()| Action::ClearSeries)} source={source_words(&page.doc)} file={file("icl-curve")} />
                     <Compare doc={page.doc.clone()} comparison={explore.comparison.clone()} busy={busy} on_doc={on_doc.clone()} on_compare={jobs.compare.clone()} />
-                    <Training doc={page.doc.clone()} model={model_of(&page.models, &page.doc.model).filter(|_| !page.doc.model.made_here()).cloned()} curves={curves}
-                        live_top={explore.explanation.as_ref().map(|x| x.random.top_induction())} on_doc={on_doc.clone()} file={file("training")} />
+                    <AttentionView doc={page.doc.clone()} explanation={explore.explanation.clone()} on_doc={on_doc.clone()} file={file("attention")} />
                 </div>
                 <div class="col">
                     <Heads doc={page.doc.clone()} explanation={explore.explanation.clone()} on_doc={on_doc.clone()} file={file("repeat")} />
-                    <AttentionView doc={page.doc.clone()} explanation={explore.explanation.clone()} on_doc={on_doc} file={file("attention")} />
+                    <Training doc={page.doc.clone()} model={model_of(&page.models, &page.doc.model).filter(|_| !page.doc.model.made_here()).cloned()} curves={curves}
+                        live_top={explore.explanation.as_ref().map(|x| x.random.top_induction())} on_doc={on_doc} file={file("training")} />
                 </div>
             </div>
             <h2 class="part">{ lang.t("Learn in context, or in weights") }</h2>
@@ -215,6 +224,9 @@ pub fn App() -> Html {
                 file={live_part.file.clone()} on_settings={dispatching(&state, Action::LiveSettings)}
                 on_train={live.train} on_pause={live.pause} on_reset={live.reset} on_export={live.export} />
             <p id="status" class="status" role="status" aria-live="polite">{ status_line(lang, &page.model, run) }</p>
+            if let Some(step) = tour.step {
+                <TourCard step={step} on_go={tour.go.clone()} />
+            }
             <FocusTip />
             </ContextProvider<Lang>>
         </main>

@@ -22,5 +22,6 @@ pub mod share_state;
 pub mod side_table;
 pub mod storage;
 pub mod store;
+pub mod tour;
 pub mod worker;
 pub mod worker_error;

@@ -14,7 +14,7 @@ use crate::{cargo, root, run, tools};
 
 /// A figure as `icl_model::bench::jobs::Figure` writes it (read as JSON, so the xtask does not build
 /// the model crate).
-type Figure = Value;
+pub type Figure = Value;
 
 /// The manifest's models as `(id, file, sha256)`.
 fn manifest_models(models: &Path) -> Result<Vec<(String, String, String)>, String> {
@@ -111,12 +111,7 @@ fn browser(env: &tools::Env, scope: &Scope, simd: bool) -> Result<Vec<Figure>, S
     if !out.status.success() {
         return Err(format!("the browser benchmark failed:\n{text}"));
     }
-    let mut figures: Vec<Figure> = text
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("BENCH "))
-        .map(serde_json::from_str)
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("a browser figure could not be read: {e}"))?;
+    let mut figures = read_figures(&text)?;
     if !simd {
         for f in &mut figures {
             if let Some(o) = f.as_object_mut() {
@@ -128,6 +123,15 @@ fn browser(env: &tools::Env, scope: &Scope, simd: bool) -> Result<Vec<Figure>, S
         return Err(format!("the browser benchmark printed no figures:\n{text}"));
     }
     Ok(figures)
+}
+
+/// The figures a benchmark printed, one `BENCH {json}` line each.
+pub fn read_figures(text: &str) -> Result<Vec<Figure>, String> {
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("BENCH "))
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("a figure could not be read: {e}"))
 }
 
 /// The browser figures of the lean path and the matmul limit, built without `+simd128`.
@@ -289,6 +293,7 @@ pub fn bench_with(env: &tools::Env, scope: &Scope) -> Result<std::path::PathBuf,
     if (!quick && scope.only.is_none()) || !dist.join("index.html").exists() {
         crate::build_site(env, crate::site::SUB_PATH)?;
     }
+    browser.extend(crate::page_timing::measure(env, &dist)?);
     let sizes = crate::sizes::wasm_sizes(&dist);
     let loads = crate::sizes::loads(&sizes);
     let report = serde_json::json!({

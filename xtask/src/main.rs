@@ -13,6 +13,7 @@
 //!   `target/bench/report.json` and `report.md`.
 
 mod bench;
+mod page_timing;
 mod site;
 mod sizes;
 mod tools;

@@ -11,7 +11,7 @@ use crate::harness::{
 };
 
 /// axe-core's WCAG 2.1 A and AA violations on the page as it is now ("rule: elements").
-async fn axe_violations(c: &Client) -> Vec<String> {
+pub(crate) async fn axe_violations(c: &Client) -> Vec<String> {
     let path =
         std::env::var("ICL_AXE").expect("ICL_AXE names axe.min.js (cargo xtask test sets it)");
     let src = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));

@@ -5,7 +5,7 @@ use fantoccini::Client;
 use serde_json::json;
 
 use crate::harness::{
-    FIRST_VISIT_DONE, Site, js, screenshot_at, set_viewport, text, wait_for, wait_ready,
+    FIRST_VISIT_DONE, Site, js, screenshot_at, set_viewport, text, value, wait_for, wait_ready,
 };
 
 /// Where the elements `css` selects lie in the window: the highest top and the lowest bottom
@@ -48,6 +48,8 @@ async fn a_first_visit_opens_on_a_rule_learned_from_examples() {
             .as_deref(),
         Some("true")
     );
+    // The k field says how many examples the preset wrote.
+    assert_eq!(value(&c, "#shots").await, "8");
     // The picker names the rule and its group.
     assert_eq!(
         text(&c, "#preset option:checked").await,

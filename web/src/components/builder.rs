@@ -108,11 +108,24 @@ fn near_limits(lang: Lang, doc: &Doc) -> Vec<String> {
         .collect()
 }
 
+/// Examples a preset writes unless told otherwise, and the most the k field takes.
+const DEFAULT_SHOTS: usize = 4;
+const MAX_SHOTS: usize = 16;
+
 #[function_component]
 pub fn Builder(props: &BuilderProps) -> Html {
     let lang = use_lang();
     let doc = &props.doc;
-    let shots = use_state(|| 4usize);
+    let shots = use_state(|| DEFAULT_SHOTS);
+    // k follows the examples a preset wrote (a first visit's eight, a tour step's, a link's).
+    {
+        let shots = shots.setter();
+        use_effect_with(doc.preset.as_ref().map(|p| p.used), move |used| {
+            if let Some(k) = *used {
+                shots.set(k.min(MAX_SHOTS));
+            }
+        });
+    }
     // Every edit is "take the document, change it, hand it up".
     let edit = |f: fn(&mut Doc, String)| {
         let (doc, cb) = (doc.clone(), props.on_change.clone());
@@ -205,7 +218,7 @@ pub fn Builder(props: &BuilderProps) -> Html {
         let shots = shots.clone();
         Callback::from(move |e: InputEvent| {
             if let Ok(k) = input_value(e).parse::<usize>() {
-                shots.set(k.min(16));
+                shots.set(k.min(MAX_SHOTS));
             }
         })
     };
@@ -331,7 +344,7 @@ pub fn Builder(props: &BuilderProps) -> Html {
                         }) }
                     </select>
                     <label for="shots">{ lang.t("k") }</label>
-                    <input id="shots" type="number" title={lang.t("How many examples the preset writes (0 to 16)")} min="0" max="16" value={shots.to_string()} oninput={on_shots} />
+                    <input id="shots" type="number" title={lang.t("How many examples the preset writes (0 to 16)")} min="0" max={MAX_SHOTS.to_string()} value={shots.to_string()} oninput={on_shots} />
                     <button id="new-examples" title={lang.t("Draw new examples and a new query of the same task")} class="secondary" onclick={on_new}>{ lang.t("New examples") }</button>
                     <button id="more-examples" title={lang.t("Add more examples of the same task")} class="secondary" onclick={on_more} disabled={doc.preset.is_none()}>{ lang.t("More examples") }</button>
                 </div>

@@ -23,6 +23,7 @@ pub mod run_panel;
 pub mod scaling_strip;
 pub mod settings;
 pub mod side_by_side;
+pub mod tour_card;
 pub mod training;
 pub mod tune_curve;
 pub mod tune_panel;

@@ -9,6 +9,7 @@ use super::Store;
 use crate::share;
 use crate::storage::{self, browser};
 use crate::store::Action;
+use crate::tour::Step;
 
 /// The current URL's fragment, without `#`.
 pub fn current_fragment() -> Option<String> {
@@ -32,9 +33,15 @@ pub fn consume_fragment() {
     }
 }
 
-/// How the page starts from the saved draft and `fragment`.
+/// How the page starts from the saved draft and `fragment`. A tour link is no share link:
+/// the page opens on the draft as without a link, and the tour (`hooks/tour.rs`) takes it from
+/// there; it is no first visit either, since the tour says what to run.
 pub fn open_link(fragment: Option<String>) -> storage::Startup {
-    storage::startup(browser::load_draft(), fragment.as_deref())
+    let tour = fragment.as_deref().and_then(Step::from_fragment).is_some();
+    let share = fragment.filter(|_| !tour);
+    let mut startup = storage::startup(browser::load_draft(), share.as_deref());
+    startup.first_visit &= !tour;
+    startup
 }
 
 /// A link opened while the page is open: it meets the document on screen, not the stored one.
@@ -42,15 +49,19 @@ fn link_opened(fragment: &str, lang: crate::i18n::Lang) -> Action {
     Action::LinkOpened(share::decode(fragment).map_err(|e| storage::link_message(&e, lang)))
 }
 
+/// Opens a link pasted while the page is open: a tour link goes to its step (`on_tour`).
 #[hook]
-pub fn use_link_listener(state: &Store) {
+pub fn use_link_listener(state: &Store, on_tour: Callback<Option<Step>>) {
     let dispatch = state.dispatcher();
     // Registered again when the language changes: the message is said in it.
     use_effect_with(state.page.doc.lang, move |&lang| {
         let listener = Closure::<dyn Fn()>::new(move || {
             if let Some(f) = current_fragment() {
                 consume_fragment();
-                dispatch.dispatch(link_opened(&f, lang));
+                match Step::from_fragment(&f) {
+                    Some(step) => on_tour.emit(Some(step)),
+                    None => dispatch.dispatch(link_opened(&f, lang)),
+                }
             }
         });
         let window = web_sys::window();

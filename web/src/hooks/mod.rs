@@ -10,6 +10,7 @@ mod live_training;
 mod model_loading;
 mod service_worker;
 mod supervisor;
+mod tour;
 mod training_curves;
 mod tune;
 
@@ -24,6 +25,7 @@ pub use live_training::{LiveJobs, use_live_training};
 pub use model_loading::use_model_loading;
 pub use service_worker::use_service_worker;
 pub use supervisor::{Bridge, use_worker};
+pub use tour::{Tour, tour_link, use_tour};
 pub use training_curves::use_training_curves;
 pub use tune::{TuneJobs, tune_request, use_tune};
 

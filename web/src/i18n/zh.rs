@@ -1213,4 +1213,73 @@ pub const ZH: &[(&str, &str)] = &[
         "Dai et al. 2023, Why Can GPT Learn In-Context? Language Models Secretly Perform Gradient Descent as Meta-Optimizers",
         "Dai 等，2023，《Why Can GPT Learn In-Context? Language Models Secretly Perform Gradient Descent as Meta-Optimizers》",
     ),
+    ("Prediction is compression", "预测就是压缩"),
+    (
+        "A rule learned from your examples",
+        "从你的例子中学到的规则",
+    ),
+    ("Recognising is not learning", "认出不等于学会"),
+    ("The induction head", "归纳头"),
+    ("Switch the head off", "关掉这个头"),
+    ("A phase change in training", "训练中的相变"),
+    ("Exact match or log-probability", "完全匹配还是对数概率"),
+    ("Train one yourself", "亲手训练一个"),
+    ("In context, or in weights", "在上下文中，还是在权重中"),
+    (
+        "The model gives every next character a probability, and a character it expected costs few bits (−log₂ p). In the strip, red characters surprised it: the first examples cost the most, the later answers almost nothing once it has the rule. Predicting well is compressing well, and next-character prediction is all its training asked for.",
+        "模型给每个下一个字符一个概率，它预料到的字符只花很少的比特（−log₂ p）。在色条里，红色的字符出乎它的意料：最前面的例子花费最多，一旦它掌握了规则，后面的答案几乎不花什么。预测得好就是压缩得好，而它的训练只要求预测下一个字符。",
+    ),
+    (
+        "This rule, capitals on the vowels, was held out of the model's training: only the {k} examples can teach it. The curve beside the answer scores held-out queries of the same rule with 0 to 8 examples in the prompt: with none the model cannot know the rule, with a few it starts to get it right.",
+        "这条规则（把元音写成大写）在模型训练时被留出：只有这 {k} 个例子能教会它。答案旁边的曲线给同一规则的留出查询打分，提示里放 0 到 8 个例子：一个都没有时模型无从知道规则，有几个之后它就开始答对。",
+    ),
+    (
+        "Now the examples take each word's first letter, a rule the model met constantly in training. One example is enough to say which rule is meant, so its curve in the ICL curve panel jumps at k = 1, while the unseen rule's climbs slowly. Much of what large models do in context is this: recognising a task, not learning it.",
+        "现在这些例子取每个词的首字母，这是模型在训练中反复见过的规则。一个例子就足以说明指的是哪条规则，所以它在 ICL 曲线面板里的曲线在 k = 1 处一跃而起，而没见过的规则的曲线爬得很慢。大模型在上下文中做的很多事就是这样：认出一个任务，而不是学会它。",
+    ),
+    (
+        "Each square is one attention head, a row per layer. A bright square in the induction matrix is a head that looks from a repeated character to the one that followed it last time and copies it: an induction head, the circuit behind copying from the prompt. Focus or hover a square for its scores.",
+        "每个方格是一个注意力头，每层一行。归纳矩阵里的亮格是这样一个头：它从一个重复出现的字符看向上次紧跟在它后面的字符，并把它复制过来：这就是归纳头，从提示中复制的背后电路。聚焦或悬停在方格上可看它的分数。",
+    ),
+    (
+        "The two brightest induction heads, {heads}, are now switched off, and every panel runs without them: the answer no longer copies the query. Look at the copy losses under the matrices: the second copy of a random string now costs nearly as much as the first. Click any square to switch heads off or on yourself.",
+        "最亮的两个归纳头 {heads} 现在被关掉了，每个面板都在没有它们的情况下运行：答案不再照抄查询。看矩阵下方的复制损失：随机字符串的第二份副本现在几乎和第一份一样费力。点击任意方格，自己开关各个头。",
+    ),
+    (
+        "This is attn2, two attention layers and no MLPs, at step {before} of its training, before it has an induction head. Drag the checkpoint slider to the end ({after}): within a few hundred steps the loss on repeated text falls steeply as the head forms. Every panel follows the slider.",
+        "这是 attn2，两层注意力、没有 MLP，处在训练的第 {before} 步，那时它还没有归纳头。把检查点滑块拖到最后（{after}）：短短几百步之内，随着这个头的形成，重复文本上的损失急剧下降。每个面板都跟随滑块。",
+    ),
+    (
+        "Back on the unseen rule. The ICL curve draws two measures of the same answers: exact match (solid) counts an answer only when every character is right, so it moves in jumps; the log-probability of the right answer (dashed) moves smoothly. Whether an ability seems to appear suddenly can depend on which of the two is plotted.",
+        "回到没见过的规则。ICL 曲线用两种度量画同一批答案：完全匹配（实线）只在每个字符都对时才算答对，所以它跳着变；正确答案的对数概率（虚线）则平滑地变化。一种能力看起来是否突然出现，可能取决于画的是两者中的哪一个。",
+    ),
+    (
+        "Press Train: a small model starts from random weights in this tab. Watch its loss and its top induction score: within a minute or two the same phase change happens in front of you. Pause, export or share it at any step.",
+        "按“训练”：一个小模型在这个标签页里从随机权重开始训练。看它的损失和最高归纳分数：一两分钟之内，同样的相变就在你眼前发生。你可以在任何一步暂停、导出或分享它。",
+    ),
+    (
+        "Press Tune: a copy of the model takes a few gradient steps on your examples, and the table sets its answers beside the model that reads them in context. The same examples teach the rule two ways; watch which one answers the query that no step trained on.",
+        "按“微调”：模型的一个副本在你的例子上做几步梯度下降，表格把它的答案和在上下文中读这些例子的模型并排放在一起。同样的例子用两种方式教这条规则；看哪一种能答对没有任何一步训练过的查询。",
+    ),
+    (
+        "Tour · step {n} of {total}",
+        "导览 · 第 {n} 步，共 {total} 步",
+    ),
+    ("Tour steps", "导览步骤"),
+    ("Step {n}: {title}", "第 {n} 步：{title}"),
+    ("Back", "上一步"),
+    ("Next", "下一步"),
+    ("Finish the tour", "结束导览"),
+    (
+        "Leave the tour; the page stays as it is (Esc)",
+        "离开导览；页面保持现状（Esc）",
+    ),
+    ("Leave", "离开"),
+    ("Tour", "导览"),
+    (
+        "A guided walk through the ideas, one step at a time: each step sets up the page and says what to look at",
+        "按步骤引导你走过这些概念：每一步都会设置好页面，并告诉你该看什么",
+    ),
+    ("k = {k}: {e} % exact", "k = {k}：完全匹配 {e} %"),
+    ("best: {e} % at k = {k}", "最好：k = {k} 时 {e} %"),
 ];

@@ -76,6 +76,12 @@ pub enum Action {
         now: f64,
     },
     Shared(String),
+    /// A tour step's document replaces the one on screen (set aside unless it holds nothing
+    /// of the visitor's, at `now`).
+    Show {
+        doc: Doc,
+        now: f64,
+    },
     /// An explanation was asked for with this run id.
     Explaining(u64),
     /// The live training settings were edited.
@@ -166,6 +172,7 @@ fn route(action: Action, to: &mut impl Parts) {
         }
         Action::Recover { index, now } => to.page(page::Action::Recover { index, now }),
         Action::Shared(url) => to.page(page::Action::Shared(url)),
+        Action::Show { doc, now } => to.page(page::Action::Show { doc, now }),
         Action::Explaining(run) => to.explore(explore::Action::Explaining(run)),
         Action::LiveSettings(l) => to.live(live::Action::Settings(l)),
         Action::LiveStarted(run) => to.live(live::Action::Started(run)),

@@ -121,6 +121,12 @@ pub enum Action {
         keep_mine: bool,
         now: f64,
     },
+    /// A document of the page's own (a tour step) replaces the one on screen, which is set
+    /// aside (at `now`) unless it holds nothing of the visitor's.
+    Show {
+        doc: Doc,
+        now: f64,
+    },
     /// The worker's word on the model list, the model's loading and the page's notices.
     Worker(FromWorker),
 }
@@ -187,7 +193,7 @@ impl Page {
 
     /// Sets the document on screen aside (when it holds anything) before it is replaced.
     fn keep_aside(&mut self, now: f64) {
-        if self.doc.is_default() {
+        if self.doc.is_default() || crate::tour::is_step_doc(&self.doc) {
             return;
         }
         self.set_aside.push(SetAside {
@@ -278,6 +284,11 @@ impl Reducible for Page {
                     s.share_url = None;
                 }
             }
+            Action::Show { doc, now } => {
+                s.keep_aside(now);
+                s.doc = doc.clamped().0;
+                s.share_url = None;
+            }
             Action::Shared(url) => s.share_url = Some(url),
             Action::Worker(msg) => s.apply(msg),
         }
@@ -320,6 +331,32 @@ mod tests {
         // The visitor chose another model since: their choice stays.
         let s = apply(Rc::new(asked), unknown("older"));
         assert_eq!(s.doc.model, ModelRef::from_id("gone"));
+    }
+
+    #[test]
+    fn a_tour_step_sets_the_visitors_document_aside_but_not_its_own() {
+        use crate::tour::Step;
+        let mine = Doc {
+            query: "mine".into(),
+            ..Doc::default()
+        };
+        let s = Rc::new(Page {
+            doc: mine.clone(),
+            ..Page::default()
+        });
+        let show = |step: Step| Action::Show {
+            doc: step.doc(crate::i18n::Lang::En),
+            now: 1.0,
+        };
+        let s = apply(s, show(Step::Compression));
+        assert_eq!(s.doc, Step::Compression.doc(crate::i18n::Lang::En));
+        assert_eq!(s.set_aside.len(), 1);
+        assert_eq!(s.set_aside[0].doc(), Some(mine));
+        // The tour's own steps are not the visitor's work: walking on keeps one entry.
+        let s = apply(s, show(Step::Learns));
+        let s = apply(s, show(Step::PhaseChange));
+        assert_eq!(s.set_aside.len(), 1);
+        assert_eq!(s.doc.explore.checkpoint, Some(crate::tour::PHASE_BEFORE));
     }
 
     #[test]
