@@ -2,7 +2,9 @@
 //! answer log-probability), [`sweep`] (ICL curves whose points share their shots),
 //! [`metrics`] (head scores and the ICL score from the forward pass), the evaluation
 //! [`report`] with its [`rule_report`] and [`format_report`] parts, and the page's
-//! [`analysis`] of one prompt, and the [`in_weights`] comparison of a tune with the examples in context.
+//! [`analysis`] of one prompt, and the [`in_weights`] comparison of a tune with the examples in context;
+//! [`scaling`]: what a ladder of models across sizes is measured by (character accuracy, the
+//! loss's power law in compute).
 
 pub mod analysis;
 pub mod format_report;
@@ -10,5 +12,6 @@ pub mod in_weights;
 pub mod metrics;
 pub mod report;
 pub mod rule_report;
+pub mod scaling;
 pub mod score;
 pub mod sweep;

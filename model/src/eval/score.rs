@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::eval::scaling::char_accuracy;
 use crate::net::model::Model;
-use crate::net::sampling::{SamplingError, Scorer, score_batch_with, score_lean};
+use crate::net::sampling::{SamplingError, Score, Scorer, score_batch_with, score_lean};
 use crate::rules::tasks::{Episode, Task, derange};
 use crate::rules::template::{Shots, Template};
 
@@ -12,11 +13,24 @@ use crate::rules::template::{Shots, Template};
 pub const SHOTS: [usize; 5] = [0, 1, 2, 4, 8];
 
 /// How one prompt scored: whether the greedy answer is exactly the expected output followed
-/// by the separator, and the output's log-probability (nats).
+/// by the separator, the output's log-probability (nats), and the share of its characters
+/// that were the most likely next ones (given the right ones before them).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Scored {
     pub exact: bool,
     pub logprob: f32,
+    pub char_accuracy: f32,
+}
+
+impl Scored {
+    /// The output's part of a window's [`Score`] (its first `n` tokens, the separator after).
+    pub fn of(s: &Score, n: usize) -> Self {
+        Scored {
+            exact: s.greedy_match,
+            logprob: s.token_logprobs[..n].iter().sum::<f32>(),
+            char_accuracy: char_accuracy(&s.token_hits[..n]),
+        }
+    }
 }
 
 /// Scores one few-shot prompt: whether the greedy answer is exactly `output` followed by the
@@ -72,10 +86,7 @@ pub fn score_answers_with(
                 .encode(&template.answer(&item.answer))
                 .ids
                 .len();
-            Ok(Scored {
-                exact: s.greedy_match,
-                logprob: s.token_logprobs[..n].iter().sum::<f32>(),
-            })
+            Ok(Scored::of(&s, n))
         })
         .collect()
 }
@@ -88,6 +99,9 @@ pub struct SweepPoint {
     pub n: usize,
     pub exact_match: f32,
     pub mean_logprob: f32,
+    /// Mean share of the answers' characters right (absent in files written before it: 0).
+    #[serde(default)]
+    pub char_accuracy: f32,
 }
 
 impl SweepPoint {
@@ -99,6 +113,7 @@ impl SweepPoint {
             n,
             exact_match: scores.iter().filter(|s| s.exact).count() as f32 / n.max(1) as f32,
             mean_logprob: scores.iter().map(|s| s.logprob).sum::<f32>() / n.max(1) as f32,
+            char_accuracy: scores.iter().map(|s| s.char_accuracy).sum::<f32>() / n.max(1) as f32,
         }
     }
 }

@@ -227,14 +227,7 @@ impl<'a> Sweeper<'a> {
                 let row = &self.rows[*r];
                 let first = row.ends[k] - cut + row.query.len();
                 let s = score_row(seq, first, l, vocab);
-                let logprob = s.token_logprobs[..row.scored].iter().sum::<f32>();
-                scores.push((
-                    *r,
-                    Scored {
-                        exact: s.greedy_match,
-                        logprob,
-                    },
-                ));
+                scores.push((*r, Scored::of(&s, row.scored)));
                 self.chains
                     .truncate(row.chain.expect("shared"), row.ends[k]);
             }

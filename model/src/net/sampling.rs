@@ -353,6 +353,10 @@ pub struct Score {
     pub token_logprobs: Vec<f32>,
     /// Whether greedy decoding would produce the continuation, token by token.
     pub greedy_match: bool,
+    /// Per continuation token: whether it was the most likely next token, given the right
+    /// ones before it (the character accuracy of [`crate::eval::scaling::char_accuracy`]).
+    #[serde(default)]
+    pub token_hits: Vec<bool>,
 }
 
 /// Scores `continuation` after `prompt` in one forward pass (the prompt is truncated from the
@@ -419,16 +423,17 @@ pub fn score_batch_with(
 /// token `t + 1`).
 pub fn score_row(ids: &[u32], first: usize, logits: &[f32], vocab: usize) -> Score {
     let mut token_logprobs = Vec::with_capacity(ids.len() - first);
-    let mut greedy_match = true;
+    let mut token_hits = Vec::with_capacity(ids.len() - first);
     for (t, &id) in ids.iter().enumerate().skip(first) {
         let row = &logits[(t - 1) * vocab..t * vocab];
         token_logprobs.push(log_prob(row, id));
-        greedy_match &= argmax(row) == id as usize;
+        token_hits.push(argmax(row) == id as usize);
     }
     Score {
         logprob: token_logprobs.iter().sum(),
         token_logprobs,
-        greedy_match,
+        greedy_match: token_hits.iter().all(|&h| h),
+        token_hits,
     }
 }
 
@@ -493,6 +498,29 @@ pub(crate) mod tests {
             ..ModelConfig::preset("attn2").unwrap()
         };
         Model::random(cfg, 3, &Device::flex()).unwrap()
+    }
+
+    /// Hand-built logits (vocabulary of 3): each answer token is scored by its own row, a hit
+    /// where the row ranks it first; exact match needs every one.
+    #[test]
+    fn score_row_marks_each_answer_token_the_model_ranked_first() {
+        let ids = [0u32, 1, 2, 1];
+        #[rustfmt::skip]
+        let logits = [
+            0.0, 5.0, 0.0, // row 0 predicts ids[1] = 1 (not scored: before `first`)
+            0.0, 0.0, 5.0, // row 1 predicts ids[2] = 2: a hit
+            5.0, 1.0, 0.0, // row 2 predicts ids[3] = 1, ranks 0 first: a miss
+        ];
+        let s = score_row(&ids, 2, &logits, 3);
+        assert_eq!(s.token_hits, vec![true, false]);
+        assert!(!s.greedy_match);
+        assert_eq!(crate::eval::scaling::char_accuracy(&s.token_hits), 0.5);
+        let ln = |row: [f32; 3], id: usize| row[id] - row.iter().map(|x| x.exp()).sum::<f32>().ln();
+        let want = ln([0.0, 0.0, 5.0], 2) + ln([5.0, 1.0, 0.0], 1);
+        assert!((s.logprob - want).abs() < 1e-5, "{} vs {want}", s.logprob);
+        let all = score_row(&[0, 1, 2], 1, &logits[..6], 3);
+        assert_eq!(all.token_hits, vec![true, true]);
+        assert!(all.greedy_match);
     }
 
     #[test]

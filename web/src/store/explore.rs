@@ -205,6 +205,7 @@ mod tests {
             n: 4,
             exact_match: 0.5,
             mean_logprob: -1.0,
+            char_accuracy: 0.75,
         }
     }
 
