@@ -124,7 +124,7 @@ impl Step {
                 "This rule, capitals on the vowels, was held out of the model's training: only the {k} examples can teach it. The curve beside the answer scores held-out queries of the same rule with 0 to 8 examples in the prompt: with none the model cannot know the rule, with a few it starts to get it right."
             }
             Step::Recognises => {
-                "Now the examples take each word's first letter, a rule the model met constantly in training. One example is enough to say which rule is meant, so its curve in the ICL curve panel jumps at k = 1, while the unseen rule's climbs slowly. Much of what large models do in context is this: recognising a task, not learning it."
+                "Now the examples take each word's first letter, a rule the model met constantly in training. One example is enough to say which rule is meant, so its curve in the ICL curve panel is near the top from k = 1 on and stays there; the unseen rule's curve beside it stays lower and less steady, since its examples have to teach the rule, not point to it. Much of what large models do in context is this: recognising a task, not learning it."
             }
             Step::InductionHead => {
                 "Each square is one attention head, a row per layer. A bright square in the induction matrix is a head that looks from a repeated character to the one that followed it last time and copies it: an induction head, the circuit behind copying from the prompt. Focus or hover a square for its scores."

@@ -1234,8 +1234,8 @@ pub const ZH: &[(&str, &str)] = &[
         "这条规则（把元音写成大写）在模型训练时被留出：只有这 {k} 个例子能教会它。答案旁边的曲线给同一规则的留出查询打分，提示里放 0 到 8 个例子：一个都没有时模型无从知道规则，有几个之后它就开始答对。",
     ),
     (
-        "Now the examples take each word's first letter, a rule the model met constantly in training. One example is enough to say which rule is meant, so its curve in the ICL curve panel jumps at k = 1, while the unseen rule's climbs slowly. Much of what large models do in context is this: recognising a task, not learning it.",
-        "现在这些例子取每个词的首字母，这是模型在训练中反复见过的规则。一个例子就足以说明指的是哪条规则，所以它在 ICL 曲线面板里的曲线在 k = 1 处一跃而起，而没见过的规则的曲线爬得很慢。大模型在上下文中做的很多事就是这样：认出一个任务，而不是学会它。",
+        "Now the examples take each word's first letter, a rule the model met constantly in training. One example is enough to say which rule is meant, so its curve in the ICL curve panel is near the top from k = 1 on and stays there; the unseen rule's curve beside it stays lower and less steady, since its examples have to teach the rule, not point to it. Much of what large models do in context is this: recognising a task, not learning it.",
+        "现在这些例子取每个词的首字母，这是模型在训练中反复见过的规则。一个例子就足以说明指的是哪条规则，所以它在 ICL 曲线面板里的曲线从 k = 1 起就接近顶端并一直保持；旁边没见过的规则的曲线则更低、也更不稳定，因为它的例子必须教会这条规则，而不是指向它。大模型在上下文中做的很多事就是这样：认出一个任务，而不是学会它。",
     ),
     (
         "Each square is one attention head, a row per layer. A bright square in the induction matrix is a head that looks from a repeated character to the one that followed it last time and copies it: an induction head, the circuit behind copying from the prompt. Focus or hover a square for its scores.",
