@@ -116,7 +116,6 @@ pub fn AttentionView(p: &AttentionProps) -> Html {
         <section class="panel" aria-labelledby="attn-h" id="attention">
             <h2 id="attn-h">{ lang.t("Attention") }</h2>
             <AboutBox about="attention" />
-            <p class="explain">{ lang.t("Click a character: each head's row shades the characters that position attends to (darker = more). Answer characters are underlined; the box marks the example character the chosen heads attend to most.") }</p>
             <div class="row wrap">
                 <label for="attn-layer">{ lang.t("Layer") }</label>
                 <select id="attn-layer" title={lang.t("The layer whose heads are shown here and in the heatmap")} onchange={on_layer}>
@@ -160,6 +159,7 @@ pub fn AttentionView(p: &AttentionProps) -> Html {
                     }) }
                 </ol>
             </details>
+            <p class="explain">{ lang.t("Click a character: each head's row shades the characters that position attends to (darker = more). Answer characters are underlined; the box marks the example character the chosen heads attend to most.") }</p>
         </section>
     }
 }

@@ -65,7 +65,6 @@ pub fn Compare(p: &CompareProps) -> Html {
         <section class="panel" aria-labelledby="compare-h" id="compare">
             <h2 id="compare-h">{ lang.t("Compare") }</h2>
             <AboutBox about="compare" />
-            <p class="explain">{ lang.t("Change one thing and see the completions side by side. Each column also scores a batch of held-out queries (fresh words of the same preset, or your examples left out one at a time).") }</p>
             <div class="row wrap">
                 <label for="vary">{ lang.t("Vary") }</label>
                 <select id="vary" title={lang.t("What changes from one column to the next")} onchange={on_vary}>
@@ -105,6 +104,7 @@ pub fn Compare(p: &CompareProps) -> Html {
                     <ScalingStrip comparison={c.clone()} />
                 }
             }
+            <p class="explain">{ lang.t("Change one thing and see the completions side by side. Each column also scores a batch of held-out queries (fresh words of the same preset, or your examples left out one at a time).") }</p>
         </section>
     }
 }

@@ -122,7 +122,6 @@ pub fn Completion(props: &CompletionProps) -> Html {
         <section class="panel" aria-labelledby="completion-h">
             <h2 id="completion-h">{ lang.t("3 · Completion") }</h2>
             <AboutBox about="completion" />
-            <p class="explain">{ lang.t("Each character the model wrote, shaded by how sure it was (darker = more probable). Hover or focus a character to see the five it considered.") }</p>
             <div id="completion" translate="no" data-state={state} data-text={text} aria-live="off">
                 { for chips }
                 if props.run_state == RunState::Running { <span class="cursor" aria-hidden="true"></span> }
@@ -136,6 +135,7 @@ pub fn Completion(props: &CompletionProps) -> Html {
                 </p>
             }
             { verdict.unwrap_or_default() }
+            <p class="explain">{ lang.t("Each character the model wrote, shaded by how sure it was (darker = more probable). Hover or focus a character to see the five it considered.") }</p>
         </section>
     }
 }

@@ -63,8 +63,8 @@ pub fn Compression(props: &CompressionProps) -> Html {
         <section class="panel" aria-labelledby="compression-h" id="compression">
             <h2 id="compression-h">{ lang.t("4 · Prediction is compression") }</h2>
             <AboutBox about="compression" />
-            <p class="explain">{ lang.t("A model that predicts well can compress well: a character costs −log₂ p bits. Red characters surprised the model; once it has learned the rule from your examples, later answers cost almost nothing, which gzip cannot do.") }</p>
             { body }
+            <p class="explain">{ lang.t("A model that predicts well can compress well: a character costs −log₂ p bits. Red characters surprised the model; once it has learned the rule from your examples, later answers cost almost nothing, which gzip cannot do.") }</p>
         </section>
     }
 }

@@ -90,7 +90,6 @@ pub fn Heads(p: &HeadsProps) -> Html {
         <section class="panel" aria-labelledby="heads-h" id="heads" data-top-induction={max_score(&r.induction).to_string()}>
             <h2 id="heads-h">{ lang.t("Induction heads") }</h2>
             <AboutBox about="heads" />
-            <p class="explain">{ lang.t("An induction head finds the earlier occurrence of the current character and copies what came next. Scores: induction (on a repeated random string), prefix matching and previous token (where the head looks), copying (whether its output raises the logit of what it attends to). Each matrix is one score, a row per layer and a column per head, coloured from 0 (dark) to 1 (light). Click a cell to switch its head off: every panel recomputes.") }</p>
             <div class="row wrap">
                 <label for="head-seed">{ lang.t("Random strings' seed") }</label>
                 <input id="head-seed" type="number" title={lang.t("Seed of the random strings the head scores are measured on")} min="0" value={p.doc.explore.seed.to_string()} onchange={on_seed} />
@@ -105,6 +104,7 @@ pub fn Heads(p: &HeadsProps) -> Html {
                     label: lang.f("loss per character of “{s}…”", &[("s", &x.repeat.chars().take(12).collect::<String>())]),
                     color: COLORS[0], axis: Axis::Left, dashed: false, points: losses }]} file={p.file.clone()}
                 marker={Some((half as f64) + 0.5)} />
+            <p class="explain">{ lang.t("An induction head finds the earlier occurrence of the current character and copies what came next. Scores: induction (on a repeated random string), prefix matching and previous token (where the head looks), copying (whether its output raises the logit of what it attends to). Each matrix is one score, a row per layer and a column per head, coloured from 0 (dark) to 1 (light). Click a cell to switch its head off: every panel recomputes.") }</p>
         </section>
     }
 }

@@ -74,8 +74,6 @@ pub fn IclCurve(p: &CurveProps) -> Html {
         <section class="panel" aria-labelledby="curve-h" id="icl-curve">
             <h2 id="curve-h">{ lang.t("ICL curve") }</h2>
             <AboutBox about="icl-curve" />
-            <p class="explain">{ lang.t("How the answer improves with the number of examples (k), on ") }{ p.source.clone() }
-                { lang.t(". Exact match can jump from 0 to 100 % while the log-probability of the right answer rises smoothly: a whole word is right only once every letter is, so a sharp \"emergence\" in the first can be a gradual change measured coarsely (Schaeffer et al. 2023).") }</p>
             <div class="row wrap">
                 <button id="measure-curve" title={lang.t("Score held-out queries with 0 to 8 examples in the prompt and draw the curve")} onclick={measure} disabled={p.busy}>{ lang.t("Measure k = 0…8") }</button>
                 <button id="clear-curves" title={lang.t("Remove every curve from the chart")} class="secondary" onclick={clear} disabled={p.series.is_empty()}>{ lang.t("Clear") }</button>
@@ -89,6 +87,8 @@ pub fn IclCurve(p: &CurveProps) -> Html {
                     x_label={lang.t("examples in the prompt (k)")} left_label={lang.t("exact match (%)")} right_label={Some(AttrValue::from(lang.t("mean log p (nats)")))}
                     left_range={Some((0.0, 100.0))} lines={lines} file={p.file.clone()} />
             }
+            <p class="explain">{ lang.t("How the answer improves with the number of examples (k), on ") }{ p.source.clone() }
+                { lang.t(". Exact match can jump from 0 to 100 % while the log-probability of the right answer rises smoothly: a whole word is right only once every letter is, so a sharp \"emergence\" in the first can be a gradual change measured coarsely (Schaeffer et al. 2023).") }</p>
         </section>
     }
 }

@@ -146,7 +146,6 @@ pub fn LiveTraining(p: &LiveTrainingProps) -> Html {
         <section class="panel" aria-labelledby="live-h" id="live">
             <h2 id="live-h">{ lang.t("Train a model in this tab") }</h2>
             <AboutBox about="live" />
-            <p class="explain">{ lang.t("A small attention-only model trains here, in your browser, on repeated random strings and few-shot examples. Watch the loss sit on a plateau, then drop as a previous-token head and an induction head appear together: the phase change. The 1-layer model is the control: with no earlier layer to find the previous token, it cannot build an induction head.") }</p>
             <div class="row wrap">
                 <label for="live-layers">{ lang.t("Model") }</label>
                 <select id="live-layers" title={lang.t("Two layers can form an induction head; one layer is the control that cannot")} onchange={on_layers} disabled={live.training}>
@@ -197,6 +196,7 @@ pub fn LiveTraining(p: &LiveTrainingProps) -> Html {
                 </figure>
             }
             { for heads }
+            <p class="explain">{ lang.t("A small attention-only model trains here, in your browser, on repeated random strings and few-shot examples. Watch the loss sit on a plateau, then drop as a previous-token head and an induction head appear together: the phase change. The 1-layer model is the control: with no earlier layer to find the previous token, it cannot build an induction head.") }</p>
         </section>
     }
 }

@@ -104,7 +104,6 @@ pub fn Training(p: &TrainingProps) -> Html {
         <section class="panel" aria-labelledby="train-h" id="training">
             <h2 id="train-h">{ lang.t("Training checkpoints") }</h2>
             <AboutBox about="training" />
-            <p class="explain">{ lang.t("Scrub through training: every panel runs on the chosen checkpoint. The phase change is where the loss bends and the top induction score jumps together.") }</p>
             <label for="checkpoint">{ lang.f("Checkpoint: {which}", &[("which", &which)]) }</label>
             <input id="checkpoint" type="range" title={lang.t("Pick a training checkpoint: every panel runs on it")} min="0" max={last.to_string()} value={at.to_string()} oninput={on_slide}
                 aria-valuetext={which.clone()} />
@@ -123,6 +122,7 @@ pub fn Training(p: &TrainingProps) -> Html {
                     x_label={lang.t("training step (log scale)")} left_label={lang.t("nats")} right_label={Some(AttrValue::from(lang.t("induction score")))}
                     right_range={Some((0.0, 1.0))} log_x=true marker={step.map(|s| s as f64)} lines={lines} file={p.file.clone()} />
             }
+            <p class="explain">{ lang.t("Scrub through training: every panel runs on the chosen checkpoint. The phase change is where the loss bends and the top induction score jumps together.") }</p>
         </section>
     }
 }

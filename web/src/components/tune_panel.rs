@@ -77,7 +77,6 @@ pub fn TunePanel(p: &TunePanelProps) -> Html {
         <section class="panel" aria-labelledby="tune-h" id="tune">
             <h2 id="tune-h">{ lang.t("In context or in weights?") }</h2>
             <AboutBox about="in-weights" />
-            <p class="explain">{ lang.t("Your examples can teach the model two ways: read in the prompt (in context, the weights unchanged), or as a few steps of gradient descent on the weights (in weights, then no examples in the prompt). Tune trains a copy of the model on your examples, each in turn the query of some of the others, and compares the two ways on your query.") }</p>
             if p.raw_view {
                 <p class="hint">{ lang.t("A tune uses the examples of the builder, not the raw prompt.") }</p>
             }
@@ -105,6 +104,7 @@ pub fn TunePanel(p: &TunePanelProps) -> Html {
             }
             <TuneCurves points={t.points.clone()} in_context={p.in_context.clone()} busy={!p.ready || t.running}
                 on_measure={p.on_measure.clone()} file={p.files[1].clone()} file_in_context={p.files[2].clone()} />
+            <p class="explain">{ lang.t("Your examples can teach the model two ways: read in the prompt (in context, the weights unchanged), or as a few steps of gradient descent on the weights (in weights, then no examples in the prompt). Tune trains a copy of the model on your examples, each in turn the query of some of the others, and compares the two ways on your query.") }</p>
         </section>
     }
 }
