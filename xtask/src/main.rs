@@ -205,6 +205,29 @@ fn wasm_test_args() -> [&'static str; 9] {
     ]
 }
 
+/// clippy on the page's crates for wasm, with `extra` arguments (features), warnings as errors.
+fn wasm_clippy(extra: &[&str]) -> Command {
+    let mut cmd = cargo();
+    cmd.args([
+        "clippy",
+        "-p",
+        "icl-web",
+        "-p",
+        "icl-model",
+        "--no-default-features",
+    ])
+    .args(extra)
+    .args([
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    cmd
+}
+
 /// Every native cargo command selects the whole workspace, so that cargo resolves the same
 /// features each time and compiles each dependency once for all of them.
 fn test() -> Result<Counts, String> {
@@ -238,49 +261,12 @@ fn test() -> Result<Counts, String> {
             "warnings",
         ]),
     )?;
-    run(
-        "clippy (wasm)",
-        cargo()
-            .args([
-                "clippy",
-                "-p",
-                "icl-web",
-                "-p",
-                "icl-model",
-                "--no-default-features",
-            ])
-            .args([
-                "--target",
-                "wasm32-unknown-unknown",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ]),
-    )?;
+    run("clippy (wasm)", &mut wasm_clippy(&[]))?;
     // The trainer worker's code (the web crate's `train` feature) is checked on its own: the
     // page and the inference worker are built without it.
     run(
         "clippy (wasm, trainer worker)",
-        cargo()
-            .args([
-                "clippy",
-                "-p",
-                "icl-web",
-                "-p",
-                "icl-model",
-                "--no-default-features",
-                "--features",
-                "icl-web/train",
-            ])
-            .args([
-                "--target",
-                "wasm32-unknown-unknown",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ]),
+        &mut wasm_clippy(&["--features", "icl-web/train"]),
     )?;
     run_tests(
         "native tests",

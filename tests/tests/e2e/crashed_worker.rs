@@ -2,8 +2,8 @@
 //! next Run the same as before.
 
 use crate::harness::{
-    Site, click, js, policy_violations, run, set_value, start_long_run, text, value, wait_for,
-    wait_ready,
+    Site, click, crash_worker, policy_violations, run, set_value, start_long_run, text, value,
+    wait_for, wait_ready,
 };
 
 /// A worker that panics mid-run is noticed, replaced and given the model again (from the
@@ -16,14 +16,7 @@ async fn a_crashed_worker_is_restarted_and_run_works_again() {
     let before = run(&c).await;
     let max_tokens = value(&c, "#max-tokens").await;
     start_long_run(&c).await;
-    js(
-        &c,
-        "window.dispatchEvent(new Event('icl-crash-worker')); return 0;",
-        vec![],
-    )
-    .await;
-    let msg = wait_for(&c, "#messages", 30).await.text().await.unwrap();
-    assert!(msg.contains("model worker stopped"), "{msg}");
+    crash_worker(&c).await;
     wait_ready(&c).await;
     let cached = wait_for(&c, "[data-model=ready]", 5)
         .await

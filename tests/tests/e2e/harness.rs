@@ -112,6 +112,19 @@ pub(crate) async fn wait_ready(c: &Client) {
     wait_for(c, "html:not([data-first-visit=running])", 120).await;
 }
 
+/// Makes the page's model worker panic (the page listens for the event) and waits for the
+/// page to say so.
+pub(crate) async fn crash_worker(c: &Client) {
+    js(
+        c,
+        "window.dispatchEvent(new Event('icl-crash-worker')); return 0;",
+        vec![],
+    )
+    .await;
+    let msg = wait_for(c, "#messages", 30).await.text().await.unwrap();
+    assert!(msg.contains("model worker stopped"), "{msg}");
+}
+
 pub(crate) async fn js(
     c: &Client,
     script: &str,

@@ -5,7 +5,7 @@
 use icl_tests::TRAINER_WASM;
 
 use crate::harness::{
-    Site, click, copy_dir, dist, js, policy_violations, run, wait_for, wait_ready,
+    Site, click, copy_dir, crash_worker, dist, policy_violations, run, wait_for, wait_ready,
 };
 
 /// Training starts the trainer worker; a panic in it is noticed, a new trainer worker gets the
@@ -17,14 +17,7 @@ async fn a_crashed_trainer_is_restarted_and_the_page_runs_on() {
     let c = site.open_ready(None).await;
     click(&c, "#live-train").await;
     wait_for(&c, "#live-status[data-training=true]", 60).await;
-    js(
-        &c,
-        "window.dispatchEvent(new Event('icl-crash-worker')); return 0;",
-        vec![],
-    )
-    .await;
-    let msg = wait_for(&c, "#messages", 30).await.text().await.unwrap();
-    assert!(msg.contains("model worker stopped"), "{msg}");
+    crash_worker(&c).await;
     wait_for(&c, "#live-status[data-training=false]", 30).await;
     wait_ready(&c).await;
     assert!(!run(&c).await.text.is_empty(), "Run works after the crash");
