@@ -6,7 +6,7 @@
 //! `cargo xtask test` runs.
 
 use std::path::Path;
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
@@ -100,18 +100,8 @@ fn browser(env: &tools::Env, scope: &Scope, simd: bool) -> Result<Vec<Figure>, S
     cmd.args(["--", "--nocapture"])
         // The full run takes minutes (the race to an induction head alone two or three); the
         // runner's default limit is far shorter.
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "1800")
-        .env("PATH", &env.path)
-        .env("CHROMEDRIVER", &env.chromedriver)
-        .current_dir(root())
-        .stdout(Stdio::piped());
-    eprintln!("\n==> browser benchmark: {cmd:?}");
-    let out = cmd.output().map_err(|e| e.to_string())?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    if !out.status.success() {
-        return Err(format!("the browser benchmark failed:\n{text}"));
-    }
-    let mut figures = read_figures(&text)?;
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "1800");
+    let mut figures = browser_figures("browser benchmark", env, &mut cmd)?;
     if !simd {
         for f in &mut figures {
             if let Some(o) = f.as_object_mut() {
@@ -119,14 +109,35 @@ fn browser(env: &tools::Env, scope: &Scope, simd: bool) -> Result<Vec<Figure>, S
             }
         }
     }
+    Ok(figures)
+}
+
+/// Runs `cmd`, a benchmark in headless Chromium, from the repository's root with the project's
+/// tools, and reads the figures it printed (none is an error).
+pub fn browser_figures(
+    what: &str,
+    env: &tools::Env,
+    cmd: &mut Command,
+) -> Result<Vec<Figure>, String> {
+    cmd.env("PATH", &env.path)
+        .env("CHROMEDRIVER", &env.chromedriver)
+        .current_dir(root())
+        .stdout(Stdio::piped());
+    eprintln!("\n==> {what}: {cmd:?}");
+    let out = cmd.output().map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        return Err(format!("the {what} failed:\n{text}"));
+    }
+    let figures = read_figures(&text)?;
     if figures.is_empty() {
-        return Err(format!("the browser benchmark printed no figures:\n{text}"));
+        return Err(format!("the {what} printed no figures:\n{text}"));
     }
     Ok(figures)
 }
 
 /// The figures a benchmark printed, one `BENCH {json}` line each.
-pub fn read_figures(text: &str) -> Result<Vec<Figure>, String> {
+fn read_figures(text: &str) -> Result<Vec<Figure>, String> {
     text.lines()
         .filter_map(|l| l.trim().strip_prefix("BENCH "))
         .map(serde_json::from_str)
