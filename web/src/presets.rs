@@ -2,6 +2,7 @@
 //! shuffling order or labels, and flipping to a wrong rule. Pure functions of a document and
 //! a seed, so they are tested natively and reproducible from a share link.
 
+use icl_model::rules::arithmetic::{self, Digits};
 use icl_model::rules::space::Program;
 
 use icl_model::rules::split::ProgramSplit;
@@ -15,6 +16,9 @@ use crate::doc::{Doc, Example, MAX_EXAMPLES, PresetRef, View};
 
 /// Examples drawn per preset episode; the ones not shown feed "More examples".
 const POOL: usize = 24;
+
+/// The addition preset's operands: two to four digits each.
+const PRESET_DIGITS: Digits = Digits::AtLeast(2);
 
 /// A preset's name on the page.
 pub fn label(task: Task) -> &'static str {
@@ -32,12 +36,16 @@ pub fn label(task: Task) -> &'static str {
         Task::Substitution => "Random cipher",
         Task::Category => "Arbitrary labels",
         Task::Lookup => "Key → value",
+        Task::Addition => "Add two numbers",
     }
 }
 
 /// One sentence on what a preset tests.
 pub fn explain(task: Task) -> &'static str {
     match task.family() {
+        Family::Recognition if task == Task::Addition => {
+            "Sums of two to four digits, a rule fixed in training: does this model add, or only guess digits?"
+        }
         Family::Recognition if task == Task::Caesar => {
             "The shift (1–25) is new in every episode: the examples must say which."
         }
@@ -168,6 +176,14 @@ fn episode(name: &str, seed: u64) -> Option<Pool> {
     }
     let task = Task::from_name(name)?;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    if task == Task::Addition {
+        let s = arithmetic::episode(&mut rng, POOL, PRESET_DIGITS);
+        return Some(Pool {
+            examples: s.examples,
+            query: s.query,
+            answer: s.answer,
+        });
+    }
     let mut e = task.episode(&mut rng, POOL, Split::HeldOut);
     // Lookup and cipher queries need their key / letters shown: keep the examples that hold
     // them first, so the first k shown are the useful ones.
@@ -396,7 +412,7 @@ mod tests {
         assert_eq!(rule.split(), ProgramSplit::HeldOut);
         assert_eq!(rule.text(), "upper(vowels)");
         // No fixed task does what it does: the learner never saw it in training.
-        for t in Task::ALL {
+        for t in Task::WORDS {
             let mut rng = ChaCha8Rng::seed_from_u64(0);
             let p = Program::family(t, &mut rng);
             assert!(
@@ -416,12 +432,35 @@ mod tests {
     }
 
     #[test]
+    fn the_addition_preset_shows_right_sums_of_two_to_four_digits() {
+        for seed in 0..20 {
+            let d = apply_preset(&Doc::default(), Task::Addition, seed, 4);
+            assert_eq!(d.examples.len(), 4);
+            for (x, y) in d
+                .examples
+                .iter()
+                .map(|e| (e.input.as_str(), e.output.as_str()))
+                .chain([(d.query.as_str(), d.expected.as_str())])
+            {
+                assert_eq!(Task::Addition.apply(x).as_deref(), Some(y), "{x}");
+                assert!(x.split('+').all(|n| (2..=4).contains(&n.len())), "{x}");
+            }
+            // More examples come from the same episode, still sums.
+            let more = more_examples(&d).unwrap();
+            let e = more.examples.last().unwrap();
+            assert_eq!(Task::Addition.apply(&e.input), Some(e.output.clone()));
+        }
+        assert_eq!(label_of("addition"), "Add two numbers");
+    }
+
+    #[test]
     fn the_preset_groups_hold_every_preset_once() {
         let mut all: Vec<&str> = Group::ALL.into_iter().flat_map(Group::presets).collect();
         assert_eq!(all.len(), Task::ALL.len() + 1);
         all.sort_unstable();
         all.dedup();
         assert_eq!(all.len(), Task::ALL.len() + 1);
+        assert!(Group::Recognises.presets().contains(&"addition"));
         assert!(all.iter().all(|n| is_preset(n)));
         assert!(Group::Learns.presets().contains(&UNSEEN));
         assert_eq!(Group::Induction.presets(), ["copy", "repeat_twice"]);

@@ -354,8 +354,13 @@ enum Command {
     },
     /// Evaluate a model on held-out words: a table on stdout and JSON in DIR/ID/.
     Eval {
-        #[arg(long)]
-        model: String,
+        #[arg(long, required_unless_present = "ladder")]
+        model: Option<String>,
+        /// Score every rung of the ladder in --dir (`rung1` …) on addition by digit count,
+        /// held-out programs and the fixed tasks (--episodes queries per set and shot count),
+        /// fit their losses' power law in compute, and write ladder.json beside the manifest.
+        #[arg(long, conflicts_with_all = ["model", "checkpoint", "state_dir"])]
+        ladder: bool,
         /// A training step listed among the model's checkpoints (default: the final weights).
         #[arg(long, conflicts_with = "state_dir")]
         checkpoint: Option<u64>,
@@ -575,6 +580,47 @@ fn load_entry_weights(
     Ok((m, checkpoint.unwrap_or(entry.training.steps)))
 }
 
+/// `icl eval --ladder`: every rung in `dir`, scored and written to its ladder report.
+fn eval_ladder(
+    dir: &std::path::Path,
+    queries: usize,
+    seed: u64,
+    backend: Backend,
+) -> Result<(), String> {
+    use icl_model::eval::ladder_report::{LADDER_FILE, LadderReport, Trained, evaluate_rung};
+    use icl_model::train::config::RunPreset;
+    let manifest = read_manifest(dir)?;
+    let mut rungs = Vec::new();
+    for entry in &manifest.models {
+        if !matches!(
+            RunPreset::try_from(entry.id.clone()),
+            Ok(RunPreset::Rung(_))
+        ) {
+            continue;
+        }
+        let (m, _) = load_entry_weights(dir, Some(&entry.id), None, backend)?;
+        let curves_path = dir.join(entry.curves.as_deref().ok_or("a rung without curves")?);
+        let curves: icl_model::train::curves::Curves = serde_json::from_slice(
+            &std::fs::read(&curves_path).map_err(|e| format!("{}: {e}", curves_path.display()))?,
+        )
+        .map_err(|e| format!("{}: {e}", curves_path.display()))?;
+        eprintln!("scoring {} ({} parameters)", entry.id, m.num_params());
+        let last = curves.points.last();
+        let trained = Trained {
+            steps: last.map_or(0, |p| p.step),
+            tokens: last.map_or(0, |p| p.tokens),
+            loss: last.and_then(|p| p.loss),
+        };
+        rungs.push(evaluate_rung(&m, &entry.id, trained, queries, seed));
+    }
+    if rungs.is_empty() {
+        return Err(format!("no ladder rungs (rung1 …) in {}", dir.display()));
+    }
+    let report = LadderReport::new(rungs, queries, seed);
+    print!("{}", report.markdown());
+    write_json(&dir.join(LADDER_FILE), &report)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn train_one(
     preset: &str,
@@ -655,6 +701,7 @@ fn run(cli: Cli) -> Result<(), String> {
         ),
         Command::Eval {
             model,
+            ladder,
             checkpoint,
             state_dir,
             episodes,
@@ -669,6 +716,10 @@ fn run(cli: Cli) -> Result<(), String> {
             tune_formats,
             tune_settings,
         } => {
+            if ladder {
+                return eval_ladder(&dir, episodes, seed, cli.backend);
+            }
+            let model = model.ok_or("--model or --ladder is required")?;
             let (m, step, out) = match &state_dir {
                 Some(state) => {
                     let file = paths(&dir, state, &model).resume_file();

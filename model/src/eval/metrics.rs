@@ -362,7 +362,7 @@ pub struct IclScores {
 fn icl_sequences(seed: u64, per_task: usize, block: usize) -> Vec<(Option<usize>, Sequence)> {
     let tok = Tokenizer::default();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let tasks: Vec<(Option<usize>, DataMix)> = Task::ALL
+    let tasks: Vec<(Option<usize>, DataMix)> = Task::WORDS
         .iter()
         .enumerate()
         .map(|(i, &task)| {
@@ -380,7 +380,7 @@ fn icl_sequences(seed: u64, per_task: usize, block: usize) -> Vec<(Option<usize>
             let n = if tag.is_some() {
                 per_task
             } else {
-                per_task * Task::ALL.len()
+                per_task * Task::WORDS.len()
             };
             std::iter::repeat_n((*tag, mix), n)
         })
@@ -397,7 +397,7 @@ pub fn icl_scores(net: &Transformer, device: &Device, seed: u64, per_task: usize
     // Olsson: every real token, late positions against early ones.
     let (mut early, mut late) = ((0.0f32, 0usize), (0.0f32, 0usize));
     // Per task: (early sum, early count, late sum, late count) over answer tokens.
-    let mut sums = vec![(0.0f32, 0usize, 0.0f32, 0usize); Task::ALL.len()];
+    let mut sums = vec![(0.0f32, 0usize, 0.0f32, 0usize); Task::WORDS.len()];
     for ((task, seq), loss) in seqs.iter().zip(&losses) {
         let real = |t: usize| seq.loss_mask[t] > 0.0;
         for t in (0..len / 8).filter(|&t| real(t)) {

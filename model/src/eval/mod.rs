@@ -4,11 +4,12 @@
 //! [`report`] with its [`rule_report`] and [`format_report`] parts, and the page's
 //! [`analysis`] of one prompt, and the [`in_weights`] comparison of a tune with the examples in context;
 //! [`scaling`]: what a ladder of models across sizes is measured by (character accuracy, the
-//! loss's power law in compute).
+//! loss's power law in compute), and the [`ladder_report`] that measures the ladder by it.
 
 pub mod analysis;
 pub mod format_report;
 pub mod in_weights;
+pub mod ladder_report;
 pub mod metrics;
 pub mod report;
 pub mod rule_report;

@@ -71,7 +71,7 @@ impl Report {
         s += "\n|---|";
         s += &"---|".repeat(SHOTS.len());
         s.push('\n');
-        for task in Task::ALL {
+        for task in Task::WORDS {
             s += &format!("| {} |", task.name());
             for k in SHOTS {
                 if let Some(c) = self.cell(task, k) {
@@ -100,7 +100,7 @@ impl Report {
             s += &format!(" {:>13}", format!("k={k} EM / logp"));
         }
         s.push('\n');
-        for task in Task::ALL {
+        for task in Task::WORDS {
             s += &format!("{:<14}", task.name());
             for k in SHOTS {
                 if let Some(c) = self.cell(task, k) {
@@ -185,7 +185,7 @@ pub fn evaluate(
     seed: u64,
 ) -> Report {
     let template = Template::default();
-    let cells = Task::ALL
+    let cells = Task::WORDS
         .into_iter()
         .flat_map(|task| {
             sweep_task(
@@ -230,14 +230,14 @@ mod tests {
     fn random_model_is_near_chance_and_the_table_lists_every_task() {
         let m = Model::random(ModelConfig::preset("attn1").unwrap(), 0, &Device::flex()).unwrap();
         let r = evaluate(&m, "attn1", None, 2, 0);
-        assert_eq!(r.cells.len(), Task::ALL.len() * SHOTS.len());
+        assert_eq!(r.cells.len(), Task::WORDS.len() * SHOTS.len());
         assert!(
             r.cells
                 .iter()
                 .all(|c| c.exact_match == 0.0 && c.mean_logprob < -3.0)
         );
         let t = r.table();
-        assert!(Task::ALL.iter().all(|task| t.contains(task.name())));
+        assert!(Task::WORDS.iter().all(|task| t.contains(task.name())));
         // Leave-one-out over the visitor's examples: k = 0..n-1, each scoring n prompts.
         let ex: Vec<(String, String)> = ["ab", "cd", "ef"]
             .iter()
@@ -250,7 +250,7 @@ mod tests {
         );
         assert!(loo[..3].iter().all(|p| p.mean_logprob < 0.0));
         let md = r.markdown();
-        assert_eq!(md.lines().count(), 2 + Task::ALL.len() + 2);
+        assert_eq!(md.lines().count(), 2 + Task::WORDS.len() + 2);
         assert!(md.contains("| copy | 0% ("));
     }
 }

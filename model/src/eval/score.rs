@@ -23,12 +23,14 @@ pub struct Scored {
 }
 
 impl Scored {
-    /// The output's part of a window's [`Score`] (its first `n` tokens, the separator after).
-    pub fn of(s: &Score, n: usize) -> Self {
+    /// The output's part of a window's [`Score`]: its first `n` tokens (the separator after),
+    /// of which the first `lead` are the output prefix's space. The log-probability counts
+    /// the space; the character accuracy only the output's own characters.
+    pub fn of(s: &Score, lead: usize, n: usize) -> Self {
         Scored {
             exact: s.greedy_match,
             logprob: s.token_logprobs[..n].iter().sum::<f32>(),
-            char_accuracy: char_accuracy(&s.token_hits[..n]),
+            char_accuracy: char_accuracy(&s.token_hits[lead.min(n)..n]),
         }
     }
 }
@@ -76,6 +78,7 @@ pub fn score_answers_with(
             )
         })
         .collect();
+    let lead = model.tokenizer.encode(&template.answer("")).ids.len();
     score_batch_with(model, &pairs, scorer)
         .into_iter()
         .zip(items)
@@ -86,7 +89,7 @@ pub fn score_answers_with(
                 .encode(&template.answer(&item.answer))
                 .ids
                 .len();
-            Ok(Scored::of(&s, n))
+            Ok(Scored::of(&s, lead, n))
         })
         .collect()
 }
@@ -155,5 +158,52 @@ impl Labels {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// ` 405` then the separator: the space right, `4` right, `0` wrong, `5` right.
+    fn hand_built() -> Score {
+        Score {
+            logprob: -3.5,
+            token_logprobs: vec![-0.1, -0.4, -2.0, -0.5, -0.5],
+            greedy_match: false,
+            token_hits: vec![true, true, false, true, true],
+        }
+    }
+
+    #[test]
+    fn an_answer_is_scored_on_its_own_characters() {
+        let s = Scored::of(&hand_built(), 1, 4);
+        assert!(!s.exact);
+        // The log-probability sums the answer with its space, not the separator.
+        assert!((s.logprob - (-3.0)).abs() < 1e-6, "{s:?}");
+        // Two of the output's three characters; the space and separator do not count.
+        assert!((s.char_accuracy - 2.0 / 3.0).abs() < 1e-6, "{s:?}");
+        // No space before the output (a template without one): four characters.
+        assert!((Scored::of(&hand_built(), 0, 4).char_accuracy - 0.75).abs() < 1e-6);
+        // An empty output has no characters to get right.
+        assert_eq!(Scored::of(&hand_built(), 1, 1).char_accuracy, 0.0);
+    }
+
+    #[test]
+    fn a_point_averages_its_prompts() {
+        let a = Scored::of(&hand_built(), 1, 4);
+        let b = Scored {
+            exact: true,
+            logprob: -1.0,
+            char_accuracy: 1.0,
+        };
+        let p = SweepPoint::of(4, &[a, b]);
+        assert_eq!((p.k, p.n), (4, 2));
+        assert_eq!(p.exact_match, 0.5);
+        assert!((p.mean_logprob - (-2.0)).abs() < 1e-6);
+        assert!((p.char_accuracy - (2.0 / 3.0 + 1.0) / 2.0).abs() < 1e-6);
+        assert_eq!(SweepPoint::of(0, &[]).n, 0);
     }
 }

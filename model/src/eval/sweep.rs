@@ -101,6 +101,8 @@ struct Row {
     answer: Vec<u32>,
     /// Answer tokens the log-probability sums (the separator only counts for exact match).
     scored: usize,
+    /// Of those, the output prefix's space (not counted by the character accuracy).
+    lead: usize,
     /// Its sequence among the shared ones.
     chain: Option<usize>,
 }
@@ -145,6 +147,7 @@ impl<'a> Sweeper<'a> {
                     template.separator
                 ));
                 let scored = encode(&template.answer(&item.answer)).len();
+                let lead = encode(&template.answer("")).len();
                 let mut row = Row {
                     item,
                     shots,
@@ -152,6 +155,7 @@ impl<'a> Sweeper<'a> {
                     query,
                     answer,
                     scored,
+                    lead,
                     chain: None,
                 };
                 let room = row.len_at(row.item.examples.len()).min(block);
@@ -227,7 +231,7 @@ impl<'a> Sweeper<'a> {
                 let row = &self.rows[*r];
                 let first = row.ends[k] - cut + row.query.len();
                 let s = score_row(seq, first, l, vocab);
-                scores.push((*r, Scored::of(&s, row.scored)));
+                scores.push((*r, Scored::of(&s, row.lead, row.scored)));
                 self.chains
                     .truncate(row.chain.expect("shared"), row.ends[k]);
             }

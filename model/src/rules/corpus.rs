@@ -123,15 +123,15 @@ impl ProgramMix {
 }
 
 /// The fixed tasks that are string programs: every task but category and lookup, which
-/// `Task::ALL` lists last.
-pub const FAMILY_TASKS: &[Task] = Task::ALL.split_at(Task::ALL.len() - 2).0;
+/// `Task::WORDS` lists last.
+pub const FAMILY_TASKS: &[Task] = Task::WORDS.split_at(Task::WORDS.len() - 2).0;
 
 impl DataMix {
     /// All tasks with the given share of induction sequences.
     pub fn new(induction: f32) -> Self {
         Self {
             induction,
-            tasks: Task::ALL.to_vec(),
+            tasks: Task::WORDS.to_vec(),
             template: Template::default(),
             formats: None,
             programs: None,

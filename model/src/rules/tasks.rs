@@ -13,8 +13,9 @@ use rand::Rng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use serde::{Deserialize, Serialize};
 
+use crate::rules::arithmetic::{self, Digits};
 use crate::rules::space::{Class, Prim, Program, Which, random_subst};
-use crate::rules::template::Template;
+use crate::rules::template::{Shots, Template};
 use crate::rules::words::{CATEGORIES, Split, category_words, words};
 
 impl Program {
@@ -43,7 +44,9 @@ impl Program {
             Task::RepeatTwice => Prim::Repeat,
             Task::DropVowels => Prim::Remove(Class::Vowels),
             Task::Length => Prim::Length,
-            Task::Caesar | Task::Substitution | Task::Category | Task::Lookup => return None,
+            Task::Caesar | Task::Substitution | Task::Category | Task::Lookup | Task::Addition => {
+                return None;
+            }
         };
         Some(Program(vec![p]))
     }
@@ -86,11 +89,14 @@ pub enum Task {
     Category,
     /// `k7` → `dum`: a random table of keys and values per episode.
     Lookup,
+    /// `347+58` → `405`: multi-digit addition ([`crate::rules::arithmetic`]), the ladder's
+    /// "emergent" ability; not one of the [`Task::WORDS`].
+    Addition,
 }
 
 impl Task {
-    /// Every task, recognition first.
-    pub const ALL: [Task; 13] = [
+    /// The tasks on words, recognition first: every model's default mix and evaluation.
+    pub const WORDS: [Task; 13] = [
         Task::Copy,
         Task::Reverse,
         Task::Uppercase,
@@ -105,6 +111,17 @@ impl Task {
         Task::Category,
         Task::Lookup,
     ];
+
+    /// Every task: the [`Task::WORDS`], then addition.
+    pub const ALL: [Task; 14] = {
+        let mut all = [Task::Addition; 14];
+        let mut i = 0;
+        while i < Task::WORDS.len() {
+            all[i] = Task::WORDS[i];
+            i += 1;
+        }
+        all
+    };
 
     /// Stable snake_case name.
     pub fn name(self) -> &'static str {
@@ -122,6 +139,7 @@ impl Task {
             Task::Substitution => "substitution",
             Task::Category => "category",
             Task::Lookup => "lookup",
+            Task::Addition => "addition",
         }
     }
 
@@ -131,7 +149,7 @@ impl Task {
     }
 }
 
-/// A task name that is not one of [`Task::ALL`].
+/// A task name that is not one of [`Task::WORDS`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown task {0:?}; tasks are {names}", names = Task::ALL.map(Task::name).join(", "))]
 pub struct UnknownTask(pub String);
@@ -151,14 +169,32 @@ impl Task {
         }
     }
 
-    /// The output of a fixed-rule task for `x` (its [`Program::fixed`]); `None` for tasks
-    /// whose rule is drawn per episode (Caesar, substitution, category, lookup).
+    /// The output of a fixed-rule task for `x` (its [`Program::fixed`], or the sum for
+    /// addition); `None` for tasks whose rule is drawn per episode (Caesar, substitution,
+    /// category, lookup) and for an input that is not a sum.
     pub fn apply(self, x: &str) -> Option<String> {
+        if self == Task::Addition {
+            return arithmetic::answer(x);
+        }
         Program::fixed(self).map(|p| p.apply(x))
     }
 
-    /// An episode of `k` examples and a query, from words of `split`.
+    /// An episode of `k` examples and a query, from words of `split` (sums of one to four
+    /// digits for addition, whose numbers have no split).
     pub fn episode(self, rng: &mut impl Rng, k: usize, split: Split) -> Episode {
+        if self == Task::Addition {
+            let Shots {
+                examples,
+                query,
+                answer,
+            } = arithmetic::episode(rng, k, Digits::AtLeast(1));
+            return Episode {
+                task: self,
+                examples,
+                query,
+                answer,
+            };
+        }
         let pool = words(split);
         let pick = |rng: &mut dyn rand::RngCore| -> String {
             (*pool.choose(rng).expect("words")).to_string()
@@ -382,7 +418,7 @@ mod tests {
 
     #[test]
     fn episodes_are_seeded_and_consistent() {
-        for task in Task::ALL {
+        for task in Task::WORDS {
             let a = task.episode(&mut ChaCha8Rng::seed_from_u64(3), 8, Split::HeldOut);
             let b = task.episode(&mut ChaCha8Rng::seed_from_u64(3), 8, Split::HeldOut);
             assert_eq!(a, b, "{task:?}");
@@ -447,7 +483,11 @@ mod tests {
                 Task::RepeatTwice => format!("{x}{x}"),
                 Task::DropVowels => x.chars().filter(|c| !VOWELS.contains(*c)).collect(),
                 Task::Length => chars.len().to_string(),
-                Task::Caesar | Task::Substitution | Task::Category | Task::Lookup => return None,
+                Task::Caesar
+                | Task::Substitution
+                | Task::Category
+                | Task::Lookup
+                | Task::Addition => return None,
             })
         }
 
@@ -463,8 +503,14 @@ mod tests {
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(512))]
             #[test]
+            fn addition_adds(a in 0u32..10_000, b in 0u32..10_000) {
+                let sum = Task::Addition.apply(&format!("{a}+{b}"));
+                prop_assert_eq!(sum, Some((a + b).to_string()));
+            }
+
+            #[test]
             fn fixed_tasks_do_what_their_names_say(x in "[a-zA-Z0-9 .!?éÉßø-]{0,14}") {
-                for task in Task::ALL {
+                for task in Task::WORDS {
                     prop_assert_eq!(task.apply(&x), expected(task, &x), "{:?} on {:?}", task, x);
                 }
             }
@@ -497,7 +543,7 @@ mod tests {
 
             #[test]
             fn episodes_apply_their_task(task_i in 0usize..11, seed in any::<u64>()) {
-                let task = Task::ALL[task_i];
+                let task = Task::WORDS[task_i];
                 let e = task.episode(&mut ChaCha8Rng::seed_from_u64(seed), 6, Split::HeldOut);
                 let query = (e.query.clone(), e.answer.clone());
                 for (x, y) in e.examples.iter().chain([&query]) {

@@ -11,15 +11,19 @@ use crate::net::config::{ConfigError, ModelConfig, Preset};
 use crate::rules::corpus::{DataMix, ProgramMix};
 use crate::rules::formats::FormatMix;
 use crate::rules::tasks::Task;
+use crate::train::ladder;
 
-/// Which preset a run trains: a zoo model's (`attn1` … `learner`) or a live preset's
-/// (`live1`, `live2`: [`crate::train::live`]); written by its name in settings and curves.
+/// Which preset a run trains: a zoo model's (`attn1` … `learner`), a rung of the ladder's
+/// (`rung1` …: [`crate::train::ladder`]) or a live preset's (`live1`, `live2`:
+/// [`crate::train::live`]); written by its name in settings and curves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub enum RunPreset {
     Zoo(Preset),
     /// A live preset of this many layers.
     Live(usize),
+    /// The ladder's rung of this number (1 is the smallest).
+    Rung(usize),
 }
 
 impl std::fmt::Display for RunPreset {
@@ -27,6 +31,7 @@ impl std::fmt::Display for RunPreset {
         match self {
             RunPreset::Zoo(p) => f.write_str(p.name()),
             RunPreset::Live(layers) => write!(f, "live{layers}"),
+            RunPreset::Rung(n) => f.write_str(&ladder::rung_name(*n)),
         }
     }
 }
@@ -34,8 +39,11 @@ impl std::fmt::Display for RunPreset {
 impl TryFrom<String> for RunPreset {
     type Error = ConfigError;
     fn try_from(name: String) -> Result<Self, ConfigError> {
-        match name.strip_prefix("live").map(str::parse::<usize>) {
-            Some(Ok(layers)) => Ok(RunPreset::Live(layers)),
+        if let Some(Ok(layers)) = name.strip_prefix("live").map(str::parse::<usize>) {
+            return Ok(RunPreset::Live(layers));
+        }
+        match name.strip_prefix("rung").map(str::parse::<usize>) {
+            Some(Ok(n)) if ladder::dims(n).is_some() => Ok(RunPreset::Rung(n)),
             _ => Preset::from_name(&name).map(RunPreset::Zoo),
         }
     }
@@ -363,7 +371,7 @@ impl Phase {
 
 /// Every task once, then each of `extra` listed again its count of times.
 fn weighted_tasks(extra: &[(Task, usize)]) -> Vec<Task> {
-    let mut tasks = Task::ALL.to_vec();
+    let mut tasks = Task::WORDS.to_vec();
     for &(task, n) in extra {
         tasks.extend(std::iter::repeat_n(task, n));
     }
@@ -422,7 +430,12 @@ impl TrainConfig {
     /// rows, the per-letter rules still drawn most ([`Phase::per_letter`]), then 800 steps
     /// weighted to the fixed rules it still gets wrong ([`Phase::recognition`]).
     pub fn for_preset(name: &str) -> Result<Self, ConfigError> {
-        let preset = Preset::from_name(name)?;
+        let run_preset = RunPreset::try_from(name.to_string())?;
+        let preset = match run_preset {
+            RunPreset::Zoo(p) => p,
+            RunPreset::Rung(_) => Preset::Learner,
+            RunPreset::Live(_) => return Err(ConfigError::UnknownPreset(name.to_string())),
+        };
         let mut cfg = Self {
             preset: RunPreset::Zoo(preset),
             steps: 1500,
@@ -445,6 +458,9 @@ impl TrainConfig {
             formats: None,
             shape: None,
         };
+        if let RunPreset::Rung(n) = run_preset {
+            return Ok(Self::rung(n, cfg));
+        }
         if preset == Preset::Learner {
             return Ok(Self::learner(cfg));
         }
@@ -512,6 +528,54 @@ impl TrainConfig {
             programs: Some(programs),
             ..base
         }
+    }
+
+    /// Rung `n` of the ladder ([`ladder`]), `n` on it: one phase at the learner's learning
+    /// rate, in full 256-character rows so that 8 shots fit, for [`ladder::TOKENS_PER_PARAM`]
+    /// tokens per parameter (at least [`ladder::MIN_STEPS`] steps). Its data: the learner's
+    /// rule space (70 % of the few-shot sequences, 30 % of those the fixed tasks' programs),
+    /// and addition, category and lookup for the rest, addition drawn four times as often
+    /// (18 % of all sequences are sums); 10 % repeated random strings; answers weigh 3×.
+    fn rung(n: usize, base: TrainConfig) -> TrainConfig {
+        let (n_layers, d_model) = ladder::dims(n).unwrap_or(ladder::RUNGS[0]);
+        let mut cfg = TrainConfig {
+            preset: RunPreset::Rung(n),
+            batch_size: ladder::BATCH,
+            lr: 2e-3,
+            induction_fraction: 0.1,
+            checkpoints: 4,
+            linear_checkpoints: 0,
+            tasks: Some(vec![
+                Task::Category,
+                Task::Lookup,
+                Task::Addition,
+                Task::Addition,
+                Task::Addition,
+                Task::Addition,
+            ]),
+            answer_weight: 3.0,
+            programs: Some(Programs {
+                share: 0.7,
+                families: 0.3,
+                distinct: None,
+                per_letter: 0.0,
+                extended: false,
+            }),
+            shape: Some(Shape {
+                n_layers,
+                n_heads: ladder::HEADS,
+                d_model,
+                d_ff: ladder::FF_RATIO * d_model,
+            }),
+            window: None,
+            phases: Vec::new(),
+            formats: None,
+            ..base
+        };
+        if let Ok(c) = cfg.model_config() {
+            cfg.steps = ladder::steps(c.param_count(), c.block_size);
+        }
+        cfg
     }
 
     /// These settings for a run that ends after `steps` steps; a later phase that would start
@@ -651,10 +715,11 @@ impl TrainConfig {
 
     /// The model this run trains: the preset's shape, or the run's own, with its window.
     pub fn model_config(&self) -> Result<ModelConfig, SettingsError> {
-        let RunPreset::Zoo(preset) = self.preset else {
-            return Err(SettingsError::NotZoo(self.preset));
+        let mut config = match self.preset {
+            RunPreset::Zoo(preset) => preset.config(),
+            RunPreset::Rung(_) => Preset::Learner.config(),
+            RunPreset::Live(_) => return Err(SettingsError::NotZoo(self.preset)),
         };
-        let mut config = preset.config();
         if let Some(s) = self.shape {
             config.n_layers = s.n_layers;
             config.n_heads = s.n_heads;
@@ -687,7 +752,7 @@ impl TrainConfig {
     pub fn describe_data(&self) -> String {
         let tasks = match &self.tasks {
             Some(names) => weight_list(task_counts(names).iter()),
-            None => format!("{} tasks", Task::ALL.len()),
+            None => format!("{} tasks", Task::WORDS.len()),
         };
         let tasks = match &self.programs {
             Some(p) => format!("{} and {tasks}", p.describe()),
@@ -776,7 +841,7 @@ mod tests {
     #[test]
     fn task_lists_weight_the_mix_and_bad_settings_are_refused() {
         let mut c = TrainConfig::for_preset("attn2").unwrap();
-        assert_eq!(c.data_mix().unwrap().tasks, Task::ALL.to_vec());
+        assert_eq!(c.data_mix().unwrap().tasks, Task::WORDS.to_vec());
         c.tasks = Some(vec![Task::Copy, Task::Substitution, Task::Copy]);
         let mix = c.data_mix().unwrap();
         assert_eq!(mix.tasks, vec![Task::Copy, Task::Substitution, Task::Copy]);
@@ -860,12 +925,15 @@ mod tests {
         let mut expected = first.checkpoint_steps();
         expected.extend([p.from + (c.steps - p.from) / 2, c.steps]);
         assert_eq!(c.checkpoint_steps(), expected);
-        assert_eq!(c.phase_mix(1).unwrap().0.tasks, Task::ALL.to_vec());
+        assert_eq!(c.phase_mix(1).unwrap().0.tasks, Task::WORDS.to_vec());
         let (mix2, weight2) = c.phase_mix(2).unwrap();
         assert_eq!(weight2, p.answer_weight);
         let drawn = |t: Task| mix2.tasks.iter().filter(|&&x| x == t).count();
         assert!(drawn(Task::Substitution) > drawn(Task::Copy));
-        assert!(Task::ALL.iter().all(|&t| drawn(t) >= 1), "every task stays");
+        assert!(
+            Task::WORDS.iter().all(|&t| drawn(t) >= 1),
+            "every task stays"
+        );
         let late = TrainConfig {
             steps: p.from,
             ..c.clone()
@@ -904,7 +972,7 @@ mod tests {
             first.tasks
         );
         assert_eq!(c.phase_mix(2).unwrap().0.tasks.len(), p.tasks.len());
-        assert!(Task::ALL.iter().all(|t| p.tasks.contains(t)));
+        assert!(Task::WORDS.iter().all(|t| p.tasks.contains(t)));
         assert_eq!(
             c.tokens_after(c.steps, block),
             (c.batch_size * (p.from * 128 + (c.steps - p.from) * block)) as u64
@@ -955,7 +1023,7 @@ mod tests {
         let (mix3, weight3) = c.phase_mix(3).unwrap();
         assert_eq!(weight3, 3.0);
         let drawn = |t: Task| mix3.tasks.iter().filter(|&&x| x == t).count();
-        let weights: Vec<usize> = Task::ALL.iter().map(|&t| drawn(t)).collect();
+        let weights: Vec<usize> = Task::WORDS.iter().map(|&t| drawn(t)).collect();
         // copy, reverse, uppercase, first, last, sort, repeat, drop vowels, length, Caesar,
         // substitution, category, lookup.
         assert_eq!(weights, [1, 2, 1, 1, 1, 3, 2, 3, 1, 3, 2, 1, 1]);

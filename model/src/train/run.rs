@@ -461,6 +461,7 @@ fn display_name(cfg: &TrainConfig) -> String {
         RunPreset::Zoo(Preset::Base) => "4-layer transformer".into(),
         RunPreset::Zoo(Preset::Learner) => "5-layer rule learner".into(),
         RunPreset::Live(_) => cfg.preset.to_string(),
+        RunPreset::Rung(n) => format!("Ladder rung {n} ({layers} layers)"),
     }
 }
 
@@ -518,6 +519,13 @@ fn description(cfg: &TrainConfig) -> String {
             }
         }
         RunPreset::Live(_) => format!("Preset {}", cfg.preset),
+        RunPreset::Rung(n) => format!(
+            "Rung {n} of the ladder: the learner's family at {} layers of width {}, trained by \
+             one recipe on the rule space and multi-digit addition, for seeing which abilities \
+             jump with size and which improve smoothly.",
+            cfg.model_config().map_or(0, |c| c.n_layers),
+            cfg.model_config().map_or(0, |c| c.d_model)
+        ),
     }
 }
 

@@ -727,6 +727,11 @@ pub const ZH: &[(&str, &str)] = &[
     ("Random cipher", "随机密码"),
     ("Arbitrary labels", "任意标签"),
     ("Key → value", "键 → 值"),
+    ("Add two numbers", "两数相加"),
+    (
+        "Sums of two to four digits, a rule fixed in training: does this model add, or only guess digits?",
+        "两到四位数的加法，一条训练中固定的规则：这个模型是在做加法，还是只在猜数字？",
+    ),
     (
         "The shift (1–25) is new in every episode: the examples must say which.",
         "每一轮的移位量（1–25）都是新的：得由例子来说明是哪一个。",
