@@ -598,19 +598,27 @@ fn eval_ladder(
         ) {
             continue;
         }
-        let (m, _) = load_entry_weights(dir, Some(&entry.id), None, backend)?;
         let curves_path = dir.join(entry.curves.as_deref().ok_or("a rung without curves")?);
         let curves: icl_model::train::curves::Curves = serde_json::from_slice(
             &std::fs::read(&curves_path).map_err(|e| format!("{}: {e}", curves_path.display()))?,
         )
         .map_err(|e| format!("{}: {e}", curves_path.display()))?;
-        eprintln!("scoring {} ({} parameters)", entry.id, m.num_params());
         let last = curves.points.last();
+        let step = last.map_or(0, |p| p.step);
+        if step < curves.train.steps {
+            eprintln!(
+                "{}: at step {step} of {}, not scored until its run ends",
+                entry.id, curves.train.steps
+            );
+            continue;
+        }
         let trained = Trained {
-            steps: last.map_or(0, |p| p.step),
+            steps: step,
             tokens: last.map_or(0, |p| p.tokens),
             loss: last.and_then(|p| p.loss),
         };
+        let (m, _) = load_entry_weights(dir, Some(&entry.id), None, backend)?;
+        eprintln!("scoring {} ({} parameters)", entry.id, m.num_params());
         rungs.push(evaluate_rung(&m, &entry.id, trained, queries, seed));
     }
     if rungs.is_empty() {
