@@ -72,5 +72,48 @@ async fn time_to_ready() {
         "time to ready, second visit (warm)",
         reached(&c, "[data-model=ready]").await,
     );
+    scale_view(&c).await;
     c.close().await.ok();
+}
+
+/// The Scale view opened by its button on the warm page: when its first curves (the
+/// ladder's measured sets) appear, when the first rung has answered the visitor's prompt
+/// and when every rung has, in milliseconds after the click; and the longest main-thread
+/// task meanwhile (the Long Tasks API: tasks over 50 ms).
+async fn scale_view(c: &Client) {
+    let t = c
+        .execute_async(
+            "const [limit, done] = arguments;
+             window.scaleTasks = [];
+             new PerformanceObserver(l => window.scaleTasks.push(...l.getEntries().map(e => e.duration)))
+                 .observe({ type: 'longtask' });
+             const start = performance.now();
+             document.querySelector('#run-scale').click();
+             const seen = {};
+             const poll = () => {
+               const now = performance.now() - start;
+               for (const [k, css] of [['sets', '#scale-sets circle.pt'], ['rung', '#scale-prompt circle.pt'],
+                                       ['all', '#scale-table[data-done=true]']]) {
+                 if (seen[k] === undefined && document.querySelector(css)) seen[k] = now;
+               }
+               if (seen.all !== undefined && seen.sets !== undefined) {
+                 return done([seen.sets, seen.rung, seen.all, Math.max(0, ...window.scaleTasks)]);
+               }
+               if (now > limit) return done(null);
+               setTimeout(poll, 10);
+             };
+             poll();",
+            vec![json!(LIMIT_MS)],
+        )
+        .await
+        .expect("the page answers");
+    let v: Vec<f64> = serde_json::from_value(t)
+        .unwrap_or_else(|_| panic!("the Scale view did not finish within {LIMIT_MS} ms"));
+    figure("Scale view: first curves after its button (warm)", v[0]);
+    figure("Scale view: first rung's answer after its button", v[1]);
+    figure("Scale view: every rung's answer after its button", v[2]);
+    figure(
+        "Scale view: longest main-thread task while the rungs load",
+        v[3],
+    );
 }

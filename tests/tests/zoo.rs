@@ -5,6 +5,7 @@ use icl_model::eval::metrics::{HeadScores, head_scores};
 use icl_model::net::backend::Backend;
 use icl_model::net::model::Model;
 use icl_model::net::weights::load_verified;
+use icl_model::train::ladder::rung_of;
 use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest};
 use icl_tests::repo_root;
 
@@ -60,7 +61,9 @@ fn models_ship_the_checkpoints_their_settings_name_within_80_mb() {
             Some(&reached),
             "{id}: its weights are its last checkpoint"
         );
-        if reached == curves.train.steps {
+        // The ladder's rungs ship the few checkpoints their recipe names (the Scale view's
+        // stages); every other model at least ten.
+        if reached == curves.train.steps && rung_of(id).is_none() {
             assert!(
                 shipped.len() >= 10,
                 "{id} ships {} checkpoints",
@@ -85,6 +88,69 @@ fn models_ship_the_checkpoints_their_settings_name_within_80_mb() {
         }
     }
     assert!(total <= 80_000_000, "public/models holds {total} bytes");
+}
+
+/// The shipped ladder: five rungs or more of one family spanning a hundredfold in
+/// parameters, each the size its recipe names, its weights and checkpoints as the manifest
+/// says (length and checksum), its run ended; and the ladder's measured table scores exactly
+/// these rungs on every set at every shot count.
+#[test]
+fn the_ladder_ships_whole_and_its_table_matches_it() {
+    use icl_model::eval::ladder_report::{LADDER_FILE, LadderReport, TaskSet};
+    use icl_model::train::config::TrainConfig;
+    let dir = repo_root().join("public/models");
+    let manifest =
+        Manifest::parse(&std::fs::read_to_string(dir.join(MANIFEST_FILE)).unwrap()).unwrap();
+    let mut rungs: Vec<_> = manifest
+        .models
+        .iter()
+        .filter_map(|e| Some((rung_of(&e.id)?, e)))
+        .collect();
+    rungs.sort_by_key(|(n, _)| *n);
+    assert!(rungs.len() >= 5, "{} rungs", rungs.len());
+    let params: Vec<u64> = rungs.iter().map(|(_, e)| e.params).collect();
+    assert!(params.windows(2).all(|w| w[0] < w[1]), "{params:?}");
+    for (n, e) in &rungs {
+        let cfg = TrainConfig::for_preset(&e.id).unwrap();
+        assert_eq!(e.params, cfg.model_config().unwrap().param_count(), "{n}");
+        assert_eq!(
+            e.training.steps as usize, cfg.steps,
+            "rung {n} ships a finished run"
+        );
+        for (file, bytes, sha) in std::iter::once((&e.file, e.bytes, &e.sha256))
+            .chain(e.checkpoints.iter().map(|c| (&c.file, c.bytes, &c.sha256)))
+        {
+            let data = std::fs::read(dir.join(file)).unwrap();
+            let (m, _) = load_verified(&data, bytes, sha, &Backend::Flex.device())
+                .unwrap_or_else(|err| panic!("{file}: {err}"));
+            assert_eq!(m.num_params() as u64, e.params, "{file}");
+        }
+    }
+    let report: LadderReport =
+        serde_json::from_str(&std::fs::read_to_string(dir.join(LADDER_FILE)).unwrap()).unwrap();
+    let scored: Vec<(&str, u64)> = report
+        .rungs
+        .iter()
+        .map(|r| (r.id.as_str(), r.params))
+        .collect();
+    let shipped: Vec<(&str, u64)> = rungs
+        .iter()
+        .map(|(_, e)| (e.id.as_str(), e.params))
+        .collect();
+    assert_eq!(scored, shipped);
+    for r in &report.rungs {
+        for set in TaskSet::all() {
+            for k in icl_model::eval::score::SHOTS {
+                let p = r
+                    .point(set, k)
+                    .unwrap_or_else(|| panic!("{} {set:?} k={k}", r.id));
+                assert_eq!(p.n, report.queries, "{} {set:?} k={k}", r.id);
+            }
+        }
+        assert!(r.loss.is_some_and(|l| l.is_finite() && l > 0.0), "{}", r.id);
+    }
+    let fit = report.loss_fit.expect("the loss's power law");
+    assert!(fit.exponent > 0.0 && fit.r2 > 0.9, "{fit:?}");
 }
 
 #[test]

@@ -65,11 +65,32 @@ pub const ABOUT: &[About] = &[
     },
     About {
         key: "compare",
-        what: "The same prompt with one thing changed per column (model, shots, labels, order, template), each with its completion and a score on a batch of held-out queries. By model, the scaling strip lines the zoo up by size: base recognises the 13 tasks it was trained on, the rule learner was trained on a space of string programs and learns a rule from the examples. Compare them on \"A rule the model never saw\".",
+        what: "The same prompt with one thing changed per column (model, shots, labels, order, template), each with its completion and a score on a batch of held-out queries. By model, the zoo's models differ in kind: base recognises the 13 tasks it was trained on, the rule learner was trained on a space of string programs and learns a rule from the examples. Compare them on \"A rule the model never saw\". For one family across sizes, see the Scale view.",
         why: "Scaling and recognition against learning: a model that only recognises tasks it was trained on still answers with flipped labels as if they were right; one that learns from the prompt follows them.",
         paper: "Min et al. 2022, Rethinking the Role of Demonstrations",
         url: "https://arxiv.org/abs/2202.12837",
         more: &[],
+    },
+    About {
+        key: "scale",
+        what: "The ladder: one architecture, one recipe and one data mix (the rule space plus multi-digit addition) at several sizes spanning more than a hundredfold in parameters, each trained on 20 characters per parameter. Every rung answers your prompt; beside them, the ladder's own measured sets (sums by digit count, rules never trained on, the fixed tasks) and the final training loss against training compute with its fitted power law.",
+        why: "Emergence or mirage? Abilities that seem to appear suddenly with size (exact match leaping from 0 to 100 %) can be a smooth improvement seen through an all-or-nothing measure: switch to per-character accuracy and log-probability and the jump may turn into a ramp. The loss itself falls as a power law of compute.",
+        paper: "Schaeffer et al. 2023, Are Emergent Abilities of Large Language Models a Mirage?",
+        url: "https://arxiv.org/abs/2304.15004",
+        more: &[
+            (
+                "Wei et al. 2022, Emergent Abilities of Large Language Models",
+                "https://arxiv.org/abs/2206.07682",
+            ),
+            (
+                "Kaplan et al. 2020, Scaling Laws for Neural Language Models",
+                "https://arxiv.org/abs/2001.08361",
+            ),
+            (
+                "Hoffmann et al. 2022, Training Compute-Optimal Large Language Models",
+                "https://arxiv.org/abs/2203.15556",
+            ),
+        ],
     },
     About {
         key: "training",

@@ -19,6 +19,7 @@ use crate::components::messages::Messages;
 use crate::components::model_status::{ModelStatusLine, status_line};
 use crate::components::recover::Recover;
 use crate::components::run_panel::RunPanel;
+use crate::components::scale_view::ScaleView;
 use crate::components::settings::Settings;
 use crate::components::tour_card::TourCard;
 use crate::components::training::Training;
@@ -26,7 +27,7 @@ use crate::components::tune_panel::TunePanel;
 use crate::doc::Doc;
 use crate::hooks::{
     Store, consume_fragment, current_fragment, open_link, page_url, use_autosave, use_explanations,
-    use_first_visit, use_jobs, use_link_listener, use_live_training, use_model_loading,
+    use_first_visit, use_jobs, use_ladder, use_link_listener, use_live_training, use_model_loading,
     use_service_worker, use_tour, use_training_curves, use_tune, use_worker,
 };
 use crate::i18n::Lang;
@@ -104,6 +105,7 @@ pub fn App() -> Html {
     use_service_worker();
     use_explanations(&bridge, &state);
     use_training_curves(&bridge, &state);
+    use_ladder(&bridge, &state);
     let jobs = use_jobs(&bridge, &state);
     use_first_visit(&state, &jobs);
     let tour = use_tour(&state, &jobs, tour_link);
@@ -211,9 +213,12 @@ pub fn App() -> Html {
                 <div class="col">
                     <Heads doc={page.doc.clone()} explanation={explore.explanation.clone()} on_doc={on_doc.clone()} file={file("repeat")} />
                     <Training doc={page.doc.clone()} model={model_of(&page.models, &page.doc.model).filter(|_| !page.doc.model.made_here()).cloned()} curves={curves}
-                        live_top={explore.explanation.as_ref().map(|x| x.random.top_induction())} on_doc={on_doc} file={file("training")} />
+                        live_top={explore.explanation.as_ref().map(|x| x.random.top_induction())} on_doc={on_doc.clone()} file={file("training")} />
                 </div>
             </div>
+            <ScaleView doc={page.doc.clone()} rungs={crate::comparison::ladder(&page.models).into_iter().cloned().collect::<Vec<_>>()}
+                comparison={explore.comparison.clone()} ladder={explore.ladder.clone()} busy={busy} on_doc={on_doc} on_scale={jobs.scale.clone()}
+                files={[file("scale-table").into(), file("scale-prompt").into(), file("scale-sets").into(), file("scale-loss").into()]} />
             <h2 class="part">{ lang.t("Learn in context, or in weights") }</h2>
             <TunePanel tune={std::rc::Rc::new((**tune_part).clone())} in_context={tune_part.in_context.and_then(|r| explore.series.iter().find(|s| s.run == r)).cloned()}
                 ready={!busy} raw_view={page.doc.view == crate::doc::View::Raw} on_settings={dispatching(&state, Action::TuneSettings)}

@@ -140,6 +140,7 @@ fn tuned(models: &[ModelSummary], tune: &Tune, lang: Lang) -> Option<ModelSummar
         params: from.params,
         bytes: 0,
         checkpoints: Vec::new(),
+        rung: None,
     })
 }
 
@@ -161,6 +162,7 @@ fn with_live(models: &[ModelSummary], live: &LiveRun, lang: Lang) -> Vec<ModelSu
             params: preset.model_config().param_count(),
             bytes: 0,
             checkpoints: Vec::new(),
+            rung: None,
         });
     }
     models
@@ -172,6 +174,13 @@ pub fn model_of<'a>(models: &'a [ModelSummary], model: &ModelRef) -> Option<&'a 
         .iter()
         .find(|m| Some(m.id.as_str()) == model.id())
         .or(models.first())
+}
+
+/// The ladder's rungs among `models`, smallest first.
+pub fn ladder(models: &[ModelSummary]) -> Vec<&ModelSummary> {
+    let mut rungs: Vec<&ModelSummary> = models.iter().filter(|m| m.rung.is_some()).collect();
+    rungs.sort_by_key(|m| (m.rung, m.params));
+    rungs
 }
 
 /// The columns of a comparison of `doc` on what its explore settings vary.
@@ -215,6 +224,7 @@ fn all_columns(doc: &Doc, models: &[ModelSummary]) -> Vec<Column> {
             .collect(),
         Vary::Model => models
             .iter()
+            .filter(|m| m.rung.is_none())
             .map(|m| {
                 let t = Target {
                     model: ModelRef::from_id(&m.id),
@@ -244,6 +254,31 @@ fn all_columns(doc: &Doc, models: &[ModelSummary]) -> Vec<Column> {
                 })
                 .collect()
         }
+        Vary::Ladder => ladder(models)
+            .into_iter()
+            .map(|m| {
+                // Every rung at the same place in its own checkpoint list: the rungs were
+                // trained for different numbers of steps.
+                let checkpoint = doc
+                    .explore
+                    .stage
+                    .and_then(|i| {
+                        m.checkpoints
+                            .get(i.min(m.checkpoints.len().checked_sub(1)?))
+                    })
+                    .copied();
+                let t = Target {
+                    model: ModelRef::from_id(&m.id),
+                    checkpoint,
+                    ablated: Vec::new(),
+                };
+                let label = match checkpoint {
+                    None => m.id.clone(),
+                    Some(s) => lang.f("{model} @ step {s}", &[("model", &m.id), ("s", &s)]),
+                };
+                column(label, t, doc.clone(), Some((k, Labels::Correct)), m.params)
+            })
+            .collect(),
         Vary::Sampling => [(0.0, 0), (0.5, 1), (1.0, 1), (1.0, 2), (1.5, 3)]
             .iter()
             .map(|&(temperature, seed)| {
@@ -308,6 +343,7 @@ mod tests {
                 params: 1000 * (i as u64 + 1),
                 bytes: 0,
                 checkpoints: vec![10, 100],
+                rung: None,
             })
             .collect()
     }

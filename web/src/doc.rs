@@ -126,6 +126,8 @@ pub enum Vary {
     Sampling,
     /// Correct, shuffled and flipped labels.
     Labels,
+    /// The ladder's rungs: one family of models across sizes (the Scale view).
+    Ladder,
 }
 
 /// Seed of the random strings the head scores use by default: the one training records in the
@@ -150,6 +152,22 @@ pub struct Explore {
     pub head: Option<usize>,
     /// Attention view: the selected query position in the window.
     pub focus: Option<usize>,
+    /// Scale view: the training checkpoint every rung is run at, by its place in the rung's
+    /// own list (`None`: the final weights).
+    pub stage: Option<usize>,
+    /// Scale view: what its curves measure.
+    pub measure: Measure,
+}
+
+/// What the Scale view's curves measure: whether a whole answer is right, or how close it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// Exact match of the whole answer: all or nothing.
+    #[default]
+    Exact,
+    /// Per-character accuracy and the answer's log-probability: partial credit.
+    Smooth,
 }
 
 impl Default for Explore {
@@ -162,6 +180,8 @@ impl Default for Explore {
             layer: 0,
             head: None,
             focus: None,
+            stage: None,
+            measure: Measure::Exact,
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod live_run;
 pub mod presets;
 pub mod protocol;
 pub mod region;
+pub mod scale;
 pub mod share;
 pub mod share_state;
 pub mod side_table;

@@ -12,7 +12,7 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
-use crate::doc::{Doc, Example, MAX_EXAMPLES, PresetRef, View};
+use crate::doc::{Doc, Example, MAX_EXAMPLES, PresetRef, Vary, View};
 
 /// Examples drawn per preset episode; the ones not shown feed "More examples".
 const POOL: usize = 24;
@@ -214,7 +214,14 @@ pub fn apply_named(doc: &Doc, name: &str, seed: u64, k: usize) -> Option<Doc> {
         .map(|(x, y)| Example::new(x.clone(), y.clone()))
         .collect();
     examples.shuffle(&mut ChaCha8Rng::seed_from_u64(seed ^ 0x5eed));
+    // Sums are the ladder's question (does adding emerge with size?): the preset opens the
+    // Scale view.
+    let mut explore = doc.explore.clone();
+    if name == Task::Addition.name() {
+        explore.vary = Vary::Ladder;
+    }
     Some(Doc {
+        explore,
         view: View::Builder,
         examples,
         query: e.query.clone(),
@@ -436,6 +443,7 @@ mod tests {
         for seed in 0..20 {
             let d = apply_preset(&Doc::default(), Task::Addition, seed, 4);
             assert_eq!(d.examples.len(), 4);
+            assert_eq!(d.explore.vary, Vary::Ladder, "it opens the Scale view");
             for (x, y) in d
                 .examples
                 .iter()
@@ -451,6 +459,8 @@ mod tests {
             assert_eq!(Task::Addition.apply(&e.input), Some(e.output.clone()));
         }
         assert_eq!(label_of("addition"), "Add two numbers");
+        let reverse = apply_preset(&Doc::default(), Task::Reverse, 0, 4);
+        assert_eq!(reverse.explore.vary, Doc::default().explore.vary);
     }
 
     #[test]

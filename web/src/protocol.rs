@@ -1,6 +1,9 @@
 //! Messages between the page and the model worker (a serde enum each way).
 
 use icl_model::eval::in_weights::SideColumn;
+#[cfg(doc)]
+use icl_model::eval::ladder_report::LADDER_FILE;
+use icl_model::eval::ladder_report::LadderReport;
 use icl_model::eval::score::SweepPoint;
 use icl_model::net::sampling::{SamplingConfig, StopReason, TokenInfo};
 use icl_model::rules::template::Template;
@@ -143,6 +146,8 @@ pub enum ToWorker {
     Compare { run: u64, variants: Vec<Variant> },
     /// A model's training curves (from the manifest's curves file).
     Curves { model: String },
+    /// The ladder's measured table ([`LADDER_FILE`] beside the manifest).
+    Ladder,
     /// End the current job (a completion, a sweep or a comparison) after the step being
     /// computed.
     Stop,
@@ -265,6 +270,10 @@ pub struct ModelSummary {
     pub bytes: u64,
     /// Steps of its shipped training checkpoints.
     pub checkpoints: Vec<u64>,
+    /// Its rung, if it is one of the ladder's (`rung3`): the Scale view's models, not
+    /// offered by the model picker.
+    #[serde(default)]
+    pub rung: Option<usize>,
 }
 
 /// Facts about the loaded model, for the page.
@@ -363,6 +372,8 @@ pub enum FromWorker {
         model: String,
         points: Vec<CurvePoint>,
     },
+    /// The ladder's measured table, or why there is none.
+    Ladder(Result<LadderReport, WorkerError>),
 }
 
 /// What travels from the worker to the page.

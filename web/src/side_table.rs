@@ -171,6 +171,7 @@ mod tests {
                     text: if column.tuned() { " ghtli" } else { " ght,li" }.into(),
                     exact_match: Some(column.tuned()),
                     logprob: Some(if column.tuned() { -0.25 } else { -3.5 }),
+                    char_accuracy: Some(if column.tuned() { 1.0 } else { 0.6 }),
                     error: None,
                 },
                 examples: LeaveOneOut {

@@ -60,6 +60,10 @@ pub enum WorkerError {
     BrokenCurves {
         why: String,
     },
+    /// The ladder's measured table does not parse (`why`: the parser's words).
+    BrokenLadder {
+        why: String,
+    },
     /// A weight file was downloaded but cannot be used.
     DamagedWeights {
         /// The model's name.
@@ -150,6 +154,10 @@ impl WorkerError {
             ),
             E::BrokenCurves { why } => lang.f(
                 "the training curves are broken: {why}",
+                &[("why", &lang.t_owned(why))],
+            ),
+            E::BrokenLadder { why } => lang.f(
+                "the ladder's measured table is broken: {why}",
                 &[("why", &lang.t_owned(why))],
             ),
             E::DamagedWeights {
@@ -266,6 +274,7 @@ mod tests {
             },
             E::NoCurves { model: s("base") },
             E::BrokenCurves { why: s("EOF") },
+            E::BrokenLadder { why: s("EOF") },
             E::DamagedWeights {
                 model: s("base"),
                 step: Some(845),
@@ -316,6 +325,7 @@ mod tests {
             "base has no checkpoint at step 845",
             "base has no training curves",
             "the training curves are broken: EOF",
+            "the ladder's measured table is broken: EOF",
             "base at step 845 could not be used: expected 10 bytes but got 9: the download is incomplete or wrong. Retry; if it persists the server has a damaged copy.",
             "base could not be used: the file is corrupt: its checksum does not match its contents. Retry; if it persists the server has a damaged copy.",
             "no model was trained in this tab yet: press Train first",
@@ -354,14 +364,14 @@ mod tests {
             assert_eq!(en == zh, foreign, "{en:?} → {zh:?}");
             assert!(!zh.contains('{'), "{zh}");
         }
-        let zh = all()[16].words(Lang::Zh);
+        let zh = all()[17].words(Lang::Zh);
         assert!(
             zh.contains("845") && zh.contains("10") && zh.contains('9'),
             "{zh}"
         );
         assert!(!zh.contains("Retry") && !zh.contains("expected"), "{zh}");
         // The model crate's detail is translated where the catalogue knows it whole.
-        assert!(!all()[17].words(Lang::Zh).contains("checksum"));
+        assert!(!all()[18].words(Lang::Zh).contains("checksum"));
         assert_ne!(
             Notice::StorageFull.words(Lang::Zh),
             Notice::StorageFull.words(Lang::En)

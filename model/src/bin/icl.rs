@@ -356,7 +356,7 @@ enum Command {
     Eval {
         #[arg(long, required_unless_present = "ladder")]
         model: Option<String>,
-        /// Score every rung of the ladder in --dir (`rung1` …) on addition by digit count,
+        /// Score every rung of the ladder in --dir (`rung0` …) on addition by digit count,
         /// held-out programs and the fixed tasks (--episodes queries per set and shot count),
         /// fit their losses' power law in compute, and write ladder.json beside the manifest.
         #[arg(long, conflicts_with_all = ["model", "checkpoint", "state_dir"])]
@@ -599,10 +599,8 @@ fn eval_ladder(
             continue;
         }
         let curves_path = dir.join(entry.curves.as_deref().ok_or("a rung without curves")?);
-        let curves: icl_model::train::curves::Curves = serde_json::from_slice(
-            &std::fs::read(&curves_path).map_err(|e| format!("{}: {e}", curves_path.display()))?,
-        )
-        .map_err(|e| format!("{}: {e}", curves_path.display()))?;
+        let curves =
+            icl_model::train::run::read_curves_file(&curves_path).map_err(|e| e.to_string())?;
         let last = curves.points.last();
         let step = last.map_or(0, |p| p.step);
         if step < curves.train.steps {
@@ -622,7 +620,7 @@ fn eval_ladder(
         rungs.push(evaluate_rung(&m, &entry.id, trained, queries, seed));
     }
     if rungs.is_empty() {
-        return Err(format!("no ladder rungs (rung1 …) in {}", dir.display()));
+        return Err(format!("no ladder rungs (rung0 …) in {}", dir.display()));
     }
     let report = LadderReport::new(rungs, queries, seed);
     print!("{}", report.markdown());

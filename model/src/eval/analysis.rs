@@ -171,6 +171,11 @@ pub struct Compared {
     pub exact_match: Option<bool>,
     /// Log-probability (nats) of the expected completion.
     pub logprob: Option<f32>,
+    /// Of the expected answer's own characters (not its leading spaces), the share the
+    /// model ranks first given the right ones before it (teacher-forced, as
+    /// [`crate::eval::score::Scored`]'s).
+    #[serde(default)]
+    pub char_accuracy: Option<f32>,
     /// Why the column has no result (e.g. its model could not be loaded).
     pub error: Option<String>,
 }
@@ -182,6 +187,7 @@ impl Compared {
             text: String::new(),
             exact_match: None,
             logprob: None,
+            char_accuracy: None,
             error: Some(error.into()),
         }
     }
@@ -198,9 +204,15 @@ pub fn compare(
         Err(e) => Compared::failed(e.to_string()),
         Ok(c) => {
             let expected = expected.filter(|e| !e.is_empty());
+            let scored = expected.and_then(|e| Some((e, score(model, prompt, e).ok()?)));
             Compared {
                 exact_match: expected.map(|e| c.text == e),
-                logprob: expected_logprob(model, prompt, expected),
+                logprob: scored.as_ref().map(|(_, s)| s.logprob),
+                char_accuracy: scored.and_then(|(e, s)| {
+                    let lead = e.chars().take_while(|c| c.is_whitespace()).count();
+                    let own = s.token_hits.get(lead..).filter(|h| !h.is_empty())?;
+                    Some(crate::eval::scaling::char_accuracy(own))
+                }),
                 text: c.text,
                 error: None,
             }
@@ -348,7 +360,21 @@ mod tests {
         assert_eq!(c.error, None);
         assert_eq!(c.exact_match, Some(c.text == " ba"));
         assert!(c.logprob.is_some_and(|l| l < 0.0));
+        // Per-character accuracy counts the answer's own characters, not the prefix's space:
+        // the share of the teacher-forced hits after it.
+        let hits = score(&m, "in: ab\nout:", " ba").unwrap().token_hits;
+        let right = hits[1..].iter().filter(|&&h| h).count() as f32;
+        assert_eq!(c.char_accuracy, Some(right / 2.0));
+        let bare = compare(&m, "in: ab\nout:", greedy.clone(), Some("ba"));
+        let hits = score(&m, "in: ab\nout:", "ba").unwrap().token_hits;
+        let right = hits.iter().filter(|&&h| h).count() as f32;
+        assert_eq!(bare.char_accuracy, Some(right / 2.0));
+        let space = compare(&m, "in: ab\nout:", greedy.clone(), Some(" "));
+        assert_eq!(space.char_accuracy, None, "no characters of its own");
         let none = compare(&m, "in: ab\nout:", greedy, None);
-        assert_eq!((none.exact_match, none.logprob), (None, None));
+        assert_eq!(
+            (none.exact_match, none.logprob, none.char_accuracy),
+            (None, None, None)
+        );
     }
 }

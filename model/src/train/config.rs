@@ -14,7 +14,7 @@ use crate::rules::tasks::Task;
 use crate::train::ladder;
 
 /// Which preset a run trains: a zoo model's (`attn1` … `learner`), a rung of the ladder's
-/// (`rung1` …: [`crate::train::ladder`]) or a live preset's (`live1`, `live2`:
+/// (`rung0` …: [`crate::train::ladder`]) or a live preset's (`live1`, `live2`:
 /// [`crate::train::live`]); written by its name in settings and curves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -22,7 +22,7 @@ pub enum RunPreset {
     Zoo(Preset),
     /// A live preset of this many layers.
     Live(usize),
-    /// The ladder's rung of this number (1 is the smallest).
+    /// The ladder's rung of this number (0 is the smallest).
     Rung(usize),
 }
 
@@ -42,9 +42,9 @@ impl TryFrom<String> for RunPreset {
         if let Some(Ok(layers)) = name.strip_prefix("live").map(str::parse::<usize>) {
             return Ok(RunPreset::Live(layers));
         }
-        match name.strip_prefix("rung").map(str::parse::<usize>) {
-            Some(Ok(n)) if ladder::dims(n).is_some() => Ok(RunPreset::Rung(n)),
-            _ => Preset::from_name(&name).map(RunPreset::Zoo),
+        match ladder::rung_of(&name) {
+            Some(n) => Ok(RunPreset::Rung(n)),
+            None => Preset::from_name(&name).map(RunPreset::Zoo),
         }
     }
 }
@@ -537,7 +537,7 @@ impl TrainConfig {
     /// and addition, category and lookup for the rest, addition drawn four times as often
     /// (18 % of all sequences are sums); 10 % repeated random strings; answers weigh 3×.
     fn rung(n: usize, base: TrainConfig) -> TrainConfig {
-        let (n_layers, d_model) = ladder::dims(n).unwrap_or(ladder::RUNGS[0]);
+        let (n_layers, d_model) = ladder::dims(n).expect("a rung's number is on the ladder");
         let mut cfg = TrainConfig {
             preset: RunPreset::Rung(n),
             batch_size: ladder::BATCH,

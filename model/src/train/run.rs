@@ -376,9 +376,13 @@ fn write_curves(paths: &Paths, curves: &Curves) -> Result<(), RunError> {
 }
 
 fn read_curves(paths: &Paths) -> Result<Curves, RunError> {
-    let file = paths.curves();
-    let text = std::fs::read_to_string(&file).map_err(at(&file))?;
-    serde_json::from_str(&text).map_err(at(&file))
+    read_curves_file(&paths.curves())
+}
+
+/// A run's training curves from their file.
+pub fn read_curves_file(file: &Path) -> Result<Curves, RunError> {
+    let text = std::fs::read_to_string(file).map_err(at(file))?;
+    serde_json::from_str(&text).map_err(at(file))
 }
 
 /// Writes a file so that an interruption leaves either the old or the new contents.

@@ -20,6 +20,7 @@ mod in_weights;
 mod layout_gaps;
 mod live_training;
 mod own_format;
+mod scale_view;
 mod stop_long_generation;
 mod tour;
 mod trainer_worker;

@@ -85,6 +85,21 @@ fn fmt(v: f64) -> String {
     }
 }
 
+/// A power of ten as a log axis labels it: `1000` up to ten thousand, then `10⁵`, `10¹²`.
+fn power_of_ten(x: f64) -> String {
+    let e = x.log10().round() as i32;
+    if e <= 4 {
+        return fmt(x);
+    }
+    const SUP: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    let digits: String = e
+        .to_string()
+        .chars()
+        .filter_map(|d| SUP.get(d.to_digit(10)? as usize).copied())
+        .collect();
+    format!("10{digits}")
+}
+
 /// Makes and saves one export of the chart drawn in `svg`.
 fn export(
     lang: crate::i18n::Lang,
@@ -155,7 +170,7 @@ pub fn Chart(p: &ChartProps) -> Html {
     let ticks = |(a, b): (f64, f64)| (0..=4).map(move |i| a + (b - a) * i as f64 / 4.0);
     let xs: Vec<f64> = if p.log_x {
         // Powers of ten inside the data's range.
-        (0..7)
+        (0..=18)
             .map(|e| 10f64.powi(e))
             .filter(|&x| tx(x) >= x0 - 1e-9 && tx(x) <= x1 + 1e-9)
             .collect()
@@ -188,7 +203,7 @@ pub fn Chart(p: &ChartProps) -> Html {
                     }) }
                 }
                 { for xs.iter().map(|&x| html! {
-                    <text class="tick" x={sx(x).to_string()} y={(H - PAD_B + 14.0).to_string()} text-anchor="middle">{ fmt(x) }</text>
+                    <text class="tick" x={sx(x).to_string()} y={(H - PAD_B + 14.0).to_string()} text-anchor="middle">{ if p.log_x { power_of_ten(x) } else { fmt(x) } }</text>
                 }) }
                 <text class="axis-label" x={((W) / 2.0).to_string()} y={(H - 6.0).to_string()} text-anchor="middle">{ p.x_label.clone() }</text>
                 <text class="axis-label" transform={format!("translate(12 {}) rotate(-90)", H / 2.0)} text-anchor="middle">{ p.left_label.clone() }</text>
@@ -247,4 +262,18 @@ fn children_markup(e: &web_sys::Element) -> String {
         .filter_map(|i| nodes.item(i))
         .filter_map(|n| xml.serialize_to_string(&n).ok())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_axes_write_large_powers_of_ten_as_powers() {
+        assert_eq!(power_of_ten(1.0), "1");
+        assert_eq!(power_of_ten(10_000.0), "10000");
+        assert_eq!(power_of_ten(1e5), "10⁵");
+        assert_eq!(power_of_ten(1e12), "10¹²");
+        assert_eq!(power_of_ten(1e18), "10¹⁸");
+    }
 }

@@ -8,7 +8,6 @@ use crate::i18n::use_lang;
 
 use super::about_box::AboutBox;
 
-use super::scaling_strip::ScalingStrip;
 use crate::doc::{Doc, Vary};
 use crate::store::Comparison;
 
@@ -28,12 +27,14 @@ fn vary_name(v: Vary) -> &'static str {
         Vary::Checkpoint => "training checkpoint",
         Vary::Sampling => "temperature and seed",
         Vary::Labels => "labels (correct, shuffled, flipped)",
+        Vary::Ladder => "model size (the ladder's rungs)",
     }
 }
 
-const VARIES: [Vary; 5] = [
+const VARIES: [Vary; 6] = [
     Vary::Shots,
     Vary::Model,
+    Vary::Ladder,
     Vary::Checkpoint,
     Vary::Sampling,
     Vary::Labels,
@@ -74,7 +75,9 @@ pub fn Compare(p: &CompareProps) -> Html {
                 </select>
                 <button id="run-compare" title={lang.t("Run every column and score each on held-out queries")} onclick={compare} disabled={p.busy}>{ lang.t("Compare") }</button>
             </div>
-            if let Some(c) = &p.comparison {
+            if let Some(c) = p.comparison.as_ref().filter(|c| c.vary == Vary::Ladder) {
+                <p class="hint" id="compare-ladder" data-done={c.done.to_string()}>{ lang.t("The rungs' answers are in the Scale view, with their curves against size.") }</p>
+            } else if let Some(c) = &p.comparison {
                 <table class="compare" id="compare-table" data-done={c.done.to_string()}>
                     <thead><tr>
                         <th scope="col">{ lang.t(vary_name(c.vary)) }</th><th scope="col">{ lang.t("completion") }</th>
@@ -100,8 +103,8 @@ pub fn Compare(p: &CompareProps) -> Html {
                         }) }
                     </tbody>
                 </table>
-                if c.vary == Vary::Model && c.done {
-                    <ScalingStrip comparison={c.clone()} />
+                if c.vary == Vary::Model {
+                    <p class="hint">{ lang.t("These models differ in kind as well as size. For one family across sizes, open the Scale view.") }</p>
                 }
             }
             <p class="explain">{ lang.t("Change one thing and see the completions side by side. Each column also scores a batch of held-out queries (fresh words of the same preset, or your examples left out one at a time).") }</p>

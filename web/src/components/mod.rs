@@ -20,7 +20,7 @@ pub mod messages;
 pub mod model_status;
 pub mod recover;
 pub mod run_panel;
-pub mod scaling_strip;
+pub mod scale_view;
 pub mod settings;
 pub mod side_by_side;
 pub mod tour_card;

@@ -90,7 +90,8 @@ pub fn Settings(props: &SettingsProps) -> Html {
             <div class="fields grid">
                 <label for="model">{ lang.t("Model") }</label>
                 <select id="model" title={lang.t("The model that runs every panel")} onchange={on_model}>
-                    { for props.models.iter().map(|m| html! {
+                    // The ladder's rungs belong to the Scale view; one shows here only while it runs.
+                    { for props.models.iter().filter(|m| m.rung.is_none() || m.id == current).map(|m| html! {
                         <option value={m.id.clone()} selected={m.id == current}>
                             { lang.f("{name} · {params} parameters", &[("name", &lang.t_owned(&m.name)), ("params", &params(m.params))]) }
                         </option>

@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use super::{Bridge, Store};
 use crate::comparison::{SWEEP_KS, columns, offered, sweep_source, target_label};
+use crate::doc::{Doc, Vary};
 use crate::protocol::{SweepSource, Target, ToWorker, Variant};
 use crate::store::{Action, Batch, Comparison, ModelStatus, RunState};
 
@@ -33,6 +34,9 @@ pub struct Jobs {
     pub measure: Callback<()>,
     /// Compare the columns the explore settings vary.
     pub compare: Callback<()>,
+    /// Open the Scale view on this document (the page's, or it with another training
+    /// stage): set it, and compare the ladder's rungs on it.
+    pub scale: Callback<Doc>,
     /// Load the document's model again.
     pub retry: Callback<()>,
 }
@@ -79,7 +83,15 @@ pub fn use_jobs(bridge: &Bridge, state: &Store) -> Jobs {
     };
     let compare = {
         let (bridge, state) = (bridge.clone(), state.clone());
-        Callback::from(move |_: ()| start_comparison(&bridge, &state))
+        Callback::from(move |_: ()| start_comparison(&bridge, &state, &state.page.doc))
+    };
+    let scale = {
+        let (bridge, state) = (bridge.clone(), state.clone());
+        Callback::from(move |mut doc: Doc| {
+            doc.explore.vary = Vary::Ladder;
+            state.dispatch(Action::SetDoc(doc.clone()));
+            start_comparison(&bridge, &state, &doc);
+        })
     };
     let retry = {
         let (bridge, state) = (bridge.clone(), state.clone());
@@ -102,6 +114,7 @@ pub fn use_jobs(bridge: &Bridge, state: &Store) -> Jobs {
         stop,
         measure,
         compare,
+        scale,
         retry,
     }
 }
@@ -127,13 +140,13 @@ pub(super) fn start_sweep(
     run
 }
 
-/// Sends a comparison: one completion per column, and each column's held-out batch as a
-/// one-point sweep of its own.
-fn start_comparison(bridge: &Bridge, state: &Store) {
+/// Sends a comparison of `doc` (the page's document, or the one it is being set to): one
+/// completion per column, and each column's held-out batch as a one-point sweep of its own.
+fn start_comparison(bridge: &Bridge, state: &Store, doc: &Doc) {
     let run = next_job();
     let page = &state.page;
-    let models = offered(&page.models, &state.live.run, &state.tune, page.doc.lang);
-    let cols = columns(&page.doc, &models);
+    let models = offered(&page.models, &state.live.run, &state.tune, doc.lang);
+    let cols = columns(doc, &models);
     let batches: Vec<Batch> = cols
         .iter()
         .map(|c| Batch {
@@ -143,7 +156,7 @@ fn start_comparison(bridge: &Bridge, state: &Store) {
         .collect();
     state.dispatch(Action::CompareStarted(Comparison {
         run,
-        vary: state.page.doc.explore.vary,
+        vary: doc.explore.vary,
         labels: cols.iter().map(|c| c.label.clone()).collect(),
         params: cols.iter().map(|c| c.params).collect(),
         results: vec![None; cols.len()],
@@ -168,7 +181,7 @@ fn start_comparison(bridge: &Bridge, state: &Store) {
                 run: job,
                 target: c.target.clone(),
                 template: c.doc.template.clone(),
-                source: sweep_source(&state.page.doc, labels),
+                source: sweep_source(doc, labels),
                 ks: vec![k],
             });
         }

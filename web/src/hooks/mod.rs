@@ -5,6 +5,7 @@ mod autosave;
 mod explanations;
 mod first_visit;
 mod jobs;
+mod ladder;
 mod link_listener;
 mod live_training;
 mod model_loading;
@@ -18,6 +19,7 @@ pub use autosave::use_autosave;
 pub use explanations::use_explanations;
 pub use first_visit::use_first_visit;
 pub use jobs::{Jobs, next_job, use_jobs};
+pub use ladder::use_ladder;
 pub use link_listener::{
     consume_fragment, current_fragment, open_link, page_url, use_link_listener,
 };

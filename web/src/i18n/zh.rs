@@ -614,10 +614,6 @@ pub const ZH: &[(&str, &str)] = &[
         "原样指向当前状态的链接（在浏览器允许时已复制到剪贴板）：",
     ),
     ("The link to exactly this state", "原样指向当前状态的链接"),
-    (
-        "Scaling strip: log p of the expected answer by model size",
-        "规模条：按模型大小排列的期望答案 log p",
-    ),
     ("{name} ({n} parameters)", "{name}（{n} 个参数）"),
     ("{v} nats", "{v} 奈特"),
     ("Settings", "设置"),
@@ -841,8 +837,8 @@ pub const ZH: &[(&str, &str)] = &[
         "Schaeffer 等，2023，《Are Emergent Abilities of Large Language Models a Mirage?》",
     ),
     (
-        "The same prompt with one thing changed per column (model, shots, labels, order, template), each with its completion and a score on a batch of held-out queries. By model, the scaling strip lines the zoo up by size: base recognises the 13 tasks it was trained on, the rule learner was trained on a space of string programs and learns a rule from the examples. Compare them on \"A rule the model never saw\".",
-        "同一段提示词，每一列只改变一处（模型、例子数、标签、顺序、模板），每列给出补全结果和在一批留出查询上的得分。按模型比较时，规模条把模型库按大小排开：base 认得它训练过的 13 个任务，规则学习器在一个字符串程序空间上训练，能从例子中学会规则。用“模型从未见过的规则”来比较它们。",
+        "The same prompt with one thing changed per column (model, shots, labels, order, template), each with its completion and a score on a batch of held-out queries. By model, the zoo's models differ in kind: base recognises the 13 tasks it was trained on, the rule learner was trained on a space of string programs and learns a rule from the examples. Compare them on \"A rule the model never saw\". For one family across sizes, see the Scale view.",
+        "同一段提示词，每一列只改变一处（模型、例子数、标签、顺序、模板），每列给出补全结果和在一批留出查询上的得分。按模型比较时，模型库里的模型种类各不相同：base 认得它训练过的 13 个任务，规则学习器在一个字符串程序空间上训练，能从例子中学会规则。用“模型从未见过的规则”来比较它们。要看同一家族在不同大小下的表现，请看“规模”视图。",
     ),
     (
         "Scaling and recognition against learning: a model that only recognises tasks it was trained on still answers with flipped labels as if they were right; one that learns from the prompt follows them.",
@@ -1287,4 +1283,114 @@ pub const ZH: &[(&str, &str)] = &[
     ),
     ("k = {k}: {e} % exact", "k = {k}：完全匹配 {e} %"),
     ("best: {e} % at k = {k}", "最好：k = {k} 时 {e} %"),
+    ("every rung's final weights", "每一级的最终权重"),
+    ("The ladder on your prompt", "阶梯在你的提示上的表现"),
+    (
+        "Scale: one family of models across sizes",
+        "规模：同一家族、不同大小的模型",
+    ),
+    (
+        "The ladder is one model, one recipe and one data mix at several sizes. Run every rung on your prompt, then switch between exact match and per-character accuracy: does the ability jump with size, or grow smoothly?",
+        "阶梯是同一种模型、同一套训练方法和同一份数据配比，只是大小不同。让每一级都回答你的提示，再在完全匹配和逐字符准确率之间切换：能力是随规模突然跃升，还是平稳增长？",
+    ),
+    ("This model list has no ladder.", "这个模型列表里没有阶梯。"),
+    (
+        "Download each rung when it is needed and run it on your examples and query",
+        "需要时才下载每一级，并用你的例子和查询运行它",
+    ),
+    ("Run every rung again", "再次运行每一级"),
+    (
+        "Scale: run every rung on my prompt",
+        "规模：让每一级都回答我的提示",
+    ),
+    ("What the curves measure", "曲线衡量的是什么"),
+    ("Exact match", "完全匹配"),
+    ("Per-character accuracy and log p", "逐字符准确率和 log p"),
+    ("Training progress", "训练进度"),
+    (
+        "Run every rung at the same place in its own training: each rung trained for its own number of steps",
+        "让每一级都处在自己训练过程中的同一位置：每一级训练的步数各不相同",
+    ),
+    (
+        "Your prompt across the ladder: your query and held-out queries of the same rule",
+        "你的提示在阶梯上的表现：你的查询，以及同一规则的留出查询",
+    ),
+    ("parameters (log scale)", "参数量（对数刻度）"),
+    ("Examples in the prompt", "提示中的例子数"),
+    (
+        "Final training loss against training compute (6 × parameters × tokens)",
+        "最终训练损失与训练计算量（6 × 参数量 × 词元数）的关系",
+    ),
+    (
+        "training compute (FLOPs, log scale)",
+        "训练计算量（FLOPs，对数刻度）",
+    ),
+    ("loss (nats per character)", "损失（每字符奈特）"),
+    (
+        "Loading the ladder's measured table…",
+        "正在加载阶梯的测量表……",
+    ),
+    (
+        "checkpoint {i} of {n} of every rung",
+        "每一级的第 {i} 个检查点（共 {n} 个）",
+    ),
+    (
+        "The ladder's measured sets at k = {k} ({n} queries each)",
+        "阶梯在各测试集上的测量结果，k = {k}（每组 {n} 个查询）",
+    ),
+    (
+        "The rungs' answers are in the Scale view, with their curves against size.",
+        "各级的回答在“规模”视图中，附有随大小变化的曲线。",
+    ),
+    (
+        "These models differ in kind as well as size. For one family across sizes, open the Scale view.",
+        "这些模型不仅大小不同，种类也不同。要看同一家族在不同大小下的表现，请打开“规模”视图。",
+    ),
+    (
+        "the ladder's measured table is broken: {why}",
+        "阶梯的测量表已损坏：{why}",
+    ),
+    ("rules never trained on", "从未训练过的规则"),
+    ("the fixed tasks", "固定任务"),
+    ("per-character accuracy", "逐字符准确率"),
+    ("log p of the answer (nats)", "答案的 log p（奈特）"),
+    ("your query", "你的查询"),
+    ("held-out queries", "留出查询"),
+    ("final training loss of each rung", "每一级的最终训练损失"),
+    ("rung", "级"),
+    ("parameters", "参数量"),
+    (
+        "held-out queries: exact · per-character · log p",
+        "留出查询：完全匹配 · 逐字符 · log p",
+    ),
+    ("addition, {n}-digit numbers", "加法，{n} 位数"),
+    ("{what}: exact match", "{what}：完全匹配"),
+    ("{what}: per-character accuracy", "{what}：逐字符准确率"),
+    ("{what}: log p", "{what}：log p"),
+    (
+        "fit: loss ≈ {a} · C^−{b} (R² {r2})",
+        "拟合：损失 ≈ {a} · C^−{b}（R² {r2}）",
+    ),
+    ("{model} @ step {s}", "{model} @ 第 {s} 步"),
+    ("model size (the ladder's rungs)", "模型大小（阶梯的各级）"),
+    (
+        "The ladder: one architecture, one recipe and one data mix (the rule space plus multi-digit addition) at several sizes spanning more than a hundredfold in parameters, each trained on 20 characters per parameter. Every rung answers your prompt; beside them, the ladder's own measured sets (sums by digit count, rules never trained on, the fixed tasks) and the final training loss against training compute with its fitted power law.",
+        "阶梯：同一种架构、同一套训练方法和同一份数据配比（规则空间加上多位数加法），大小跨越一百多倍的参数量，每个参数训练 20 个字符。每一级都回答你的提示；旁边是阶梯自己的测量集（按位数分的加法、从未训练过的规则、固定任务），以及最终训练损失与训练计算量的关系和拟合出的幂律。",
+    ),
+    (
+        "Emergence or mirage? Abilities that seem to appear suddenly with size (exact match leaping from 0 to 100 %) can be a smooth improvement seen through an all-or-nothing measure: switch to per-character accuracy and log-probability and the jump may turn into a ramp. The loss itself falls as a power law of compute.",
+        "涌现还是海市蜃楼？那些似乎随规模突然出现的能力（完全匹配从 0 跃升到 100 %），可能只是透过“全对或全错”的指标看到的平稳进步：换成逐字符准确率和对数概率，跳跃可能就变成了斜坡。损失本身则随计算量按幂律下降。",
+    ),
+    (
+        "Wei et al. 2022, Emergent Abilities of Large Language Models",
+        "Wei 等 2022，《大型语言模型的涌现能力》",
+    ),
+    (
+        "Kaplan et al. 2020, Scaling Laws for Neural Language Models",
+        "Kaplan 等 2020，《神经语言模型的规模定律》",
+    ),
+    (
+        "Hoffmann et al. 2022, Training Compute-Optimal Large Language Models",
+        "Hoffmann 等 2022，《训练计算最优的大型语言模型》",
+    ),
 ];

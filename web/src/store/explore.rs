@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use icl_model::eval::ladder_report::LadderReport;
 use icl_model::eval::score::SweepPoint;
 use icl_model::train::curves::CurvePoint;
 use yew::Reducible;
@@ -24,7 +25,7 @@ pub struct Comparison {
     pub run: u64,
     pub vary: crate::doc::Vary,
     pub labels: Vec<String>,
-    /// Parameters of each row's model (for the scaling strip).
+    /// Parameters of each row's model (for the Scale view).
     pub params: Vec<u64>,
     /// Each row's completion once it came, or why it could not run.
     #[serde(serialize_with = "rows_as_compared")]
@@ -83,6 +84,8 @@ pub struct Explore {
     pub comparison: Option<Comparison>,
     /// Training curves by model id.
     pub curves: Vec<(String, Rc<Vec<CurvePoint>>)>,
+    /// The ladder's measured table once asked for and come (or why it did not).
+    pub ladder: Option<Result<Rc<LadderReport>, WorkerError>>,
 }
 
 // Actions live for one dispatch; boxing the comparison would only add allocations.
@@ -146,6 +149,7 @@ impl Explore {
                 self.curves.retain(|(m, _)| *m != model);
                 self.curves.push((model, Rc::new(points)));
             }
+            FromWorker::Ladder(report) => self.ladder = Some(report.map(Rc::new)),
             _ => {}
         }
     }
@@ -312,6 +316,7 @@ mod tests {
             text: " X".into(),
             exact_match: Some(true),
             logprob: Some(-0.1),
+            char_accuracy: Some(1.0),
             error: None,
         };
         let compared =

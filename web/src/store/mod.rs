@@ -206,9 +206,11 @@ fn route_worker(msg: FromWorker, to: &mut impl Parts) {
         | W::Done { .. }
         | W::Analysis { .. }
         | W::Failed { .. } => to.run(run::Action::Worker(msg)),
-        W::Explained { .. } | W::Swept { .. } | W::ComparedOne { .. } | W::Curves { .. } => {
-            to.explore(explore::Action::Worker(msg))
-        }
+        W::Explained { .. }
+        | W::Swept { .. }
+        | W::ComparedOne { .. }
+        | W::Curves { .. }
+        | W::Ladder(_) => to.explore(explore::Action::Worker(msg)),
         W::JobDone { run, error } => {
             to.explore(explore::Action::JobDone(run));
             if let Some(e) = error {

@@ -144,6 +144,10 @@ impl Worker {
             } => self.sweep(run, &target, &template, &source, ks).await,
             ToWorker::Compare { run, variants } => self.compare(run, variants).await,
             ToWorker::Curves { model } => self.curves(model).await,
+            ToWorker::Ladder => {
+                let report = self.store.ladder().await;
+                self.send(FromWorker::Ladder(report)).await
+            }
             ToWorker::Train {
                 run,
                 settings,

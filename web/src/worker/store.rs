@@ -2,6 +2,7 @@
 //! far (most recently used kept), and the random-string scores of the last explanation.
 
 use icl_model::eval::analysis::{RandomStrings, random_strings};
+use icl_model::eval::ladder_report::{LADDER_FILE, LadderReport};
 use icl_model::net::model::Model;
 use icl_model::net::transformer::HeadMask;
 use icl_model::train::curves::{CurvePoint, Curves};
@@ -201,6 +202,15 @@ impl Store {
         .await?;
         Ok(c.points)
     }
+
+    /// The ladder's measured table.
+    pub async fn ladder(&self) -> Result<LadderReport, WorkerError> {
+        let url = format!("{}/{LADDER_FILE}", self.base);
+        text_network_first(&url, open_cache().await.as_ref(), |text| {
+            serde_json::from_str(text).map_err(|e| WorkerError::BrokenLadder { why: e.to_string() })
+        })
+        .await
+    }
 }
 
 /// The cache keys of every file `manifest` lists (weights, checkpoints, curves, itself).
@@ -218,6 +228,7 @@ fn cached_files(base: &str, manifest: &Manifest) -> Vec<String> {
         .map(|(f, h)| cache_key(&format!("{base}/{f}"), &h))
         .collect();
     keep.push(format!("{base}/{MANIFEST_FILE}"));
+    keep.push(format!("{base}/{LADDER_FILE}"));
     keep.extend(
         manifest
             .models
@@ -236,6 +247,7 @@ fn summary(e: &ModelEntry) -> ModelSummary {
         params: e.params,
         bytes: e.bytes,
         checkpoints: e.checkpoints.iter().map(|c| c.step).collect(),
+        rung: icl_model::train::ladder::rung_of(&e.id),
     }
 }
 
