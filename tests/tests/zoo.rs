@@ -110,6 +110,7 @@ fn the_ladder_ships_whole_and_its_table_matches_it() {
     assert!(rungs.len() >= 5, "{} rungs", rungs.len());
     let params: Vec<u64> = rungs.iter().map(|(_, e)| e.params).collect();
     assert!(params.windows(2).all(|w| w[0] < w[1]), "{params:?}");
+    assert!(params[params.len() - 1] >= 100 * params[0], "{params:?}");
     for (n, e) in &rungs {
         let cfg = TrainConfig::for_preset(&e.id).unwrap();
         assert_eq!(e.params, cfg.model_config().unwrap().param_count(), "{n}");

@@ -357,9 +357,15 @@ pub(crate) async fn compare_by_model(c: &Client) -> serde_json::Value {
 
 /// The bytes of the file `name` once the browser has finished saving it (20 s at most).
 pub(crate) async fn downloaded(name: &str) -> Vec<u8> {
-    let file = download_dir().join(name);
+    let dir = download_dir();
+    let file = dir.join(name);
+    let partial = dir.join(format!("{name}.crdownload"));
     let deadline = Instant::now() + Duration::from_secs(20);
-    while !file.exists() && Instant::now() < deadline {
+    // Chromium reserves the final name with an empty file before it writes the
+    // `.crdownload` and renames it over: wait for bytes under the final name
+    // and no partial file beside it.
+    let finished = || !partial.exists() && std::fs::metadata(&file).is_ok_and(|m| m.len() > 0);
+    while !finished() && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     std::fs::read(&file).unwrap_or_else(|e| panic!("{name} was not downloaded: {e}"))

@@ -135,9 +135,11 @@ pub fn ScaleView(p: &ScaleProps) -> Html {
                         onclick={run} disabled={p.busy}>{ if open { lang.t("Run every rung again") } else { lang.t("Scale: run every rung on my prompt") } }</button>
                     <div class="measure-toggle" role="group" aria-label={lang.t("What the curves measure")}>
                         <button type="button" id="measure-exact" class={classes!("secondary", "small", (measure == Measure::Exact).then_some("active"))}
-                            aria-pressed={(measure == Measure::Exact).to_string()} onclick={on_measure(Measure::Exact)}>{ lang.t("Exact match") }</button>
+                            aria-pressed={(measure == Measure::Exact).to_string()}
+                            title={lang.t("Score each answer all or nothing: right only when every character is")} onclick={on_measure(Measure::Exact)}>{ lang.t("Exact match") }</button>
                         <button type="button" id="measure-smooth" class={classes!("secondary", "small", (measure == Measure::Smooth).then_some("active"))}
-                            aria-pressed={(measure == Measure::Smooth).to_string()} onclick={on_measure(Measure::Smooth)}>{ lang.t("Per-character accuracy and log p") }</button>
+                            aria-pressed={(measure == Measure::Smooth).to_string()}
+                            title={lang.t("Score the share of right characters and the log-probability of the expected answer: partial progress shows")} onclick={on_measure(Measure::Smooth)}>{ lang.t("Per-character accuracy and log p") }</button>
                     </div>
                 </div>
                 if stages > 1 {

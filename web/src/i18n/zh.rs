@@ -1306,6 +1306,14 @@ pub const ZH: &[(&str, &str)] = &[
     ("What the curves measure", "曲线衡量的是什么"),
     ("Exact match", "完全匹配"),
     ("Per-character accuracy and log p", "逐字符准确率和 log p"),
+    (
+        "Score each answer all or nothing: right only when every character is",
+        "每个答案全对或全错地计分：只有每个字符都对才算对",
+    ),
+    (
+        "Score the share of right characters and the log-probability of the expected answer: partial progress shows",
+        "按正确字符的比例和期望答案的对数概率计分：部分进步也看得见",
+    ),
     ("Training progress", "训练进度"),
     (
         "Run every rung at the same place in its own training: each rung trained for its own number of steps",
