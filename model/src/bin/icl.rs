@@ -361,6 +361,11 @@ enum Command {
         /// fit their losses' power law in compute, and write ladder.json beside the manifest.
         #[arg(long, conflicts_with_all = ["model", "checkpoint", "state_dir"])]
         ladder: bool,
+        /// With --ladder: score every rung at this place in its own checkpoint list (0 the
+        /// first, as the page's training-progress slider), a learning curve across the ladder,
+        /// written as ladder-stage-N.json instead of ladder.json.
+        #[arg(long, requires = "ladder")]
+        stage: Option<usize>,
         /// A training step listed among the model's checkpoints (default: the final weights).
         #[arg(long, conflicts_with = "state_dir")]
         checkpoint: Option<u64>,
@@ -583,11 +588,11 @@ fn load_entry_weights(
 /// `icl eval --ladder`: every rung in `dir`, scored and written to its ladder report.
 fn eval_ladder(
     dir: &std::path::Path,
-    queries: usize,
-    seed: u64,
+    stage: Option<usize>,
+    (queries, seed): (usize, u64),
     backend: Backend,
 ) -> Result<(), String> {
-    use icl_model::eval::ladder_report::{LADDER_FILE, LadderReport, Trained, evaluate_rung};
+    use icl_model::eval::ladder_report::{LadderReport, Trained, evaluate_rung, report_file};
     use icl_model::train::config::RunPreset;
     let manifest = read_manifest(dir)?;
     let mut rungs = Vec::new();
@@ -610,13 +615,34 @@ fn eval_ladder(
             );
             continue;
         }
-        let trained = Trained {
-            steps: step,
-            tokens: last.map_or(0, |p| p.tokens),
-            loss: last.and_then(|p| p.loss),
+        // The final weights, or the checkpoint at the stage and its point of the curves.
+        let (checkpoint, point) = match stage {
+            None => (None, last),
+            Some(i) => {
+                let Some(c) = entry.checkpoints.get(i) else {
+                    eprintln!(
+                        "{}: no checkpoint number {i} (it has {})",
+                        entry.id,
+                        entry.checkpoints.len()
+                    );
+                    continue;
+                };
+                let point = curves.points.iter().find(|p| p.step as u64 == c.step);
+                (Some(c.step), point)
+            }
         };
-        let (m, _) = load_entry_weights(dir, Some(&entry.id), None, backend)?;
-        eprintln!("scoring {} ({} parameters)", entry.id, m.num_params());
+        let trained = Trained {
+            steps: point.map_or(0, |p| p.step),
+            tokens: point.map_or(0, |p| p.tokens),
+            loss: point.and_then(|p| p.loss),
+        };
+        let (m, _) = load_entry_weights(dir, Some(&entry.id), checkpoint, backend)?;
+        eprintln!(
+            "scoring {} ({} parameters) at step {}",
+            entry.id,
+            m.num_params(),
+            trained.steps
+        );
         rungs.push(evaluate_rung(&m, &entry.id, trained, queries, seed));
     }
     if rungs.is_empty() {
@@ -624,7 +650,7 @@ fn eval_ladder(
     }
     let report = LadderReport::new(rungs, queries, seed);
     print!("{}", report.markdown());
-    write_json(&dir.join(LADDER_FILE), &report)
+    write_json(&dir.join(report_file(stage)), &report)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -708,6 +734,7 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Eval {
             model,
             ladder,
+            stage,
             checkpoint,
             state_dir,
             episodes,
@@ -723,7 +750,7 @@ fn run(cli: Cli) -> Result<(), String> {
             tune_settings,
         } => {
             if ladder {
-                return eval_ladder(&dir, episodes, seed, cli.backend);
+                return eval_ladder(&dir, stage, (episodes, seed), cli.backend);
             }
             let model = model.ok_or("--model or --ladder is required")?;
             let (m, step, out) = match &state_dir {

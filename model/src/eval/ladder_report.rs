@@ -28,6 +28,15 @@ use crate::rules::words::Split;
 /// File name of the ladder's report inside the models folder.
 pub const LADDER_FILE: &str = "ladder.json";
 
+/// File name of a report: the ladder's ([`LADDER_FILE`]), or that of every rung at one place in
+/// its checkpoint list (`ladder-stage-N.json`).
+pub fn report_file(stage: Option<usize>) -> String {
+    match stage {
+        None => LADDER_FILE.to_string(),
+        Some(i) => format!("ladder-stage-{i}.json"),
+    }
+}
+
 /// A set of prompts every rung is scored on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -193,13 +202,14 @@ impl LadderReport {
     /// Markdown tables: the rungs' size, compute and loss with the fit, then per set and
     /// metric one row per rung across the shot counts.
     pub fn markdown(&self) -> String {
-        let mut s = String::from("| rung | parameters | tokens | FLOPs | final loss |\n");
-        s += "|---|---|---|---|---|\n";
+        let mut s = String::from("| rung | parameters | steps | tokens | FLOPs | loss |\n");
+        s += "|---|---|---|---|---|---|\n";
         for r in &self.rungs {
             s += &format!(
-                "| {} | {} | {:.1}M | {:.2e} | {} |\n",
+                "| {} | {} | {} | {:.1}M | {:.2e} | {} |\n",
                 r.id,
                 r.params,
+                r.steps,
                 r.tokens as f64 / 1e6,
                 r.flops,
                 r.loss.map_or("–".into(), |l| format!("{l:.3}"))
@@ -327,5 +337,12 @@ mod tests {
         assert!(md.contains("C^(−0.1000)"), "{md}");
         assert!(md.contains("**addition 4-digit: per-character accuracy**"));
         assert_eq!(LadderReport::new(vec![rung(10, 10)], 1, 1).loss_fit, None);
+    }
+
+    #[test]
+    fn a_stage_has_a_report_of_its_own() {
+        assert_eq!(report_file(None), LADDER_FILE);
+        assert_eq!(report_file(Some(2)), "ladder-stage-2.json");
+        assert_ne!(report_file(Some(0)), report_file(None));
     }
 }
