@@ -631,9 +631,15 @@ fn eval_ladder(
                 (Some(c.step), point)
             }
         };
+        // A checkpoint with no point of its own in the curves still has its step, and the
+        // recipe says how many tokens that is; only the logged loss is then unknown.
+        let steps = point.map_or(checkpoint.map_or(step, |s| s as usize), |p| p.step);
         let trained = Trained {
-            steps: point.map_or(0, |p| p.step),
-            tokens: point.map_or(0, |p| p.tokens),
+            steps,
+            tokens: point.map_or_else(
+                || curves.train.tokens_after(steps, curves.config.block_size),
+                |p| p.tokens,
+            ),
             loss: point.and_then(|p| p.loss),
         };
         let (m, _) = load_entry_weights(dir, Some(&entry.id), checkpoint, backend)?;
