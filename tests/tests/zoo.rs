@@ -1,10 +1,10 @@
 //! Fast checks of the shipped weights: the attention-only models show (or lack) the circuits
 //! the page teaches.
 
-use icl_model::eval::metrics::{HeadScores, head_scores};
+use icl_model::eval::metrics::{HeadScores, head_scores, lean_head_scores};
 use icl_model::net::backend::Backend;
 use icl_model::net::model::Model;
-use icl_model::net::weights::load_verified;
+use icl_model::net::weights::{load_verified, load_verified_lean};
 use icl_model::train::ladder::rung_of;
 use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest};
 use icl_tests::repo_root;
@@ -26,6 +26,39 @@ fn shipped(id: &str) -> Model {
 fn scores(id: &str) -> HeadScores {
     let m = shipped(id);
     head_scores(&m.net, &m.device, 99, 16, 48)
+}
+
+/// The page reads the shipped weights without burn (`load_verified_lean`) and scores the heads
+/// on that lean network: its scores are the burn network's, which training records in the
+/// curves (attention within 1e-4; copying within one of the 36 letters and digits).
+#[test]
+fn the_pages_head_scores_are_the_burn_networks() {
+    let dir = repo_root().join("public/models");
+    let manifest =
+        Manifest::parse(&std::fs::read_to_string(dir.join(MANIFEST_FILE)).unwrap()).unwrap();
+    for id in ["attn2", "base", manifest.models[0].id.as_str()] {
+        let e = manifest.get(id).unwrap();
+        let bytes = std::fs::read(dir.join(&e.file)).unwrap();
+        let (lean, _) = load_verified_lean(&bytes, e.bytes, &e.sha256).unwrap();
+        let page = lean_head_scores(lean.lean(), 99, 16, 48);
+        let burn = scores(id);
+        let pairs = [
+            (&page.induction, &burn.induction, 1e-4),
+            (&page.duplicate, &burn.duplicate, 1e-4),
+            (&page.previous_token, &burn.previous_token, 1e-4),
+            (&page.prefix_matching, &burn.prefix_matching, 1e-4),
+            (&page.copying, &burn.copying, 1.0 / 36.0 + 1e-6),
+        ];
+        for (a, b, tol) in pairs {
+            for (x, y) in a.iter().flatten().zip(b.iter().flatten()) {
+                assert!((x - y).abs() <= tol, "{id}: {x} vs {y}");
+            }
+        }
+        assert!(
+            (page.loss_second_copy - burn.loss_second_copy).abs() < 1e-3,
+            "{id}"
+        );
+    }
 }
 
 /// Every model ships the checkpoints its training settings name up to the step it has reached

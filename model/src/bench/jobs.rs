@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bench::clock::Clock;
 use crate::bench::reference::{Burn, score_burn};
-use crate::eval::score::{Labels, score_answers_with};
+use crate::eval::score::{Labels, score_answers, score_answers_with};
 use crate::eval::sweep::{CHAIN_SHOTS, SWEEP_KS, Sweeper, at_shots, task_chains};
 use crate::net::backend::Backend;
 use crate::net::config::ModelConfig;
@@ -176,9 +176,9 @@ pub enum Engine {
 }
 
 impl Engine {
-    fn scorer(self) -> Scorer {
+    fn scorer(self) -> Scorer<Model> {
         match self {
-            Engine::Lean => score_lean,
+            Engine::Lean => |m, rows| score_lean(m, rows),
             Engine::Burn => score_burn,
         }
     }
@@ -241,7 +241,7 @@ pub fn sweep_rebuilt_ms(m: &Model, clock: Clock, queries: usize, iters: usize) -
                 m.net.clone(),
                 m.device.clone(),
             );
-            let _ = score_answers_with(&fresh, &template, &at_shots(&chains, k), score_lean);
+            let _ = score_answers(&fresh, &template, &at_shots(&chains, k));
         }
     }
     clock() - start

@@ -14,6 +14,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use crate::eval::probed::{BurnNet, Probed};
+use crate::net::lean::LeanNet;
 use crate::net::tensors::{batch_tokens, to_vec};
 use crate::net::tokenizer::{ALPHANUMERIC, BOS, Tokenizer};
 use crate::net::transformer::{ForwardOptions, Transformer};
@@ -56,7 +58,7 @@ pub struct HeadScores {
     #[serde(default)]
     pub prefix_matching: Vec<Vec<f32>>,
     /// `[layer][head]`: share of letters and digits whose own logit the head's direct OV
-    /// circuit raises the most (see [`copying_scores`]).
+    /// circuit raises the most (see [`crate::eval::probed::Probed::copying`]).
     #[serde(default)]
     pub copying: Vec<Vec<f32>>,
     /// Mean loss (nats) on the first copy's tokens.
@@ -77,6 +79,11 @@ pub fn max_score(scores: &[Vec<f32>]) -> f32 {
     scores.iter().flatten().copied().fold(0.0, f32::max)
 }
 
+/// [`position_losses`] on the lean network.
+pub fn lean_position_losses(net: &LeanNet, rows: &[Vec<u32>]) -> Vec<Vec<f32>> {
+    net.pass(rows, false).losses(rows)
+}
+
 /// Per-position loss `[batch][seq-1]` of predicting `rows[b][t+1]` from `rows[b][..=t]`.
 pub fn position_losses(net: &Transformer, rows: &[Vec<u32>], device: &Device) -> Vec<Vec<f32>> {
     let n = rows[0].len();
@@ -94,7 +101,8 @@ pub fn position_losses(net: &Transformer, rows: &[Vec<u32>], device: &Device) ->
         .collect()
 }
 
-/// Scores every head on `n` repeated random strings of `len` tokens (seeded).
+/// Scores every head of the burn network on `n` repeated random strings of `len` tokens
+/// (seeded): what training records in its curves.
 pub fn head_scores(
     net: &Transformer,
     device: &Device,
@@ -102,6 +110,17 @@ pub fn head_scores(
     n: usize,
     len: usize,
 ) -> HeadScores {
+    scores_of(&BurnNet { net, device }, seed, n, len)
+}
+
+/// [`head_scores`] of the lean network: what the page shows (equal to the burn network's,
+/// tested).
+pub fn lean_head_scores(net: &LeanNet, seed: u64, n: usize, len: usize) -> HeadScores {
+    scores_of(net, seed, n, len)
+}
+
+/// Scores every head on `n` repeated random strings of `len` tokens (seeded).
+fn scores_of(net: &impl Probed, seed: u64, n: usize, len: usize) -> HeadScores {
     let tok = Tokenizer::default();
     let alphabet: Vec<u32> = tok.encode(ALPHANUMERIC).ids;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -109,23 +128,20 @@ pub fn head_scores(
     let rows: Vec<Vec<u32>> = (0..n)
         .map(|_| repeated_row(&mut rng, &alphabet, len))
         .collect();
-    let seq = 2 * len + 1;
-    let out = net.forward(batch_tokens(&rows, device), &ForwardOptions::default());
-    let (layers, heads) = (net.n_layers(), net.n_heads());
+    let (layers, heads) = net.layers_heads();
     let mut induction = vec![vec![0.0; heads]; layers];
     let mut duplicate = vec![vec![0.0; heads]; layers];
     let mut previous_token = vec![vec![0.0; heads]; layers];
-    for (l, w) in out.attention.into_iter().enumerate() {
-        // [batch, heads, seq, seq]
-        let w = to_vec(w.reshape([n * heads * seq * seq]));
-        for (h, [ind, dup, prev]) in pattern_scores(&w, n, heads, len).into_iter().enumerate() {
+    let pass = net.pass(&rows, true);
+    for (l, w) in pass.attention.iter().enumerate() {
+        for (h, [ind, dup, prev]) in pattern_scores(w, n, heads, len).into_iter().enumerate() {
             induction[l][h] = ind;
             duplicate[l][h] = dup;
             previous_token[l][h] = prev;
         }
     }
-    let prefix_matching = prefix_matching_scores(net, device, &mut rng, n, &alphabet[..8]);
-    let losses = position_losses(net, &rows, device);
+    let prefix_matching = prefix_matching_of(net, &mut rng, n, &alphabet[..8]);
+    let losses = pass.losses(&rows);
     // Target index t predicts token t+1: first copy = targets 0..len, second = len..2len.
     let mean = |range: std::ops::Range<usize>| {
         let total: f32 = losses
@@ -139,7 +155,7 @@ pub fn head_scores(
         duplicate,
         previous_token,
         prefix_matching,
-        copying: copying_scores(net, &alphabet),
+        copying: net.copying(&alphabet),
         loss_first_copy: mean(1..len),
         loss_second_copy: mean(len + 1..2 * len),
     }
@@ -156,6 +172,15 @@ pub fn prefix_matching_scores(
     n: usize,
     letters: &[u32],
 ) -> Vec<Vec<f32>> {
+    prefix_matching_of(&BurnNet { net, device }, rng, n, letters)
+}
+
+fn prefix_matching_of(
+    net: &impl Probed,
+    rng: &mut impl Rng,
+    n: usize,
+    letters: &[u32],
+) -> Vec<Vec<f32>> {
     let seq = net.block_size().min(97);
     let rows: Vec<Vec<u32>> = (0..n)
         .map(|_| {
@@ -164,11 +189,11 @@ pub fn prefix_matching_scores(
                 .collect()
         })
         .collect();
-    let out = net.forward(batch_tokens(&rows, device), &ForwardOptions::default());
-    let heads = net.n_heads();
-    out.attention
-        .into_iter()
-        .map(|w| prefix_matching_from(&to_vec(w.reshape([n * heads * seq * seq])), &rows, heads))
+    let heads = net.layers_heads().1;
+    net.pass(&rows, true)
+        .attention
+        .iter()
+        .map(|w| prefix_matching_from(w, &rows, heads))
         .collect()
 }
 
@@ -271,49 +296,6 @@ pub fn repeated_string(seed: u64, len: usize) -> Vec<u32> {
     let tok = Tokenizer::default();
     let alphabet: Vec<u32> = tok.encode(ALPHANUMERIC).ids;
     repeated_row(&mut ChaCha8Rng::seed_from_u64(seed), &alphabet, len)
-}
-
-/// `[layer][head]` copying scores (Olsson et al.'s OV-circuit test, in a form cheap enough for
-/// the browser): the head's direct path embedding → layer norm → value → output → final norm
-/// scale → unembedding gives, for each attended token, a logit vector over the vocabulary; the
-/// score is the share of `tokens` whose own logit is the largest in their row. A head that
-/// copies what it attends to scores near 1; chance is about `1 / vocab`.
-pub fn copying_scores(net: &Transformer, tokens: &[u32]) -> Vec<Vec<f32>> {
-    let emb = net.tok_emb.weight.val();
-    let [vocab, d] = emb.dims();
-    let unembed = net.lm_head.weight.val();
-    let gamma = net.ln_f.gamma.val().reshape([1, d]);
-    net.blocks
-        .iter()
-        .map(|block| {
-            let x = block
-                .ln1
-                .forward(emb.clone().reshape([1, vocab, d]))
-                .reshape([vocab, d]);
-            let dh = block.attn.d_head();
-            let wv = block.attn.value.weight.val();
-            let wo = block.attn.output.weight.val();
-            (0..net.n_heads())
-                .map(|h| {
-                    let cols = h * dh..(h + 1) * dh;
-                    let ov = x
-                        .clone()
-                        .matmul(wv.clone().slice([0..d, cols.clone()]))
-                        .matmul(wo.clone().slice([cols, 0..d]));
-                    let logits = to_vec((ov * gamma.clone()).matmul(unembed.clone()));
-                    let hits = tokens
-                        .iter()
-                        .filter(|&&t| {
-                            let row = &logits[t as usize * vocab..(t as usize + 1) * vocab];
-                            let own = row[t as usize];
-                            row.iter().all(|&x| x <= own)
-                        })
-                        .count();
-                    hits as f32 / tokens.len().max(1) as f32
-                })
-                .collect()
-        })
-        .collect()
 }
 
 /// Per head `[induction, duplicate, previous_token]` from attention weights laid out
@@ -433,7 +415,7 @@ pub fn icl_scores(net: &Transformer, device: &Device, seed: u64, per_task: usize
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::net::config::{ModelConfig, Positional};
     #[cfg(target_arch = "wasm32")]
@@ -521,5 +503,58 @@ mod tests {
         let scores = icl_scores(&net, &device, 0, 1);
         assert!(scores.icl.abs() < 1.0, "{scores:?}");
         assert!(scores.answers.abs() < 1.0, "{scores:?}");
+    }
+
+    /// Two head scores agree: attention scores and losses within float rounding, copying
+    /// scores within one token of the alphabet (a near-tie can fall either way).
+    pub(crate) fn assert_scores_close(a: &HeadScores, b: &HeadScores) {
+        let close = |x: &[Vec<f32>], y: &[Vec<f32>], tol: f32, what: &str| {
+            assert_eq!(x.len(), y.len(), "{what}");
+            for (p, q) in x.iter().flatten().zip(y.iter().flatten()) {
+                assert!((p - q).abs() <= tol, "{what}: {p} vs {q}");
+            }
+        };
+        close(&a.induction, &b.induction, 1e-4, "induction");
+        close(&a.duplicate, &b.duplicate, 1e-4, "duplicate");
+        close(&a.previous_token, &b.previous_token, 1e-4, "previous token");
+        close(
+            &a.prefix_matching,
+            &b.prefix_matching,
+            1e-4,
+            "prefix matching",
+        );
+        close(&a.copying, &b.copying, 1.0 / 36.0 + 1e-6, "copying");
+        assert!((a.loss_first_copy - b.loss_first_copy).abs() < 1e-3);
+        assert!((a.loss_second_copy - b.loss_second_copy).abs() < 1e-3);
+    }
+
+    /// The page's scores (lean network) are training's (burn network), for both kinds of
+    /// positions, with and without MLPs, with a head ablated.
+    #[test]
+    fn lean_and_burn_networks_score_heads_alike() {
+        let device = Device::flex();
+        for (preset, positional) in [("base", Positional::Rotary), ("attn2", Positional::Learned)] {
+            let cfg = ModelConfig {
+                block_size: 64,
+                ..ModelConfig::preset(preset).unwrap()
+            }
+            .with_positional(positional);
+            let net = cfg.init_seeded(&device, 3);
+            let mask =
+                crate::net::transformer::HeadMask::all(cfg.n_layers, cfg.n_heads).ablate(1, 0);
+            for net in [net.clone(), net.with_heads_ablated(&mask)] {
+                let lean = LeanNet::new(&cfg, &net);
+                let burn = head_scores(&net, &device, 7, 4, 20);
+                assert_scores_close(&lean_head_scores(&lean, 7, 4, 20), &burn);
+                let rows = vec![repeated_string(1, 20), repeated_string(2, 20)];
+                let (a, b) = (
+                    lean_position_losses(&lean, &rows),
+                    position_losses(&net, &rows, &device),
+                );
+                for (x, y) in a.iter().flatten().zip(b.iter().flatten()) {
+                    assert!((x - y).abs() < 1e-3, "{x} vs {y}");
+                }
+            }
+        }
     }
 }

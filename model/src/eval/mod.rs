@@ -1,6 +1,7 @@
 //! What is measured about a model, from the bottom up: [`score`] (a prompt's exact match and
 //! answer log-probability), [`sweep`] (ICL curves whose points share their shots),
-//! [`metrics`] (head scores and the ICL score from the forward pass), the evaluation
+//! [`metrics`] (head scores and the ICL score from the forward pass, of either network as
+//! [`probed`] reads it), the evaluation
 //! [`report`] with its [`rule_report`] and [`format_report`] parts, and the page's
 //! [`analysis`] of one prompt, and the [`in_weights`] comparison of a tune with the examples in context;
 //! [`scaling`]: what a ladder of models across sizes is measured by (character accuracy, the
@@ -11,6 +12,7 @@ pub mod format_report;
 pub mod in_weights;
 pub mod ladder_report;
 pub mod metrics;
+pub mod probed;
 pub mod report;
 pub mod rule_report;
 pub mod scaling;

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::eval::scaling::char_accuracy;
-use crate::net::model::Model;
+use crate::net::model::LeanModel;
 use crate::net::sampling::{SamplingError, Score, Scorer, score_batch_with, score_lean};
 use crate::rules::tasks::{Episode, Task, derange};
 use crate::rules::template::{Shots, Template};
@@ -38,7 +38,7 @@ impl Scored {
 /// Scores one few-shot prompt: whether the greedy answer is exactly `output` followed by the
 /// separator, and the log-probability (nats) of `output` (with the prefix's space).
 pub fn score_answer(
-    model: &Model,
+    model: &LeanModel,
     template: &Template,
     examples: &[(String, String)],
     query: &str,
@@ -54,7 +54,7 @@ pub fn score_answer(
 
 /// [`score_answer`] for many prompts (see [`crate::net::sampling::score_batch`]).
 pub fn score_answers(
-    model: &Model,
+    model: &LeanModel,
     template: &Template,
     items: &[Shots],
 ) -> Vec<Result<Scored, SamplingError>> {
@@ -62,11 +62,11 @@ pub fn score_answers(
 }
 
 /// [`score_answers`] with a chosen scorer (the benchmarks time the burn reference too).
-pub fn score_answers_with(
-    model: &Model,
+pub fn score_answers_with<M: AsRef<LeanModel>>(
+    model: &M,
     template: &Template,
     items: &[Shots],
-    scorer: Scorer,
+    scorer: Scorer<M>,
 ) -> Vec<Result<Scored, SamplingError>> {
     let pairs: Vec<(String, String)> = items
         .iter()
@@ -78,13 +78,14 @@ pub fn score_answers_with(
             )
         })
         .collect();
-    let lead = model.tokenizer.encode(&template.answer("")).ids.len();
+    let lean = model.as_ref();
+    let lead = lean.tokenizer.encode(&template.answer("")).ids.len();
     score_batch_with(model, &pairs, scorer)
         .into_iter()
         .zip(items)
         .map(|(s, item)| {
             let s = s?;
-            let n = model
+            let n = lean
                 .tokenizer
                 .encode(&template.answer(&item.answer))
                 .ids

@@ -14,7 +14,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::eval::score::{Labels, Scored, SweepPoint, score_answers};
 use crate::net::lean::LeanChains;
-use crate::net::model::Model;
+use crate::net::model::LeanModel;
 use crate::net::sampling::{SCORE_TOKENS, score_row};
 use crate::net::tokenizer::BOS;
 use crate::rules::tasks::Task;
@@ -117,7 +117,7 @@ impl Row {
 /// Scores the points of one curve, keeping each query's shots between points.
 #[derive(Debug)]
 pub struct Sweeper<'a> {
-    model: &'a Model,
+    model: &'a LeanModel,
     template: Template,
     rows: Vec<Row>,
     chains: LeanChains,
@@ -126,7 +126,7 @@ pub struct Sweeper<'a> {
 impl<'a> Sweeper<'a> {
     /// A curve over `chains` (each query with its examples, as [`task_chains`] or
     /// [`leave_one_out`] draw them).
-    pub fn new(model: &'a Model, template: &Template, chains: Vec<Shots>) -> Self {
+    pub fn new(model: &'a LeanModel, template: &Template, chains: Vec<Shots>) -> Self {
         let encode = |s: &str| model.tokenizer.encode(s).ids;
         let block = model.config.block_size;
         let mut rooms = Vec::new();
@@ -256,11 +256,12 @@ mod tests {
     use super::*;
     use crate::eval::score::score_answers;
     use crate::net::config::ModelConfig;
+    use crate::net::model::Model;
     use burn::tensor::Device;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    fn afresh(m: &Model, template: &Template, chains: &[Shots], k: usize) -> SweepPoint {
+    fn afresh(m: &LeanModel, template: &Template, chains: &[Shots], k: usize) -> SweepPoint {
         let scores: Vec<Scored> = score_answers(m, template, &at_shots(chains, k))
             .into_iter()
             .filter_map(Result::ok)

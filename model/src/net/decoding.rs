@@ -14,7 +14,7 @@
 use std::borrow::Cow;
 
 use crate::net::lean::{Keep, LeanCache, LeanNet};
-use crate::net::model::Model;
+use crate::net::model::LeanModel;
 use crate::net::tokenizer::BOS;
 use crate::net::transformer::HeadMask;
 
@@ -110,7 +110,7 @@ pub struct Decoder<'a, F: Forward = Lean<'a>> {
 impl<'a> Decoder<'a> {
     /// A decoder on the lean path, several times faster per token than the burn network
     /// with the same results (`docs/PERFORMANCE.md`); with `head_mask`, on an ablated copy.
-    pub fn new(model: &'a Model, head_mask: Option<&HeadMask>) -> Self {
+    pub fn new(model: &'a LeanModel, head_mask: Option<&HeadMask>) -> Self {
         let net = match head_mask {
             Some(mask) => Cow::Owned(model.with_heads_ablated(mask).lean().clone()),
             None => Cow::Borrowed(model.lean()),
@@ -233,6 +233,7 @@ mod tests {
     use super::*;
     use crate::bench::reference::Burn;
     use crate::net::config::Positional;
+    use crate::net::model::Model;
     use crate::net::tensors::to_vec;
     use crate::net::transformer::tests::{max_abs_diff, tiny, tokens};
     use crate::net::transformer::{ForwardOptions, Transformer};

@@ -17,15 +17,16 @@
 //! Long because it is the forward pass itself: weights, kernels, cache and attention kept in
 //! one file so the hot loop can be read and measured in one place.
 
-use burn::nn::{LayerNorm, Linear};
 use ndarray::{ArrayView2, ArrayViewMut2, ShapeBuilder, linalg::general_mat_mul};
 
-use crate::net::config::{ModelConfig, Positional};
-use crate::net::tensors::to_vec;
-use crate::net::transformer::{Transformer, rotary_tables};
+use crate::net::config::ModelConfig;
+use crate::net::transformer::Transformer;
 
 mod chains;
+mod heads;
+mod load;
 pub use chains::LeanChains;
+pub use load::NamedTensors;
 
 /// Layer norm epsilon (burn's `LayerNormConfig` default, which the network uses).
 const LN_EPS: f32 = 1e-5;
@@ -41,33 +42,27 @@ struct Dense {
     d_out: usize,
 }
 
+/// One linear map as stored: row-major `[d_in, d_out]` weights and its bias, if any.
+struct Part {
+    w: Vec<f32>,
+    bias: Option<Vec<f32>>,
+    d_out: usize,
+}
+
 impl Dense {
     /// Several linear maps of the same input side by side (`[d_in, Σ d_out]`).
-    fn fused(parts: &[&Linear]) -> Self {
-        let mats: Vec<(Vec<f32>, usize)> = parts
-            .iter()
-            .map(|l| {
-                let [_, d_out] = l.weight.val().dims();
-                (to_vec(l.weight.val()), d_out)
-            })
-            .collect();
-        let [d_in, _] = parts[0].weight.val().dims();
-        let d_out: usize = mats.iter().map(|(_, o)| o).sum();
+    fn fused(d_in: usize, parts: &[Part]) -> Self {
+        let d_out: usize = parts.iter().map(|p| p.d_out).sum();
         let mut w = Vec::with_capacity(d_in * d_out);
         for i in 0..d_in {
-            for (m, o) in &mats {
-                w.extend_from_slice(&m[i * o..(i + 1) * o]);
+            for p in parts {
+                w.extend_from_slice(&p.w[i * p.d_out..(i + 1) * p.d_out]);
             }
         }
-        let biases: Vec<Option<Vec<f32>>> = parts
-            .iter()
-            .map(|l| l.bias.as_ref().map(|b| to_vec(b.val())))
-            .collect();
-        let bias = biases.iter().any(Option::is_some).then(|| {
-            biases
+        let bias = parts.iter().any(|p| p.bias.is_some()).then(|| {
+            parts
                 .iter()
-                .zip(&mats)
-                .flat_map(|(b, (_, o))| b.clone().unwrap_or_else(|| vec![0.0; *o]))
+                .flat_map(|p| p.bias.clone().unwrap_or_else(|| vec![0.0; p.d_out]))
                 .collect()
         });
         Self {
@@ -132,12 +127,8 @@ struct Norm {
 }
 
 impl Norm {
-    fn new(ln: &LayerNorm) -> Self {
-        let gamma = to_vec(ln.gamma.val());
-        let beta = ln
-            .beta
-            .as_ref()
-            .map_or_else(|| vec![0.0; gamma.len()], |b| to_vec(b.val()));
+    fn new(gamma: Vec<f32>, beta: Option<Vec<f32>>) -> Self {
+        let beta = beta.unwrap_or_else(|| vec![0.0; gamma.len()]);
         Self { gamma, beta }
     }
 
@@ -249,40 +240,12 @@ impl LeanCache {
 impl LeanNet {
     /// Copies the weights of `net` (shaped by `config`). An ablation travels in the weights
     /// ([`Transformer::with_heads_ablated`]).
+    ///
+    /// # Panics
+    /// If `net` is not shaped by `config`.
     pub fn new(config: &ModelConfig, net: &Transformer) -> Self {
-        let rotary = (config.positional == Positional::Rotary)
-            .then(|| rotary_tables(0..config.block_size, config.d_head()));
-        let blocks = net
-            .blocks
-            .iter()
-            .map(|b| LeanBlock {
-                ln1: Norm::new(&b.ln1),
-                qkv: Dense::fused(&[&b.attn.query, &b.attn.key, &b.attn.value]),
-                out: Dense::fused(&[&b.attn.output]),
-                mlp: match (&b.ln2, &b.mlp) {
-                    (Some(ln2), Some(m)) => Some((
-                        Norm::new(ln2),
-                        Dense::fused(&[&m.up]),
-                        Dense::fused(&[&m.down]),
-                    )),
-                    _ => None,
-                },
-            })
-            .collect();
-        Self {
-            d: config.d_model,
-            n_heads: config.n_heads,
-            d_head: config.d_head(),
-            d_ff: config.d_ff,
-            vocab: config.vocab_size,
-            block_size: config.block_size,
-            tok_emb: to_vec(net.tok_emb.weight.val()),
-            pos_emb: net.pos_emb.as_ref().map(|p| to_vec(p.weight.val())),
-            rotary,
-            blocks,
-            ln_f: Norm::new(&net.ln_f),
-            lm_head: Dense::fused(&[&net.lm_head]),
-        }
+        Self::from_tensors(config, crate::net::named::named_tensors(net))
+            .expect("the network has the config's shape")
     }
 
     /// Longest sequence the network reads.
@@ -691,6 +654,7 @@ fn erf(x: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::config::Positional;
     use crate::net::tensors::{batch_tokens, to_vec};
     use crate::net::transformer::tests::{max_abs_diff, tiny};
     use crate::net::transformer::{ForwardOptions, HeadMask};

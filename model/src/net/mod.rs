@@ -7,6 +7,7 @@ pub mod config;
 pub mod decoding;
 pub mod lean;
 pub mod model;
+pub mod named;
 pub mod sampling;
 pub mod tensors;
 pub mod tokenizer;

@@ -12,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::net::decoding::{Decoder, PromptRead, Step, log_prob, window};
-use crate::net::model::Model;
+use crate::net::model::LeanModel;
 use crate::net::transformer::HeadMask;
 
 /// Largest `max_new_tokens` accepted.
@@ -130,7 +130,7 @@ pub struct Completion {
 /// Streams a completion one token at a time; each `next` runs one decode step.
 #[derive(Debug)]
 pub struct Generator<'a> {
-    model: &'a Model,
+    model: &'a LeanModel,
     decoder: Decoder<'a>,
     config: SamplingConfig,
     rng: ChaCha8Rng,
@@ -145,7 +145,7 @@ pub struct Generator<'a> {
 impl<'a> Generator<'a> {
     /// Prefills `prompt` and gets ready to generate.
     pub fn new(
-        model: &'a Model,
+        model: &'a LeanModel,
         prompt: &str,
         config: SamplingConfig,
         head_mask: Option<HeadMask>,
@@ -160,7 +160,7 @@ impl<'a> Generator<'a> {
     /// [`Generator::new`] that also reads the prompt from its one prefill: each character's
     /// surprisal and `expected`'s log-probability after it.
     pub fn reading(
-        model: &'a Model,
+        model: &'a LeanModel,
         prompt: &str,
         config: SamplingConfig,
         expected: Option<&str>,
@@ -175,7 +175,7 @@ impl<'a> Generator<'a> {
 
     /// A generator whose prompt has been prefilled into `decoder`.
     fn ready(
-        model: &'a Model,
+        model: &'a LeanModel,
         decoder: Decoder<'a>,
         step: Step,
         config: SamplingConfig,
@@ -278,7 +278,7 @@ impl Iterator for Generator<'_> {
 
 /// Generates a whole completion.
 pub fn complete(
-    model: &Model,
+    model: &LeanModel,
     prompt: &str,
     config: SamplingConfig,
     head_mask: Option<HeadMask>,
@@ -361,7 +361,7 @@ pub struct Score {
 
 /// Scores `continuation` after `prompt` in one forward pass (the prompt is truncated from the
 /// left, after `<bos>`, if both do not fit).
-pub fn score(model: &Model, prompt: &str, continuation: &str) -> Result<Score, SamplingError> {
+pub fn score(model: &LeanModel, prompt: &str, continuation: &str) -> Result<Score, SamplingError> {
     let item = (prompt.to_string(), continuation.to_string());
     score_batch(model, std::slice::from_ref(&item)).remove(0)
 }
@@ -372,27 +372,31 @@ pub type ScoreRow = (Vec<u32>, usize);
 
 /// What reads windows' next-token logits and scores them: the lean path ([`score_lean`]), or
 /// a reference (the burn network's, in `crate::bench::reference`).
-pub type Scorer = fn(&Model, &[&ScoreRow]) -> Vec<Score>;
+pub type Scorer<M = LeanModel> = fn(&M, &[&ScoreRow]) -> Vec<Score>;
 
 /// [`score`] for many `(prompt, continuation)` pairs, on the lean path. Equal to scoring one
 /// by one, up to rounding.
-pub fn score_batch(model: &Model, items: &[(String, String)]) -> Vec<Result<Score, SamplingError>> {
+pub fn score_batch(
+    model: &LeanModel,
+    items: &[(String, String)],
+) -> Vec<Result<Score, SamplingError>> {
     score_batch_with(model, items, score_lean)
 }
 
 /// [`score_batch`] with a chosen scorer.
-pub fn score_batch_with(
-    model: &Model,
+pub fn score_batch_with<M: AsRef<LeanModel>>(
+    model: &M,
     items: &[(String, String)],
-    scorer: Scorer,
+    scorer: Scorer<M>,
 ) -> Vec<Result<Score, SamplingError>> {
-    let room = model.config.block_size - 1;
+    let lean = model.as_ref();
+    let room = lean.config.block_size - 1;
     // Per item: the window's ids and where the continuation starts, or why it cannot be scored.
     let rows: Vec<Result<ScoreRow, SamplingError>> = items
         .iter()
         .map(|(prompt, continuation)| {
-            let p = model.tokenizer.encode(prompt).ids;
-            let c = model.tokenizer.encode(continuation).ids;
+            let p = lean.tokenizer.encode(prompt).ids;
+            let c = lean.tokenizer.encode(continuation).ids;
             if c.is_empty() {
                 return Err(SamplingError::EmptyContinuation);
             }
@@ -400,7 +404,7 @@ pub fn score_batch_with(
                 return Err(SamplingError::ContinuationTooLong(c.len()));
             }
             // The prompt's window leaves room for the whole continuation.
-            let (mut ids, _) = window(&p, model.config.block_size - c.len());
+            let (mut ids, _) = window(&p, lean.config.block_size - c.len());
             let first = ids.len();
             ids.extend_from_slice(&c);
             Ok((ids, first))
@@ -442,7 +446,7 @@ pub(crate) const SCORE_TOKENS: usize = 1024;
 
 /// The lean path's [`Scorer`]: several windows read together by
 /// [`crate::net::lean::LeanNet::forward_many`].
-pub fn score_lean(model: &Model, rows: &[&ScoreRow]) -> Vec<Score> {
+pub fn score_lean(model: &LeanModel, rows: &[&ScoreRow]) -> Vec<Score> {
     let net = model.lean();
     let mut cache = net.cache();
     let mut out = Vec::with_capacity(rows.len());
@@ -483,6 +487,7 @@ fn argmax(row: &[f32]) -> usize {
 pub(crate) mod tests {
     use super::*;
     use crate::net::config::ModelConfig;
+    use crate::net::model::Model;
     use crate::net::tensors::{batch_tokens, to_vec};
     use crate::net::tokenizer::BOS;
     use crate::net::transformer::ForwardOptions;
@@ -538,8 +543,9 @@ pub(crate) mod tests {
         .take(11)
         .map(|(p, c)| (p.to_string(), c.to_string()))
         .collect();
-        let burn: Scorer = crate::bench::reference::score_burn;
-        for (engine, scorer) in [("lean", score_lean as Scorer), ("burn", burn)] {
+        let burn: Scorer<Model> = crate::bench::reference::score_burn;
+        let lean: Scorer<Model> = |m, rows| score_lean(m, rows);
+        for (engine, scorer) in [("lean", lean), ("burn", burn)] {
             let batched = score_batch_with(&m, &items, scorer);
             assert_eq!(batched.len(), items.len());
             for ((p, c), got) in items.iter().zip(&batched) {

@@ -25,25 +25,26 @@
 
 use std::collections::BTreeMap;
 
-use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
+use burn::module::{Module, ModuleMapper, Param};
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub mod error;
+
+pub use error::{FORMAT_VERSION, MAX_PARAMS, WeightsError, not_in_model};
+
 use crate::net::config::ModelConfig;
-use crate::net::model::Model;
+use crate::net::model::{LeanModel, Model};
+use crate::net::named::Collect;
 use crate::net::tokenizer::Tokenizer;
 
 /// First bytes of every weight file.
 pub const MAGIC: [u8; 4] = *b"ICLM";
-/// Version of the layout above; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 2;
 /// The first version, without compression; still read.
 const VERSION_PLAIN: u32 = 1;
 /// Deflate level of the weights (miniz's scale, 0..=10).
 const DEFLATE_LEVEL: u8 = 9;
-/// Largest model the page will load (parameters), checked before allocating.
-pub const MAX_PARAMS: u64 = 64 * 1024 * 1024;
 const TRAILER: usize = 32;
 const MAX_HEADER: usize = 1 << 20;
 
@@ -64,37 +65,6 @@ impl DType {
     }
 }
 
-/// Why a weight file could not be read.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum WeightsError {
-    #[error("the file is too short ({0} bytes) to be a model")]
-    TooShort(usize),
-    #[error("not a model file (it does not start with \"ICLM\")")]
-    BadMagic,
-    #[error(
-        "model file format version {0} is not supported (this build reads version {FORMAT_VERSION})"
-    )]
-    UnsupportedVersion(u32),
-    #[error("the file is corrupt: its checksum does not match its contents")]
-    Checksum,
-    #[error("the file's header is unreadable: {0}")]
-    Header(String),
-    #[error("the model is too large to load ({0} parameters; the limit is {MAX_PARAMS})")]
-    TooLarge(u64),
-    #[error("tensor {name}: {problem}")]
-    Tensor { name: String, problem: String },
-    #[error("the file holds {0} bytes of weights but its header describes {1}")]
-    DataLength(usize, usize),
-    #[error("the weights do not decompress: {0}")]
-    Deflate(String),
-    #[error("expected {expected} bytes but got {actual}: the download is incomplete or wrong")]
-    Length { expected: u64, actual: u64 },
-    #[error(
-        "the file's SHA-256 is {actual}, but the manifest says {expected}: it is corrupt or stale"
-    )]
-    Sha256 { expected: String, actual: String },
-}
-
 #[derive(Debug, Serialize, Deserialize)]
 struct TensorEntry {
     name: String,
@@ -113,28 +83,6 @@ struct Header {
     /// Free-form facts (training step, seed, ...).
     #[serde(default)]
     info: BTreeMap<String, String>,
-}
-
-/// Walks the network's parameters in a fixed order, with dotted names.
-#[derive(Default)]
-struct Collect {
-    path: Vec<String>,
-    tensors: Vec<(String, TensorData)>,
-}
-
-impl ModuleVisitor for Collect {
-    fn enter_module(&mut self, name: &str, _container: &str) {
-        self.path.push(name.to_string());
-    }
-    fn exit_module(&mut self, _name: &str, _container: &str) {
-        self.path.pop();
-    }
-    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        self.tensors.push((
-            self.path.join("."),
-            param.val().into_data().convert::<f32>(),
-        ));
-    }
 }
 
 /// Replaces each parameter by the tensor of the same name.
@@ -277,8 +225,58 @@ fn u32_at(bytes: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
 }
 
+/// A weight file read and checked, its tensors as plain numbers: what both the burn network
+/// ([`from_bytes`]) and the lean one ([`lean_from_bytes`]) are made from.
+#[derive(Debug, Clone)]
+pub struct WeightFile {
+    pub config: ModelConfig,
+    pub tokenizer: Tokenizer,
+    /// By name: shape and values.
+    pub tensors: BTreeMap<String, (Vec<usize>, Vec<f32>)>,
+    pub info: FileInfo,
+}
+
 /// Reads a model from the bytes of a weight file onto `device`.
 pub fn from_bytes(bytes: &[u8], device: &Device) -> Result<(Model, FileInfo), WeightsError> {
+    let file = read(bytes)?;
+    let config = file.config;
+    let tensors = file
+        .tensors
+        .into_iter()
+        .map(|(name, (shape, values))| (name, TensorData::new(values, shape)))
+        .collect();
+    let mut load = Load {
+        path: Vec::new(),
+        tensors,
+        device: device.clone(),
+        error: None,
+    };
+    let net = {
+        let _no_seeded_init_meanwhile = crate::net::transformer::init_lock();
+        config.init(device).map(&mut load)
+    };
+    if let Some(e) = load.error {
+        return Err(e);
+    }
+    if let Some(name) = load.tensors.keys().next() {
+        return Err(not_in_model(name));
+    }
+    Ok((
+        Model::new(config, file.tokenizer, net, device.clone()),
+        file.info,
+    ))
+}
+
+/// Reads a weight file (every check of [`from_bytes`]) into the lean network, without burn.
+pub fn lean_from_bytes(bytes: &[u8]) -> Result<(LeanModel, FileInfo), WeightsError> {
+    let file = read(bytes)?;
+    let net = crate::net::lean::LeanNet::from_tensors(&file.config, file.tensors)?;
+    Ok((LeanModel::new(file.config, file.tokenizer, net), file.info))
+}
+
+/// Reads and checks a weight file's bytes, up to the tensors' values (not their names and
+/// shapes, which the network they are loaded into checks).
+pub fn read(bytes: &[u8]) -> Result<WeightFile, WeightsError> {
     if bytes.len() < 12 + TRAILER {
         return Err(WeightsError::TooShort(bytes.len()));
     }
@@ -369,36 +367,18 @@ pub fn from_bytes(bytes: &[u8], device: &Device) -> Result<(Model, FileInfo), We
                 problem: "holds NaN or infinity".into(),
             });
         }
-        tensors.insert(t.name, TensorData::new(values, t.shape));
+        tensors.insert(t.name, (t.shape, values));
     }
-    let mut load = Load {
-        path: Vec::new(),
+    Ok(WeightFile {
+        config,
+        tokenizer,
         tensors,
-        device: device.clone(),
-        error: None,
-    };
-    let net = {
-        let _no_seeded_init_meanwhile = crate::net::transformer::init_lock();
-        config.init(device).map(&mut load)
-    };
-    if let Some(e) = load.error {
-        return Err(e);
-    }
-    if let Some(name) = load.tensors.keys().next() {
-        return Err(WeightsError::Tensor {
-            name: name.clone(),
-            problem: "not part of this model".into(),
-        });
-    }
-    let model = Model::new(config, tokenizer, net, device.clone());
-    Ok((
-        model,
-        FileInfo {
+        info: FileInfo {
             dtype: header.dtype,
             f32_tensors,
             info: header.info,
         },
-    ))
+    })
 }
 
 /// Prompts on which f16 storage is measured against f32.
@@ -521,14 +501,30 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Checks downloaded bytes against the length and SHA-256 the manifest promises, then reads
-/// them. This is what the page calls: a truncated download, an HTML error page or one flipped
-/// byte is reported before any parsing.
+/// them. A truncated download, an HTML error page or one flipped byte is reported before any
+/// parsing.
 pub fn load_verified(
     bytes: &[u8],
     expected_len: u64,
     expected_sha256: &str,
     device: &Device,
 ) -> Result<(Model, FileInfo), WeightsError> {
+    verify(bytes, expected_len, expected_sha256)?;
+    from_bytes(bytes, device)
+}
+
+/// [`load_verified`] into the lean network, without burn: what the page calls.
+pub fn load_verified_lean(
+    bytes: &[u8],
+    expected_len: u64,
+    expected_sha256: &str,
+) -> Result<(LeanModel, FileInfo), WeightsError> {
+    verify(bytes, expected_len, expected_sha256)?;
+    lean_from_bytes(bytes)
+}
+
+/// The length and SHA-256 the manifest promises.
+fn verify(bytes: &[u8], expected_len: u64, expected_sha256: &str) -> Result<(), WeightsError> {
     if bytes.len() as u64 != expected_len {
         return Err(WeightsError::Length {
             expected: expected_len,
@@ -542,7 +538,7 @@ pub fn load_verified(
             actual,
         });
     }
-    from_bytes(bytes, device)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -576,6 +572,28 @@ mod tests {
 
     const PROMPTS: [&str; 3] = ["in: stone\nout: enots\nin: river\nout:", "abcabcab", "Q"];
 
+    /// Reads `bytes` with burn and without (the page's reader): both load, with the same
+    /// logits, or both refuse with the same error.
+    fn read_both(bytes: &[u8]) -> Result<Model, WeightsError> {
+        let burn = from_bytes(bytes, &Device::flex());
+        let lean = lean_from_bytes(bytes);
+        match (&burn, &lean) {
+            (Ok((b, fb)), Ok((l, fl))) => {
+                assert_eq!(fb, fl);
+                assert_eq!((&b.config, &b.tokenizer), (&l.config, &l.tokenizer));
+                for p in PROMPTS {
+                    let ids = b.tokenizer.encode_with_bos(p).ids;
+                    let net = l.lean();
+                    let got = net.forward(&mut net.cache(), &ids, true, None).logits;
+                    assert!(max_abs_diff(&got, &logits(b, p)) < 1e-4, "{p:?}");
+                }
+            }
+            (Err(b), Err(l)) => assert_eq!(b, l),
+            _ => panic!("burn read {:?}, lean read {:?}", burn.is_ok(), lean.is_ok()),
+        }
+        burn.map(|(m, _)| m)
+    }
+
     #[test]
     fn export_then_load_gives_identical_logits() {
         for (pos, ao) in [(Positional::Rotary, true), (Positional::Learned, false)] {
@@ -584,6 +602,7 @@ mod tests {
             info.insert("step".to_string(), "7".to_string());
             let bytes = to_bytes(&m, DType::F32, &info);
             let (back, file) = from_bytes(&bytes, &Device::flex()).unwrap();
+            read_both(&bytes).unwrap();
             assert_eq!(file.info, info);
             assert_eq!(back.config, m.config);
             assert_eq!(back.tokenizer, m.tokenizer);
@@ -780,27 +799,37 @@ mod tests {
             out.extend_from_slice(&d);
             out
         };
-        let dev = Device::flex();
         let huge = header
             .replace("\"d_model\":64", "\"d_model\":4096")
             .replace("\"n_layers\":2", "\"n_layers\":64");
-        assert!(from_bytes(&reseal(huge), &dev).is_err());
+        assert!(read_both(&reseal(huge)).is_err());
         // A valid shape over the parameter budget is refused before anything is allocated.
         let over_budget = header
             .replace("\"d_model\":64", "\"d_model\":1024")
             .replace("\"n_layers\":2", "\"n_layers\":64");
         assert!(matches!(
-            from_bytes(&reseal(over_budget), &dev),
+            read_both(&reseal(over_budget)),
             Err(WeightsError::TooLarge(p)) if p > MAX_PARAMS
         ));
         let renamed = header.replacen("query", "quarry", 1);
         assert!(matches!(
-            from_bytes(&reseal(renamed), &dev),
+            read_both(&reseal(renamed)),
             Err(WeightsError::Tensor { .. })
         ));
         let reshaped = header.replacen("[98,64]", "[64,98]", 1);
-        assert!(from_bytes(&reseal(reshaped), &dev).is_err());
-        assert!(from_bytes(&reseal(header.to_string()), &dev).is_ok());
+        assert!(read_both(&reseal(reshaped)).is_err());
+        // A tensor the network has no place for (an attention bias) is refused by both.
+        let extra = header.replacen(
+            r#"{"name":"blocks.0.attn.query.weight","shape":[64,64]}"#,
+            r#"{"name":"blocks.0.attn.query.weight","shape":[64,64]},{"name":"blocks.0.attn.query.bias","shape":[0]}"#,
+            1,
+        );
+        assert_ne!(extra, header);
+        assert!(matches!(
+            read_both(&reseal(extra)),
+            Err(WeightsError::Tensor { name, .. }) if name == "blocks.0.attn.query.bias"
+        ));
+        assert!(read_both(&reseal(header.to_string())).is_ok());
     }
     #[cfg(not(target_arch = "wasm32"))]
     mod props {
@@ -830,7 +859,10 @@ mod tests {
                 }
                 let d = Sha256::digest(&body);
                 body.extend_from_slice(&d);
-                if let Ok((back, _)) = from_bytes(&body, &Device::flex()) {
+                let lean = lean_from_bytes(&body);
+                let burn = from_bytes(&body, &Device::flex());
+                prop_assert_eq!(lean.as_ref().err(), burn.as_ref().err());
+                if let Ok((back, _)) = burn {
                     prop_assert!(logits(&back, "in: a").iter().all(|v| v.is_finite()));
                 }
             }

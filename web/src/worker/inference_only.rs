@@ -3,7 +3,7 @@
 //! for a request that reaches this worker anyway: no live or tuned model here, and no
 //! training code to make one.
 
-use icl_model::net::model::Model;
+use icl_model::net::model::LeanModel;
 
 use super::Worker;
 use super::channel::Gone;
@@ -12,7 +12,7 @@ use crate::protocol::{FromWorker, ModelRef, Notice, TuneRequest, WorkerError};
 
 impl Worker {
     /// There is no live or tuned model here.
-    pub(super) fn made_model(&self, model: &ModelRef) -> Result<Model, WorkerError> {
+    pub(super) fn made_model(&self, model: &ModelRef) -> Result<LeanModel, WorkerError> {
         Err(if model.is_live() {
             WorkerError::NoLiveModel
         } else {

@@ -29,7 +29,7 @@ use futures::FutureExt;
 use icl_model::eval::analysis::{self, expected_logprob};
 use icl_model::eval::sweep::Sweeper;
 use icl_model::net::backend::Backend;
-use icl_model::net::model::Model;
+use icl_model::net::model::LeanModel;
 use icl_model::net::sampling::{Generator, SamplingConfig};
 use icl_model::rules::template::Template;
 use yew::platform::time::sleep;
@@ -44,11 +44,12 @@ use training::Made;
 
 type Scope = Channel;
 
-/// The backend the page's burn network runs on: `cargo xtask bench` measured flex faster than
-/// ndarray in headless Chromium for base (decode at context 32: 886 vs 436 tokens/s; the k-shot
-/// sweep 1.57 vs 1.74 s; prefill with attention 43 vs 48 ms). Generation, scoring and the
-/// attention maps run the lean path over the same weights (`icl_model::net::lean`); the head
-/// scores and losses on random strings run the burn network.
+/// The backend the trainer worker's burn network runs on: `cargo xtask bench` measured flex
+/// faster than ndarray in headless Chromium for base (decode at context 32: 886 vs 436
+/// tokens/s; the k-shot sweep 1.57 vs 1.74 s; prefill with attention 43 vs 48 ms). The
+/// inference worker has no burn network: it reads weight files into the lean network
+/// (`icl_model::net::model::LeanModel`), which generation, scoring, the attention maps and the
+/// head scores run on, so the page's first load carries no tensor library.
 pub const WEB_BACKEND: Backend = Backend::Flex;
 
 /// How often streamed tokens are sent to the page (ms).
@@ -325,7 +326,7 @@ impl Worker {
 
     /// The weights `target` names: the live model's as they are now, the tuned model's, or
     /// a model of the manifest.
-    async fn model(&mut self, target: &Target) -> Result<Model, WorkerError> {
+    async fn model(&mut self, target: &Target) -> Result<LeanModel, WorkerError> {
         let model = match &target.model {
             ModelRef::Live | ModelRef::Tuned => self.made_model(&target.model)?,
             ModelRef::Default | ModelRef::Shipped(_) => return self.store.model(target).await,

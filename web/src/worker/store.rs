@@ -3,8 +3,9 @@
 
 use icl_model::eval::analysis::{RandomStrings, random_strings};
 use icl_model::eval::ladder_report::{LADDER_FILE, LadderReport};
-use icl_model::net::model::Model;
+use icl_model::net::model::LeanModel;
 use icl_model::net::transformer::HeadMask;
+use icl_model::net::weights::{WeightsError, load_verified_lean};
 use icl_model::train::curves::{CurvePoint, Curves};
 use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest, ModelEntry};
 
@@ -24,7 +25,7 @@ pub(super) struct Store {
     base: String,
     manifest: Option<Manifest>,
     /// By file, most recently used last.
-    loaded: Vec<(String, Model)>,
+    loaded: Vec<(String, LeanModel)>,
     /// The last random-string scores, with the target and seed they were measured for.
     random: Option<(Target, u64, RandomStrings)>,
 }
@@ -43,8 +44,13 @@ fn short(s: &str) -> String {
     s.chars().take(40).collect()
 }
 
+/// Reads verified weights into the lean network (no tensor library in this worker).
+fn read_lean(bytes: &[u8], len: u64, sha256: &str) -> Result<LeanModel, WeightsError> {
+    load_verified_lean(bytes, len, sha256).map(|(m, _)| m)
+}
+
 /// `model` with the heads `ablated` (as `(layer, head)`) switched off.
-pub(super) fn ablated(model: Model, ablated: &[(usize, usize)]) -> Model {
+pub(super) fn ablated(model: LeanModel, ablated: &[(usize, usize)]) -> LeanModel {
     if ablated.is_empty() {
         return model;
     }
@@ -103,7 +109,7 @@ impl Store {
 
     /// The random-string scores of `target` at `seed`, computed once and kept until either
     /// changes (a run changes the prompt, not these).
-    pub fn random_strings(&mut self, m: &Model, target: &Target, seed: u64) -> RandomStrings {
+    pub fn random_strings(&mut self, m: &LeanModel, target: &Target, seed: u64) -> RandomStrings {
         match &self.random {
             Some((t, s, r)) if t == target && *s == seed => r.clone(),
             _ => {
@@ -114,7 +120,7 @@ impl Store {
         }
     }
 
-    fn remember(&mut self, file: String, model: Model) {
+    fn remember(&mut self, file: String, model: LeanModel) {
         self.loaded.retain(|(f, _)| *f != file);
         self.loaded.push((file, model));
         if self.loaded.len() > KEEP_LOADED {
@@ -124,7 +130,7 @@ impl Store {
 
     /// The weights `target` names, with its heads ablated: from memory, the cache or the
     /// network (verified either way).
-    pub async fn model(&mut self, target: &Target) -> Result<Model, WorkerError> {
+    pub async fn model(&mut self, target: &Target) -> Result<LeanModel, WorkerError> {
         let f = self.file(target)?;
         let model = match self.loaded.iter().position(|(file, _)| *file == f.file) {
             Some(i) => {
@@ -134,7 +140,7 @@ impl Store {
             }
             None => {
                 let cache = open_cache().await;
-                let m = fetch_weights(None, &self.base, cache.as_ref(), &f)
+                let m = fetch_weights(None, &self.base, cache.as_ref(), &f, read_lean)
                     .await?
                     .model;
                 self.remember(f.file.clone(), m.clone());
@@ -173,7 +179,7 @@ impl Store {
             model,
             from_cache,
             stored,
-        } = fetch_weights(Some(scope), &base, cache.as_ref(), &f).await?;
+        } = fetch_weights(Some(scope), &base, cache.as_ref(), &f, read_lean).await?;
         if let Some(c) = &cache {
             if !stored {
                 notices.push(Notice::StorageFull);
@@ -201,6 +207,24 @@ impl Store {
         })
         .await?;
         Ok(c.points)
+    }
+
+    /// The burn network of the weights `target` names (no ablation), for a tune: from the
+    /// cache, where the page's first load put them, or the network.
+    #[cfg(feature = "train")]
+    pub async fn network(
+        &self,
+        target: &Target,
+    ) -> Result<icl_model::net::model::Model, WorkerError> {
+        let f = self.file(target)?;
+        let cache = open_cache().await;
+        let read = |bytes: &[u8], len: u64, sha: &str| {
+            let device = super::WEB_BACKEND.device();
+            icl_model::net::weights::load_verified(bytes, len, sha, &device).map(|(m, _)| m)
+        };
+        Ok(fetch_weights(None, &self.base, cache.as_ref(), &f, read)
+            .await?
+            .model)
     }
 
     /// The ladder's measured table.
@@ -251,7 +275,7 @@ fn summary(e: &ModelEntry) -> ModelSummary {
     }
 }
 
-fn info(entry: &ModelEntry, model: &Model, from_cache: bool) -> ModelInfo {
+fn info(entry: &ModelEntry, model: &LeanModel, from_cache: bool) -> ModelInfo {
     ModelInfo {
         id: entry.id.clone(),
         name: entry.name.clone(),

@@ -2,7 +2,7 @@
 //! run, [`super::trainer`], and the tuned weights, [`super::tuning`]), training the live one
 //! between the page's other requests, and their weight files.
 
-use icl_model::net::model::Model;
+use icl_model::net::model::LeanModel;
 
 use super::Worker;
 use super::channel::Gone;
@@ -21,13 +21,13 @@ pub(super) struct Made {
 
 impl Worker {
     /// The live or the tuned model's weights as they are now.
-    pub(super) fn made_model(&self, model: &ModelRef) -> Result<Model, WorkerError> {
+    pub(super) fn made_model(&self, model: &ModelRef) -> Result<LeanModel, WorkerError> {
         if model.is_live() {
             let live = self.made.live.as_ref().ok_or(WorkerError::NoLiveModel)?;
-            Ok(live.stepper.model())
+            Ok(live.stepper.model().lean_model().clone())
         } else {
             let tuned = self.made.tuned.as_ref().ok_or(WorkerError::NoTunedModel)?;
-            Ok(tuned.model.clone())
+            Ok(tuned.model.lean_model().clone())
         }
     }
 

@@ -1,15 +1,14 @@
 //! How the worker gets files: HTTP with download progress, and the Cache API store that keeps
 //! verified weight files (keyed by URL and SHA-256) and small text files for offline visits.
 
-use icl_model::net::model::Model;
-use icl_model::net::weights::{WeightsError, load_verified};
+use icl_model::net::weights::WeightsError;
 use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest};
 use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Cache, ReadableStreamDefaultReader, Request, Response, WorkerGlobalScope};
 
-use super::{Scope, WEB_BACKEND};
+use super::Scope;
 use crate::protocol::{Damage, FromWorker, WorkerError};
 
 /// Name of the Cache API store for model files (entries are keyed by URL and SHA-256).
@@ -194,21 +193,22 @@ async fn cached(cache: Option<&Cache>, key: &str) -> Option<Response> {
 }
 
 /// Fetches one weight file (from the cache when its hash is there), checks its length and
-/// SHA-256, and caches it; reports download progress when given a scope. Nothing unverified
-/// is cached.
-pub(super) async fn fetch_weights(
+/// SHA-256 and reads it with `read` (given the bytes, the length and the hash the manifest
+/// promises), and caches it; reports download progress when given a scope. Nothing
+/// unverified is cached.
+pub(super) async fn fetch_weights<M>(
     progress: Option<&mut Scope>,
     base: &str,
     cache: Option<&Cache>,
     f: &FileRef,
-) -> Result<Fetched, WorkerError> {
+    read: impl Fn(&[u8], u64, &str) -> Result<M, WeightsError>,
+) -> Result<Fetched<M>, WorkerError> {
     let url = format!("{base}/{}", f.file);
     let key = cache_key(&url, &f.sha256);
-    let device = WEB_BACKEND.device();
     if let Some(resp) = cached(cache, &key).await {
         let bytes = response_bytes(resp).await?;
-        match load_verified(&bytes, f.bytes, &f.sha256, &device) {
-            Ok((model, _)) => {
+        match read(&bytes, f.bytes, &f.sha256) {
+            Ok(model) => {
                 if let Some(scope) = progress {
                     let (loaded, total) = (f.bytes, f.bytes);
                     let _ = scope.send(FromWorker::Progress { loaded, total }).await;
@@ -232,15 +232,13 @@ pub(super) async fn fetch_weights(
         Some(scope) => read_with_progress(resp, f.bytes, scope).await?,
         None => response_bytes(resp).await?,
     };
-    let (model, _) = load_verified(&bytes, f.bytes, &f.sha256, &device).map_err(|e| {
-        WorkerError::DamagedWeights {
-            model: f.model.clone(),
-            step: f.step,
-            damage: match e {
-                WeightsError::Length { expected, actual } => Damage::Length { expected, actual },
-                other => Damage::Other(other.to_string()),
-            },
-        }
+    let model = read(&bytes, f.bytes, &f.sha256).map_err(|e| WorkerError::DamagedWeights {
+        model: f.model.clone(),
+        step: f.step,
+        damage: match e {
+            WeightsError::Length { expected, actual } => Damage::Length { expected, actual },
+            other => Damage::Other(other.to_string()),
+        },
     })?;
     let mut stored = false;
     if let Some(c) = cache {
@@ -257,9 +255,9 @@ pub(super) async fn fetch_weights(
     })
 }
 
-/// A verified weight file.
-pub(super) struct Fetched {
-    pub model: Model,
+/// A verified weight file, read.
+pub(super) struct Fetched<M> {
+    pub model: M,
     pub from_cache: bool,
     /// Whether it is in the cache now.
     pub stored: bool,

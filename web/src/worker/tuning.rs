@@ -105,7 +105,7 @@ impl Worker {
             ablated: Vec::new(),
             ..r.base.clone()
         };
-        let base = match self.store.model(&plain).await {
+        let base = match self.store.network(&plain).await {
             Ok(m) => m,
             Err(e) => return Ok(Err(e)),
         };
