@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bench::clock::Clock;
 use crate::bench::reference::{Burn, score_burn};
+use crate::eval::metrics::{HEAD_PROBE, head_scores, lean_head_scores};
 use crate::eval::score::{Labels, score_answers, score_answers_with};
 use crate::eval::sweep::{CHAIN_SHOTS, SWEEP_KS, Sweeper, at_shots, task_chains};
 use crate::net::backend::Backend;
@@ -24,7 +25,7 @@ use crate::net::sampling::{Scorer, score_lean};
 use crate::net::tensors::{batch_tokens, to_vec};
 use crate::net::tokenizer::Tokenizer;
 use crate::net::transformer::ForwardOptions;
-use crate::net::weights::load_verified;
+use crate::net::weights::{load_verified, load_verified_lean};
 use crate::rules::tasks::Task;
 use crate::rules::template::{Shots, Template};
 
@@ -293,6 +294,30 @@ pub fn load_ms(bytes: &[u8], sha256: &str, device: &Device, clock: Clock, iters:
     clock() - start
 }
 
+/// [`load_ms`] into the lean network, without burn: what the page's inference worker does.
+pub fn load_lean_ms(bytes: &[u8], sha256: &str, clock: Clock, iters: usize) -> f64 {
+    let start = clock();
+    for _ in 0..iters {
+        let _ = load_verified_lean(bytes, bytes.len() as u64, sha256);
+    }
+    clock() - start
+}
+
+/// The head scores on the page's random strings ([`HEAD_PROBE`]), on the burn network or the
+/// lean one (what the page's explanation computes once per model and seed), `iters` times (ms).
+pub fn head_scores_ms(m: &Model, clock: Clock, lean: bool, iters: usize) -> f64 {
+    let p = HEAD_PROBE;
+    let start = clock();
+    for _ in 0..iters {
+        let _ = if lean {
+            lean_head_scores(m.lean(), p.seed, p.strings, p.len)
+        } else {
+            head_scores(&m.net, &m.device, p.seed, p.strings, p.len)
+        };
+    }
+    clock() - start
+}
+
 /// An `n`×`n` f32 matmul, `iters` times (ms): the machine's limit for these figures.
 pub fn matmul_ms(device: &Device, clock: Clock, n: usize, iters: usize) -> f64 {
     let a = Tensor::<2>::random([n, n], Distribution::Default, device);
@@ -303,6 +328,9 @@ pub fn matmul_ms(device: &Device, clock: Clock, n: usize, iters: usize) -> f64 {
     }
     clock() - start
 }
+
+/// The `what` of the head scores on random strings.
+pub const HEAD_SCORES: &str = "head-scores";
 
 /// The name lean-path figures carry in place of a backend (its weights load on flex).
 const LEAN: &str = "lean";
@@ -628,6 +656,30 @@ pub fn jobs(loaded: &[Loaded], clock: Clock, quick: bool) -> Vec<Job<'_>> {
             Per::Ms,
             Box::new(move |iters| load_ms(&l.bytes, &l.sha256, &device, clock, iters)),
         ));
+        if lean {
+            out.push(job(
+                LEAN,
+                "load",
+                l.bytes.len(),
+                None,
+                Per::Ms,
+                Box::new(move |iters| load_lean_ms(&l.bytes, &l.sha256, clock, iters)),
+            ));
+        }
+        let mut ways = vec![(backend.as_str(), false)];
+        if lean {
+            ways.push((LEAN, true));
+        }
+        for (b, is_lean) in ways {
+            out.push(job(
+                b,
+                HEAD_SCORES,
+                HEAD_PROBE.strings,
+                None,
+                Per::Ms,
+                Box::new(move |iters| head_scores_ms(m, clock, is_lean, iters)),
+            ));
+        }
         let block = m.config.block_size - 1;
         let contexts = if quick {
             vec![32]
