@@ -76,6 +76,10 @@ struct Overrides {
     /// share of them in the page's default `in:` / `out:` (0..=1).
     #[arg(long)]
     formats_default_share: Option<f32>,
+    /// With --formats-default-share: this share of the other sequences written with two
+    /// marker words of an open vocabulary of hundreds (0..=1) [default: 0].
+    #[arg(long, requires = "formats_default_share")]
+    formats_open_markers: Option<f32>,
     /// Model shape instead of the preset's: layers (with --heads, --d-model and --d-ff).
     #[arg(long, requires_all = ["heads", "d_model", "d_ff"])]
     layers: Option<usize>,
@@ -162,6 +166,7 @@ impl Overrides {
         if let Some(share) = self.formats_default_share {
             cfg.formats = Some(icl_model::rules::formats::FormatMix {
                 default_share: share,
+                open_markers: self.formats_open_markers.unwrap_or(0.0),
             });
         }
         if let (Some(n_layers), Some(n_heads), Some(d_model), Some(d_ff)) =

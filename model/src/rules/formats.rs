@@ -8,6 +8,11 @@
 //! template from [`FormatSplit::Train`] only; evaluation also reports [`FormatSplit::HeldOut`],
 //! formats training never sees: about one in six by a fixed hash of the template, and every
 //! format with the marker pair `before:` / `after:` or the link ` >> `.
+//!
+//! Beyond the space, training may write marker words drawn from a vocabulary of hundreds
+//! ([`open_marker_words`]: the training words, without any of the space's marker words), so
+//! that no particular pair matters and "any word and a colon" can be learned; the space's
+//! held-out formats stay unseen.
 
 use std::sync::OnceLock;
 
@@ -61,6 +66,8 @@ enum Layout {
     OneLine(usize),
     /// `stone` then `enots`.
     Bare,
+    /// Marker words of the open vocabulary: `colour: stone` then `river: enots`.
+    Open(&'static str, &'static str, Case),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,18 +92,22 @@ impl Case {
     }
 }
 
+/// The input prefix, what comes between input and output, and the output prefix of marker
+/// words `a` and `b` on two lines.
+fn markers((a, b): (&str, &str), case: Case) -> (String, String, String) {
+    (
+        format!("{}: ", case.apply(a)),
+        "\n".to_string(),
+        format!("{}: ", case.apply(b)),
+    )
+}
+
 fn template(layout: Layout, quote: (&str, &str), blank: bool) -> Template {
     let (open, close) = quote;
     let end = if blank { "\n\n" } else { "\n" };
     let (input_prefix, between, output_prefix) = match layout {
-        Layout::Markers(m, case) => {
-            let (a, b) = MARKERS[m];
-            (
-                format!("{}: ", case.apply(a)),
-                "\n".to_string(),
-                format!("{}: ", case.apply(b)),
-            )
-        }
+        Layout::Markers(m, case) => markers(MARKERS[m], case),
+        Layout::Open(a, b, case) => markers((a, b), case),
         Layout::OneLine(l) => (String::new(), String::new(), LINKS[l].to_string()),
         Layout::Bare => (String::new(), "\n".to_string(), String::new()),
     };
@@ -167,7 +178,7 @@ fn split_of(layout: Layout, t: &Template) -> FormatSplit {
     let atom_held_out = match layout {
         Layout::Markers(m, _) => HELD_OUT_MARKERS.contains(&MARKERS[m].0),
         Layout::OneLine(l) => HELD_OUT_LINKS.contains(&LINKS[l]),
-        Layout::Bare => false,
+        Layout::Bare | Layout::Open(..) => false,
     };
     if *t == Template::default() {
         return FormatSplit::Train;
@@ -200,6 +211,11 @@ pub struct FormatMix {
     /// Share of episodes in the page's default template (`in:` / `out:`); the others draw a
     /// training format uniformly.
     pub default_share: f32,
+    /// Share of the other episodes written with two marker words of the open vocabulary
+    /// ([`open_marker_words`]) in a random casing, quoting and spacing, instead of a training
+    /// format of the space. Runs set up before it existed read 0 and draw as they did.
+    #[serde(default)]
+    pub open_markers: f32,
 }
 
 impl FormatMix {
@@ -208,10 +224,47 @@ impl FormatMix {
         if rng.random::<f32>() < self.default_share {
             return Template::default();
         }
+        // Drawn only when asked for, so that the runs from before keep their sequence.
+        if self.open_markers > 0.0 && rng.random::<f32>() < self.open_markers {
+            return open_template(rng);
+        }
         static TRAIN: OnceLock<Vec<&'static Template>> = OnceLock::new();
         let train = TRAIN.get_or_init(|| of_split(FormatSplit::Train));
         (*train.choose(rng).expect("training formats")).clone()
     }
+}
+
+/// The open vocabulary of marker words: the training words of two to ten letters, without
+/// the space's marker words (so its held-out formats stay unseen) and without the held-out
+/// words evaluation asks about.
+pub fn open_marker_words() -> &'static [&'static str] {
+    static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let space: Vec<&str> = MARKERS.iter().flat_map(|&(a, b)| [a, b]).collect();
+        crate::rules::words::words(crate::rules::words::Split::Train)
+            .into_iter()
+            .filter(|w| (2..=10).contains(&w.len()))
+            .filter(|w| w.chars().all(|c| c.is_ascii_lowercase()))
+            .filter(|w| !space.contains(w))
+            .collect()
+    })
+}
+
+/// A template with two different marker words of the open vocabulary.
+fn open_template(rng: &mut impl Rng) -> Template {
+    let words = open_marker_words();
+    let a = *words.choose(rng).expect("an open vocabulary");
+    let b = loop {
+        let b = *words.choose(rng).expect("an open vocabulary");
+        if b != a {
+            break b;
+        }
+    };
+    let case = *[Case::Lower, Case::Capital, Case::Upper]
+        .choose(rng)
+        .expect("three cases");
+    let quote = *QUOTES.choose(rng).expect("quotes");
+    template(Layout::Open(a, b, case), quote, rng.random::<bool>())
 }
 
 #[cfg(test)]
@@ -290,6 +343,7 @@ mod tests {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
         let mix = FormatMix {
             default_share: 0.25,
+            open_markers: 0.0,
         };
         let drawn: Vec<Template> = (0..2000).map(|_| mix.draw(&mut rng)).collect();
         assert!(drawn.iter().all(|t| split(t) == Some(FormatSplit::Train)));
@@ -297,5 +351,51 @@ mod tests {
         assert!((400..700).contains(&default), "{default}");
         let kinds: std::collections::HashSet<&Template> = drawn.iter().collect();
         assert!(kinds.len() > 100, "{}", kinds.len());
+    }
+
+    /// Open marker words: hundreds of pairs, in every casing, never a marker word of the
+    /// space (so its held-out formats stay unseen) and never a held-out word.
+    #[test]
+    fn open_markers_draw_hundreds_of_pairs_outside_the_space() {
+        use rand::SeedableRng;
+        let words = open_marker_words();
+        assert!(words.len() > 500, "{}", words.len());
+        for w in words {
+            assert!(!MARKERS.iter().any(|&(a, b)| a == *w || b == *w), "{w}");
+            assert_eq!(
+                crate::rules::words::split_of(w),
+                crate::rules::words::Split::Train
+            );
+        }
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let mix = FormatMix {
+            default_share: 0.3,
+            open_markers: 0.5,
+        };
+        let drawn: Vec<Template> = (0..4000).map(|_| mix.draw(&mut rng)).collect();
+        let open: Vec<&Template> = drawn.iter().filter(|t| split(t).is_none()).collect();
+        assert!((1100..1700).contains(&open.len()), "{}", open.len());
+        let pairs: std::collections::HashSet<(&str, &str)> = open
+            .iter()
+            .map(|t| (t.input_prefix.as_str(), t.output_prefix.as_str()))
+            .collect();
+        assert!(pairs.len() > 1000, "{}", pairs.len());
+        for t in &open {
+            assert!(
+                t.input_prefix.contains(": ") && t.output_prefix.contains(": "),
+                "{t:?}"
+            );
+            assert_ne!(t.input_prefix, t.output_prefix);
+        }
+        assert!(
+            open.iter()
+                .any(|t| t.input_prefix.starts_with(|c: char| c.is_ascii_uppercase()))
+        );
+        // No episode is in a held-out format of the space.
+        assert!(drawn.iter().all(|t| split(t) != Some(FormatSplit::HeldOut)));
+        // A visitor's own pair reads as the model was trained: `English: stone` / `Pig: ...`.
+        let t = open[0];
+        let examples = vec![("river".to_string(), "revir".to_string())];
+        assert!(t.prompt(&examples, "cloud").contains("river"));
     }
 }

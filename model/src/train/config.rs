@@ -62,6 +62,8 @@ pub enum SettingsError {
     AnswerWeight(f32),
     #[error("the default template's share must be in 0..=1, not {0}")]
     FormatShare(f32),
+    #[error("the share of open marker words must be in 0..=1, not {0}")]
+    OpenMarkerShare(f32),
     #[error("the first phase's window must be at least 16 characters")]
     FirstWindow,
     #[error("phase {phase}'s window must be at least 16 characters")]
@@ -338,11 +340,14 @@ impl Phase {
     }
 }
 
-/// A format mix, if its default template's share is in 0..=1.
+/// A format mix, if its shares (the default template's, the open marker words') are in 0..=1.
 fn check_formats(f: Option<FormatMix>) -> Result<Option<FormatMix>, SettingsError> {
     match f {
         Some(f) if !(0.0..=1.0).contains(&f.default_share) => {
             Err(SettingsError::FormatShare(f.default_share))
+        }
+        Some(f) if !(0.0..=1.0).contains(&f.open_markers) => {
+            Err(SettingsError::OpenMarkerShare(f.open_markers))
         }
         f => Ok(f),
     }
@@ -362,7 +367,10 @@ impl Phase {
                 extended: true,
                 ..programs.clone()
             }),
-            formats: Some(FormatMix { default_share: 0.3 }),
+            formats: Some(FormatMix {
+                default_share: 0.3,
+                open_markers: 0.0,
+            }),
             batch_size: Some(256),
             ..Phase::letter_tables(from, programs)
         }
@@ -865,6 +873,19 @@ mod tests {
         c.tasks = None;
         c.answer_weight = 0.0;
         assert_eq!(c.data_mix().unwrap_err(), SettingsError::AnswerWeight(0.0));
+        c.answer_weight = 1.0;
+        c.formats = Some(FormatMix {
+            default_share: 0.3,
+            open_markers: 1.5,
+        });
+        assert_eq!(
+            c.data_mix().unwrap_err(),
+            SettingsError::OpenMarkerShare(1.5)
+        );
+        // A format mix written before the open marker words existed reads as none of them.
+        let mix: FormatMix = serde_json::from_str(r#"{"default_share":0.3}"#).unwrap();
+        assert_eq!(mix.open_markers, 0.0);
+        c.formats = None;
         let live: RunPreset = serde_json::from_str(r#""live2""#).unwrap();
         assert_eq!(live, RunPreset::Live(2));
         assert_eq!(serde_json::to_string(&live).unwrap(), r#""live2""#);
