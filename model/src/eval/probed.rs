@@ -42,7 +42,7 @@ pub trait Probed {
     fn layers_heads(&self) -> (usize, usize);
     /// The forward pass over `rows` (equal lengths, `<bos>` first), with attention when asked.
     fn pass(&self, rows: &[Vec<u32>], attention: bool) -> Pass;
-    /// `[layer][head]` copying scores over `tokens`: see [`copying_scores`], the burn
+    /// `[layer][head]` copying scores over `tokens`: see `copying_scores` (this file), the burn
     /// network's; the lean network's computes the same per token.
     fn copying(&self, tokens: &[u32]) -> Vec<Vec<f32>>;
 }

@@ -9,10 +9,12 @@
 //! compiler vectorises (`+simd128` in the browser), and hands matrices of 8 rows or more to
 //! `ndarray`'s matrix product.
 //!
-//! burn remains the one model definition: training, analysis and everything else run the burn
-//! network, and this path only reads its weights. Tests check it against the burn forward
-//! (max |Δlogit| < 1e-4), with and without the KV cache, rotary or learned positions, MLPs and
-//! ablated heads.
+//! burn remains the one model definition: training and the reference forward run the burn
+//! network, and this path only reads its weights, by the burn network's names and shapes
+//! ([`LeanNet::new`] from a network, [`LeanNet::from_tensors`] from a weight file, which is
+//! how the page's inference worker loads a model without burn). Tests check it against the
+//! burn forward (max |Δlogit| < 1e-4), with and without the KV cache, rotary or learned
+//! positions, MLPs and ablated heads.
 //!
 //! Long because it is the forward pass itself: weights, kernels, cache and attention kept in
 //! one file so the hot loop can be read and measured in one place.
