@@ -42,8 +42,7 @@ pub trait Probed {
     fn layers_heads(&self) -> (usize, usize);
     /// The forward pass over `rows` (equal lengths, `<bos>` first), with attention when asked.
     fn pass(&self, rows: &[Vec<u32>], attention: bool) -> Pass;
-    /// `[layer][head]` copying scores over `tokens`: see `copying_scores` (this file), the burn
-    /// network's; the lean network's computes the same per token.
+    /// `[layer][head]` copying scores over `tokens` ([`LeanNet::copying_scores`]).
     fn copying(&self, tokens: &[u32]) -> Vec<Vec<f32>>;
 }
 
@@ -84,8 +83,10 @@ impl Probed for BurnNet<'_> {
         }
     }
 
+    /// On the network's lean copy: the score reads weights only, and is written once
+    /// ([`LeanNet::copying_scores`]).
     fn copying(&self, tokens: &[u32]) -> Vec<Vec<f32>> {
-        copying_scores(self.net, tokens)
+        LeanNet::new(&self.net.config(), self.net).copying_scores(tokens)
     }
 }
 
@@ -126,47 +127,4 @@ impl Probed for LeanNet {
     fn copying(&self, tokens: &[u32]) -> Vec<Vec<f32>> {
         self.copying_scores(tokens)
     }
-}
-
-/// `[layer][head]` copying scores (Olsson et al.'s OV-circuit test, in a form cheap enough for
-/// the browser): the head's direct path embedding → layer norm → value → output → final norm
-/// scale → unembedding gives, for each attended token, a logit vector over the vocabulary; the
-/// score is the share of `tokens` whose own logit is the largest in their row. A head that
-/// copies what it attends to scores near 1; chance is about `1 / vocab`.
-fn copying_scores(net: &Transformer, tokens: &[u32]) -> Vec<Vec<f32>> {
-    let emb = net.tok_emb.weight.val();
-    let [vocab, d] = emb.dims();
-    let unembed = net.lm_head.weight.val();
-    let gamma = net.ln_f.gamma.val().reshape([1, d]);
-    net.blocks
-        .iter()
-        .map(|block| {
-            let x = block
-                .ln1
-                .forward(emb.clone().reshape([1, vocab, d]))
-                .reshape([vocab, d]);
-            let dh = block.attn.d_head();
-            let wv = block.attn.value.weight.val();
-            let wo = block.attn.output.weight.val();
-            (0..net.n_heads())
-                .map(|h| {
-                    let cols = h * dh..(h + 1) * dh;
-                    let ov = x
-                        .clone()
-                        .matmul(wv.clone().slice([0..d, cols.clone()]))
-                        .matmul(wo.clone().slice([cols, 0..d]));
-                    let logits = to_vec((ov * gamma.clone()).matmul(unembed.clone()));
-                    let hits = tokens
-                        .iter()
-                        .filter(|&&t| {
-                            let row = &logits[t as usize * vocab..(t as usize + 1) * vocab];
-                            let own = row[t as usize];
-                            row.iter().all(|&x| x <= own)
-                        })
-                        .count();
-                    hits as f32 / tokens.len().max(1) as f32
-                })
-                .collect()
-        })
-        .collect()
 }

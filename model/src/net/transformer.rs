@@ -321,6 +321,27 @@ impl Transformer {
         self.blocks.len()
     }
 
+    /// The config that shapes this network, read from its weights' shapes (`d_ff` 0 for an
+    /// attention-only network, which has no MLP to read it from).
+    pub fn config(&self) -> ModelConfig {
+        let [vocab_size, d_model] = self.tok_emb.weight.dims();
+        let mlp = self.blocks.first().and_then(|b| b.mlp.as_ref());
+        ModelConfig {
+            n_layers: self.n_layers(),
+            n_heads: self.n_heads,
+            d_model,
+            d_ff: mlp.map_or(0, |m| m.up.weight.dims()[1]),
+            block_size: self.block_size,
+            vocab_size,
+            attention_only: mlp.is_none(),
+            positional: if self.pos_emb.is_some() {
+                Positional::Learned
+            } else {
+                Positional::Rotary
+            },
+        }
+    }
+
     /// Heads per block.
     pub fn n_heads(&self) -> usize {
         self.n_heads
@@ -529,6 +550,17 @@ pub(crate) mod tests {
         let device = Device::flex();
         let net = cfg.init_seeded(&device, 7);
         (cfg, net)
+    }
+
+    /// A network's config read back from its shapes is the config it was made from.
+    #[test]
+    fn a_network_knows_its_config() {
+        for positional in [Positional::Rotary, Positional::Learned] {
+            let (cfg, net) = tiny(positional, false);
+            assert_eq!(net.config(), cfg);
+            let (cfg, net) = tiny(positional, true);
+            assert_eq!(net.config(), ModelConfig { d_ff: 0, ..cfg });
+        }
     }
 
     /// Two threads initialising at once (as the zoo's two runs do) each get the weights a

@@ -30,10 +30,12 @@ impl LeanNet {
         net
     }
 
-    /// `[layer][head]` copying scores: for each of `tokens`, the head's direct path embedding
-    /// → layer norm → value → output → final norm scale → unembedding gives a logit vector,
-    /// and the score is the share of `tokens` whose own logit is the largest in it (the head
-    /// scores' copying score, computed the same way on the burn network).
+    /// `[layer][head]` copying scores (Olsson et al.'s OV-circuit test, in a form cheap enough
+    /// for the browser): for each of `tokens`, the head's direct path embedding → layer norm →
+    /// value → output → final norm scale → unembedding gives a logit vector over the
+    /// vocabulary, and the score is the share of `tokens` whose own logit is the largest in it.
+    /// A head that copies what it attends to scores near 1; chance is about `1 / vocab`. The
+    /// head scores of both networks read it here.
     pub fn copying_scores(&self, tokens: &[u32]) -> Vec<Vec<f32>> {
         let (d, dh, vocab) = (self.d, self.d_head, self.vocab);
         let mut x = vec![0.0; d];
