@@ -105,9 +105,16 @@ pub(crate) const FIRST_VISIT_DONE: &str =
 /// Waits for the model, and on a first visit for the run and the curve the page starts by
 /// itself, so a scenario starts on an idle page.
 pub(crate) async fn wait_ready(c: &Client) {
-    let status = wait_for(c, "[data-model=ready], [data-model=failed]", 120).await;
-    if status.attr("data-model").await.unwrap().as_deref() != Some("ready") {
-        panic!("the model did not load: {}", status.text().await.unwrap());
+    wait_for(c, "[data-model=ready], [data-model=failed]", 120).await;
+    // Read in one script: the status element may be re-rendered between a lookup and a read.
+    let failed = js(
+        c,
+        "const e = document.querySelector('[data-model=failed]'); return e ? e.textContent : null;",
+        vec![],
+    )
+    .await;
+    if let Some(why) = failed.as_str() {
+        panic!("the model did not load: {why}");
     }
     wait_for(c, "html:not([data-first-visit=running])", 120).await;
 }
