@@ -224,12 +224,19 @@ fn value_of(figures: &[Figure], what: &str) -> Option<(f64, u64, String)> {
 /// Live training in the browser against natively (both one thread), same preset, same run:
 /// tokens/s and their ratio, the one-thread matmul limit of each, the seconds to the
 /// induction head and the 1-layer control's score.
-fn training_lines(native: &[Figure], browser: &[Figure]) -> Vec<String> {
+fn training_lines(native: &[Figure], browser: &[Figure], quick: bool) -> Vec<String> {
     let mut out = Vec::new();
     if let (Some((n, ..)), Some((b, ..))) = (value_of(native, "train"), value_of(browser, "train"))
     {
+        // A quick run times the browser's second step, before V8 has compiled the wasm's
+        // optimised tier, against 50 ms of native steps: only the full run's ratio means much.
+        let quick = if quick {
+            " (quick: the browser's second step, before its optimising compiler; the full run times both in their steady state)"
+        } else {
+            ""
+        };
         out.push(format!(
-            "Training (live2, one thread): browser {b:.0} tokens/s, native {n:.0} tokens/s: {:.0} % of native.",
+            "Training (live2, one thread): browser {b:.0} tokens/s, native {n:.0} tokens/s: {:.0} % of native{quick}.",
             100.0 * b / n
         ));
     }
@@ -330,7 +337,7 @@ pub fn bench_with(env: &tools::Env, scope: &Scope) -> Result<std::path::PathBuf,
         md += &figure_row(f, &limits);
         md.push('\n');
     }
-    let lines = training_lines(&native, &browser);
+    let lines = training_lines(&native, &browser, quick);
     if !lines.is_empty() {
         md += &format!("\n{}\n", lines.join("\n"));
     }

@@ -385,6 +385,10 @@ pub struct Job<'a> {
     /// Floating-point operations of one run, where they are counted.
     flop: Option<f64>,
     per: Per,
+    /// Its first runs are slower than the rest (live training: in the browser, V8 compiles
+    /// the wasm in tiers and the heap grows over the first dozens of steps), so a full run
+    /// measures it in its steady state ([`steady_ms`]).
+    pub steady: bool,
     /// Runs the work `iters` times and returns the milliseconds timed.
     pub run: Box<dyn FnMut(usize) -> f64 + 'a>,
 }
@@ -441,6 +445,7 @@ fn train_job<'a>(clock: Clock) -> Job<'a> {
         // Forward and backward: about three forwards' work per token.
         flop: Some(3.0 * flops_per_token(&live.model_config(), live.block / 2) * tokens as f64),
         per: Per::Tokens(tokens),
+        steady: true,
         run: Box::new(move |iters| {
             let start = clock();
             for _ in 0..iters {
@@ -629,6 +634,7 @@ pub fn jobs(loaded: &[Loaded], clock: Clock, quick: bool) -> Vec<Job<'_>> {
             size: n,
             flop: Some(2.0 * (n as f64).powi(3)),
             per: Per::Gflops,
+            steady: false,
             run: Box::new(move |iters| matmul_ms(&device, clock, n, iters)),
         });
     }
@@ -644,6 +650,7 @@ pub fn jobs(loaded: &[Loaded], clock: Clock, quick: bool) -> Vec<Job<'_>> {
             size,
             flop,
             per,
+            steady: false,
             run,
         };
         let backend = l.backend.to_string();
@@ -792,7 +799,37 @@ pub fn median_ms(job: &mut Job<'_>, clock: Clock, warm_ms: f64, repeats: usize) 
 /// iteration (a smoke check). The browser runner calls it job by job, letting the page's event
 /// loop run in between; natively, criterion runs the same [`jobs`].
 pub fn run_job(job: &mut Job<'_>, place: &str, clock: Clock, quick: bool) -> Figure {
-    let (warm, repeats) = if quick { (0.0, 1) } else { (200.0, 5) };
-    let ms = median_ms(job, clock, warm, repeats);
+    let ms = if quick {
+        median_ms(job, clock, 0.0, 1)
+    } else if job.steady {
+        steady_ms(job, clock)
+    } else {
+        median_ms(job, clock, 200.0, 5)
+    };
     job.figure(place, ms)
+}
+
+/// Warm-up of a [`Job::steady`] job before it is timed (ms): in the browser, live training's
+/// steps take 2-10x their steady time over the first 20-50 (measured: 313, 75, 73, 47, 77,
+/// 43 … ms, then 32), so the warm-up is longer than the native runner's 500 ms.
+pub const STEADY_WARM_MS: f64 = 2_000.0;
+
+/// How long a [`Job::steady`] job is timed (ms), in one stretch: as long as the native runner
+/// (criterion) measures.
+pub const STEADY_MEASURE_MS: f64 = 2_000.0;
+
+/// Milliseconds of one run of `job` in its steady state: runs for [`STEADY_WARM_MS`], then
+/// the mean of as many runs as fill [`STEADY_MEASURE_MS`], timed as one stretch.
+pub fn steady_ms(job: &mut Job<'_>, clock: Clock) -> f64 {
+    let start = clock();
+    let mut last = (job.run)(1);
+    let mut warm = 1;
+    while clock() - start < STEADY_WARM_MS && warm < 1_000 {
+        last = (job.run)(1);
+        warm += 1;
+    }
+    let iters = (STEADY_MEASURE_MS / last.max(1e-3))
+        .ceil()
+        .clamp(1.0, 10_000.0) as usize;
+    (job.run)(iters) / iters as f64
 }

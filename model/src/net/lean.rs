@@ -19,6 +19,9 @@
 //! Long because it is the forward pass itself: weights, kernels, cache and attention kept in
 //! one file so the hot loop can be read and measured in one place.
 
+// Branch-free, so the softmax and GELU loops vectorise (`libm::erff` alone took a quarter of a
+// full-window forward): the patched burn-flex's, which its kernels use on wasm32.
+use burn_flex::fast_math::{erf, exp};
 use ndarray::{ArrayView2, ArrayViewMut2, ShapeBuilder, linalg::general_mat_mul};
 
 use crate::net::config::ModelConfig;
@@ -584,24 +587,9 @@ struct Heads<'a> {
 fn softmax_in_place(row: &mut [f32]) {
     let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     // Exponentials first (a loop that vectorises), then their sum.
-    row.iter_mut().for_each(|v| *v = exp_nonpositive(*v - max));
+    row.iter_mut().for_each(|v| *v = exp(*v - max));
     let inv = 1.0 / row.iter().sum::<f32>();
     row.iter_mut().for_each(|v| *v *= inv);
-}
-
-/// `e^x` for `x <= 0` without branches, so softmax's loop vectorises: `e^x = 2^n · e^r` with
-/// `|r| <= ln 2 / 2` and Cephes' polynomial for `e^r` (within 2e-7 relative of `f32::exp`,
-/// tested); below -87 it returns about 1e-38 instead of a subnormal.
-fn exp_nonpositive(x: f32) -> f32 {
-    let x = x.max(-87.0);
-    let n = (x * std::f32::consts::LOG2_E + 0.5).floor();
-    let r = x - n * 0.693_359_4 + n * 2.121_944_4e-4;
-    let p = ((((1.987_569_1e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r
-        + 1.666_666_5e-1)
-        * r
-        + 0.5;
-    let e_r = p * r * r + r + 1.0;
-    e_r * f32::from_bits(((n as i32 + 127) as u32) << 23)
 }
 
 /// `x += y`.
@@ -632,25 +620,6 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
 /// Exact GELU, `x · Φ(x)`, as burn's `gelu`.
 fn gelu(x: f32) -> f32 {
     0.5 * x * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2))
-}
-
-/// The error function as a rational polynomial without branches, so the GELU loop vectorises
-/// (the coefficients of Eigen's and XLA's single-precision `erf`; within 1e-6 of `libm::erff`,
-/// tested). `libm::erff` took a quarter of a full-window forward.
-fn erf(x: f32) -> f32 {
-    let x = x.clamp(-4.0, 4.0);
-    let x2 = x * x;
-    let mut p = x2 * -2.726_142_3e-10 + 2.770_681_4e-8;
-    p = x2 * p - 2.101_024e-6;
-    p = x2 * p - 5.692_506_4e-5;
-    p = x2 * p - 7.349_906_3e-4;
-    p = x2 * p - 2.954_600_2e-3;
-    p = x2 * p - 1.609_603_3e-2;
-    let mut q = x2 * -1.456_607_2e-5 - 2.133_740_6e-4;
-    q = x2 * q - 1.682_827e-3;
-    q = x2 * q - 7.373_329_3e-3;
-    q = x2 * q - 1.426_474e-2;
-    x * p / q
 }
 
 #[cfg(test)]
@@ -787,15 +756,19 @@ mod tests {
         }
     }
 
+    /// The branch-free exponential (shared with the patched burn-flex's kernels on wasm32).
     #[test]
     fn exp_matches_std() {
-        let worst = (0..=87_000)
-            .map(|i| -(i as f32) / 1000.0)
-            .map(|x| ((exp_nonpositive(x) - x.exp()) / x.exp()).abs())
+        let worst = (-87_000..=88_000)
+            .map(|i| i as f32 / 1000.0)
+            .map(|x| ((exp(x) - x.exp()) / x.exp()).abs())
             .fold(0.0f32, f32::max);
         assert!(worst < 2e-7, "max relative error {worst}");
-        assert!(exp_nonpositive(-1000.0) < 1e-37);
-        assert_eq!(exp_nonpositive(0.0), 1.0);
+        assert_eq!(exp(-1000.0), 0.0);
+        assert_eq!(exp(f32::NEG_INFINITY), 0.0);
+        assert_eq!(exp(0.0), 1.0);
+        assert_eq!(exp(100.0), f32::INFINITY);
+        assert!(exp(f32::NAN).is_nan());
     }
 
     #[test]

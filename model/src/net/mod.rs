@@ -5,6 +5,8 @@
 pub mod backend;
 pub mod config;
 pub mod decoding;
+#[cfg(test)]
+mod flex_kernels;
 pub mod lean;
 pub mod model;
 pub mod named;
