@@ -13,8 +13,8 @@ use burn::tensor::Device;
 use criterion::Criterion;
 use icl_model::bench::clock::{Clock, native_clock};
 use icl_model::bench::jobs::{
-    Figure, MATMUL_ONE_THREAD, TRAIN, TUNE, jobs, load_all, matmul_ms, race_figures, train_stepper,
-    tune_ms, tune_settings,
+    Figure, MATMUL_ONE_THREAD, STEADY_MEASURE_MS, TRAIN, TUNE, jobs, load_all, matmul_ms,
+    race_figures, train_stepper, tune_ms, tune_settings,
 };
 use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest};
 
@@ -54,7 +54,11 @@ fn main() -> Result<(), String> {
         .collect::<Result<_, _>>()?;
     let loaded = load_all(&models);
     let criterion_dir = root().join("target/criterion");
-    let (warm, measure) = if quick { (10, 50) } else { (500, 2000) };
+    let (warm, measure) = if quick {
+        (10, 50)
+    } else {
+        (500, STEADY_MEASURE_MS as u64)
+    };
     let mut c = Criterion::default()
         .output_directory(&criterion_dir)
         .warm_up_time(Duration::from_millis(warm))

@@ -814,8 +814,8 @@ pub fn run_job(job: &mut Job<'_>, place: &str, clock: Clock, quick: bool) -> Fig
 /// 43 … ms, then 32), so the warm-up is longer than the native runner's 500 ms.
 pub const STEADY_WARM_MS: f64 = 2_000.0;
 
-/// How long a [`Job::steady`] job is timed (ms), in one stretch: as long as the native runner
-/// (criterion) measures.
+/// How long a [`Job::steady`] job is timed (ms), in one stretch; the native runner's
+/// criterion measures every job this long in a full run.
 pub const STEADY_MEASURE_MS: f64 = 2_000.0;
 
 /// Milliseconds of one run of `job` in its steady state: runs for [`STEADY_WARM_MS`], then
