@@ -448,6 +448,18 @@ fn the_learner_keeps_its_recorded_format_figures() {
         recorded.seed,
         &[8],
     );
+    let formats = |r: &icl_model::eval::format_report::FormatReport| -> Vec<String> {
+        r.cells
+            .iter()
+            .filter(|c| c.k == 8)
+            .map(|c| c.format.clone())
+            .collect()
+    };
+    assert_eq!(
+        formats(&fresh),
+        formats(&recorded),
+        "the evaluation now chooses other formats: record eval.json anew (`icl eval --formats`)"
+    );
     for g in FormatGroup::ALL {
         let (now, then) = (fresh.mean_exact(g, 8), recorded.mean_exact(g, 8));
         eprintln!("{}, k=8: {now:.2} (recorded {then:.2})", g.name());

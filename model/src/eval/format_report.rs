@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::eval::rule_report::{Group, exact_in, rules};
 use crate::net::model::Model;
-use crate::rules::formats::{self, FormatSplit};
+use crate::rules::formats::{self, FormatSplit, LayoutKind};
 use crate::rules::space::Program;
 use crate::rules::template::Template;
 
@@ -60,20 +60,41 @@ pub struct FormatReport {
     pub cells: Vec<FormatCell>,
 }
 
-/// The default template, then `per_split` trained and `per_split` held-out formats spread
-/// evenly over the space's fixed order (so every layout is among them).
+/// The default template, then `per_split` trained and `per_split` held-out formats: the
+/// layout kinds of a split in turn (marker words, one line per pair, bare lines), each kind's
+/// formats spread evenly over the space's fixed order, so that every kind weighs alike in a
+/// group's mean (the space holds many more marker formats than one-line ones, and visitors
+/// write both).
 pub fn chosen(per_split: usize) -> Vec<(FormatGroup, Template)> {
     let mut out = vec![(FormatGroup::Default, Template::default())];
     for (split, group) in [
         (FormatSplit::Train, FormatGroup::Trained),
         (FormatSplit::HeldOut, FormatGroup::HeldOut),
     ] {
-        let all: Vec<&Template> = formats::of_split(split)
-            .into_iter()
-            .filter(|t| **t != Template::default())
+        let kinds: Vec<Vec<&Template>> = LayoutKind::ALL
+            .iter()
+            .map(|&k| {
+                formats::of_split_kind(split, k)
+                    .into_iter()
+                    .filter(|t| **t != Template::default())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|v| !v.is_empty())
             .collect();
-        let n = per_split.min(all.len());
-        out.extend((0..n).map(|i| (group, all[i * all.len() / n.max(1)].clone())));
+        let total: usize = kinds.iter().map(Vec::len).sum();
+        let n = per_split.min(total);
+        // How many of each kind: in turn, skipping a kind once it has given all it has.
+        let mut taken = vec![0; kinds.len()];
+        let mut i = 0;
+        while taken.iter().sum::<usize>() < n {
+            if taken[i] < kinds[i].len() {
+                taken[i] += 1;
+            }
+            i = (i + 1) % kinds.len();
+        }
+        for (all, &m) in kinds.iter().zip(&taken) {
+            out.extend((0..m).map(|j| (group, all[j * all.len() / m].clone())));
+        }
     }
     out
 }
@@ -191,6 +212,29 @@ mod tests {
         for (g, t) in &chosen[1..] {
             let split = formats::split(t).unwrap();
             assert_eq!(*g == FormatGroup::HeldOut, split == FormatSplit::HeldOut);
+        }
+        // Each layout kind weighs alike: two formats of each of the three kinds per split, but
+        // where a kind has fewer (the held-out part's one bare format; marker words give more).
+        let kind = |t: &Template| {
+            formats::all()
+                .iter()
+                .find(|(f, _, _)| f == t)
+                .map(|(_, _, k)| *k)
+                .unwrap()
+        };
+        for g in [FormatGroup::Trained, FormatGroup::HeldOut] {
+            for k in LayoutKind::ALL {
+                let n = chosen
+                    .iter()
+                    .filter(|(h, t)| *h == g && kind(t) == k)
+                    .count();
+                let want = match (g, k) {
+                    (FormatGroup::HeldOut, LayoutKind::Bare) => 1,
+                    (FormatGroup::HeldOut, LayoutKind::Markers) => 3,
+                    _ => 2,
+                };
+                assert_eq!(n, want, "{g:?} {k:?}");
+            }
         }
         let m = Model::random(ModelConfig::preset("attn1").unwrap(), 0, &Device::flex()).unwrap();
         let r = evaluate_formats(&m, 1, 1, 1, 0, &[0, 2]);

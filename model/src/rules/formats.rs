@@ -138,10 +138,37 @@ impl Template {
     }
 }
 
-/// Every format of the space, in a fixed order, with its split. The page's default template
-/// (`in:` / `out:`) is the first and trains.
-pub fn all() -> &'static [(Template, FormatSplit)] {
-    static ALL: OnceLock<Vec<(Template, FormatSplit)>> = OnceLock::new();
+/// How a format of the space lays out its pairs: evaluation scores each kind alike, since a
+/// visitor writes one as readily as another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LayoutKind {
+    /// Marker words on two lines: `in: stone` / `out: enots`.
+    Markers,
+    /// One pair per line: `stone -> enots`.
+    OneLine,
+    /// Input and output on alternate lines, no markers.
+    Bare,
+}
+
+impl LayoutKind {
+    pub const ALL: [LayoutKind; 3] = [LayoutKind::Markers, LayoutKind::OneLine, LayoutKind::Bare];
+}
+
+impl Layout {
+    fn kind(self) -> LayoutKind {
+        match self {
+            Layout::Markers(..) | Layout::Open(..) => LayoutKind::Markers,
+            Layout::OneLine(_) => LayoutKind::OneLine,
+            Layout::Bare => LayoutKind::Bare,
+        }
+    }
+}
+
+/// Every format of the space, in a fixed order, with its split and layout kind. The page's
+/// default template (`in:` / `out:`) is the first and trains.
+pub fn all() -> &'static [(Template, FormatSplit, LayoutKind)] {
+    static ALL: OnceLock<Vec<(Template, FormatSplit, LayoutKind)>> = OnceLock::new();
     ALL.get_or_init(|| {
         let mut layouts = Vec::new();
         for m in 0..MARKERS.len() {
@@ -157,9 +184,9 @@ pub fn all() -> &'static [(Template, FormatSplit)] {
                 for blank in [false, true] {
                     let t = template(layout, quote, blank);
                     // `Q:` capitalised is `Q:` in capitals: one format.
-                    if out.iter().all(|(o, _)| *o != t) {
+                    if out.iter().all(|(o, _, _)| *o != t) {
                         let split = split_of(layout, &t);
-                        out.push((t, split));
+                        out.push((t, split, layout.kind()));
                     }
                 }
             }
@@ -194,15 +221,24 @@ fn split_of(layout: Layout, t: &Template) -> FormatSplit {
 pub fn of_split(split: FormatSplit) -> Vec<&'static Template> {
     all()
         .iter()
-        .filter(|(_, s)| *s == split)
-        .map(|(t, _)| t)
+        .filter(|(_, s, _)| *s == split)
+        .map(|(t, _, _)| t)
+        .collect()
+}
+
+/// The formats of one split laid out one way.
+pub fn of_split_kind(split: FormatSplit, kind: LayoutKind) -> Vec<&'static Template> {
+    all()
+        .iter()
+        .filter(|(_, s, k)| *s == split && *k == kind)
+        .map(|(t, _, _)| t)
         .collect()
 }
 
 /// Which split `t` is in; `None` for a template outside the space.
 pub fn split(t: &Template) -> Option<FormatSplit> {
     let t = t.clone().canonical();
-    all().iter().find(|(f, _)| *f == t).map(|(_, s)| *s)
+    all().iter().find(|(f, _, _)| *f == t).map(|(_, s, _)| *s)
 }
 
 /// How training draws an episode's template.
@@ -219,6 +255,23 @@ pub struct FormatMix {
 }
 
 impl FormatMix {
+    /// What the mix is, in words, for the manifest: `, 30% in the page's template, the others
+    /// in the training formats (half of them with open marker words)`.
+    pub fn describe(&self) -> String {
+        let open = if self.open_markers > 0.0 {
+            format!(
+                " ({:.0}% of them with open marker words)",
+                self.open_markers * 100.0
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            ", {:.0}% in the page's template, the others in the training formats{open}",
+            self.default_share * 100.0
+        )
+    }
+
     /// One episode's template.
     pub fn draw(&self, rng: &mut impl Rng) -> Template {
         if rng.random::<f32>() < self.default_share {
@@ -276,8 +329,11 @@ mod tests {
     #[test]
     fn the_space_holds_every_named_style_on_both_sides_of_its_split() {
         let all = all();
-        assert_eq!(all[0], (Template::default(), FormatSplit::Train));
-        let samples: Vec<String> = all.iter().map(|(t, _)| t.sample()).collect();
+        assert_eq!(
+            all[0],
+            (Template::default(), FormatSplit::Train, LayoutKind::Markers)
+        );
+        let samples: Vec<String> = all.iter().map(|(t, _, _)| t.sample()).collect();
         let unique: std::collections::HashSet<&String> = samples.iter().collect();
         assert_eq!(unique.len(), samples.len(), "every format is distinct");
         for (want, split) in [
@@ -294,6 +350,14 @@ mod tests {
         }
         assert!(samples.contains(&"\"stone\" => \"enots\"⏎⏎".to_string()));
         assert!(samples.contains(&"stone⇥enots⏎".to_string()));
+        // Both parts have every layout kind (the held-out part one bare format).
+        for kind in LayoutKind::ALL {
+            for split in [FormatSplit::Train, FormatSplit::HeldOut] {
+                assert!(!of_split_kind(split, kind).is_empty(), "{split:?} {kind:?}");
+            }
+        }
+        let arrow = all.iter().find(|(t, _, _)| t.sample() == "stone -> enots⏎");
+        assert_eq!(arrow.map(|(_, _, k)| *k), Some(LayoutKind::OneLine));
         let held = of_split(FormatSplit::HeldOut);
         let share = held.len() as f32 / all.len() as f32;
         assert!((0.15..0.35).contains(&share), "held out {share}");
@@ -309,8 +373,8 @@ mod tests {
     fn one_line_and_quoted_formats_put_the_answer_after_the_link() {
         let arrow = all()
             .iter()
-            .find(|(t, _)| t.sample() == "\"stone\" -> \"enots\"⏎")
-            .map(|(t, _)| t.clone())
+            .find(|(t, _, _)| t.sample() == "\"stone\" -> \"enots\"⏎")
+            .map(|(t, _, _)| t.clone())
             .unwrap();
         let examples = vec![("river".to_string(), "revir".to_string())];
         assert_eq!(
@@ -323,8 +387,8 @@ mod tests {
         );
         let colon = all()
             .iter()
-            .find(|(t, _)| t.sample() == "stone: enots⏎")
-            .map(|(t, _)| t.clone())
+            .find(|(t, _, _)| t.sample() == "stone: enots⏎")
+            .map(|(t, _, _)| t.clone())
             .unwrap();
         assert_eq!(colon.prompt(&[], "cloud"), "cloud:");
         assert_eq!(colon.answer("duolc"), " duolc");

@@ -768,6 +768,7 @@ impl TrainConfig {
         };
         let mut text = DataMix::new(self.induction_fraction).describe(&tasks);
         text.push_str(&rows(self.window));
+        text.push_str(&self.formats.map_or(String::new(), |f| f.describe()));
         if self.answer_weight != 1.0 {
             text.push_str(&format!(" with answers weighted ×{}", self.answer_weight));
         }
@@ -784,9 +785,10 @@ impl TrainConfig {
                 None => tasks,
             };
             text.push_str(&format!(
-                "; from step {}, {tasks}{} with answers weighted ×{}",
+                "; from step {}, {tasks}{}{} with answers weighted ×{}",
                 p.from,
                 rows(p.window),
+                p.formats.map_or(String::new(), |f| f.describe()),
                 p.answer_weight
             ));
         }
@@ -1089,6 +1091,19 @@ mod tests {
                 .contains("; from step 3000, 2 tasks (category, lookup) with answers weighted ×3;"),
             "{}",
             c.describe_data()
+        );
+        // The phase in every format says so; an open vocabulary of marker words too.
+        let formats = ", 30% in the page's template, the others in the training formats with";
+        assert!(c.describe_data().contains(formats), "{}", c.describe_data());
+        let mut open = c.clone();
+        open.phases.last_mut().unwrap().formats = Some(FormatMix {
+            default_share: 0.5,
+            open_markers: 0.5,
+        });
+        let data = open.describe_data();
+        assert!(
+            data.contains("50% in the page's template, the others in the training formats (50% of them with open marker words) with"),
+            "{data}"
         );
         let last = c.phase_mix(3).unwrap().0;
         assert_eq!(last.programs.unwrap().per_letter, 0.5);
