@@ -351,6 +351,12 @@ fn base_learns_in_context_on_held_out_words() {
     assert!(sub(8).mean_logprob > sub(0).mean_logprob + 5.0);
 }
 
+/// The learner's shipped `eval.json`: the figures its keep-tests score afresh against.
+fn learner_recorded() -> icl_model::eval::report::Report {
+    let path = repo_root().join("public/models/learner/eval.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
 /// The rule learner's figures on its shipped weights (the bars): held-out programs
 /// and held-out primitive pairs at k = 8 and k = 0, the fixed tasks on uncommon and random
 /// words, copy and the random substitution. Scored afresh on the very prompts of its shipped
@@ -361,10 +367,7 @@ fn base_learns_in_context_on_held_out_words() {
 fn the_learner_keeps_its_recorded_rule_figures() {
     use icl_model::eval::rule_report::{Group, RuleReport, evaluate_rules_at};
     let m = shipped("learner");
-    let path = repo_root().join("public/models/learner/eval.json");
-    let recorded: icl_model::eval::report::Report =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let recorded = recorded
+    let recorded = learner_recorded()
         .rules
         .expect("the learner's eval.json scores the rules");
     let fresh = evaluate_rules_at(
@@ -429,10 +432,7 @@ fn the_learner_keeps_its_recorded_rule_figures() {
 fn the_learner_keeps_its_recorded_format_figures() {
     use icl_model::eval::format_report::{FormatGroup, evaluate_formats};
     let m = shipped("learner");
-    let path = repo_root().join("public/models/learner/eval.json");
-    let recorded: icl_model::eval::report::Report =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let recorded = recorded
+    let recorded = learner_recorded()
         .formats
         .expect("the learner's eval.json scores the formats");
     let per_split = recorded
@@ -474,4 +474,29 @@ fn the_learner_keeps_its_recorded_format_figures() {
         "held-out formats are {:.0} points below the default template (the issue's bar: ≤ 5)",
         gap * 100.0
     );
+}
+
+/// The visitor's test on the learner's shipped weights (ten everyday rules, three visitors'
+/// examples on common words, seven formats visitors write; fixed prompts): scored afresh, the
+/// whole test and each format at k = 8 may not fall more than 5 points below the figures
+/// recorded in its `eval.json`.
+#[test]
+fn the_learner_keeps_its_recorded_visitor_figures() {
+    use icl_model::eval::visitor_report::{FORMATS, evaluate_visitor};
+    let m = shipped("learner");
+    let recorded = learner_recorded()
+        .visitor
+        .expect("the learner's eval.json scores the visitor's test (`icl eval --visitor`)");
+    let fresh = evaluate_visitor(&m, &[8]);
+    let (now, then) = (fresh.overall(8), recorded.overall(8));
+    eprintln!("every format, k=8: {now:.2} (recorded {then:.2})");
+    assert!(
+        now >= then - 0.05,
+        "every format: {now:.2}, recorded {then:.2}"
+    );
+    for f in FORMATS {
+        let (now, then) = (fresh.of_format(f, 8), recorded.of_format(f, 8));
+        eprintln!("{f}, k=8: {now:.2} (recorded {then:.2})");
+        assert!(now >= then - 0.05, "{f}: {now:.2}, recorded {then:.2}");
+    }
 }

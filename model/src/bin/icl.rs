@@ -399,6 +399,10 @@ enum Command {
         /// and in this many trained and this many held-out formats [default: 0, none].
         #[arg(long, default_value_t = 0)]
         formats: usize,
+        /// Also score the visitor's test: ten everyday rules, three visitors' examples on
+        /// common words, seven formats visitors write (`eval::visitor_report`).
+        #[arg(long)]
+        visitor: bool,
         /// Also compare learning in context with learning in weights on this many held-out
         /// programs and held-out primitive pairs (--rule-queries prompts each at k = 2, 4, 8;
         /// one tune per prompt), written to tune.json [default: 0, none].
@@ -755,6 +759,7 @@ fn run(cli: Cli) -> Result<(), String> {
             rules,
             rule_queries,
             formats,
+            visitor,
             tune,
             tune_k,
             tune_formats,
@@ -827,6 +832,14 @@ fn run(cli: Cli) -> Result<(), String> {
                 );
                 print!("{}", r.markdown());
                 report.formats = Some(r);
+            }
+            if visitor {
+                let r = icl_model::eval::visitor_report::evaluate_visitor(
+                    &m,
+                    &icl_model::eval::score::SHOTS,
+                );
+                print!("{}", r.markdown());
+                report.visitor = Some(r);
             }
             if markdown {
                 print!("{}", report.markdown());

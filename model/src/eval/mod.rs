@@ -4,6 +4,7 @@
 //! [`probed`] reads it), the evaluation
 //! [`report`] with its [`rule_report`] and [`format_report`] parts, and the page's
 //! [`analysis`] of one prompt, and the [`in_weights`] comparison of a tune with the examples in context;
+//! [`visitor_report`]: everyday rules in visitors' formats, on fixed prompts;
 //! [`scaling`]: what a ladder of models across sizes is measured by (character accuracy, the
 //! loss's power law in compute), and the [`ladder_report`] that measures the ladder by it.
 
@@ -18,3 +19,4 @@ pub mod rule_report;
 pub mod scaling;
 pub mod score;
 pub mod sweep;
+pub mod visitor_report;

@@ -43,6 +43,9 @@ pub struct Report {
     /// The evaluation across prompt formats, when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formats: Option<crate::eval::format_report::FormatReport>,
+    /// The visitor's test, when asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitor: Option<crate::eval::visitor_report::VisitorReport>,
 }
 
 impl Report {
@@ -217,6 +220,7 @@ pub fn evaluate(
         answer_icl_score: icl.answers,
         rules: None,
         formats: None,
+        visitor: None,
     }
 }
 
