@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::eval::rule_report::{Group, exact_in, rules};
+use crate::eval::sweep;
 use crate::net::model::Model;
 use crate::rules::formats::{self, FormatSplit, LayoutKind};
 use crate::rules::space::Program;
@@ -153,10 +154,7 @@ impl FormatReport {
 
     /// Shot counts scored, in order.
     fn shots(&self) -> Vec<usize> {
-        let mut ks: Vec<usize> = self.cells.iter().map(|c| c.k).collect();
-        ks.sort_unstable();
-        ks.dedup();
-        ks
+        sweep::shot_counts(self.cells.iter().map(|c| c.k))
     }
 
     /// A markdown table: each group's mean exact match per shot count, then every format's.

@@ -87,6 +87,14 @@ pub fn at_shots(chains: &[Shots], k: usize) -> Vec<Shots> {
         .collect()
 }
 
+/// The distinct shot counts among `ks`, in order (a report's columns).
+pub fn shot_counts(ks: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut ks: Vec<usize> = ks.collect();
+    ks.sort_unstable();
+    ks.dedup();
+    ks
+}
+
 /// One query's tokens.
 #[derive(Debug)]
 struct Row {

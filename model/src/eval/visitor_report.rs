@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::eval::sweep::Sweeper;
+use crate::eval::sweep::{self, Sweeper};
 use crate::net::model::Model;
 use crate::rules::formats::{self, FormatSplit};
 use crate::rules::space::{Class, Prim, Program, Which};
@@ -71,17 +71,16 @@ pub const FORMATS: [&str; 7] = [
     "\"stone\" = \"enots\"⏎",
 ];
 
-/// The templates of [`FORMATS`], looked up in the format space.
-pub fn templates() -> Vec<Template> {
+/// The templates of [`FORMATS`], looked up in the format space, each with its split.
+pub fn templates() -> Vec<(Template, FormatSplit)> {
     FORMATS
         .iter()
         .map(|s| {
             formats::all()
                 .iter()
-                .map(|(t, _, _)| t)
-                .find(|t| t.sample() == *s)
+                .find(|(t, _, _)| t.sample() == *s)
+                .map(|(t, split, _)| (t.clone(), *split))
                 .unwrap_or_else(|| panic!("{s} is a format of the space"))
-                .clone()
         })
         .collect()
 }
@@ -127,8 +126,7 @@ fn chains(program: &Program) -> Vec<Shots> {
 /// exact match.
 pub fn evaluate_visitor(model: &Model, shots: &[usize]) -> VisitorReport {
     let mut cells = Vec::new();
-    for (format, template) in FORMATS.iter().zip(templates()) {
-        let split = formats::split(&template).unwrap_or(FormatSplit::HeldOut);
+    for (format, (template, split)) in FORMATS.iter().zip(templates()) {
         for (rule, program) in rules() {
             for p in Sweeper::new(model, &template, chains(&program)).points(shots) {
                 cells.push(VisitorCell {
@@ -175,10 +173,7 @@ impl VisitorReport {
 
     /// Shot counts scored, in order.
     pub fn shots(&self) -> Vec<usize> {
-        let mut ks: Vec<usize> = self.cells.iter().map(|c| c.k).collect();
-        ks.sort_unstable();
-        ks.dedup();
-        ks
+        sweep::shot_counts(self.cells.iter().map(|c| c.k))
     }
 
     /// Two markdown tables: per format, then per rule (over every format), each shot count a
@@ -249,9 +244,10 @@ mod tests {
         let got: Vec<String> = rules().iter().map(|(_, p)| p.apply("garden")).collect();
         assert_eq!(got, want);
         let t = templates();
-        assert_eq!(t[0], Template::default());
+        assert_eq!(t[0], (Template::default(), FormatSplit::Train));
+        assert_eq!(t[3].1, FormatSplit::HeldOut);
         assert_eq!(
-            t[1].prompt(&[("a".into(), "b".into())], "c"),
+            t[1].0.prompt(&[("a".into(), "b".into())], "c"),
             "a -> b\nc ->"
         );
         // No query is among its visitor's examples.
