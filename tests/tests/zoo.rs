@@ -62,8 +62,9 @@ fn the_pages_head_scores_are_the_burn_networks() {
 }
 
 /// Every model ships the checkpoints its training settings name up to the step it has reached
-/// (all of them, at least ten, once its run is done), each with a point in its curves, and the
-/// manifest describes the data its settings name; the whole folder stays within 80 MB (the
+/// (all of them, at least ten, once its run is done), each with a point in its curves and each
+/// file as the manifest says (length and SHA-256), and the manifest describes the data its
+/// settings name; the whole folder stays within 80 MB (the
 /// format issue's limit: the page downloads only the model a visitor opens).
 #[test]
 fn models_ship_the_checkpoints_their_settings_name_within_80_mb() {
@@ -105,6 +106,19 @@ fn models_ship_the_checkpoints_their_settings_name_within_80_mb() {
         }
         let points: Vec<usize> = curves.points.iter().map(|p| p.step).collect();
         assert_eq!(points[1..], shipped[..], "{id}: curve points");
+        // Every file the entry lists is there with its length and hash (a checkpoint shared
+        // with the model a run continued from lives in that model's folder).
+        for (file, bytes, sha) in std::iter::once((&e.file, e.bytes, &e.sha256))
+            .chain(e.checkpoints.iter().map(|c| (&c.file, c.bytes, &c.sha256)))
+        {
+            let data = std::fs::read(dir.join(file)).unwrap_or_else(|err| panic!("{file}: {err}"));
+            assert_eq!(data.len() as u64, bytes, "{id}: {file}");
+            assert_eq!(
+                &icl_model::net::weights::sha256_hex(&data),
+                sha,
+                "{id}: {file}"
+            );
+        }
         assert_eq!(e.training.data, curves.train.describe_data(), "{id}");
     }
     let mut total = 0u64;

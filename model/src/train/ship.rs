@@ -44,39 +44,67 @@ fn manifest(dir: &Path) -> Result<Manifest, ShipError> {
     }
 }
 
+/// The path, in `to`, of a file another shipped model than `id` already lists with these
+/// length and SHA-256 (a run continued from another model's weights shares its early
+/// checkpoints).
+fn already_shipped(
+    shipped: &Manifest,
+    to: &Path,
+    id: &str,
+    bytes: u64,
+    sha: &str,
+) -> Option<String> {
+    shipped
+        .models
+        .iter()
+        .filter(|m| m.id != id)
+        .flat_map(|m| {
+            std::iter::once((&m.file, m.bytes, &m.sha256))
+                .chain(m.checkpoints.iter().map(|c| (&c.file, c.bytes, &c.sha256)))
+        })
+        .find(|&(file, b, s)| b == bytes && s == sha && to.join(file).is_file())
+        .map(|(file, _, _)| file.clone())
+}
+
 /// Copies model `id` from the folder `from` (a manifest with its files, as `icl train --dir`
 /// writes them) into `to`: every checkpoint (verified), the curves, and the evaluation of its
-/// latest weights (`eval-NNNNNN.json`, shipped as `eval.json`) when there is one. The entry's
-/// data description is written afresh from the curves' settings. With `first`, the model
-/// leads the page's list (the page's default). Returns the shipped entry.
+/// latest weights (`eval-NNNNNN.json`, shipped as `eval.json`) when there is one. A
+/// checkpoint whose bytes another shipped model already lists is not copied: the entry points
+/// at that file (the page fetches and caches weights by the manifest's path and hash). The
+/// entry's data description is written afresh from the curves' settings. With `first`, the
+/// model leads the page's list (the page's default). Returns the shipped entry.
 pub fn ship(from: &Path, to: &Path, id: &str, first: bool) -> Result<ModelEntry, ShipError> {
     let source = manifest(from)?;
     let mut entry = source
         .get(id)
         .cloned()
         .ok_or_else(|| ShipError::Missing(id.to_string(), from.display().to_string()))?;
-    let mut files: Vec<(&str, u64, &str)> = entry
-        .checkpoints
-        .iter()
-        .map(|c| (c.file.as_str(), c.bytes, c.sha256.as_str()))
-        .collect();
-    files.push((&entry.file, entry.bytes, &entry.sha256));
-    let mut checked = Vec::new();
+    let mut shipped = manifest(to)?;
+    let mut copies = Vec::new();
+    let files = std::iter::once((&mut entry.file, entry.bytes, &entry.sha256)).chain(
+        entry
+            .checkpoints
+            .iter_mut()
+            .map(|c| (&mut c.file, c.bytes, &c.sha256)),
+    );
     for (file, bytes, sha) in files {
-        let data = read(&from.join(file))?;
-        if data.len() as u64 != bytes || sha256_hex(&data) != sha {
+        let data = read(&from.join(&*file))?;
+        if data.len() as u64 != bytes || sha256_hex(&data) != *sha {
             return Err(ShipError::Checksum {
                 file: file.to_string(),
             });
         }
-        checked.push((file.to_string(), data));
+        match already_shipped(&shipped, to, id, bytes, sha) {
+            Some(there) => *file = there,
+            None => copies.push((file.clone(), data)),
+        }
     }
     let curves_path = from.join(id).join(CURVES_FILE);
     let curves_text = read(&curves_path)?;
     let curves: Curves = serde_json::from_slice(&curves_text)
         .map_err(|e| ShipError::Bad(curves_path.display().to_string(), e.to_string()))?;
     entry.training.data = curves.train.describe_data();
-    for (file, data) in &checked {
+    for (file, data) in &copies {
         write(&to.join(file), data)?;
     }
     write(&to.join(id).join(CURVES_FILE), &curves_text)?;
@@ -84,7 +112,6 @@ pub fn ship(from: &Path, to: &Path, id: &str, first: bool) -> Result<ModelEntry,
     if eval.exists() {
         write(&to.join(id).join(EVAL_FILE), &read(&eval)?)?;
     }
-    let mut shipped = manifest(to)?;
     shipped.upsert(entry.clone());
     if first {
         let i = shipped
@@ -160,18 +187,31 @@ mod tests {
         write(&dir.join(id).join("eval-000020.json"), b"{}").unwrap();
     }
 
+    /// A fresh scratch folder `name` with its run folder and its site folder (not yet made).
+    fn scratch(name: &str) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+        let tmp = std::env::temp_dir().join(format!("icl-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        (tmp.join("run"), tmp.join("site"), tmp)
+    }
+
+    /// The ids of the manifest in `dir`, in the page's order.
+    fn ids(dir: &Path) -> Vec<String> {
+        manifest(dir)
+            .unwrap()
+            .models
+            .into_iter()
+            .map(|m| m.id)
+            .collect()
+    }
+
     #[test]
     fn ships_every_checkpoint_verified_and_can_lead_the_list() {
-        let tmp = std::env::temp_dir().join(format!("icl-ship-{}", std::process::id()));
-        let (from, to) = (tmp.join("run"), tmp.join("site"));
-        let _ = std::fs::remove_dir_all(&tmp);
+        let (from, to, tmp) = scratch("ship");
         run_folder(&from, "learner");
         publish(&to, entry("base", 5), b"base").unwrap();
 
         let e = ship(&from, &to, "learner", false).unwrap();
-        let site = manifest(&to).unwrap();
-        let ids: Vec<&str> = site.models.iter().map(|m| m.id.as_str()).collect();
-        assert_eq!(ids, ["base", "learner"]);
+        assert_eq!(ids(&to), ["base", "learner"]);
         assert_eq!(
             std::fs::read(to.join("learner/ckpt-000010.bin")).unwrap(),
             b"ten"
@@ -186,13 +226,7 @@ mod tests {
         assert_eq!(e.training.data, attn1.describe_data());
 
         ship(&from, &to, "learner", true).unwrap();
-        let ids: Vec<String> = manifest(&to)
-            .unwrap()
-            .models
-            .into_iter()
-            .map(|m| m.id)
-            .collect();
-        assert_eq!(ids, ["learner", "base"]);
+        assert_eq!(ids(&to), ["learner", "base"]);
 
         // One flipped byte in a checkpoint: nothing is shipped and the error names the file.
         std::fs::write(from.join("learner/ckpt-000010.bin"), b"teN").unwrap();
@@ -203,6 +237,42 @@ mod tests {
             ship(&from, &to, "nope", false),
             Err(ShipError::Missing(..))
         ));
+        std::fs::remove_dir_all(&tmp).unwrap();
+    }
+
+    /// A run continued from a shipped model's weights ships its own checkpoints and points at
+    /// the shared ones instead of copying them; shipped again, it keeps its place in the list.
+    #[test]
+    fn a_continued_run_shares_the_checkpoints_already_shipped() {
+        let (from, to, tmp) = scratch("ship-shared");
+        run_folder(&from, "rung");
+        ship(&from, &to, "rung", false).unwrap();
+        // The continuation: the rung's step-10 bytes, then weights of its own.
+        run_folder(&from, "grown");
+        publish(&to, entry("base", 5), b"base").unwrap();
+        let e = ship(&from, &to, "grown", false).unwrap();
+        let files: Vec<&str> = e.checkpoints.iter().map(|c| c.file.as_str()).collect();
+        assert_eq!(files, ["rung/ckpt-000010.bin", "rung/ckpt-000020.bin"]);
+        assert_eq!(e.file, "rung/ckpt-000020.bin");
+        assert!(!to.join("grown/ckpt-000010.bin").exists());
+        assert!(to.join("grown/curves.json").exists());
+
+        std::fs::write(from.join("grown/ckpt-000020.bin"), b"twenty-one").unwrap();
+        let mut m = manifest(&from).unwrap();
+        let g = m.models.iter_mut().find(|m| m.id == "grown").unwrap();
+        let (bytes, sha) = (10, sha256_hex(b"twenty-one"));
+        (g.bytes, g.sha256) = (bytes, sha.clone());
+        let last = g.checkpoints.last_mut().unwrap();
+        (last.bytes, last.sha256) = (bytes, sha);
+        write(&from.join(MANIFEST_FILE), m.to_json().as_bytes()).unwrap();
+        let e = ship(&from, &to, "grown", false).unwrap();
+        assert_eq!(e.checkpoints[0].file, "rung/ckpt-000010.bin");
+        assert_eq!(e.file, "grown/ckpt-000020.bin");
+        assert_eq!(
+            std::fs::read(to.join("grown/ckpt-000020.bin")).unwrap(),
+            b"twenty-one"
+        );
+        assert_eq!(ids(&to), ["rung", "base", "grown"]);
         std::fs::remove_dir_all(&tmp).unwrap();
     }
 }
