@@ -270,6 +270,19 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The id of the page's default model: the first that `public/models/manifest.json` lists
+/// (the page opens it).
+pub fn default_model() -> String {
+    let path = repo_root().join("public/models/manifest.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    manifest["models"][0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{} lists no model", path.display()))
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

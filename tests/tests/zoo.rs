@@ -7,12 +7,18 @@ use icl_model::net::model::Model;
 use icl_model::net::weights::{load_verified, load_verified_lean};
 use icl_model::train::ladder::rung_of;
 use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest};
-use icl_tests::repo_root;
+use icl_model::zoo::thin::MIN_CHECKPOINTS;
+use icl_tests::{default_model, repo_root};
+
+/// The shipped models' list, `public/models/manifest.json`.
+fn shipped_manifest() -> Manifest {
+    let text = std::fs::read_to_string(repo_root().join("public/models").join(MANIFEST_FILE));
+    Manifest::parse(&text.unwrap()).unwrap()
+}
 
 fn shipped(id: &str) -> Model {
     let dir = repo_root().join("public/models");
-    let manifest =
-        Manifest::parse(&std::fs::read_to_string(dir.join(MANIFEST_FILE)).unwrap()).unwrap();
+    let manifest = shipped_manifest();
     let e = manifest
         .get(id)
         .unwrap_or_else(|| panic!("{id} is not in the manifest"));
@@ -34,8 +40,7 @@ fn scores(id: &str) -> HeadScores {
 #[test]
 fn the_pages_head_scores_are_the_burn_networks() {
     let dir = repo_root().join("public/models");
-    let manifest =
-        Manifest::parse(&std::fs::read_to_string(dir.join(MANIFEST_FILE)).unwrap()).unwrap();
+    let manifest = shipped_manifest();
     for id in ["attn2", "base", manifest.models[0].id.as_str()] {
         let e = manifest.get(id).unwrap();
         let bytes = std::fs::read(dir.join(&e.file)).unwrap();
@@ -62,15 +67,14 @@ fn the_pages_head_scores_are_the_burn_networks() {
 }
 
 /// Every model ships the checkpoints its training settings name up to the step it has reached
-/// (all of them, at least ten, once its run is done), each with a point in its curves and each
+/// (all of them, or thinned to no fewer than ten; at least ten once its run is done), each with a point in its curves and each
 /// file as the manifest says (length and SHA-256), and the manifest describes the data its
 /// settings name; the whole folder stays within 80 MB (the
 /// format issue's limit: the page downloads only the model a visitor opens).
 #[test]
 fn models_ship_the_checkpoints_their_settings_name_within_80_mb() {
     let dir = repo_root().join("public/models");
-    let manifest =
-        Manifest::parse(&std::fs::read_to_string(dir.join(MANIFEST_FILE)).unwrap()).unwrap();
+    let manifest = shipped_manifest();
     let ids: Vec<&str> = manifest.models.iter().map(|m| m.id.as_str()).collect();
     for id in ["attn1", "attn2", "base"] {
         assert!(ids.contains(&id), "{id} is not shipped");
@@ -89,7 +93,13 @@ fn models_ship_the_checkpoints_their_settings_name_within_80_mb() {
             .into_iter()
             .filter(|&s| s <= reached)
             .collect();
-        assert_eq!(shipped, named, "{id}");
+        // Every checkpoint named, or (`icl thin`) at least ten of them.
+        if shipped != named {
+            assert!(
+                shipped.iter().all(|s| named.contains(s)) && shipped.len() >= MIN_CHECKPOINTS,
+                "{id} ships {shipped:?} of {named:?}"
+            );
+        }
         assert_eq!(
             shipped.last(),
             Some(&reached),
@@ -99,23 +109,23 @@ fn models_ship_the_checkpoints_their_settings_name_within_80_mb() {
         // stages); every other model at least ten.
         if reached == curves.train.steps && rung_of(id).is_none() {
             assert!(
-                shipped.len() >= 10,
+                shipped.len() >= MIN_CHECKPOINTS,
                 "{id} ships {} checkpoints",
                 shipped.len()
             );
         }
+        // The curves keep a point for every checkpoint named (thinned ones too).
         let points: Vec<usize> = curves.points.iter().map(|p| p.step).collect();
-        assert_eq!(points[1..], shipped[..], "{id}: curve points");
+        assert_eq!(points[1..], named[..], "{id}: curve points");
         // Every file the entry lists is there with its length and hash (a checkpoint shared
         // with the model a run continued from lives in that model's folder).
-        for (file, bytes, sha) in std::iter::once((&e.file, e.bytes, &e.sha256))
-            .chain(e.checkpoints.iter().map(|c| (&c.file, c.bytes, &c.sha256)))
-        {
+        for f in e.files() {
+            let file = f.file;
             let data = std::fs::read(dir.join(file)).unwrap_or_else(|err| panic!("{file}: {err}"));
-            assert_eq!(data.len() as u64, bytes, "{id}: {file}");
+            assert_eq!(data.len() as u64, f.bytes, "{id}: {file}");
             assert_eq!(
-                &icl_model::net::weights::sha256_hex(&data),
-                sha,
+                icl_model::net::weights::sha256_hex(&data),
+                f.sha256,
                 "{id}: {file}"
             );
         }
@@ -146,8 +156,7 @@ fn the_ladder_ships_whole_and_its_table_matches_it() {
     use icl_model::eval::ladder_report::{LADDER_FILE, LadderReport, TaskSet};
     use icl_model::train::config::TrainConfig;
     let dir = repo_root().join("public/models");
-    let manifest =
-        Manifest::parse(&std::fs::read_to_string(dir.join(MANIFEST_FILE)).unwrap()).unwrap();
+    let manifest = shipped_manifest();
     let mut rungs: Vec<_> = manifest
         .models
         .iter()
@@ -165,13 +174,11 @@ fn the_ladder_ships_whole_and_its_table_matches_it() {
             e.training.steps as usize, cfg.steps,
             "rung {n} ships a finished run"
         );
-        for (file, bytes, sha) in std::iter::once((&e.file, e.bytes, &e.sha256))
-            .chain(e.checkpoints.iter().map(|c| (&c.file, c.bytes, &c.sha256)))
-        {
-            let data = std::fs::read(dir.join(file)).unwrap();
-            let (m, _) = load_verified(&data, bytes, sha, &Backend::Flex.device())
-                .unwrap_or_else(|err| panic!("{file}: {err}"));
-            assert_eq!(m.num_params() as u64, e.params, "{file}");
+        for f in e.files() {
+            let data = std::fs::read(dir.join(f.file)).unwrap();
+            let (m, _) = load_verified(&data, f.bytes, f.sha256, &Backend::Flex.device())
+                .unwrap_or_else(|err| panic!("{}: {err}", f.file));
+            assert_eq!(m.num_params() as u64, e.params, "{}", f.file);
         }
     }
     let report: LadderReport =
@@ -324,10 +331,15 @@ fn base_curves_show_the_phase_change() {
     assert_phase_change("base");
 }
 
-/// The rule learner keeps the induction story: its head forms in a phase change, as base's did.
+/// The rule learner and the page's default keep the induction story: the head forms in a
+/// phase change, as base's did.
 #[test]
-fn learner_curves_show_the_phase_change() {
+fn learner_and_default_curves_show_the_phase_change() {
+    let default = default_model();
     assert_phase_change("learner");
+    if default != "learner" {
+        assert_phase_change(&default);
+    }
 }
 
 /// base learns from the examples in its prompt: on held-out words, easy recognition tasks are
@@ -365,25 +377,31 @@ fn base_learns_in_context_on_held_out_words() {
     assert!(sub(8).mean_logprob > sub(0).mean_logprob + 5.0);
 }
 
-/// The learner's shipped `eval.json`: the figures its keep-tests score afresh against.
-fn learner_recorded() -> icl_model::eval::report::Report {
-    let path = repo_root().join("public/models/learner/eval.json");
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+/// The page's default model's shipped `eval.json`: the figures its keep-tests score afresh
+/// against.
+fn default_recorded(id: &str) -> icl_model::eval::report::Report {
+    let path = repo_root()
+        .join("public/models")
+        .join(id)
+        .join(icl_model::zoo::files::EVAL_FILE);
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// The rule learner's figures on its shipped weights (the bars): held-out programs
+/// The page's default model's figures on its shipped weights (the rule issue's bars): held-out programs
 /// and held-out primitive pairs at k = 8 and k = 0, the fixed tasks on uncommon and random
 /// words, copy and the random substitution. Scored afresh on the very prompts of its shipped
 /// `eval.json`, none may fall more than 5 points below the figure recorded there (k = 0 none
 /// may rise 5 points above it): a change to the tokenizer, the templates or the forward that
-/// costs the learner its rules fails here.
+/// costs the default model its rules fails here.
 #[test]
-fn the_learner_keeps_its_recorded_rule_figures() {
+fn the_default_keeps_its_recorded_rule_figures() {
+    let id = default_model();
     use icl_model::eval::rule_report::{Group, RuleReport, evaluate_rules_at};
-    let m = shipped("learner");
-    let recorded = learner_recorded()
+    let m = shipped(&id);
+    let recorded = default_recorded(&id)
         .rules
-        .expect("the learner's eval.json scores the rules");
+        .expect("the default's eval.json scores the rules");
     let fresh = evaluate_rules_at(
         &m,
         recorded.rules_per_group,
@@ -438,17 +456,18 @@ fn the_learner_keeps_its_recorded_rule_figures() {
     }
 }
 
-/// The rule learner's figures across prompt formats (the format issue's bar: held-out
+/// The default model's figures across prompt formats (the format issue's bar: held-out
 /// formats' mean exact match at k = 8 no more than 5 points below the default template's).
 /// Scored afresh on the very prompts of its shipped `eval.json`, no group's mean may fall
 /// more than 5 points below the figure recorded there.
 #[test]
-fn the_learner_keeps_its_recorded_format_figures() {
+fn the_default_keeps_its_recorded_format_figures() {
+    let id = default_model();
     use icl_model::eval::format_report::{FormatGroup, evaluate_formats};
-    let m = shipped("learner");
-    let recorded = learner_recorded()
+    let m = shipped(&id);
+    let recorded = default_recorded(&id)
         .formats
-        .expect("the learner's eval.json scores the formats");
+        .expect("the default's eval.json scores the formats");
     let per_split = recorded
         .cells
         .iter()
@@ -490,17 +509,18 @@ fn the_learner_keeps_its_recorded_format_figures() {
     );
 }
 
-/// The visitor's test on the learner's shipped weights (ten everyday rules, three visitors'
+/// The visitor's test on the default model's shipped weights (ten everyday rules, three visitors'
 /// examples on common words, seven formats visitors write; fixed prompts): scored afresh, the
 /// whole test and each format at k = 8 may not fall more than 5 points below the figures
 /// recorded in its `eval.json`.
 #[test]
-fn the_learner_keeps_its_recorded_visitor_figures() {
+fn the_default_keeps_its_recorded_visitor_figures() {
+    let id = default_model();
     use icl_model::eval::visitor_report::{FORMATS, evaluate_visitor};
-    let m = shipped("learner");
-    let recorded = learner_recorded()
+    let m = shipped(&id);
+    let recorded = default_recorded(&id)
         .visitor
-        .expect("the learner's eval.json scores the visitor's test (`icl eval --visitor`)");
+        .expect("the default's eval.json scores the visitor's test (`icl eval --visitor`)");
     let fresh = evaluate_visitor(&m, &[8]);
     let (now, then) = (fresh.overall(8), recorded.overall(8));
     eprintln!("every format, k=8: {now:.2} (recorded {then:.2})");

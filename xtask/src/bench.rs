@@ -251,8 +251,13 @@ fn training_lines(native: &[Figure], browser: &[Figure], quick: bool) -> Vec<Str
     }
     if let (Some((n, k, _)), Some((b, ..))) = (value_of(native, "tune"), value_of(browser, "tune"))
     {
+        let model = native
+            .iter()
+            .find(|f| f.get("what").and_then(Value::as_str) == Some("tune"))
+            .and_then(|f| f.get("model").and_then(Value::as_str))
+            .unwrap_or_default();
         out.push(format!(
-            "Tune (learner on {k} examples, the page's default settings, one thread): browser {:.2} s, native {:.2} s: browser/native {:.2}.",
+            "Tune ({model} on {k} examples, the page's default settings, one thread): browser {:.2} s, native {:.2} s: browser/native {:.2}.",
             b / 1e3,
             n / 1e3,
             b / n

@@ -473,8 +473,13 @@ pub fn train_stepper() -> crate::train::step::Stepper {
 /// default settings: the work the page's Tune button does (its progress points left out).
 pub const TUNE: &str = "tune";
 
-/// The model the tune job tunes (the page's default), and the examples it tunes on.
-pub const TUNED: &str = "learner";
+/// The page's default model: the first loaded (the bench loads the manifest's models in its
+/// order, and the page opens its first). The tune job tunes it; the full run sweeps it.
+pub fn default_id(loaded: &[Loaded]) -> &str {
+    loaded.first().map_or("", |l| l.id.as_str())
+}
+
+/// The examples the tune job tunes on.
 pub const TUNE_EXAMPLES: usize = 8;
 
 /// 8 examples of the first held-out program of the rule evaluation (seed 0), on held-out
@@ -615,15 +620,16 @@ pub fn race_figures_of(
     vec![formed, control]
 }
 
-/// The models whose k-shot sweep the full run measures: the page's models with MLPs (the
-/// sweep's bar, 1.5 s in the browser, is theirs).
-pub const SWEPT: [&str; 2] = ["base", "learner"];
+/// Whose k-shot sweep the full run measures beside the page's default: the models with MLPs a
+/// visitor compares (the sweep's bar, 1.5 s in the browser, is theirs).
+pub const SWEPT_BESIDE_DEFAULT: &str = "base";
 
 /// Every benchmark over the loaded models; `quick` keeps one short case of each kind (the
 /// smoke check). Shared by the browser runner ([`run_job`]) and the native criterion runner
 /// (`model/benches/native.rs`).
 pub fn jobs(loaded: &[Loaded], clock: Clock, quick: bool) -> Vec<Job<'_>> {
     let mut out: Vec<Job<'_>> = Vec::new();
+    let default = default_id(loaded);
     let n = if quick { 64 } else { 512 };
     for &backend in Backend::ALL {
         let device = backend.device();
@@ -733,7 +739,7 @@ pub fn jobs(loaded: &[Loaded], clock: Clock, quick: bool) -> Vec<Job<'_>> {
             ));
         }
         #[cfg(feature = "train")]
-        if lean && (l.id == TUNED || quick) {
+        if lean && (l.id == default || quick) {
             let settings = tune_settings(quick);
             out.push(job(
                 &backend,
@@ -744,7 +750,7 @@ pub fn jobs(loaded: &[Loaded], clock: Clock, quick: bool) -> Vec<Job<'_>> {
                 Box::new(move |iters| tune_ms(m, clock, settings, iters)),
             ));
         }
-        if SWEPT.contains(&l.id.as_str()) || quick {
+        if l.id == default || l.id == SWEPT_BESIDE_DEFAULT || quick {
             let q = if quick { 1 } else { 16 };
             let mut ways = vec![(
                 backend.as_str(),

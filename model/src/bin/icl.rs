@@ -461,6 +461,17 @@ enum Command {
         #[arg(long)]
         default: bool,
     },
+    /// Keep only some of a shipped model's checkpoints (its densest stretch on a log scale of
+    /// steps thins first; the first and the last stay), deleting the files no model lists.
+    Thin {
+        #[arg(long)]
+        model: String,
+        /// How many checkpoints to keep (at least ten).
+        #[arg(long)]
+        keep: usize,
+        #[arg(long, default_value = "public/models")]
+        dir: PathBuf,
+    },
     /// Train the whole zoo (attn1, attn2, base), two runs at a time; resumable.
     Zoo {
         #[arg(long)]
@@ -865,6 +876,16 @@ fn run(cli: Cli) -> Result<(), String> {
                 "shipped {model} at step {} with {} checkpoints into {}",
                 e.training.steps,
                 e.checkpoints.len(),
+                dir.display()
+            );
+            Ok(())
+        }
+        Command::Thin { model, keep, dir } => {
+            let dropped =
+                icl_model::zoo::thin::thin(&dir, &model, keep).map_err(|e| e.to_string())?;
+            println!(
+                "{model}: dropped {} checkpoints (steps {dropped:?}) from {}",
+                dropped.len(),
                 dir.display()
             );
             Ok(())

@@ -58,12 +58,9 @@ fn already_shipped(
         .models
         .iter()
         .filter(|m| m.id != id)
-        .flat_map(|m| {
-            std::iter::once((&m.file, m.bytes, &m.sha256))
-                .chain(m.checkpoints.iter().map(|c| (&c.file, c.bytes, &c.sha256)))
-        })
-        .find(|&(file, b, s)| b == bytes && s == sha && to.join(file).is_file())
-        .map(|(file, _, _)| file.clone())
+        .flat_map(ModelEntry::files)
+        .find(|f| f.bytes == bytes && f.sha256 == sha && to.join(f.file).is_file())
+        .map(|f| f.file.to_string())
 }
 
 /// Copies model `id` from the folder `from` (a manifest with its files, as `icl train --dir`
@@ -81,23 +78,21 @@ pub fn ship(from: &Path, to: &Path, id: &str, first: bool) -> Result<ModelEntry,
         .ok_or_else(|| ShipError::Missing(id.to_string(), from.display().to_string()))?;
     let mut shipped = manifest(to)?;
     let mut copies = Vec::new();
-    let files = std::iter::once((&mut entry.file, entry.bytes, &entry.sha256)).chain(
-        entry
-            .checkpoints
-            .iter_mut()
-            .map(|c| (&mut c.file, c.bytes, &c.sha256)),
-    );
-    for (file, bytes, sha) in files {
-        let data = read(&from.join(&*file))?;
-        if data.len() as u64 != bytes || sha256_hex(&data) != *sha {
+    let mut moved = Vec::new();
+    for f in entry.files() {
+        let data = read(&from.join(f.file))?;
+        if data.len() as u64 != f.bytes || sha256_hex(&data) != f.sha256 {
             return Err(ShipError::Checksum {
-                file: file.to_string(),
+                file: f.file.to_string(),
             });
         }
-        match already_shipped(&shipped, to, id, bytes, sha) {
-            Some(there) => *file = there,
-            None => copies.push((file.clone(), data)),
+        match already_shipped(&shipped, to, id, f.bytes, f.sha256) {
+            Some(there) => moved.push((f.file.to_string(), there)),
+            None => copies.push((f.file.to_string(), data)),
         }
+    }
+    for (file, there) in &moved {
+        entry.repoint(file, there);
     }
     let curves_path = from.join(id).join(CURVES_FILE);
     let curves_text = read(&curves_path)?;

@@ -55,6 +55,45 @@ pub struct CheckpointEntry {
     pub sha256: String,
 }
 
+/// One weight file an entry lists: where it is, with the length and hash it must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListedFile<'a> {
+    pub file: &'a str,
+    pub bytes: u64,
+    pub sha256: &'a str,
+}
+
+impl ModelEntry {
+    /// Every weight file the entry lists, each path once: its weights, then its checkpoints
+    /// oldest first (the last checkpoint is usually the weights' own file).
+    pub fn files(&self) -> Vec<ListedFile<'_>> {
+        let mut out = vec![ListedFile {
+            file: &self.file,
+            bytes: self.bytes,
+            sha256: &self.sha256,
+        }];
+        for c in &self.checkpoints {
+            if out.iter().all(|f| f.file != c.file) {
+                out.push(ListedFile {
+                    file: &c.file,
+                    bytes: c.bytes,
+                    sha256: &c.sha256,
+                });
+            }
+        }
+        out
+    }
+
+    /// Points every listing of the file `from` (the weights, a checkpoint) at `to`.
+    pub fn repoint(&mut self, from: &str, to: &str) {
+        let files =
+            std::iter::once(&mut self.file).chain(self.checkpoints.iter_mut().map(|c| &mut c.file));
+        for file in files.filter(|f| f.as_str() == from) {
+            *file = to.to_string();
+        }
+    }
+}
+
 /// The whole manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -182,6 +221,27 @@ mod tests {
         assert_eq!(m.models.len(), 2);
         assert_eq!(m.get("a").unwrap().file, "a2.bin");
         assert_eq!(Manifest::parse(&m.to_json()).unwrap(), m);
+    }
+
+    #[test]
+    fn lists_each_file_once_and_repoints_every_listing() {
+        let mut e = entry("a", "a/ckpt-2.bin");
+        e.checkpoints = ["a/ckpt-1.bin", "a/ckpt-2.bin"]
+            .iter()
+            .enumerate()
+            .map(|(i, f)| CheckpointEntry {
+                step: i as u64 + 1,
+                file: f.to_string(),
+                bytes: 1,
+                sha256: "00".into(),
+            })
+            .collect();
+        let files: Vec<&str> = e.files().iter().map(|f| f.file).collect();
+        assert_eq!(files, ["a/ckpt-2.bin", "a/ckpt-1.bin"]);
+        e.repoint("a/ckpt-2.bin", "b/ckpt-9.bin");
+        assert_eq!(e.file, "b/ckpt-9.bin");
+        assert_eq!(e.checkpoints[1].file, "b/ckpt-9.bin");
+        assert_eq!(e.checkpoints[0].file, "a/ckpt-1.bin");
     }
 
     #[test]

@@ -143,7 +143,10 @@ async fn a_tune_learns_in_weights_what_the_learner_misses_in_context() {
     // The table saves as CSV, one row per column; the in-context curve on the examples is
     // drawn beside the tune's.
     click(&c, ".side-by-side .export-csv").await;
-    let csv = String::from_utf8(downloaded("in-context-or-in-weights_learner.csv").await).unwrap();
+    let default = icl_tests::default_model();
+    let csv =
+        String::from_utf8(downloaded(&format!("in-context-or-in-weights_{default}.csv")).await)
+            .unwrap();
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(rows.len(), 5, "{csv}");
     assert!(
@@ -184,7 +187,7 @@ async fn a_tune_learns_in_weights_what_the_learner_misses_in_context() {
     assert_eq!(info.info.get("steps"), Some(&steps.to_string()));
     assert_eq!(
         info.info.get("tuned from").map(String::as_str),
-        Some("learner")
+        Some(default.as_str())
     );
 
     // The link carries the tune.
@@ -197,7 +200,7 @@ async fn a_tune_learns_in_weights_what_the_learner_misses_in_context() {
     wait_for(&c, "#tune-status[data-running=true]", 10).await;
     assert_eq!(
         value(&c, "#model").await,
-        "learner",
+        default,
         "off the tuned model it replaces"
     );
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
