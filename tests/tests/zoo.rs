@@ -6,6 +6,7 @@ use icl_model::net::backend::Backend;
 use icl_model::net::model::Model;
 use icl_model::net::weights::{load_verified, load_verified_lean};
 use icl_model::train::ladder::rung_of;
+use icl_model::train::run::{description, display_name};
 use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest};
 use icl_model::zoo::thin::MIN_CHECKPOINTS;
 use icl_tests::{default_model, repo_root};
@@ -130,6 +131,8 @@ fn models_ship_the_checkpoints_their_settings_name_within_80_mb() {
             );
         }
         assert_eq!(e.training.data, curves.train.describe_data(), "{id}");
+        assert_eq!(e.name, display_name(&curves.train), "{id}");
+        assert_eq!(e.description, description(&curves.train), "{id}");
     }
     let mut total = 0u64;
     let mut stack = vec![dir];

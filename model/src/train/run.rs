@@ -452,11 +452,19 @@ fn write_checkpoint(
     Ok(())
 }
 
-fn display_name(cfg: &TrainConfig) -> String {
+/// Whether a run's data writes its examples in many formats (a rule learner's, or a ladder
+/// rung continued as one).
+fn any_format(cfg: &TrainConfig) -> bool {
+    cfg.phases.iter().any(|p| p.formats.is_some()) || cfg.formats.is_some()
+}
+
+/// The name the page shows for a run's model (written at each checkpoint, and afresh when it
+/// is shipped).
+pub fn display_name(cfg: &TrainConfig) -> String {
     let layers = cfg.model_config().map_or(0, |c| c.n_layers);
-    let formats = cfg.phases.iter().any(|p| p.formats.is_some()) || cfg.formats.is_some();
+    let formats = any_format(cfg);
     match cfg.preset {
-        RunPreset::Zoo(Preset::Learner) if formats => {
+        RunPreset::Zoo(Preset::Learner) | RunPreset::Rung(_) if formats => {
             format!("{layers}-layer rule learner, any format")
         }
         RunPreset::Zoo(Preset::Learner) if layers != 5 => format!("{layers}-layer rule learner"),
@@ -469,7 +477,15 @@ fn display_name(cfg: &TrainConfig) -> String {
     }
 }
 
-fn description(cfg: &TrainConfig) -> String {
+/// The one line the page shows under a run's model (as [`display_name`]).
+pub fn description(cfg: &TrainConfig) -> String {
+    let layers = cfg.model_config().map_or(0, |c| c.n_layers);
+    let any_format_learner = format!(
+        "{layers} layers with MLPs, meta-trained on a space of string programs (one to three \
+         steps such as drop(1) | upper(last), answers about the input, words of a phrase) on \
+         visitor-like inputs, in many prompt formats: it learns a rule it never saw from the \
+         examples, written as the visitor writes them."
+    );
     match cfg.preset {
         RunPreset::Zoo(Preset::Attn1) => {
             "One attention layer and no MLPs: it cannot form an induction head.".into()
@@ -477,14 +493,9 @@ fn description(cfg: &TrainConfig) -> String {
         RunPreset::Zoo(Preset::Attn2) => {
             "Two attention layers, no MLPs: the smallest model that forms induction heads.".into()
         }
-        RunPreset::Zoo(Preset::Learner) if cfg.phases.iter().any(|p| p.formats.is_some()) => {
-            format!(
-                "{} layers with MLPs, meta-trained on a space of string programs (one to three \
-             steps such as drop(1) | upper(last), answers about the input, words of a phrase) \
-             on visitor-like inputs, in many prompt formats: it learns a rule it never saw \
-             from the examples, written as the visitor writes them.",
-                cfg.model_config().map_or(0, |c| c.n_layers)
-            )
+        RunPreset::Zoo(Preset::Learner) if any_format(cfg) => any_format_learner,
+        RunPreset::Rung(n) if any_format(cfg) => {
+            format!("Rung {n} of the ladder continued as a rule learner: {any_format_learner}")
         }
         RunPreset::Zoo(Preset::Learner) => {
             "Five layers with MLPs, meta-trained on a space of string programs \

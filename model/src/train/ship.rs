@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::net::weights::sha256_hex;
 use crate::train::curves::Curves;
+use crate::train::run::{description, display_name};
 use crate::zoo::files::{CURVES_FILE, EVAL_FILE, eval_file_at};
 use crate::zoo::manifest::{MANIFEST_FILE, Manifest, ModelEntry};
 
@@ -68,7 +69,7 @@ fn already_shipped(
 /// latest weights (`eval-NNNNNN.json`, shipped as `eval.json`) when there is one. A
 /// checkpoint whose bytes another shipped model already lists is not copied: the entry points
 /// at that file (the page fetches and caches weights by the manifest's path and hash). The
-/// entry's data description is written afresh from the curves' settings. With `first`, the
+/// entry's name, description and data are written afresh from the curves' settings. With `first`, the
 /// model leads the page's list (the page's default). Returns the shipped entry.
 pub fn ship(from: &Path, to: &Path, id: &str, first: bool) -> Result<ModelEntry, ShipError> {
     let source = manifest(from)?;
@@ -98,6 +99,8 @@ pub fn ship(from: &Path, to: &Path, id: &str, first: bool) -> Result<ModelEntry,
     let curves_text = read(&curves_path)?;
     let curves: Curves = serde_json::from_slice(&curves_text)
         .map_err(|e| ShipError::Bad(curves_path.display().to_string(), e.to_string()))?;
+    entry.name = display_name(&curves.train);
+    entry.description = description(&curves.train);
     entry.training.data = curves.train.describe_data();
     for (file, data) in &copies {
         write(&to.join(file), data)?;
@@ -219,6 +222,10 @@ mod tests {
         assert_eq!(std::fs::read(to.join("learner/eval.json")).unwrap(), b"{}");
         let attn1 = TrainConfig::for_preset("attn1").unwrap();
         assert_eq!(e.training.data, attn1.describe_data());
+        assert_eq!(
+            (e.name.as_str(), e.description.as_str()),
+            ("1-layer attention-only", description(&attn1).as_str())
+        );
 
         ship(&from, &to, "learner", true).unwrap();
         assert_eq!(ids(&to), ["learner", "base"]);
