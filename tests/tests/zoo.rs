@@ -7,14 +7,13 @@ use icl_model::net::model::Model;
 use icl_model::net::weights::{load_verified, load_verified_lean};
 use icl_model::train::ladder::rung_of;
 use icl_model::train::run::{description, display_name};
-use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest};
+use icl_model::zoo::manifest::Manifest;
 use icl_model::zoo::thin::MIN_CHECKPOINTS;
 use icl_tests::{default_model, repo_root};
 
 /// The shipped models' list, `public/models/manifest.json`.
 fn shipped_manifest() -> Manifest {
-    let text = std::fs::read_to_string(repo_root().join("public/models").join(MANIFEST_FILE));
-    Manifest::parse(&text.unwrap()).unwrap()
+    Manifest::read(&repo_root().join("public/models")).unwrap()
 }
 
 fn shipped(id: &str) -> Model {

@@ -528,12 +528,6 @@ fn write_json(file: &std::path::Path, value: &impl serde::Serialize) -> Result<(
     Ok(())
 }
 
-fn read_manifest(dir: &std::path::Path) -> Result<Manifest, String> {
-    let path = dir.join(MANIFEST_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Manifest::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
-}
-
 /// Loads a model from a file, or by manifest id (the first listed without one).
 fn load_model(
     dir: &std::path::Path,
@@ -561,7 +555,7 @@ fn load_entry_weights(
     checkpoint: Option<u64>,
     backend: Backend,
 ) -> Result<(Model, u64), String> {
-    let manifest = read_manifest(dir)?;
+    let manifest = Manifest::read(dir).map_err(|e| e.to_string())?;
     let entry = match id {
         Some(id) => manifest.get(id).ok_or_else(|| {
             let ids: Vec<&str> = manifest.models.iter().map(|m| m.id.as_str()).collect();
@@ -614,7 +608,7 @@ fn eval_ladder(
 ) -> Result<(), String> {
     use icl_model::eval::ladder_report::{LadderReport, Trained, evaluate_rung, report_file};
     use icl_model::train::config::RunPreset;
-    let manifest = read_manifest(dir)?;
+    let manifest = Manifest::read(dir).map_err(|e| e.to_string())?;
     let mut rungs = Vec::new();
     for entry in &manifest.models {
         if !matches!(

@@ -43,6 +43,8 @@ pub enum RunError {
     NoStep(PathBuf),
     #[error("the interrupted run used other settings; start afresh without --resume")]
     OtherSettings,
+    #[error(transparent)]
+    Manifest(#[from] crate::zoo::manifest::FolderError),
     #[error("no model {0:?} in the manifest")]
     NoModel(String),
 }
@@ -267,9 +269,7 @@ pub fn rescore(dir: &Path, id: &str, backend: Backend) -> Result<Curves, RunErro
 /// `(step, old bytes, new bytes)` per checkpoint.
 pub fn repack(dir: &Path, id: &str) -> Result<Vec<(u64, u64, u64)>, RunError> {
     use crate::zoo::manifest::{MANIFEST_FILE, Manifest};
-    let path = dir.join(MANIFEST_FILE);
-    let text = std::fs::read_to_string(&path).map_err(at(&path))?;
-    let mut manifest = Manifest::parse(&text).map_err(at(&path))?;
+    let mut manifest = Manifest::read(dir)?;
     let mut entry = manifest
         .get(id)
         .cloned()
@@ -293,6 +293,7 @@ pub fn repack(dir: &Path, id: &str) -> Result<Vec<(u64, u64, u64)>, RunError> {
         }
     }
     manifest.upsert(entry);
+    let path = dir.join(MANIFEST_FILE);
     write_atomic(&path, manifest.to_json().as_bytes()).map_err(at(&path))?;
     Ok(report)
 }
@@ -411,11 +412,7 @@ fn write_checkpoint(
     write_resume(model, cfg, paths, step)?;
 
     // Manifest: the newest checkpoint is the model; every checkpoint is listed for scrubbing.
-    let entry_path = paths.dir.join(crate::zoo::manifest::MANIFEST_FILE);
-    let manifest = std::fs::read_to_string(&entry_path)
-        .ok()
-        .and_then(|t| crate::zoo::manifest::Manifest::parse(&t).ok())
-        .unwrap_or_default();
+    let manifest = crate::zoo::manifest::Manifest::read_or_default(&paths.dir)?;
     let mut ckpts: Vec<CheckpointEntry> = manifest
         .get(&paths.id)
         .map(|e| {
@@ -448,7 +445,8 @@ fn write_checkpoint(
         checkpoints: ckpts,
         curves: Some(format!("{}/{CURVES_FILE}", paths.id)),
     };
-    publish(&paths.dir, entry, &bytes).map_err(at(&entry_path))?;
+    let manifest_path = paths.dir.join(crate::zoo::manifest::MANIFEST_FILE);
+    publish(&paths.dir, entry, &bytes).map_err(at(&manifest_path))?;
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use crate::net::weights::sha256_hex;
 use crate::train::curves::Curves;
 use crate::train::run::{description, display_name};
 use crate::zoo::files::{CURVES_FILE, EVAL_FILE, eval_file_at};
-use crate::zoo::manifest::{MANIFEST_FILE, Manifest, ModelEntry};
+use crate::zoo::manifest::{FolderError, Manifest, ModelEntry};
 
 /// Why a model could not be shipped.
 #[derive(Debug, thiserror::Error)]
@@ -17,6 +17,8 @@ pub enum ShipError {
     Io(String, std::io::Error),
     #[error("{0}: {1}")]
     Bad(String, String),
+    #[error(transparent)]
+    Manifest(#[from] FolderError),
     #[error("no model {0:?} in {1}")]
     Missing(String, String),
     #[error("{file} does not match the manifest's SHA-256: the copy was stopped")]
@@ -33,16 +35,6 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), ShipError> {
             .map_err(|e| ShipError::Io(parent.display().to_string(), e))?;
     }
     std::fs::write(path, bytes).map_err(|e| ShipError::Io(path.display().to_string(), e))
-}
-
-fn manifest(dir: &Path) -> Result<Manifest, ShipError> {
-    let path = dir.join(MANIFEST_FILE);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Manifest::parse(&text)
-            .map_err(|e| ShipError::Bad(path.display().to_string(), e.to_string())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest::default()),
-        Err(e) => Err(ShipError::Io(path.display().to_string(), e)),
-    }
 }
 
 /// The path, in `to`, of a file another shipped model than `id` already lists with these
@@ -72,12 +64,12 @@ fn already_shipped(
 /// entry's name, description and data are written afresh from the curves' settings. With `first`, the
 /// model leads the page's list (the page's default). Returns the shipped entry.
 pub fn ship(from: &Path, to: &Path, id: &str, first: bool) -> Result<ModelEntry, ShipError> {
-    let source = manifest(from)?;
+    let source = Manifest::read(from)?;
     let mut entry = source
         .get(id)
         .cloned()
         .ok_or_else(|| ShipError::Missing(id.to_string(), from.display().to_string()))?;
-    let mut shipped = manifest(to)?;
+    let mut shipped = Manifest::read_or_default(to)?;
     let mut copies = Vec::new();
     let mut moved = Vec::new();
     for f in entry.files() {
@@ -120,7 +112,7 @@ pub fn ship(from: &Path, to: &Path, id: &str, first: bool) -> Result<ModelEntry,
         let e = shipped.models.remove(i);
         shipped.models.insert(0, e);
     }
-    write(&to.join(MANIFEST_FILE), shipped.to_json().as_bytes())?;
+    shipped.write(to)?;
     Ok(entry)
 }
 
@@ -161,7 +153,7 @@ mod tests {
             sha256: first.sha256.clone(),
         }];
         let e = publish(dir, e, b"twenty").unwrap();
-        let mut all = manifest(dir).unwrap();
+        let mut all = Manifest::read(dir).unwrap();
         let mut last = e.clone();
         last.checkpoints.push(CheckpointEntry {
             step: 20,
@@ -170,7 +162,7 @@ mod tests {
             sha256: e.sha256.clone(),
         });
         all.upsert(last);
-        write(&dir.join(MANIFEST_FILE), all.to_json().as_bytes()).unwrap();
+        all.write(dir).unwrap();
         let curves = Curves {
             model: id.into(),
             train: TrainConfig::for_preset("attn1").unwrap(),
@@ -194,7 +186,7 @@ mod tests {
 
     /// The ids of the manifest in `dir`, in the page's order.
     fn ids(dir: &Path) -> Vec<String> {
-        manifest(dir)
+        Manifest::read(dir)
             .unwrap()
             .models
             .into_iter()
@@ -260,13 +252,13 @@ mod tests {
         assert!(to.join("grown/curves.json").exists());
 
         std::fs::write(from.join("grown/ckpt-000020.bin"), b"twenty-one").unwrap();
-        let mut m = manifest(&from).unwrap();
+        let mut m = Manifest::read(&from).unwrap();
         let g = m.models.iter_mut().find(|m| m.id == "grown").unwrap();
         let (bytes, sha) = (10, sha256_hex(b"twenty-one"));
         (g.bytes, g.sha256) = (bytes, sha.clone());
         let last = g.checkpoints.last_mut().unwrap();
         (last.bytes, last.sha256) = (bytes, sha);
-        write(&from.join(MANIFEST_FILE), m.to_json().as_bytes()).unwrap();
+        m.write(&from).unwrap();
         let e = ship(&from, &to, "grown", false).unwrap();
         assert_eq!(e.checkpoints[0].file, "rung/ckpt-000010.bin");
         assert_eq!(e.file, "grown/ckpt-000020.bin");

@@ -110,6 +110,16 @@ impl Default for Manifest {
     }
 }
 
+/// Why the manifest of a models folder could not be read or written: the file (its path
+/// first) or its content.
+#[derive(Debug, thiserror::Error)]
+pub enum FolderError {
+    #[error("{0}: {1}")]
+    Io(String, std::io::Error),
+    #[error("{0}: {1}")]
+    Bad(String, ManifestError),
+}
+
 /// Why a manifest could not be used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ManifestError {
@@ -147,6 +157,31 @@ impl Manifest {
         Ok(m)
     }
 
+    /// The manifest of the models folder `dir`.
+    pub fn read(dir: &std::path::Path) -> Result<Self, FolderError> {
+        let path = dir.join(MANIFEST_FILE);
+        let shown = || path.display().to_string();
+        let text = std::fs::read_to_string(&path).map_err(|e| FolderError::Io(shown(), e))?;
+        Self::parse(&text).map_err(|e| FolderError::Bad(shown(), e))
+    }
+
+    /// [`Manifest::read`], with an empty manifest where the folder has none yet.
+    pub fn read_or_default(dir: &std::path::Path) -> Result<Self, FolderError> {
+        match Self::read(dir) {
+            Err(FolderError::Io(_, e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(Self::default())
+            }
+            other => other,
+        }
+    }
+
+    /// Writes the manifest into the models folder `dir` (its committed form).
+    pub fn write(&self, dir: &std::path::Path) -> Result<(), FolderError> {
+        let path = dir.join(MANIFEST_FILE);
+        std::fs::write(&path, self.to_json())
+            .map_err(|e| FolderError::Io(path.display().to_string(), e))
+    }
+
     /// Pretty JSON with a trailing newline (the committed form).
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("the manifest serialises") + "\n"
@@ -180,14 +215,9 @@ pub fn publish(
     std::fs::write(&path, bytes)?;
     entry.bytes = bytes.len() as u64;
     entry.sha256 = crate::net::weights::sha256_hex(bytes);
-    let manifest_path = dir.join(MANIFEST_FILE);
-    let mut manifest = match std::fs::read_to_string(&manifest_path) {
-        Ok(text) => Manifest::parse(&text).map_err(|e| std::io::Error::other(e.to_string()))?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Manifest::default(),
-        Err(e) => return Err(e),
-    };
+    let mut manifest = Manifest::read_or_default(dir).map_err(std::io::Error::other)?;
     manifest.upsert(entry.clone());
-    std::fs::write(&manifest_path, manifest.to_json())?;
+    manifest.write(dir).map_err(std::io::Error::other)?;
     Ok(entry)
 }
 
@@ -221,6 +251,27 @@ mod tests {
         assert_eq!(m.models.len(), 2);
         assert_eq!(m.get("a").unwrap().file, "a2.bin");
         assert_eq!(Manifest::parse(&m.to_json()).unwrap(), m);
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn reads_and_writes_a_models_folder() {
+        let dir = std::env::temp_dir().join(format!("icl-manifest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert!(matches!(Manifest::read(&dir), Err(FolderError::Io(..))));
+        assert_eq!(
+            Manifest::read_or_default(&dir).unwrap(),
+            Manifest::default()
+        );
+        let mut m = Manifest::default();
+        m.upsert(entry("a", "a.bin"));
+        m.write(&dir).unwrap();
+        assert_eq!(Manifest::read(&dir).unwrap(), m);
+        std::fs::write(dir.join(MANIFEST_FILE), "{").unwrap();
+        let bad = Manifest::read_or_default(&dir).unwrap_err();
+        assert!(matches!(bad, FolderError::Bad(_, ManifestError::Parse(_))));
+        assert!(bad.to_string().contains(MANIFEST_FILE), "{bad}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::zoo::manifest::{MANIFEST_FILE, Manifest, ManifestError};
+use crate::zoo::manifest::{FolderError, Manifest};
 
 /// The fewest checkpoints a model's finished run ships (the ladder's rungs aside), thinned or
 /// not: enough for the checkpoint slider to show how it learned.
@@ -16,8 +16,8 @@ pub const MIN_CHECKPOINTS: usize = 10;
 pub enum ThinError {
     #[error("{0}: {1}")]
     Io(String, std::io::Error),
-    #[error("{0}: {1}")]
-    Manifest(String, ManifestError),
+    #[error(transparent)]
+    Manifest(#[from] FolderError),
     #[error("no model {0:?} in {1}")]
     Missing(String, String),
     #[error("a model keeps at least {MIN_CHECKPOINTS} checkpoints, not {0}")]
@@ -50,11 +50,7 @@ pub fn thin(dir: &Path, id: &str, keep: usize) -> Result<Vec<u64>, ThinError> {
     if keep < MIN_CHECKPOINTS {
         return Err(ThinError::TooFew(keep));
     }
-    let path = dir.join(MANIFEST_FILE);
-    let text =
-        std::fs::read_to_string(&path).map_err(|e| ThinError::Io(path.display().to_string(), e))?;
-    let mut manifest =
-        Manifest::parse(&text).map_err(|e| ThinError::Manifest(path.display().to_string(), e))?;
+    let mut manifest = Manifest::read(dir)?;
     let mut entry = manifest
         .get(id)
         .cloned()
@@ -67,8 +63,7 @@ pub fn thin(dir: &Path, id: &str, keep: usize) -> Result<Vec<u64>, ThinError> {
         .partition(|c| kept.contains(&c.step));
     entry.checkpoints = stay;
     manifest.upsert(entry);
-    std::fs::write(&path, manifest.to_json())
-        .map_err(|e| ThinError::Io(path.display().to_string(), e))?;
+    manifest.write(dir)?;
     for c in &gone {
         let listed = manifest
             .models
@@ -144,7 +139,7 @@ mod tests {
             std::fs::create_dir_all(dir.join(&c.file).parent().unwrap()).unwrap();
             std::fs::write(dir.join(&c.file), b"x").unwrap();
         }
-        std::fs::write(dir.join(MANIFEST_FILE), manifest.to_json()).unwrap();
+        manifest.write(&dir).unwrap();
 
         assert!(matches!(thin(&dir, "old", 9), Err(ThinError::TooFew(9))));
         assert!(matches!(
@@ -153,8 +148,7 @@ mod tests {
         ));
         let dropped = thin(&dir, "old", 10).unwrap();
         assert_eq!(dropped, [9, 11]);
-        let after =
-            Manifest::parse(&std::fs::read_to_string(dir.join(MANIFEST_FILE)).unwrap()).unwrap();
+        let after = Manifest::read(&dir).unwrap();
         let old_after = after.get("old").unwrap();
         let kept: Vec<u64> = old_after.checkpoints.iter().map(|c| c.step).collect();
         assert_eq!(kept, [1, 2, 3, 4, 5, 6, 7, 8, 10, 12]);

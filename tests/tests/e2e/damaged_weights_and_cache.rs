@@ -31,9 +31,7 @@ async fn cached_urls(c: &Client) -> Vec<String> {
 async fn damaged_weights_fail_clearly_and_good_ones_are_cached() {
     let root = std::env::temp_dir().join(format!("icl-e2e-site-{}", std::process::id()));
     copy_dir(&dist(), &root);
-    let manifest =
-        Manifest::parse(&std::fs::read_to_string(root.join("models").join(MANIFEST_FILE)).unwrap())
-            .unwrap();
+    let manifest = Manifest::read(&root.join("models")).unwrap();
     let file = root.join("models").join(&manifest.models[0].file);
     let good = std::fs::read(&file).unwrap();
     let mut bad = good.clone();

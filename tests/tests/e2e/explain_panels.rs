@@ -7,7 +7,7 @@ use fantoccini::Locator;
 use icl_model::net::backend::Backend;
 use icl_model::net::model::Model;
 use icl_model::net::weights::load_verified;
-use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest};
+use icl_model::zoo::manifest::Manifest;
 use icl_tests::repo_root;
 
 use crate::harness::{
@@ -19,8 +19,7 @@ use crate::harness::{
 /// A model of the built site's manifest, natively (final weights or a checkpoint).
 fn native_model_of(id: &str, checkpoint: Option<u64>) -> Model {
     let models = dist().join("models");
-    let manifest =
-        Manifest::parse(&std::fs::read_to_string(models.join(MANIFEST_FILE)).unwrap()).unwrap();
+    let manifest = Manifest::read(&models).unwrap();
     let e = manifest.get(id).unwrap();
     let (file, bytes, sha) = match checkpoint {
         None => (e.file.clone(), e.bytes, e.sha256.clone()),
@@ -106,10 +105,7 @@ async fn explain_panels_sweep_ablate_scrub_and_share() {
     // Scale view), each scored.
     let rows = compare_by_model(&c).await;
     println!("compare by model: {rows}");
-    let shipped = Manifest::parse(
-        &std::fs::read_to_string(repo_root().join("public/models").join(MANIFEST_FILE)).unwrap(),
-    )
-    .unwrap();
+    let shipped = Manifest::read(&repo_root().join("public/models")).unwrap();
     let zoo = shipped
         .models
         .iter()

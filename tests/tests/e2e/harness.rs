@@ -10,7 +10,7 @@ use icl_model::net::backend::Backend;
 use icl_model::net::model::Model;
 use icl_model::net::sampling::{SamplingConfig, complete};
 use icl_model::net::weights::load_verified;
-use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest};
+use icl_model::zoo::manifest::Manifest;
 use icl_tests::{ChromeDriver, SUB_PATH, StaticServer, download_dir, repo_root};
 use serde_json::json;
 
@@ -287,8 +287,7 @@ pub(crate) async fn run(c: &Client) -> Shown {
 /// The default model (first in the manifest), natively.
 pub(crate) fn native_model() -> Model {
     let models = dist().join("models");
-    let manifest =
-        Manifest::parse(&std::fs::read_to_string(models.join(MANIFEST_FILE)).unwrap()).unwrap();
+    let manifest = Manifest::read(&models).unwrap();
     let entry = &manifest.models[0];
     let bytes = std::fs::read(models.join(&entry.file)).unwrap();
     load_verified(&bytes, entry.bytes, &entry.sha256, &Backend::Flex.device())

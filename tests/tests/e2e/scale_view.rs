@@ -10,7 +10,7 @@ use fantoccini::{Client, Locator};
 use icl_model::net::backend::Backend;
 use icl_model::net::weights::load_verified;
 use icl_model::train::ladder::rung_of;
-use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest, ModelEntry};
+use icl_model::zoo::manifest::{Manifest, ModelEntry};
 use serde_json::json;
 
 use crate::harness::{
@@ -21,8 +21,7 @@ use crate::harness::{
 /// The shipped rungs, smallest first.
 fn rungs() -> Vec<ModelEntry> {
     let models = dist().join("models");
-    let manifest =
-        Manifest::parse(&std::fs::read_to_string(models.join(MANIFEST_FILE)).unwrap()).unwrap();
+    let manifest = Manifest::read(&models).unwrap();
     let mut rungs: Vec<ModelEntry> = manifest
         .models
         .into_iter()
