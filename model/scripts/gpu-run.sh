@@ -2,7 +2,10 @@
 # One device call (docs/TRAINING.md): trainings side by side on one GPU for MIN minutes each,
 # then every result tarred and split into parts of at most 15 MB under $OUT. It expects, in
 # the carried folder gpu/: debs/ (the Vulkan loader's Debian packages), icl.xz (built with
-# --features gpu), runs/ (each run's --dir and --state-dir, and its settings files).
+# --features gpu), runs/ (each run's --dir and --state-dir, and its settings files) and
+# runs/plan: one training per line, `NAME ARGS...`, NAME its folder under runs/ (models/ and
+# state/ inside it) and ARGS the rest of its `icl train` command (a settings file named
+# relative to runs/). Blank lines and lines starting with # are skipped.
 # ICL_LOCAL=1 runs it here on the CPU (flex) to check the flow before a call.
 set -u
 MIN=${1:-7}
@@ -36,14 +39,25 @@ run() { # name, then icl train arguments
 # The trainings of this call: each in the background, waited for by its process id (a bare
 # `wait` would wait for nvidia-smi too, which never ends).
 PIDS=""
-run a --preset learner --resume & PIDS="$PIDS $!"
-run b --preset learner --resume --settings "$W/b.json" & PIDS="$PIDS $!"
-run c --preset learner --id learner6 --settings "$W/c.json" & PIDS="$PIDS $!"
+NAMES=""
+while read -r name args; do
+  case "$name" in ''|'#'*) continue ;; esac
+  # shellcheck disable=SC2086 # the plan's arguments are words
+  run "$name" $args & PIDS="$PIDS $!"
+  NAMES="$NAMES $name"
+  log "started $name: $args"
+done < "$W/plan"
+[ -n "$NAMES" ] || { log "runs/plan names no training"; exit 1; }
 wait $PIDS
 log "trained"
 [ -n "${SMI:-}" ] && kill "$SMI" 2>/dev/null
-for n in a b c; do tail -n 5 "$W/$n.log" | tee -a "$OUT/run.log"; done
-tar -cf "$W/results.tar" --exclude='*.tmp' a b c a.log b.log c.log $(ls smi.csv 2>/dev/null)
+TARRED=""
+for n in $NAMES; do
+  tail -n 5 "$W/$n.log" | tee -a "$OUT/run.log"
+  TARRED="$TARRED $n $n.log"
+done
+# shellcheck disable=SC2086
+tar -cf "$W/results.tar" --exclude='*.tmp' $TARRED $(ls smi.csv 2>/dev/null)
 xz -1 -T0 -c "$W/results.tar" > "$W/results.tar.xz"
 split -b 15000000 -d "$W/results.tar.xz" "$OUT/results.tar.xz."
 log "done: $(ls -la $OUT | tail -n +2 | wc -l) files"
