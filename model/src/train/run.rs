@@ -25,8 +25,8 @@ use crate::net::weights::{DType, export, from_bytes, to_bytes, to_bytes_mixed};
 use crate::train::config::{RunPreset, SettingsError, TrainConfig};
 pub use crate::train::curves::{CurvePoint, Curves};
 use crate::train::step::Stepper;
-use crate::zoo::files::{CURVES_FILE, RESUME_FILE, checkpoint_file};
-use crate::zoo::manifest::{CheckpointEntry, ModelEntry, TrainingInfo, publish};
+use crate::zoo::files::{CURVES_FILE, RESUME_FILE, checkpoint_file, write_atomic};
+use crate::zoo::manifest::{CheckpointEntry, Manifest, ModelEntry, TrainingInfo};
 
 /// Why a run, a rescore or a repack stopped, with the file it was reading or writing.
 #[derive(Debug, thiserror::Error)]
@@ -268,7 +268,6 @@ pub fn rescore(dir: &Path, id: &str, backend: Backend) -> Result<Curves, RunErro
 /// the precision it was stored in, and updates the manifest. Returns
 /// `(step, old bytes, new bytes)` per checkpoint.
 pub fn repack(dir: &Path, id: &str) -> Result<Vec<(u64, u64, u64)>, RunError> {
-    use crate::zoo::manifest::{MANIFEST_FILE, Manifest};
     let mut manifest = Manifest::read(dir)?;
     let mut entry = manifest
         .get(id)
@@ -293,8 +292,7 @@ pub fn repack(dir: &Path, id: &str) -> Result<Vec<(u64, u64, u64)>, RunError> {
         }
     }
     manifest.upsert(entry);
-    let path = dir.join(MANIFEST_FILE);
-    write_atomic(&path, manifest.to_json().as_bytes()).map_err(at(&path))?;
+    manifest.write(dir)?;
     Ok(report)
 }
 
@@ -386,13 +384,6 @@ pub fn read_curves_file(file: &Path) -> Result<Curves, RunError> {
     serde_json::from_str(&text).map_err(at(file))
 }
 
-/// Writes a file so that an interruption leaves either the old or the new contents.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(tmp, path)
-}
-
 fn write_checkpoint(
     model: &Model,
     cfg: &TrainConfig,
@@ -412,7 +403,7 @@ fn write_checkpoint(
     write_resume(model, cfg, paths, step)?;
 
     // Manifest: the newest checkpoint is the model; every checkpoint is listed for scrubbing.
-    let manifest = crate::zoo::manifest::Manifest::read_or_default(&paths.dir)?;
+    let mut manifest = Manifest::read_or_default(&paths.dir)?;
     let mut ckpts: Vec<CheckpointEntry> = manifest
         .get(&paths.id)
         .map(|e| {
@@ -445,8 +436,7 @@ fn write_checkpoint(
         checkpoints: ckpts,
         curves: Some(format!("{}/{CURVES_FILE}", paths.id)),
     };
-    let manifest_path = paths.dir.join(crate::zoo::manifest::MANIFEST_FILE);
-    publish(&paths.dir, entry, &bytes).map_err(at(&manifest_path))?;
+    manifest.record(&paths.dir, entry, &bytes)?;
     Ok(())
 }
 

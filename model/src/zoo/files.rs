@@ -32,6 +32,14 @@ pub fn weights_file(id: &str) -> String {
     format!("{id}.bin")
 }
 
+/// Writes a file so that an interruption leaves either the old or the new contents: the bytes
+/// go to `NAME.tmp` beside it, which then replaces the file.
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(tmp, path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

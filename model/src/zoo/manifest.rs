@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::zoo::files::write_atomic;
+
 /// File name of the manifest inside the models folder.
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// Version of the manifest layout.
@@ -175,11 +177,27 @@ impl Manifest {
         }
     }
 
-    /// Writes the manifest into the models folder `dir` (its committed form).
+    /// Writes the manifest into the models folder `dir` (its committed form), atomically: an
+    /// interruption leaves the old manifest or the new one.
     pub fn write(&self, dir: &std::path::Path) -> Result<(), FolderError> {
         let path = dir.join(MANIFEST_FILE);
-        std::fs::write(&path, self.to_json())
+        write_atomic(&path, self.to_json().as_bytes())
             .map_err(|e| FolderError::Io(path.display().to_string(), e))
+    }
+
+    /// Records weights already written to `dir/entry.file` (`bytes` are their contents): sets
+    /// the entry's size and hash, adds or replaces it, and writes the manifest into `dir`.
+    pub fn record(
+        &mut self,
+        dir: &std::path::Path,
+        mut entry: ModelEntry,
+        bytes: &[u8],
+    ) -> Result<ModelEntry, FolderError> {
+        entry.bytes = bytes.len() as u64;
+        entry.sha256 = crate::net::weights::sha256_hex(bytes);
+        self.upsert(entry.clone());
+        self.write(dir)?;
+        Ok(entry)
     }
 
     /// Pretty JSON with a trailing newline (the committed form).
@@ -204,21 +222,16 @@ impl Manifest {
 /// Writes a weight file into `dir` and records it in `dir/manifest.json` (created if missing).
 pub fn publish(
     dir: &std::path::Path,
-    mut entry: ModelEntry,
+    entry: ModelEntry,
     bytes: &[u8],
-) -> std::io::Result<ModelEntry> {
-    std::fs::create_dir_all(dir)?;
+) -> Result<ModelEntry, FolderError> {
     let path = dir.join(&entry.file);
+    let failed = |e| FolderError::Io(path.display().to_string(), e);
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
+        std::fs::create_dir_all(parent).map_err(failed)?;
     }
-    std::fs::write(&path, bytes)?;
-    entry.bytes = bytes.len() as u64;
-    entry.sha256 = crate::net::weights::sha256_hex(bytes);
-    let mut manifest = Manifest::read_or_default(dir).map_err(std::io::Error::other)?;
-    manifest.upsert(entry.clone());
-    manifest.write(dir).map_err(std::io::Error::other)?;
-    Ok(entry)
+    write_atomic(&path, bytes).map_err(failed)?;
+    Manifest::read_or_default(dir)?.record(dir, entry, bytes)
 }
 
 #[cfg(test)]
@@ -271,6 +284,39 @@ mod tests {
         let bad = Manifest::read_or_default(&dir).unwrap_err();
         assert!(matches!(bad, FolderError::Bad(_, ManifestError::Parse(_))));
         assert!(bad.to_string().contains(MANIFEST_FILE), "{bad}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn publishes_weights_and_names_the_file_that_failed_once() {
+        let dir = std::env::temp_dir().join(format!("icl-publish-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let e = publish(&dir, entry("a", "a/w.bin"), b"weights").unwrap();
+        assert_eq!(std::fs::read(dir.join("a/w.bin")).unwrap(), b"weights");
+        assert_eq!(e.bytes, 7);
+        assert_eq!(e.sha256, crate::net::weights::sha256_hex(b"weights"));
+        assert_eq!(Manifest::read(&dir).unwrap().get("a"), Some(&e));
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|f| f.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "no temporary file is left: {names:?}");
+        // A weight file whose folder cannot be made: the error names that path, once.
+        std::fs::write(dir.join("b"), b"a file, not a folder").unwrap();
+        let err = publish(&dir, entry("b", "b/w.bin"), b"w")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err.matches("w.bin").count() + err.matches("/b:").count(),
+            1,
+            "{err}"
+        );
+        assert_eq!(
+            Manifest::read(&dir).unwrap().models.len(),
+            1,
+            "nothing recorded"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
