@@ -511,7 +511,7 @@ fn the_default_keeps_its_recorded_format_figures() {
     );
 }
 
-/// The visitor's test on the default model's shipped weights (ten everyday rules, three visitors'
+/// The visitor's test on the default model's shipped weights (eleven everyday rules, four visitors'
 /// examples on common words, seven formats visitors write; fixed prompts): scored afresh, the
 /// whole test and each format at k = 8 may not fall more than 5 points below the figures
 /// recorded in its `eval.json`.

@@ -399,7 +399,7 @@ enum Command {
         /// and in this many trained and this many held-out formats [default: 0, none].
         #[arg(long, default_value_t = 0)]
         formats: usize,
-        /// Also score the visitor's test: ten everyday rules, three visitors' examples on
+        /// Also score the visitor's test: eleven everyday rules, four visitors' examples on
         /// common words, seven formats visitors write (`eval::visitor_report`).
         #[arg(long)]
         visitor: bool,

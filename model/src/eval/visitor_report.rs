@@ -3,7 +3,7 @@
 //! written in formats visitors write (`in:` / `out:`, `x -> y`, `Q:` / `A:`, `x, y`...).
 //!
 //! Unlike the rule-space evaluation ([`crate::eval::rule_report`]), nothing here is drawn: the
-//! rules, the three visitors' example sets and the formats are fixed, so that a checkpoint's
+//! rules, the four visitors' example sets and the formats are fixed, so that a checkpoint's
 //! figure reads as "what a visitor trying the page would see", and two checkpoints are
 //! compared on the very same prompts.
 
@@ -15,8 +15,12 @@ use crate::rules::formats::{self, FormatSplit};
 use crate::rules::space::{Class, Prim, Program, Which};
 use crate::rules::template::{Shots, Template};
 
-/// Three visitors: eight examples on common words each, four query words outside them.
-pub const EXAMPLE_SETS: [([&str; 8], [&str; 4]); 3] = [
+/// Four visitors: eight examples on common words each, four query words outside them. The
+/// fourth teaches on words that begin with a consonant and asks only about words that begin
+/// with a vowel: a rule that changes the first letter (capitalise, the vowels in capitals)
+/// then asks for an answer that begins in a way no example did, where a model may drop the
+/// letter in one format and not in another (`x -> y`: `alive ->` → `lIvE`).
+pub const EXAMPLE_SETS: [([&str; 8], [&str; 4]); 4] = [
     (
         [
             "garden", "pencil", "river", "candle", "basket", "mirror", "ladder", "window",
@@ -32,6 +36,12 @@ pub const EXAMPLE_SETS: [([&str; 8], [&str; 4]); 3] = [
     (
         ["cat", "dog", "sun", "moon", "tree", "book", "fish", "road"],
         ["kettle", "fog", "marble", "twig"],
+    ),
+    (
+        [
+            "rocket", "silver", "planet", "button", "forest", "cookie", "mango", "turtle",
+        ],
+        ["elbow", "acorn", "oyster", "ink"],
     ),
 ];
 
@@ -55,6 +65,10 @@ pub fn rules() -> Vec<(&'static str, Program)> {
         ),
         ("reverse", p(vec![Prim::Reverse])),
         ("count the vowels", p(vec![Prim::Count(Class::Vowels)])),
+        (
+            "the vowels in capitals",
+            p(vec![Prim::Upper(Which::Vowels)]),
+        ),
     ]
 }
 
@@ -240,6 +254,7 @@ mod tests {
             "gardeN",
             "nedrag",
             "2",
+            "gArdEn",
         ];
         let got: Vec<String> = rules().iter().map(|(_, p)| p.apply("garden")).collect();
         assert_eq!(got, want);
@@ -261,7 +276,7 @@ mod tests {
         let m = Model::random(ModelConfig::preset("attn1").unwrap(), 0, &Device::flex()).unwrap();
         let r = evaluate_visitor(&m, &[0, 8]);
         assert_eq!(r.cells.len(), FORMATS.len() * rules().len() * 2);
-        assert!(r.cells.iter().all(|c| c.n == 12 && c.exact_match == 0.0));
+        assert!(r.cells.iter().all(|c| c.n == 16 && c.exact_match == 0.0));
         let md = r.markdown();
         assert!(FORMATS.iter().all(|f| md.contains(f)), "{md}");
         assert!(rules().iter().all(|(name, _)| md.contains(name)), "{md}");
