@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::net::weights::sha256_hex;
 use crate::train::curves::Curves;
 use crate::train::run::{description, display_name};
-use crate::zoo::files::{CURVES_FILE, EVAL_FILE, eval_file_at};
+use crate::zoo::files::{CURVES_FILE, EVAL_FILE, eval_file_at, write_atomic};
 use crate::zoo::manifest::{FolderError, Manifest, ModelEntry};
 
 /// Why a model could not be shipped.
@@ -29,12 +29,14 @@ fn read(path: &Path) -> Result<Vec<u8>, ShipError> {
     std::fs::read(path).map_err(|e| ShipError::Io(path.display().to_string(), e))
 }
 
+/// Writes `bytes` to `path` atomically (a reader sees the old file or the new, never half),
+/// making its folders first.
 fn write(path: &Path, bytes: &[u8]) -> Result<(), ShipError> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)
             .map_err(|e| ShipError::Io(parent.display().to_string(), e))?;
     }
-    std::fs::write(path, bytes).map_err(|e| ShipError::Io(path.display().to_string(), e))
+    write_atomic(path, bytes).map_err(|e| ShipError::Io(path.display().to_string(), e))
 }
 
 /// The path, in `to`, of a file another shipped model than `id` already lists with these
