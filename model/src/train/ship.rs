@@ -32,10 +32,6 @@ fn read(path: &Path) -> Result<Vec<u8>, ShipError> {
 /// Writes `bytes` to `path` atomically (a reader sees the old file or the new, never half),
 /// making its folders first.
 fn write(path: &Path, bytes: &[u8]) -> Result<(), ShipError> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| ShipError::Io(parent.display().to_string(), e))?;
-    }
     write_atomic(path, bytes).map_err(|e| ShipError::Io(path.display().to_string(), e))
 }
 

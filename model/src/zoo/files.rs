@@ -33,8 +33,11 @@ pub fn weights_file(id: &str) -> String {
 }
 
 /// Writes a file so that an interruption leaves either the old or the new contents: the bytes
-/// go to `NAME.tmp` beside it, which then replaces the file.
+/// go to `NAME.tmp` beside it, which then replaces the file. Makes the file's folders first.
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(tmp, path)
@@ -52,5 +55,22 @@ mod tests {
         assert_eq!(eval_file_at(19_800), "eval-019800.json");
         assert_eq!(eval_state_file_at(7), "eval-state-000007.json");
         assert_eq!(weights_file("attn2"), "attn2.bin");
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn atomic_writes_make_missing_folders_and_leave_no_temporary_file() {
+        let dir = std::env::temp_dir().join(format!("icl-atomic-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let file = dir.join("a/b/w.bin");
+        write_atomic(&file, b"old").unwrap();
+        write_atomic(&file, b"new").unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"new");
+        let names: Vec<_> = std::fs::read_dir(dir.join("a/b"))
+            .unwrap()
+            .map(|f| f.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["w.bin"]);
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -226,11 +226,7 @@ pub fn publish(
     bytes: &[u8],
 ) -> Result<ModelEntry, FolderError> {
     let path = dir.join(&entry.file);
-    let failed = |e| FolderError::Io(path.display().to_string(), e);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(failed)?;
-    }
-    write_atomic(&path, bytes).map_err(failed)?;
+    write_atomic(&path, bytes).map_err(|e| FolderError::Io(path.display().to_string(), e))?;
     Manifest::read_or_default(dir)?.record(dir, entry, bytes)
 }
 
