@@ -36,6 +36,30 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `println!` for the tool's output: a reader that stops reading (`icl complete … | head`)
+/// ends the program quietly, as other command-line tools do, instead of a panic.
+macro_rules! outln {
+    ($($arg:tt)*) => { emit(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// `print!` for the tool's output, as [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => { emit(format_args!($($arg)*)) };
+}
+
+/// Writes to stdout; a closed pipe exits with success, any other failure with an error.
+fn emit(text: std::fmt::Arguments) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_fmt(text).and_then(|()| stdout.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: writing the output: {e}");
+        std::process::exit(1);
+    }
+}
+
 #[derive(Parser)]
 #[command(
     name = "icl",
@@ -285,8 +309,8 @@ fn live_probe(args: &LiveArgs, backend: Backend) -> Result<(), String> {
     use icl_model::bench::clock::native_clock;
     use icl_model::bench::race::{Racer, Until, race};
     let live = args.live();
-    println!("{live:?}");
-    println!("step\tseconds\ttok/s\tloss\tinduction\tprevious");
+    outln!("{live:?}");
+    outln!("step\tseconds\ttok/s\tloss\tinduction\tprevious");
     let until = Until {
         seconds: args.seconds,
         formed: false,
@@ -301,14 +325,19 @@ fn live_probe(args: &LiveArgs, backend: Backend) -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     let r = race(racer, |r| {
-        println!(
+        outln!(
             "{}\t{:.1}\t{:.0}\t{:.3}\t{:.3}\t{:.3}",
-            r.step, r.seconds, r.tokens_per_s, r.loss, r.induction, r.previous
+            r.step,
+            r.seconds,
+            r.tokens_per_s,
+            r.loss,
+            r.induction,
+            r.previous
         )
     });
     match r.passed {
-        Some((step, s)) => println!("induction 0.4 passed at step {step}, {s:.1} s of training"),
-        None => println!("induction stayed under 0.4 for {:.0} s", args.seconds),
+        Some((step, s)) => outln!("induction 0.4 passed at step {step}, {s:.1} s of training"),
+        None => outln!("induction stayed under 0.4 for {:.0} s", args.seconds),
     }
     Ok(())
 }
@@ -524,7 +553,7 @@ fn write_json(file: &std::path::Path, value: &impl serde::Serialize) -> Result<(
     }
     let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())? + "\n";
     std::fs::write(file, text).map_err(|e| e.to_string())?;
-    println!("wrote {}", file.display());
+    outln!("wrote {}", file.display());
     Ok(())
 }
 
@@ -669,7 +698,7 @@ fn eval_ladder(
         return Err(format!("no ladder rungs (rung0 …) in {}", dir.display()));
     }
     let report = LadderReport::new(rungs, queries, seed);
-    print!("{}", report.markdown());
+    out!("{}", report.markdown());
     write_json(&dir.join(report_file(stage)), &report)
 }
 
@@ -804,7 +833,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 )
                 .map_err(|e| e.to_string())?;
                 eprintln!();
-                println!(
+                outln!(
                     "tune ({tune_formats:?} formats): {} steps, lr {}, batch {}, moving {}, seed {}; {:.2} s per tune",
                     settings.steps,
                     settings.lr,
@@ -813,7 +842,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     settings.seed,
                     r.seconds_per_tune
                 );
-                print!("{}", r.markdown());
+                out!("{}", r.markdown());
                 let file = out.with_file_name(match tune_formats {
                     TuneFormats::Default => files::TUNE_FILE,
                     TuneFormats::HeldOut => files::TUNE_HELD_OUT_FILE,
@@ -823,7 +852,7 @@ fn run(cli: Cli) -> Result<(), String> {
             let mut report = evaluate(&m, &model, Some(step), episodes, seed);
             if rules > 0 {
                 let r = icl_model::eval::rule_report::evaluate_rules(&m, rules, rule_queries, seed);
-                print!("{}", r.markdown());
+                out!("{}", r.markdown());
                 report.rules = Some(r);
             }
             if formats > 0 {
@@ -835,7 +864,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     seed,
                     &icl_model::eval::score::SHOTS,
                 );
-                print!("{}", r.markdown());
+                out!("{}", r.markdown());
                 report.formats = Some(r);
             }
             if visitor {
@@ -843,17 +872,19 @@ fn run(cli: Cli) -> Result<(), String> {
                     &m,
                     &icl_model::eval::score::SHOTS,
                 );
-                print!("{}", r.markdown());
+                out!("{}", r.markdown());
                 report.visitor = Some(r);
             }
             if markdown {
-                print!("{}", report.markdown());
+                out!("{}", report.markdown());
             } else {
-                print!("{}", report.table());
+                out!("{}", report.table());
                 let e = icl_model::net::weights::f16_error(&m).map_err(|e| e.to_string())?;
-                println!(
+                outln!(
                     "f16 vs f32 on the precision prompts: largest |Δlogit| {:.2e}, |Δlog p| {:.2e}, same greedy tokens: {}",
-                    e.logit, e.logprob, e.greedy_same
+                    e.logit,
+                    e.logprob,
+                    e.greedy_same
                 );
             }
             write_json(&out, &report)
@@ -866,7 +897,7 @@ fn run(cli: Cli) -> Result<(), String> {
         } => {
             let e = icl_model::train::ship::ship(&from, &dir, &model, default)
                 .map_err(|e| e.to_string())?;
-            println!(
+            outln!(
                 "shipped {model} at step {} with {} checkpoints into {}",
                 e.training.steps,
                 e.checkpoints.len(),
@@ -877,7 +908,7 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Thin { model, keep, dir } => {
             let dropped =
                 icl_model::zoo::thin::thin(&dir, &model, keep).map_err(|e| e.to_string())?;
-            println!(
+            outln!(
                 "{model}: dropped {} checkpoints (steps {dropped:?}) from {}",
                 dropped.len(),
                 dir.display()
@@ -888,7 +919,7 @@ fn run(cli: Cli) -> Result<(), String> {
             for (step, old, new) in
                 icl_model::train::run::repack(&dir, &model).map_err(|e| e.to_string())?
             {
-                println!("step {step:>6}: {old} -> {new} bytes");
+                outln!("step {step:>6}: {old} -> {new} bytes");
             }
             Ok(())
         }
@@ -911,8 +942,8 @@ fn run(cli: Cli) -> Result<(), String> {
             );
             for i in 0..n {
                 let s = mix.sequence(&mut rng, &tok, window);
-                println!("--- sequence {i} (phase {}) ---", cfg.phase_of(step));
-                println!("{}", tok.decode(&s.ids[1..]));
+                outln!("--- sequence {i} (phase {}) ---", cfg.phase_of(step));
+                outln!("{}", tok.decode(&s.ids[1..]));
             }
             Ok(())
         }
@@ -921,9 +952,13 @@ fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|e| e.to_string())?;
             for p in &curves.points {
                 let top = p.induction.iter().flatten().copied().fold(0.0, f32::max);
-                println!(
+                outln!(
                     "step {:>6}: top induction {top:.3}, ICL score {:.3} (answers {:.3}), copy losses {:.3} / {:.3}",
-                    p.step, p.icl_score, p.answer_icl_score, p.loss_first_copy, p.loss_second_copy
+                    p.step,
+                    p.icl_score,
+                    p.answer_icl_score,
+                    p.loss_first_copy,
+                    p.loss_second_copy
                 );
             }
             Ok(())
@@ -958,7 +993,7 @@ fn run(cli: Cli) -> Result<(), String> {
             });
             a.map_err(|_| "a training thread panicked".to_string())??;
             b.map_err(|_| "a training thread panicked".to_string())??;
-            println!(
+            outln!(
                 "zoo trained in {:.1} min",
                 started.elapsed().as_secs_f64() / 60.0
             );
@@ -995,7 +1030,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 curves: None,
             };
             let entry = publish(&dir, entry, &bytes).map_err(|e| e.to_string())?;
-            println!(
+            outln!(
                 "wrote {} ({} parameters, {} bytes, f16 with {} tensors in f32; vs f32: max |Δlogit| {:.2e}, |Δlog p| {:.2e}), sha256 {}",
                 dir.join(&entry.file).display(),
                 entry.params,
@@ -1006,7 +1041,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 entry.sha256
             );
             if !kept.is_empty() {
-                println!(
+                outln!(
                     "kept in f32 (plain f16 moved a logit by 1e-2 or more): {}",
                     kept.join(", ")
                 );
@@ -1049,13 +1084,13 @@ fn run(cli: Cli) -> Result<(), String> {
             };
             let c = complete(&m, &prompt, sampling, None).map_err(|e| e.to_string())?;
             if json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&c).map_err(|e| e.to_string())?
                 );
                 return Ok(());
             }
-            println!("{}", c.text);
+            outln!("{}", c.text);
             if c.unknown_chars > 0 {
                 eprintln!(
                     "note: {} characters not in the model's alphabet were read as <unk>",
@@ -1068,9 +1103,12 @@ fn run(cli: Cli) -> Result<(), String> {
                     c.dropped_tokens
                 );
             }
-            println!(
+            outln!(
                 "\n{:>4}  {:<6} {:>7} {:>8}  top alternatives",
-                "#", "token", "p", "log p"
+                "#",
+                "token",
+                "p",
+                "log p"
             );
             for (i, t) in c.tokens.iter().enumerate() {
                 let alts: Vec<String> = t
@@ -1078,7 +1116,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     .iter()
                     .map(|a| format!("{:?} {:.3}", a.text, a.prob))
                     .collect();
-                println!(
+                outln!(
                     "{i:>4}  {:<6} {:>7.4} {:>8.3}  {}",
                     format!("{:?}", t.text),
                     t.prob,
@@ -1086,7 +1124,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     alts.join("  ")
                 );
             }
-            println!("stopped by {:?}", c.stop);
+            outln!("stopped by {:?}", c.stop);
             Ok(())
         }
     }

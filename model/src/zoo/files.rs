@@ -33,12 +33,15 @@ pub fn weights_file(id: &str) -> String {
 }
 
 /// Writes a file so that an interruption leaves either the old or the new contents: the bytes
-/// go to `NAME.tmp` beside it, which then replaces the file. Makes the file's folders first.
+/// go to `NAME.EXT.tmp` beside it (so `x.bin` and `x.json` never share one), which then
+/// replaces the file. Makes the file's folders first.
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
-    let tmp = path.with_extension("tmp");
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = std::path::PathBuf::from(tmp);
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(tmp, path)
 }
@@ -66,11 +69,20 @@ mod tests {
         write_atomic(&file, b"old").unwrap();
         write_atomic(&file, b"new").unwrap();
         assert_eq!(std::fs::read(&file).unwrap(), b"new");
-        let names: Vec<_> = std::fs::read_dir(dir.join("a/b"))
+        // A file of the same stem beside it does not touch another's temporary file.
+        std::fs::write(dir.join("a/b/w.tmp"), b"another write").unwrap();
+        write_atomic(&dir.join("a/b/w.json"), b"{}").unwrap();
+        assert_eq!(std::fs::read(dir.join("a/b/w.json")).unwrap(), b"{}");
+        assert_eq!(
+            std::fs::read(dir.join("a/b/w.tmp")).unwrap(),
+            b"another write"
+        );
+        let mut names: Vec<_> = std::fs::read_dir(dir.join("a/b"))
             .unwrap()
             .map(|f| f.unwrap().file_name())
             .collect();
-        assert_eq!(names, ["w.bin"]);
+        names.sort();
+        assert_eq!(names, ["w.bin", "w.json", "w.tmp"]);
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
