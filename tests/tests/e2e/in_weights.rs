@@ -1,4 +1,4 @@
-//! "In context or in weights?": the learner tuned on a visitor's examples of a rule it gets
+//! "In context or in weights?": the default model tuned on a visitor's examples of a rule it gets
 //! wrong in context; Stop, Reset, the tuned model's weight file, and a link that tunes the
 //! same weights again in a fresh tab.
 
@@ -14,19 +14,19 @@ use crate::harness::{
     set_value, text, value, wait_for, watch_long_tasks,
 };
 
-/// Six examples of "capitalise the first and the last letter", a rule the learner never saw:
-/// with them in the prompt it answers the query wrong (natively " LigHT"); tuned on them it
-/// answers right, with the page's default settings and with each of the others measured
-/// (all weights, the last blocks, an adapter, the MLPs; 16 to 48 steps).
+/// Six examples of "a dot after the first two letters", a visitor's rule of their own:
+/// with them in the prompt it answers the query wrong (natively it copies it, ` light`); tuned
+/// on them with the page's default settings it answers right (measured on the shipped
+/// weights; the same holds for `music`).
 const EXAMPLES: [(&str, &str); 6] = [
-    ("stone", "StonE"),
-    ("river", "RiveR"),
-    ("cloud", "ClouD"),
-    ("apple", "ApplE"),
-    ("grape", "GrapE"),
-    ("lemon", "LemoN"),
+    ("stone", "st.one"),
+    ("river", "ri.ver"),
+    ("cloud", "cl.oud"),
+    ("apple", "ap.ple"),
+    ("grape", "gr.ape"),
+    ("lemon", "le.mon"),
 ];
-const QUERY: (&str, &str) = ("light", "LighT");
+const QUERY: (&str, &str) = ("light", "li.ght");
 
 /// Sets a field's value and tells the page it changed (the tune's fields listen to `change`).
 async fn change(c: &Client, css: &str, value: &str) {

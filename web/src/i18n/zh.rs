@@ -905,6 +905,10 @@ pub const ZH: &[(&str, &str)] = &[
         "5 层规则学习器（任意格式）",
     ),
     (
+        "6-layer rule learner, any format",
+        "6 层规则学习器（任意格式）",
+    ),
+    (
         "the model must run in a web worker",
         "模型必须在 Web Worker 中运行",
     ),
@@ -1243,8 +1247,8 @@ pub const ZH: &[(&str, &str)] = &[
         "每个方格是一个注意力头，每层一行。归纳矩阵里的亮格是这样一个头：它从一个重复出现的字符看向上次紧跟在它后面的字符，并把它复制过来：这就是归纳头，从提示中复制的背后电路。聚焦或悬停在方格上可看它的分数。",
     ),
     (
-        "The two brightest induction heads, {heads}, are now switched off, and every panel runs without them: the answer no longer copies the query. Look at the copy losses under the matrices: the second copy of a random string now costs nearly as much as the first. Click any square to switch heads off or on yourself.",
-        "最亮的两个归纳头 {heads} 现在被关掉了，每个面板都在没有它们的情况下运行：答案不再照抄查询。看矩阵下方的复制损失：随机字符串的第二份副本现在几乎和第一份一样费力。点击任意方格，自己开关各个头。",
+        "The brightest induction heads, {heads}, are now switched off, and every panel runs without them: the answer no longer copies the query. Look at the copy losses under the matrices: the second copy of a random string now costs nearly as much as the first. Click any square to switch heads off or on yourself.",
+        "最亮的几个归纳头 {heads} 现在被关掉了，每个面板都在没有它们的情况下运行：答案不再照抄查询。看矩阵下方的复制损失：随机字符串的第二份副本现在几乎和第一份一样费力。点击任意方格，自己开关各个头。",
     ),
     (
         "This is attn2, two attention layers and no MLPs, at step {before} of its training, before it has an induction head. Drag the checkpoint slider to the end ({after}): within a few hundred steps the loss on repeated text falls steeply as the head forms. Every panel follows the slider.",
