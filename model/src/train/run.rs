@@ -461,7 +461,16 @@ pub fn display_name(cfg: &TrainConfig) -> String {
         RunPreset::Zoo(Preset::Base) => "4-layer transformer".into(),
         RunPreset::Zoo(Preset::Learner) => "5-layer rule learner".into(),
         RunPreset::Live(_) => cfg.preset.to_string(),
-        RunPreset::Rung(n) => format!("Ladder rung {n} ({layers} layers)"),
+        RunPreset::Rung(n) => format!("Ladder rung {n} ({})", count_layers(layers)),
+    }
+}
+
+/// `1 layer`, `6 layers`.
+fn count_layers(n: usize) -> String {
+    if n == 1 {
+        "1 layer".into()
+    } else {
+        format!("{n} layers")
     }
 }
 
@@ -523,10 +532,10 @@ pub fn description(cfg: &TrainConfig) -> String {
         }
         RunPreset::Live(_) => format!("Preset {}", cfg.preset),
         RunPreset::Rung(n) => format!(
-            "Rung {n} of the ladder: the learner's family at {} layers of width {}, trained by \
-             one recipe on the rule space and multi-digit addition, for seeing which abilities \
-             jump with size and which improve smoothly.",
-            cfg.model_config().map_or(0, |c| c.n_layers),
+            "Rung {n} of the ladder: the learner's family at {} of width {}, trained by one \
+             recipe on the rule space and multi-digit addition, for seeing which abilities jump \
+             with size and which improve smoothly.",
+            count_layers(cfg.model_config().map_or(0, |c| c.n_layers)),
             cfg.model_config().map_or(0, |c| c.d_model)
         ),
     }
@@ -553,6 +562,23 @@ mod tests {
     use crate::train::step::batch_loss;
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
+
+    #[test]
+    fn a_rung_of_one_layer_is_named_in_the_singular() {
+        let name = |n: usize| display_name(&TrainConfig::for_preset(&format!("rung{n}")).unwrap());
+        let layers = |n: usize| {
+            TrainConfig::for_preset(&format!("rung{n}"))
+                .unwrap()
+                .model_config()
+                .unwrap()
+                .n_layers
+        };
+        assert_eq!(layers(0), 1);
+        assert_eq!(name(0), "Ladder rung 0 (1 layer)");
+        assert_eq!(name(3), format!("Ladder rung 3 ({} layers)", layers(3)));
+        let cfg = TrainConfig::for_preset("rung1").unwrap();
+        assert!(description(&cfg).contains("at 1 layer of width"));
+    }
 
     #[test]
     fn answer_weight_changes_the_objective_not_the_reported_losses() {

@@ -214,6 +214,24 @@ mod tests {
     }
 
     #[test]
+    fn every_shipped_models_name_is_in_the_chinese_catalogue() {
+        use icl_model::zoo::manifest::{MANIFEST_FILE, Manifest};
+        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../public/models")
+            .join(MANIFEST_FILE);
+        let manifest = Manifest::parse(&std::fs::read_to_string(file).unwrap()).unwrap();
+        let zh = Lang::Zh.catalogue().unwrap();
+        let missing: Vec<&str> = manifest
+            .models
+            .iter()
+            .map(|m| m.name.as_str())
+            .filter(|name| !zh.contains_key(name))
+            .collect();
+        assert!(manifest.models.len() > 5);
+        assert_eq!(missing, Vec::<&str>::new());
+    }
+
+    #[test]
     fn text_made_elsewhere_is_translated_only_whole() {
         assert_eq!(
             Lang::En.t_owned("the model list is empty"),

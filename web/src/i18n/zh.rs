@@ -908,6 +908,13 @@ pub const ZH: &[(&str, &str)] = &[
         "6-layer rule learner, any format",
         "6 层规则学习器（任意格式）",
     ),
+    ("Ladder rung 0 (1 layer)", "阶梯第 0 级（1 层）"),
+    ("Ladder rung 1 (1 layer)", "阶梯第 1 级（1 层）"),
+    ("Ladder rung 2 (2 layers)", "阶梯第 2 级（2 层）"),
+    ("Ladder rung 3 (3 layers)", "阶梯第 3 级（3 层）"),
+    ("Ladder rung 4 (4 layers)", "阶梯第 4 级（4 层）"),
+    ("Ladder rung 5 (5 layers)", "阶梯第 5 级（5 层）"),
+    ("Ladder rung 6 (6 layers)", "阶梯第 6 级（6 层）"),
     (
         "the model must run in a web worker",
         "模型必须在 Web Worker 中运行",
