@@ -535,7 +535,7 @@ pub fn description(cfg: &TrainConfig) -> String {
             "Rung {n} of the ladder: the learner's family at {} of width {}, trained by one \
              recipe on the rule space and multi-digit addition, for seeing which abilities jump \
              with size and which improve smoothly.",
-            count_layers(cfg.model_config().map_or(0, |c| c.n_layers)),
+            count_layers(layers),
             cfg.model_config().map_or(0, |c| c.d_model)
         ),
     }
