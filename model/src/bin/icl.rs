@@ -425,7 +425,8 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         rule_queries: usize,
         /// Also score the fixed tasks and --rules held-out programs in the default template
-        /// and in this many trained and this many held-out formats [default: 0, none].
+        /// and in this many trained and this many held-out formats, and in up to this many
+        /// with marker words of a visitor's own (`English:` / `French:`) [default: 0, none].
         #[arg(long, default_value_t = 0)]
         formats: usize,
         /// Also score the visitor's test: eleven everyday rules, four visitors' examples on

@@ -21,13 +21,17 @@ pub enum FormatGroup {
     Trained,
     /// A format training never saw.
     HeldOut,
+    /// Marker words of a visitor's own, outside the space and the open vocabulary
+    /// ([`formats::unseen_marker_formats`]): `English:` / `French:`.
+    UnseenMarkers,
 }
 
 impl FormatGroup {
-    pub const ALL: [FormatGroup; 3] = [
+    pub const ALL: [FormatGroup; 4] = [
         FormatGroup::Default,
         FormatGroup::Trained,
         FormatGroup::HeldOut,
+        FormatGroup::UnseenMarkers,
     ];
 
     pub fn name(self) -> &'static str {
@@ -35,6 +39,7 @@ impl FormatGroup {
             FormatGroup::Default => "default template",
             FormatGroup::Trained => "trained formats",
             FormatGroup::HeldOut => "held-out formats",
+            FormatGroup::UnseenMarkers => "unseen marker words",
         }
     }
 }
@@ -61,7 +66,8 @@ pub struct FormatReport {
     pub cells: Vec<FormatCell>,
 }
 
-/// The default template, then `per_split` trained and `per_split` held-out formats: the
+/// The default template, then `per_split` trained and `per_split` held-out formats, then up
+/// to `per_split` formats with marker words of a visitor's own: the
 /// layout kinds of a split in turn (marker words, one line per pair, bare lines), each kind's
 /// formats spread evenly over the space's fixed order, so that every kind weighs alike in a
 /// group's mean (the space holds many more marker formats than one-line ones, and visitors
@@ -97,6 +103,12 @@ pub fn chosen(per_split: usize) -> Vec<(FormatGroup, Template)> {
             out.extend((0..m).map(|j| (group, all[j * all.len() / m].clone())));
         }
     }
+    out.extend(
+        formats::unseen_marker_formats()
+            .into_iter()
+            .take(per_split)
+            .map(|t| (FormatGroup::UnseenMarkers, t)),
+    );
     out
 }
 
@@ -206,11 +218,22 @@ mod tests {
     fn formats_are_spread_over_both_splits_and_a_random_model_scores_zero() {
         let chosen = chosen(6);
         assert_eq!(chosen[0], (FormatGroup::Default, Template::default()));
-        assert_eq!(chosen.len(), 13);
+        assert_eq!(chosen.len(), 16);
         for (g, t) in &chosen[1..] {
-            let split = formats::split(t).unwrap();
-            assert_eq!(*g == FormatGroup::HeldOut, split == FormatSplit::HeldOut);
+            match formats::split(t) {
+                Some(split) => {
+                    assert_eq!(*g == FormatGroup::HeldOut, split == FormatSplit::HeldOut)
+                }
+                None => assert_eq!(*g, FormatGroup::UnseenMarkers, "{}", t.sample()),
+            }
         }
+        let own = |n| {
+            super::chosen(n)
+                .iter()
+                .filter(|(g, _)| *g == FormatGroup::UnseenMarkers)
+                .count()
+        };
+        assert_eq!((own(6), own(1), own(0)), (3, 1, 0));
         // Each layout kind weighs alike: two formats of each of the three kinds per split, but
         // where a kind has fewer (the held-out part's one bare format; marker words give more).
         let kind = |t: &Template| {
@@ -236,11 +259,13 @@ mod tests {
         }
         let m = Model::random(ModelConfig::preset("attn1").unwrap(), 0, &Device::flex()).unwrap();
         let r = evaluate_formats(&m, 1, 1, 1, 0, &[0, 2]);
-        assert_eq!(r.cells.len(), 3 * 2);
+        assert_eq!(r.cells.len(), 4 * 2);
         assert!(r.cells.iter().all(|c| c.exact_match == 0.0 && c.n > 0));
         let md = r.markdown();
         assert!(
-            md.contains("**held-out formats**") && md.contains("in: stone⏎out: enots⏎"),
+            md.contains("**held-out formats**")
+                && md.contains("in: stone⏎out: enots⏎")
+                && md.contains("| `English: stone⏎French: enots⏎` (unseen marker words) |"),
             "{md}"
         );
     }

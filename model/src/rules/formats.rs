@@ -303,6 +303,24 @@ pub fn open_marker_words() -> &'static [&'static str] {
     })
 }
 
+/// Marker words a visitor may write that neither the space nor the open vocabulary holds
+/// (none is a training word), each pair in the casing a visitor would write it: evaluation
+/// asks whether "a word and a colon" was learned, not a list of words.
+const UNSEEN_MARKERS: [(&str, &str, Case); 3] = [
+    ("english", "french", Case::Capital),
+    ("singular", "plural", Case::Lower),
+    ("noun", "verb", Case::Capital),
+];
+
+/// Formats with marker words of a visitor's own ([`UNSEEN_MARKERS`]): `English: stone` /
+/// `French: enots`. None is in the space, and no training draw writes them.
+pub fn unseen_marker_formats() -> Vec<Template> {
+    UNSEEN_MARKERS
+        .iter()
+        .map(|&(a, b, case)| template(Layout::Open(a, b, case), QUOTES[0], false))
+        .collect()
+}
+
 /// A template with two different marker words of the open vocabulary.
 fn open_template(rng: &mut impl Rng) -> Template {
     let words = open_marker_words();
@@ -367,6 +385,31 @@ mod tests {
         assert!(!text.iter().any(|s| s.starts_with("stone⏎")));
         assert!(text.iter().any(|s| s.contains(": stone⏎")));
         assert!(text.iter().any(|s| s.starts_with("stone ")));
+    }
+
+    #[test]
+    fn a_visitors_own_marker_words_are_outside_the_space_and_the_open_vocabulary() {
+        let own = unseen_marker_formats();
+        let samples: Vec<String> = own.iter().map(Template::sample).collect();
+        assert_eq!(
+            samples,
+            [
+                "English: stone⏎French: enots⏎",
+                "singular: stone⏎plural: enots⏎",
+                "Noun: stone⏎Verb: enots⏎"
+            ]
+        );
+        for t in &own {
+            assert_eq!(split(t), None, "{}", t.sample());
+        }
+        let open = open_marker_words();
+        let train = crate::rules::words::words(crate::rules::words::Split::Train);
+        for (a, b, _) in UNSEEN_MARKERS {
+            for w in [a, b] {
+                assert!(!open.contains(&w) && !train.contains(&w), "{w}");
+                assert!(MARKERS.iter().all(|&(x, y)| x != w && y != w), "{w}");
+            }
+        }
     }
 
     #[test]
