@@ -66,12 +66,13 @@ pub struct FormatReport {
     pub cells: Vec<FormatCell>,
 }
 
-/// The default template, then `per_split` trained and `per_split` held-out formats, then up
-/// to `per_split` formats with marker words of a visitor's own: the
+/// The default template, then `per_split` trained and `per_split` held-out formats: the
 /// layout kinds of a split in turn (marker words, one line per pair, bare lines), each kind's
 /// formats spread evenly over the space's fixed order, so that every kind weighs alike in a
 /// group's mean (the space holds many more marker formats than one-line ones, and visitors
-/// write both).
+/// write both). Last, up to `per_split` formats with marker words of a visitor's own
+/// ([`formats::unseen_marker_formats`]), after the others so that earlier reports' cells
+/// keep their order.
 pub fn chosen(per_split: usize) -> Vec<(FormatGroup, Template)> {
     let mut out = vec![(FormatGroup::Default, Template::default())];
     for (split, group) in [

@@ -12,7 +12,8 @@
 //! Beyond the space, training may write marker words drawn from a vocabulary of hundreds
 //! ([`open_marker_words`]: the training words, without any of the space's marker words), so
 //! that no particular pair matters and "any word and a colon" can be learned; the space's
-//! held-out formats stay unseen.
+//! held-out formats stay unseen. Evaluation also asks about marker words outside both
+//! ([`unseen_marker_formats`]: `English:` / `French:`), which no training draw writes.
 
 use std::sync::OnceLock;
 
