@@ -14,19 +14,19 @@ use crate::harness::{
     set_value, text, value, wait_for, watch_long_tasks,
 };
 
-/// Six examples of "a dot after the first two letters", a visitor's rule of their own:
-/// with them in the prompt it answers the query wrong (natively it copies it, ` light`); tuned
-/// on them with the page's default settings it answers right (measured on the shipped
-/// weights; the same holds for `music`).
+/// Six examples of "a dash between the letters", a visitor's rule of their own: with them in
+/// the prompt it answers the query wrong (natively it drops a letter, ` l-i-g-t`); tuned on
+/// them with the page's default settings it answers right (measured on the shipped weights;
+/// the same holds for `music`, ` m-u-s-c` in context).
 const EXAMPLES: [(&str, &str); 6] = [
-    ("stone", "st.one"),
-    ("river", "ri.ver"),
-    ("cloud", "cl.oud"),
-    ("apple", "ap.ple"),
-    ("grape", "gr.ape"),
-    ("lemon", "le.mon"),
+    ("stone", "s-t-o-n-e"),
+    ("river", "r-i-v-e-r"),
+    ("cloud", "c-l-o-u-d"),
+    ("apple", "a-p-p-l-e"),
+    ("grape", "g-r-a-p-e"),
+    ("lemon", "l-e-m-o-n"),
 ];
-const QUERY: (&str, &str) = ("light", "li.ght");
+const QUERY: (&str, &str) = ("light", "l-i-g-h-t");
 
 /// Sets a field's value and tells the page it changed (the tune's fields listen to `change`).
 async fn change(c: &Client, css: &str, value: &str) {
