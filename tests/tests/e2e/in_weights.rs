@@ -15,9 +15,9 @@ use crate::harness::{
 };
 
 /// Six examples of "a dash between the letters", a visitor's rule of their own: with them in
-/// the prompt it answers the query wrong (natively it drops a letter, ` l-i-g-t`); tuned on
+/// the prompt it answers the query wrong (natively it swaps two letters, ` l-i-g-t-h`); tuned on
 /// them with the page's default settings it answers right (measured on the shipped weights;
-/// the same holds for `music`, ` m-u-s-c` in context).
+/// the same holds for `music`, ` m-u-s-c-i` in context).
 const EXAMPLES: [(&str, &str); 6] = [
     ("stone", "s-t-o-n-e"),
     ("river", "r-i-v-e-r"),
